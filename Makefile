@@ -1,0 +1,151 @@
+# finwait: build, run and test.
+#
+#   make run            boot the default board's firmware in QEMU (user-mode net)
+#   make test           every test: host unit tests (plain and ASan/UBSan),
+#                       all boards built with -Werror, QEMU end-to-end tests
+#   make BOARD=x        build build/x/firmware.elf
+#
+# Each area keeps its own fragment: board/<board>/board.mk (target flags and
+# sources), firmware/firmware.mk (portable sources), tests/unit/*.mk (one
+# per host test suite), tests/e2e/e2e.mk. This file holds the rules.
+
+BOARD   ?= mps2-an385
+BOARDS  := $(notdir $(patsubst %/board.mk,%,$(wildcard board/*/board.mk)))
+PY      := /usr/bin/python3
+BUILD   := build
+LWIP    := $(BUILD)/lwip/lwip-2.1.3
+LWIP_STAMP := $(BUILD)/lwip/.unpacked-0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
+
+WARN    := -Wall -Wextra -Werror -Wswitch-enum -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+STD     := -std=c11
+# lwIP's own sources predate some of our warnings; they get the basic set.
+LWIP_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-address
+
+CFLAGS_EXTRA ?=
+
+.DEFAULT_GOAL := firmware
+.PHONY: firmware all-boards run qemu-tap test unit unit-asan e2e deps deps-test lwip clean fuzz soak bench flash debug help
+.SECONDARY:
+
+ifeq ($(filter $(BOARD),$(BOARDS)),)
+$(error unknown BOARD '$(BOARD)': boards are $(BOARDS))
+endif
+
+help:
+	@sed -n '1,12p' Makefile
+
+# ---------------------------------------------------------------- set-up
+deps:
+	@tools/bootstrap.sh build run
+
+deps-test:
+	@tools/bootstrap.sh build test
+
+$(LWIP_STAMP):
+	@tools/fetch-lwip.sh
+
+lwip: $(LWIP_STAMP)
+
+# lwIP core as the firmware uses it: TCP stays out, finwait's replaces it.
+LWIP_CORE_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
+	core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c \
+	core/timeouts.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
+	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c
+LWIP_SRCS := $(addprefix $(LWIP)/src/,$(LWIP_CORE_SRCS))
+LWIP_INC  := -Ilwip-port -I$(LWIP)/src/include
+
+# ---------------------------------------------------------------- firmware
+include firmware/firmware.mk
+
+define board_rules
+include board/$(1)/board.mk
+$(1)_OUT  := $(BUILD)/$(1)
+$(1)_OBJS := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$($(1)_SRCS) $(FW_SRCS)) \
+	$$(patsubst $(LWIP)/src/%.c,$(BUILD)/$(1)/lwip/%.o,$(LWIP_SRCS))
+$(1)_CFLAGS := $$($(1)_CPU) -Os -g3 -ffunction-sections -fdata-sections $(STD) \
+	-Iboard -Iboard/$(1) $$($(1)_INC) -Ifirmware $(LWIP_INC) $$($(1)_DEFS) $(CFLAGS_EXTRA)
+
+$(BUILD)/$(1)/obj/%.o: %.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $$($(1)_CFLAGS) $(WARN) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $$($(1)_CFLAGS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/$(1)/firmware.elf: $$($(1)_OBJS) $$($(1)_LDSCRIPT)
+	arm-none-eabi-gcc $$($(1)_CPU) -T$$($(1)_LDSCRIPT) -Wl,--gc-sections -Wl,-Map=$$(@:.elf=.map) \
+		--specs=nano.specs --specs=nosys.specs -o $$@ $$($(1)_OBJS) -Wl,--start-group -lc -lgcc -Wl,--end-group
+	arm-none-eabi-size $$@
+
+-include $$($(1)_OBJS:.o=.d)
+endef
+$(foreach b,$(BOARDS),$(eval $(call board_rules,$(b))))
+
+firmware: deps lwip $(BUILD)/$(BOARD)/firmware.elf
+
+all-boards: deps lwip $(foreach b,$(BOARDS),$(BUILD)/$(b)/firmware.elf)
+
+# ---------------------------------------------------------------- run
+QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13
+run: firmware
+	@echo "finwait: QEMU $($(BOARD)_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13 are on 127.0.0.1:7007/7009/7013."
+	qemu-system-arm -M $($(BOARD)_QEMU_MACHINE) -nographic -kernel $(BUILD)/$(BOARD)/firmware.elf \
+		-netdev user,id=net0,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,$(QEMU_HOSTFWD) \
+		-net nic,netdev=net0 $($(BOARD)_QEMU_FLAGS)
+
+qemu-tap: firmware
+	@tools/qemu-tap.sh $(BUILD)/$(BOARD)/firmware.elf $($(BOARD)_QEMU_MACHINE)
+
+# ---------------------------------------------------------------- host unit tests
+HOST_CC    := gcc
+HOST_FLAGS := $(STD) -g -O1 -DFW_HOST_TEST -Ifirmware -Iboard -Itests/unit $(LWIP_INC) $(CFLAGS_EXTRA)
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+UNIT_SUITES :=
+include $(sort $(wildcard tests/unit/*.mk))
+
+# $(1): variant (unit|asan), $(2): extra flags
+define host_variant
+$(BUILD)/host/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(HOST_FLAGS) $(2) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/host/$(1)/obj/%.o: %.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	$(HOST_CC) $(HOST_FLAGS) $(2) $(WARN) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/host/$(1)/liblwip.a: $(patsubst $(LWIP)/src/%.c,$(BUILD)/host/$(1)/lwip/%.o,$(LWIP_SRCS))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(eval $(call host_variant,unit,))
+$(eval $(call host_variant,asan,$(ASAN_FLAGS)))
+
+# $(1): suite, $(2): variant, $(3): extra flags
+define suite_rules
+$(BUILD)/host/$(2)/$(1): $(patsubst %.c,$(BUILD)/host/$(2)/obj/%.o,$($(1)_SRCS)) $(BUILD)/host/$(2)/liblwip.a
+	$(HOST_CC) $(3) -o $$@ $$^ -lcmocka $($(1)_LIBS)
+-include $(patsubst %.c,$(BUILD)/host/$(2)/obj/%.d,$($(1)_SRCS))
+endef
+$(foreach s,$(UNIT_SUITES),$(eval $(call suite_rules,$(s),unit,)))
+$(foreach s,$(UNIT_SUITES),$(eval $(call suite_rules,$(s),asan,$(ASAN_FLAGS))))
+
+unit: deps-test lwip $(addprefix $(BUILD)/host/unit/,$(UNIT_SUITES))
+	@tools/run-unit.sh $(BUILD)/host/unit $(UNIT_SUITES)
+
+unit-asan: deps-test lwip $(addprefix $(BUILD)/host/asan/,$(UNIT_SUITES))
+	@tools/run-unit.sh $(BUILD)/host/asan $(UNIT_SUITES)
+
+# ---------------------------------------------------------------- end-to-end
+include tests/e2e/e2e.mk
+
+# ---------------------------------------------------------------- everything
+test: deps-test lwip
+	$(MAKE) all-boards
+	$(MAKE) unit
+	$(MAKE) unit-asan
+	$(MAKE) e2e
+
+clean:
+	rm -rf $(BUILD)/host $(foreach b,$(BOARDS),$(BUILD)/$(b)) $(BUILD)/e2e

@@ -1,0 +1,71 @@
+/*
+ * Every pool size and protocol tunable of finwait, in one place. Each can be
+ * overridden at build time (make CFLAGS_EXTRA=-DFW_MSL_MS=500 ...).
+ */
+#ifndef FW_CONFIG_H
+#define FW_CONFIG_H
+
+/* ---- network (build-time address) ---- */
+#ifndef FW_IP_ADDR
+#define FW_IP_ADDR "192.0.2.2"
+#endif
+#ifndef FW_IP_NETMASK
+#define FW_IP_NETMASK "255.255.255.0"
+#endif
+#ifndef FW_IP_GATEWAY
+#define FW_IP_GATEWAY "192.0.2.1"
+#endif
+
+/* ---- TCP engine pools ---- */
+#ifndef FW_TCB_COUNT
+#define FW_TCB_COUNT 8            /* full control blocks (listeners included) */
+#endif
+#ifndef FW_LISTEN_BACKLOG
+#define FW_LISTEN_BACKLOG 4       /* SYN_RCVD + not-yet-accepted per listener */
+#endif
+#ifndef FW_TW_ENTRIES
+#define FW_TW_ENTRIES 256         /* compact TIME_WAIT entries */
+#endif
+#ifndef FW_TCP_SNDQ_PBUFS
+#define FW_TCP_SNDQ_PBUFS 8       /* pbufs queued for sending per connection */
+#endif
+#ifndef FW_TCP_RCVQ_PBUFS
+#define FW_TCP_RCVQ_PBUFS 8       /* pbufs held for an application that has not read */
+#endif
+#ifndef FW_TCP_MSS
+#define FW_TCP_MSS 1460
+#endif
+#ifndef FW_TCP_WND
+#define FW_TCP_WND (4 * FW_TCP_MSS)
+#endif
+
+/* ---- TCP timing (ms) ---- */
+#ifndef FW_MSL_MS
+#define FW_MSL_MS 30000u          /* 2MSL = 60 s */
+#endif
+#ifndef FW_FIN_WAIT_2_MS
+#define FW_FIN_WAIT_2_MS 60000u   /* orphaned FIN_WAIT_2 timeout */
+#endif
+#ifndef FW_CLOSE_WAIT_WARN_MS
+#define FW_CLOSE_WAIT_WARN_MS 60000u /* CLOSE_WAIT watchdog threshold */
+#endif
+#ifndef FW_RTO_INITIAL_MS
+#define FW_RTO_INITIAL_MS 1000u   /* RFC 6298 (2.1) */
+#endif
+#ifndef FW_RTO_MIN_MS
+#define FW_RTO_MIN_MS 200u        /* below RFC 6298's 1 s, as Linux does, for a LAN device */
+#endif
+#ifndef FW_RTO_MAX_MS
+#define FW_RTO_MAX_MS 60000u
+#endif
+#ifndef FW_SYN_RETRIES
+#define FW_SYN_RETRIES 5
+#endif
+#ifndef FW_DATA_RETRIES
+#define FW_DATA_RETRIES 8         /* data and FIN retransmissions before abort */
+#endif
+#ifndef FW_CHALLENGE_ACK_PER_S
+#define FW_CHALLENGE_ACK_PER_S 10 /* RFC 5961 section 7 rate limit */
+#endif
+
+#endif

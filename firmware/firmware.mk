@@ -1,0 +1,2 @@
+# Portable firmware sources, built for every board.
+FW_SRCS :=

@@ -1,0 +1,71 @@
+/*
+ * lwIP options for finwait: bare metal (NO_SYS), IPv4 + ARP + ICMP + RAW.
+ * lwIP's own TCP is off: finwait's TCP receives protocol 6 through a raw
+ * PCB. The same file serves the target and the host unit tests, so the
+ * pools the tests exhaust are the pools the firmware has.
+ */
+#ifndef LWIPOPTS_H
+#define LWIPOPTS_H
+
+#define NO_SYS                      1
+#define SYS_LIGHTWEIGHT_PROT        0   /* only the main loop calls lwIP */
+#define LWIP_SOCKET                 0
+#define LWIP_NETCONN                0
+
+#define LWIP_IPV4                   1
+#define LWIP_IPV6                   0
+#define LWIP_ARP                    1
+#define LWIP_ETHERNET               1
+#define LWIP_ICMP                   1
+#define LWIP_RAW                    1
+#define LWIP_UDP                    0
+#define LWIP_DHCP                   0
+#define LWIP_IGMP                   0
+#define LWIP_DNS                    0
+#define IP_REASSEMBLY               0
+#define IP_FRAG                     0
+#define LWIP_HAVE_LOOPIF            1   /* the STM32 self-test talks over 127.0.0.1 */
+#define LWIP_NETIF_LOOPBACK         1
+#define LWIP_NETIF_STATUS_CALLBACK  1
+#define LWIP_NETIF_LINK_CALLBACK    1
+#define ETHARP_SUPPORT_STATIC_ENTRIES 0
+
+#ifndef FW_LWIP_TCP
+#define LWIP_TCP                    0   /* finwait's own TCP (firmware/tcp) */
+#else
+#define LWIP_TCP                    1   /* the lwIP baseline built for the benchmarks */
+#endif
+
+/* ---- memory: every pool bounded; exhaustion is counted in lwip_stats ---- */
+#define MEM_ALIGNMENT               4
+#define MEM_SIZE                    (16 * 1024)   /* PBUF_RAM: outgoing segments */
+#define MEMP_NUM_PBUF               32            /* PBUF_REF/ROM headers */
+#define MEMP_NUM_RAW_PCB            2
+#define PBUF_POOL_SIZE              24            /* received frames */
+#define PBUF_POOL_BUFSIZE           1536          /* one full Ethernet frame per pbuf */
+#define ETH_PAD_SIZE                0
+#define ARP_TABLE_SIZE              8
+#define ARP_QUEUEING                1
+#define MEMP_NUM_ARP_QUEUE          8
+#define MEMP_NUM_SYS_TIMEOUT        8
+
+#define LWIP_CHKSUM_ALGORITHM       3
+#define CHECKSUM_GEN_IP             1
+#define CHECKSUM_GEN_ICMP           1
+#define CHECKSUM_CHECK_IP           1
+#define CHECKSUM_CHECK_ICMP         1
+
+#define LWIP_STATS                  1
+#define LWIP_STATS_DISPLAY          0
+#define LINK_STATS                  1
+#define ETHARP_STATS                1
+#define IP_STATS                    1
+#define ICMP_STATS                  1
+#define MEM_STATS                   1
+#define MEMP_STATS                  1
+#define SYS_STATS                   0
+
+#define LWIP_NETIF_HOSTNAME         0
+#define LWIP_SINGLE_NETIF           0
+
+#endif
