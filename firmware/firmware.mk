@@ -1,2 +1,2 @@
 # Portable firmware sources, built for every board.
-FW_SRCS :=
+FW_SRCS := firmware/tcp/tcp_stub.c

@@ -1,0 +1,8 @@
+# QEMU mps2-an385: Cortex-M3, CMSDK UART/timers, LAN9118 Ethernet.
+mps2-an385_CPU         := -mcpu=cortex-m3 -mthumb
+mps2-an385_SRCS        :=
+mps2-an385_INC         :=
+mps2-an385_DEFS        :=
+mps2-an385_LDSCRIPT    := linker/mps2-an385.ld
+mps2-an385_QEMU_MACHINE := mps2-an385
+mps2-an385_QEMU_FLAGS  :=
