@@ -39,7 +39,8 @@ enum tw_verdict {
 /** Empty the table and set 2MSL to 2 * FW_MSL_MS. */
 void tw_init(void);
 
-/** 2MSL in ms (console `set msl`). Applies to entries entered from now on. */
+/** MSL in ms (console `set msl`); entries wait 2 * MSL. Applies to entries
+ *  entered (or FIN-restarted) from now on; capped at 2^30 - 1 ms. */
 void tw_set_msl(uint32_t msl_ms);
 uint32_t tw_msl(void);
 
@@ -65,7 +66,8 @@ void tw_expire(uint32_t now);
 /** Deadline of the FIFO head: true and *at set, or false when empty. */
 bool tw_next_deadline(uint32_t *at);
 
-/** Visit live entries oldest first (for `netstat`). */
+/** Visit live entries oldest first (for `netstat`). `cb` must not call
+ *  back into tw_*(). The local address reported is the device's. */
 typedef void (*tw_visit_cb)(const struct tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t deadline, void *arg);
 void tw_foreach(tw_visit_cb cb, void *arg);
 
@@ -73,5 +75,10 @@ const struct tw_stats *tw_get_stats(void);
 
 /** Bytes of RAM one entry costs, lookup structures included (for `stats`/bench). */
 uint32_t tw_bytes_per_entry(void);
+
+#ifdef FW_HOST_TEST
+/** Test hook: the hash bucket of a 4-tuple, to force chain collisions. */
+uint32_t tw_hash_bucket(const struct tcp_tuple *t);
+#endif
 
 #endif
