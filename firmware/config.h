@@ -16,6 +16,14 @@
 #define FW_IP_GATEWAY "192.0.2.1"
 #endif
 
+/* ---- board buffers (filled by interrupt handlers, drained by the main loop) ---- */
+#ifndef FW_ETH_RX_QUEUE
+#define FW_ETH_RX_QUEUE 16        /* received frames (pool pbufs) waiting for the main loop */
+#endif
+#ifndef FW_CONSOLE_RX_BYTES
+#define FW_CONSOLE_RX_BYTES 256   /* console bytes waiting for the main loop */
+#endif
+
 /* ---- TCP engine pools ---- */
 #ifndef FW_TCB_COUNT
 #define FW_TCB_COUNT 8            /* full control blocks (listeners included) */
