@@ -1,0 +1,702 @@
+/*
+ * Unit tests of the compact TIME_WAIT table (firmware/tcp/timewait.c).
+ *
+ * Each test scripts segments into tw_input() with a fake clock and checks
+ * what went out through a recording tcp_send_ctl(). On failure the
+ * exchange is printed packetdrill-style:
+ *   t=61000 < F. 4999:4999(0) ack 9001        (segment from the peer)
+ *   t=61000 > .  9001:9001(0) ack 5000 win 0   (what TIME_WAIT sent)
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "tcp/tcp_out.h"
+#include "tcp/timewait.h"
+
+#define TWOMSL (2u * FW_MSL_MS)
+#define LOCAL_PORT 7u
+#define PEER_PORT0 40000u
+#define SND0 9001u   /* our SND.NXT: after our FIN */
+#define RCV0 5000u   /* our RCV.NXT: after the peer's FIN */
+
+/* ------------------------------------------------------------ fake output */
+
+struct sent {
+	struct tcp_tuple t;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t wnd;
+};
+
+#define TX_MAX 8
+static struct sent tx[TX_MAX];
+static int ntx;
+static int tx_fail;           /* make tcp_send_ctl() fail (no pbuf) */
+static char xlog[4096];
+static uint32_t clock_ms;
+
+static void xlog_add(const char *fmt, ...)
+{
+	size_t used = strlen(xlog);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(xlog + used, sizeof(xlog) - used, fmt, ap);
+	va_end(ap);
+}
+
+static void flags_str(uint8_t f, char *out)
+{
+	int n = 0;
+
+	if (f & TCP_SYN) out[n++] = 'S';
+	if (f & TCP_FIN) out[n++] = 'F';
+	if (f & TCP_RST) out[n++] = 'R';
+	if (f & TCP_PSH) out[n++] = 'P';
+	if (f & TCP_ACK) out[n++] = '.';
+	out[n] = '\0';
+}
+
+int tcp_send_ctl(const struct tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd)
+{
+	char fs[8];
+
+	flags_str(flags, fs);
+	xlog_add("t=%u > %-2s %u:%u(0) ack %u win %u%s\n", clock_ms, fs, seq, seq, ack, wnd,
+		 tx_fail ? " [no pbuf]" : "");
+	if (tx_fail)
+		return -1;
+	if (ntx < TX_MAX)
+		tx[ntx] = (struct sent){ *t, seq, ack, flags, wnd };
+	ntx++;
+	return 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+/* 192.0.2.x in network byte order, as lwIP's ip4_addr_t.addr. */
+static uint32_t ip_net(uint8_t x)
+{
+	const uint8_t b[4] = { 192, 0, 2, x };
+	uint32_t a;
+
+	memcpy(&a, b, sizeof(a));
+	return a;
+}
+
+static struct tcp_tuple tup(uint32_t n)
+{
+	return (struct tcp_tuple){ .laddr = ip_net(2), .raddr = ip_net((uint8_t)(1 + n / 20000u)),
+				   .lport = LOCAL_PORT, .rport = (uint16_t)(PEER_PORT0 + n % 20000u) };
+}
+
+static enum tw_verdict inject(const struct tcp_tuple *t, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len,
+			      uint32_t *floor)
+{
+	struct tcp_seg s = { .seq = seq, .ack = ack, .wnd = 1000, .flags = flags, .len = len };
+	uint32_t dummy = 0;
+	char fs[8];
+
+	flags_str(flags, fs);
+	xlog_add("t=%u < %-2s %u:%u(%u) ack %u  [port %u]\n", clock_ms, fs, seq, seq + len, len, ack, t->rport);
+	ntx = 0;
+	return tw_input(t, &s, clock_ms, floor ? floor : &dummy);
+}
+
+static void show_and_fail(const char *why)
+{
+	print_error("%s\nexchange:\n%s", why, xlog);
+	fail();
+}
+
+static void expect_ack(uint32_t seq, uint32_t ack)
+{
+	char why[128];
+
+	if (ntx != 1 || tx[0].seq != seq || tx[0].ack != ack || tx[0].flags != TCP_ACK || tx[0].wnd != 0) {
+		snprintf(why, sizeof(why), "expected exactly one ACK %u ack %u win 0, %d sent", seq, ack, ntx);
+		show_and_fail(why);
+	}
+}
+
+static void expect_no_tx(void)
+{
+	if (ntx != 0)
+		show_and_fail("expected nothing sent");
+}
+
+static uint32_t next_deadline(void)
+{
+	uint32_t at = 0;
+
+	assert_true(tw_next_deadline(&at));
+	return at;
+}
+
+/* The entry for t is live with SND.NXT snd and RCV.NXT rcv: an old
+ * duplicate (unacceptable) is answered with exactly those numbers. */
+static void expect_entry(const struct tcp_tuple *t, uint32_t snd, uint32_t rcv)
+{
+	assert_int_equal(inject(t, TCP_ACK, rcv - 100u, snd, 10, NULL), TW_CONSUMED);
+	expect_ack(snd, rcv);
+}
+
+static void expect_gone(const struct tcp_tuple *t)
+{
+	assert_int_equal(inject(t, TCP_ACK, RCV0, SND0, 0, NULL), TW_NO_MATCH);
+	expect_no_tx();
+}
+
+struct visit {
+	int n;
+	uint16_t rport[FW_TW_ENTRIES];
+	uint32_t deadline[FW_TW_ENTRIES];
+	uint32_t laddr;
+};
+
+static void visit_cb(const struct tcp_tuple *t, uint32_t snd, uint32_t rcv, uint32_t deadline, void *arg)
+{
+	struct visit *v = arg;
+
+	(void)snd;
+	(void)rcv;
+	v->rport[v->n] = t->rport;
+	v->deadline[v->n] = deadline;
+	v->laddr = t->laddr;
+	v->n++;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	tw_init();
+	ntx = 0;
+	tx_fail = 0;
+	xlog[0] = '\0';
+	clock_ms = 0;
+	return 0;
+}
+
+/* ------------------------------------------------------------ timing */
+
+/* RFC 9293 3.6.1 / issue 3 item 11: 2MSL counted from entering TIME_WAIT,
+ * expired exactly at the deadline, not a millisecond early. */
+static void test_2msl_expires_exactly_at_deadline(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 1000);
+	assert_int_equal(next_deadline(), 1000 + TWOMSL);
+	tw_expire(1000 + TWOMSL - 1);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	clock_ms = 1000 + TWOMSL - 1;
+	expect_entry(&a, SND0, RCV0);
+	tw_expire(1000 + TWOMSL);
+	assert_int_equal(tw_get_stats()->in_use, 0);
+	assert_int_equal(tw_get_stats()->expired, 1);
+	assert_false(tw_next_deadline(&(uint32_t){ 0 }));
+	expect_gone(&a);
+}
+
+/* A late timer must not keep an entry alive: a segment arriving at or
+ * after the deadline finds the connection CLOSED (RFC 9293 3.6.1). */
+static void test_segment_after_deadline_finds_closed(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	clock_ms = TWOMSL;
+	expect_gone(&a);
+	assert_int_equal(tw_get_stats()->expired, 1);
+}
+
+/* Issue 3 item 11: entries leave in deadline order, each at its own. */
+static void test_fifo_order_many_entries(void **state)
+{
+	static struct visit v;
+	const uint32_t n = 100;
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		struct tcp_tuple t = tup(i);
+
+		tw_enter(&t, SND0 + i, RCV0 + i, 7 * i);
+	}
+	v.n = 0;
+	tw_foreach(visit_cb, &v);
+	assert_int_equal(v.n, n);
+	assert_int_equal(v.laddr, ip_net(2));
+	for (i = 0; i < n; i++) {
+		assert_int_equal(v.rport[i], PEER_PORT0 + i);
+		assert_int_equal(v.deadline[i], 7 * i + TWOMSL);
+	}
+	for (i = 0; i < n; i++) {
+		assert_int_equal(next_deadline(), 7 * i + TWOMSL);
+		tw_expire(7 * i + TWOMSL - 1);
+		assert_int_equal(tw_get_stats()->in_use, n - i);
+		tw_expire(7 * i + TWOMSL);
+		assert_int_equal(tw_get_stats()->in_use, n - i - 1);
+	}
+	assert_int_equal(tw_get_stats()->expired, n);
+}
+
+/* Clock wrap-around: deadlines across 2^32 ms still order and expire by
+ * time_reached(), never by plain comparison. */
+static void test_clock_wraparound(void **state)
+{
+	struct tcp_tuple a = tup(0), b = tup(1);
+	const uint32_t t0 = UINT32_MAX - 1000u;
+	const uint32_t da = t0 + TWOMSL, db = 200u + TWOMSL;
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, t0);
+	tw_enter(&b, SND0, RCV0, 200);  /* 1201 ms later, after the wrap */
+	assert_true(da < t0);           /* the deadline really wrapped */
+	assert_int_equal(next_deadline(), da);
+	tw_expire(UINT32_MAX);
+	tw_expire(da - 1);
+	assert_int_equal(tw_get_stats()->in_use, 2);
+	tw_expire(da);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_int_equal(next_deadline(), db);
+	tw_expire(db);
+	assert_int_equal(tw_get_stats()->in_use, 0);
+}
+
+/* Issue 3 item 11 (`set msl`): a new MSL applies to entries entered
+ * afterwards; a shorter one must not leave a later deadline at the head. */
+static void test_msl_changed_at_run_time(void **state)
+{
+	static struct visit v;
+	struct tcp_tuple a = tup(0), b = tup(1), c = tup(2), d = tup(3);
+	int i;
+
+	(void)state;
+	assert_int_equal(tw_msl(), FW_MSL_MS);
+	tw_enter(&a, SND0, RCV0, 0);                 /* deadline 2MSL */
+	tw_enter(&b, SND0, RCV0, 10);                /* 2MSL + 10 */
+	tw_set_msl(500);
+	assert_int_equal(tw_msl(), 500);
+	tw_enter(&c, SND0, RCV0, 20);                /* 1020: before a and b */
+	tw_set_msl(FW_MSL_MS);
+	tw_enter(&d, SND0, RCV0, 30);                /* 2MSL + 30: tail */
+	v.n = 0;
+	tw_foreach(visit_cb, &v);
+	assert_int_equal(v.n, 4);
+	assert_int_equal(v.rport[0], c.rport);
+	assert_int_equal(v.rport[1], a.rport);
+	assert_int_equal(v.rport[2], b.rport);
+	assert_int_equal(v.rport[3], d.rport);
+	for (i = 1; i < v.n; i++)
+		assert_true(time_reached(v.deadline[i], v.deadline[i - 1]));
+	assert_int_equal(next_deadline(), 1020);
+	tw_expire(1019);
+	assert_int_equal(tw_get_stats()->in_use, 4);
+	tw_expire(1020);
+	assert_int_equal(tw_get_stats()->in_use, 3);
+	clock_ms = 1020;
+	expect_gone(&c);
+	expect_entry(&a, SND0, RCV0);
+	assert_int_equal(next_deadline(), TWOMSL);
+}
+
+/* ------------------------------------------------------------ table */
+
+/* Issue 3 item 10: a full table, every lookup hits its own entry (by
+ * hash, not scan: the longest chain stays short). */
+static void test_full_table_every_lookup_hits(void **state)
+{
+	static uint16_t chain[FW_TW_ENTRIES];
+	uint32_t i, longest = 0;
+
+	(void)state;
+	for (i = 0; i < FW_TW_ENTRIES; i++) {
+		struct tcp_tuple t = tup(i * 37u);
+
+		tw_enter(&t, SND0 + 3 * i, RCV0 + 5 * i, i);
+		chain[tw_hash_bucket(&t)]++;
+	}
+	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
+	assert_int_equal(tw_get_stats()->recycled, 0);
+	for (i = 0; i < FW_TW_ENTRIES; i++) {
+		struct tcp_tuple t = tup(i * 37u);
+
+		expect_entry(&t, SND0 + 3 * i, RCV0 + 5 * i);
+		if (chain[i] > longest)
+			longest = chain[i];
+	}
+	print_message("longest hash chain with %u entries: %u\n", (unsigned)FW_TW_ENTRIES, longest);
+	assert_true(longest <= 8);
+}
+
+/* Issue 3 item 10: full table -> the oldest entry is recycled, counted. */
+static void test_full_table_recycles_oldest(void **state)
+{
+	struct tcp_tuple extra = tup(FW_TW_ENTRIES), first, second;
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < FW_TW_ENTRIES; i++) {
+		struct tcp_tuple t = tup(i);
+
+		tw_enter(&t, SND0, RCV0, i);
+	}
+	tw_enter(&extra, SND0 + 1, RCV0 + 1, FW_TW_ENTRIES);
+	assert_int_equal(tw_get_stats()->recycled, 1);
+	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
+	assert_int_equal(tw_get_stats()->peak, FW_TW_ENTRIES);
+	assert_int_equal(tw_get_stats()->expired, 0);
+	first = tup(0);
+	second = tup(1);
+	expect_gone(&first);
+	expect_entry(&second, SND0, RCV0);
+	expect_entry(&extra, SND0 + 1, RCV0 + 1);
+	assert_int_equal(next_deadline(), 1 + TWOMSL);
+}
+
+/* Expired entries are freed before a live one is recycled. */
+static void test_full_table_prefers_expired(void **state)
+{
+	uint32_t i;
+
+	(void)state;
+	struct tcp_tuple t;
+
+	for (i = 0; i < FW_TW_ENTRIES; i++) {
+		t = tup(i);
+		tw_enter(&t, SND0, RCV0, 0);
+	}
+	t = tup(FW_TW_ENTRIES);
+	tw_enter(&t, SND0, RCV0, TWOMSL);
+	assert_int_equal(tw_get_stats()->recycled, 0);
+	assert_int_equal(tw_get_stats()->expired, FW_TW_ENTRIES);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+}
+
+/* Hash collisions: tuples forced into one bucket, then removal from the
+ * middle, the head and the tail of the chain. */
+static void test_hash_collisions_remove_from_chain(void **state)
+{
+	struct tcp_tuple t[5];
+	uint32_t n = 0, k, want;
+	uint32_t floor = 0;
+
+	(void)state;
+	t[0] = tup(0);
+	want = tw_hash_bucket(&t[0]);
+	for (k = 1; n < 4 && k < 200000u; k++) {
+		struct tcp_tuple c = tup(k);
+
+		if (tw_hash_bucket(&c) == want)
+			t[++n] = c;
+	}
+	assert_int_equal(n, 4);
+	for (k = 0; k < 5; k++)
+		tw_enter(&t[k], SND0 + k, RCV0 + k, k);
+	/* chain is 4 3 2 1 0 (pushed at the head): take out 2, the middle */
+	assert_int_equal(inject(&t[2], TCP_SYN, RCV0 + 2 + 1000, 0, 0, &floor), TW_NEW_SYN);
+	assert_int_equal(floor, SND0 + 2);
+	expect_gone(&t[2]);
+	for (k = 0; k < 5; k++)
+		if (k != 2)
+			expect_entry(&t[k], SND0 + k, RCV0 + k);
+	tw_expire(TWOMSL);  /* t[0]: chain tail */
+	expect_gone(&t[0]);
+	assert_int_equal(inject(&t[4], TCP_SYN, RCV0 + 4 + 1, 0, 0, &floor), TW_NEW_SYN);  /* chain head */
+	expect_gone(&t[4]);
+	expect_entry(&t[1], SND0 + 1, RCV0 + 1);
+	expect_entry(&t[3], SND0 + 3, RCV0 + 3);
+	assert_int_equal(tw_get_stats()->in_use, 2);
+}
+
+/* One entry per 4-tuple: entering again replaces the old one. */
+static void test_reenter_same_tuple_replaces(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	tw_enter(&a, SND0 + 7, RCV0 + 7, 100);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_int_equal(next_deadline(), 100 + TWOMSL);
+	expect_entry(&a, SND0 + 7, RCV0 + 7);
+}
+
+/* Issue 3 item 10: within 32 bytes per entry, lookup share included. */
+static void test_bytes_per_entry_within_budget(void **state)
+{
+	(void)state;
+	print_message("TIME_WAIT: %u bytes per entry\n", tw_bytes_per_entry());
+	assert_true(tw_bytes_per_entry() <= 32);
+	assert_true(tw_bytes_per_entry() >= 4 * 4 + 2 * 2);  /* 3 numbers + deadline + ports */
+}
+
+/* ------------------------------------------------------------ tw_input */
+
+/* RFC 9293 3.10.7.4 TIME-WAIT (ACK field, FIN bit): the peer's FIN again
+ * (our final ACK was lost) is ACKed and restarts 2MSL; the entry now
+ * expires 2MSL after that FIN, after entries that were behind it.
+ *   t=5000 < F. 4999:4999(0) ack 9001
+ *   t=5000 > .  9001:9001(0) ack 5000 win 0 */
+static void test_fin_again_acked_and_2msl_restarted(void **state)
+{
+	static struct visit v;
+	struct tcp_tuple a = tup(0), b = tup(1), c = tup(2);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	tw_enter(&b, SND0, RCV0, 10);
+	tw_enter(&c, SND0, RCV0, 20);
+	clock_ms = 5000;
+	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK, RCV0 - 1, SND0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_memory_equal(&tx[0].t, &a, sizeof(a));
+	assert_int_equal(tw_get_stats()->fin_reacked, 1);
+	v.n = 0;
+	tw_foreach(visit_cb, &v);
+	assert_int_equal(v.rport[0], b.rport);
+	assert_int_equal(v.rport[1], c.rport);
+	assert_int_equal(v.rport[2], a.rport);
+	assert_int_equal(next_deadline(), 10 + TWOMSL);
+	tw_expire(20 + TWOMSL);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	tw_expire(5000 + TWOMSL - 1);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	tw_expire(5000 + TWOMSL);
+	assert_int_equal(tw_get_stats()->in_use, 0);
+}
+
+/* The same with data on the FIN: SEG.SEQ + payload = RCV.NXT - 1. */
+static void test_fin_with_data_again_acked(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	clock_ms = 300;
+	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK | TCP_PSH, RCV0 - 1 - 100, SND0, 100, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(tw_get_stats()->fin_reacked, 1);
+	assert_int_equal(next_deadline(), 300 + TWOMSL);
+}
+
+/* A FIN that is not the peer's FIN again: unacceptable -> ACK, no restart. */
+static void test_fin_elsewhere_acked_not_restarted(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	clock_ms = 300;
+	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK, RCV0, SND0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(tw_get_stats()->fin_reacked, 0);
+	assert_int_equal(next_deadline(), TWOMSL);
+}
+
+/* RFC 1337 (fix F1): an RST in TIME-WAIT is ignored, never answered. */
+static void test_rst_ignored_rfc1337(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	assert_int_equal(inject(&a, TCP_RST, RCV0, 0, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(inject(&a, TCP_RST | TCP_ACK, RCV0 - 100000u, SND0, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(inject(&a, TCP_RST | TCP_SYN, RCV0 + 1000, 0, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(tw_get_stats()->rst_ignored, 3);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_int_equal(next_deadline(), TWOMSL);
+}
+
+/* RFC 1122 4.2.2.13: a SYN beyond the old RCV.NXT reopens; the entry goes
+ * and the new ISN must lie beyond the old SND.NXT. */
+static void test_syn_beyond_rcv_nxt_reopens_rfc1122(void **state)
+{
+	struct tcp_tuple a = tup(0);
+	uint32_t floor = 0;
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	clock_ms = 2000;
+	assert_int_equal(inject(&a, TCP_SYN, RCV0 + 1, 0, 0, &floor), TW_NEW_SYN);
+	expect_no_tx();
+	assert_int_equal(floor, SND0);
+	assert_int_equal(tw_get_stats()->reused, 1);
+	assert_int_equal(tw_get_stats()->in_use, 0);
+	assert_false(tw_next_deadline(&(uint32_t){ 0 }));
+	expect_gone(&a);
+}
+
+/* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: a SYN at or below the old
+ * RCV.NXT (or a SYN with ACK) gets a challenge ACK and changes nothing. */
+static void test_syn_at_or_below_rcv_nxt_challenge_ack(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	clock_ms = 10;
+	assert_int_equal(inject(&a, TCP_SYN, RCV0, 0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(inject(&a, TCP_SYN, RCV0 - 4000, 0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(inject(&a, TCP_SYN | TCP_ACK, RCV0 + 500, SND0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(tw_get_stats()->reused, 0);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_int_equal(next_deadline(), TWOMSL);
+}
+
+/* RFC 9293 3.10.7.4 first check (RCV.WND = 0): old duplicate data, or
+ * data at RCV.NXT, is not acceptable -> ACK. */
+static void test_old_duplicate_data_acked(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	assert_int_equal(inject(&a, TCP_ACK | TCP_PSH, RCV0 - 1 - 500, SND0 - 200, 500, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(inject(&a, TCP_ACK | TCP_PSH, RCV0, SND0, 10, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(next_deadline(), TWOMSL);
+}
+
+/* RFC 9293 3.10.7.4: a bare ACK at RCV.NXT acking SND.NXT (the peer's ACK
+ * of our FIN in a simultaneous close) is acceptable: nothing sent. An old
+ * bare ACK is not acceptable -> ACK; one acking unsent data -> ACK (fifth
+ * check); one without the ACK bit is dropped (fifth check). */
+static void test_bare_ack_cases(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	assert_int_equal(inject(&a, TCP_ACK, RCV0, SND0, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(inject(&a, TCP_ACK, RCV0 - 1, SND0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(inject(&a, TCP_ACK, RCV0, SND0 + 1, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(inject(&a, 0, RCV0, 0, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(tw_get_stats()->acks_sent, 2);
+}
+
+/* No entry for the 4-tuple: the engine goes on. */
+static void test_no_match(void **state)
+{
+	struct tcp_tuple a = tup(0), other_port = tup(1), other_addr = tup(0);
+
+	(void)state;
+	expect_gone(&a);
+	tw_enter(&a, SND0, RCV0, 0);
+	expect_gone(&other_port);
+	other_addr.raddr = ip_net(99);
+	expect_gone(&other_addr);
+	other_addr = a;
+	other_addr.lport = LOCAL_PORT + 1;
+	expect_gone(&other_addr);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+}
+
+/* Sequence numbers wrapping past 2^32 (RFC 9293 3.4: modulo 2^32). */
+static void test_sequence_wraparound(void **state)
+{
+	struct tcp_tuple a = tup(0), b = tup(1);
+	uint32_t floor = 0;
+
+	(void)state;
+	/* RCV.NXT = 0: the FIN sat at 2^32 - 1 */
+	tw_enter(&a, 0xFFFFFFF0u, 0, 0);
+	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK, 0xFFFFFFFFu, 0xFFFFFFF0u, 0, NULL), TW_CONSUMED);
+	expect_ack(0xFFFFFFF0u, 0);
+	assert_int_equal(tw_get_stats()->fin_reacked, 1);
+	assert_int_equal(inject(&a, TCP_SYN, 0xFFFFFF00u, 0, 0, NULL), TW_CONSUMED);  /* below */
+	expect_ack(0xFFFFFFF0u, 0);
+	assert_int_equal(inject(&a, TCP_SYN, 0x10u, 0, 0, &floor), TW_NEW_SYN);        /* beyond */
+	assert_int_equal(floor, 0xFFFFFFF0u);
+	/* RCV.NXT just under 2^32: a SYN past the wrap is beyond it */
+	tw_enter(&b, 0x7u, 0xFFFFFFF0u, 0);
+	assert_int_equal(inject(&b, TCP_ACK, 0xFFFFFFF0u, 0x7u, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(inject(&b, TCP_SYN, 0x20u, 0, 0, &floor), TW_NEW_SYN);
+	assert_int_equal(floor, 0x7u);
+}
+
+/* ------------------------------------------------------------ counters */
+
+/* Every stats counter has one increment site; this script hits each. */
+static void test_stats_counters(void **state)
+{
+	struct tcp_tuple a = tup(0), b = tup(1), c = tup(2);
+	struct tw_stats want = { 0 };
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	tw_enter(&b, SND0, RCV0, 1);
+	tw_enter(&c, SND0, RCV0, 2);
+	clock_ms = 100;                                          /* a now lives past c */
+	inject(&a, TCP_FIN | TCP_ACK, RCV0 - 1, SND0, 0, NULL);  /* fin_reacked, ack */
+	inject(&a, TCP_RST, RCV0, 0, 0, NULL);                   /* rst_ignored */
+	inject(&a, TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* ack */
+	tx_fail = 1;
+	inject(&a, TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* no pbuf: not sent */
+	tx_fail = 0;
+	inject(&b, TCP_SYN, RCV0 + 9, 0, 0, NULL);               /* reused */
+	tw_expire(2 + TWOMSL);                                   /* c expired */
+	want.entered = 3;
+	want.expired = 1;
+	want.reused = 1;
+	want.fin_reacked = 1;
+	want.rst_ignored = 1;
+	want.acks_sent = 2;
+	want.in_use = 1;
+	want.peak = 3;
+	assert_memory_equal(tw_get_stats(), &want, sizeof(want));
+	tw_init();
+	assert_int_equal(tw_get_stats()->peak, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_2msl_expires_exactly_at_deadline, setup),
+		cmocka_unit_test_setup(test_segment_after_deadline_finds_closed, setup),
+		cmocka_unit_test_setup(test_fifo_order_many_entries, setup),
+		cmocka_unit_test_setup(test_clock_wraparound, setup),
+		cmocka_unit_test_setup(test_msl_changed_at_run_time, setup),
+		cmocka_unit_test_setup(test_full_table_every_lookup_hits, setup),
+		cmocka_unit_test_setup(test_full_table_recycles_oldest, setup),
+		cmocka_unit_test_setup(test_full_table_prefers_expired, setup),
+		cmocka_unit_test_setup(test_hash_collisions_remove_from_chain, setup),
+		cmocka_unit_test_setup(test_reenter_same_tuple_replaces, setup),
+		cmocka_unit_test_setup(test_bytes_per_entry_within_budget, setup),
+		cmocka_unit_test_setup(test_fin_again_acked_and_2msl_restarted, setup),
+		cmocka_unit_test_setup(test_fin_with_data_again_acked, setup),
+		cmocka_unit_test_setup(test_fin_elsewhere_acked_not_restarted, setup),
+		cmocka_unit_test_setup(test_rst_ignored_rfc1337, setup),
+		cmocka_unit_test_setup(test_syn_beyond_rcv_nxt_reopens_rfc1122, setup),
+		cmocka_unit_test_setup(test_syn_at_or_below_rcv_nxt_challenge_ack, setup),
+		cmocka_unit_test_setup(test_old_duplicate_data_acked, setup),
+		cmocka_unit_test_setup(test_bare_ack_cases, setup),
+		cmocka_unit_test_setup(test_no_match, setup),
+		cmocka_unit_test_setup(test_sequence_wraparound, setup),
+		cmocka_unit_test_setup(test_stats_counters, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
