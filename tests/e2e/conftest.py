@@ -1,0 +1,234 @@
+"""pytest glue for finwait's end-to-end tests.
+
+Fixtures
+  netns   (session)  the network namespace with the tap at 192.0.2.1/24
+  fw      (function) the booted firmware (`fwharness.Firmware`); one QEMU is
+                     shared by the tests of a module and rebooted when a test
+                     left it dead or deaf; each test gets its own pcap
+  fw_fresh (function) a firmware booted for this test alone
+
+Options
+  --target qemu|board     where the firmware runs (default qemu)
+  --iface IFACE           board: the host interface facing the board
+  --console DEV           board: the console serial device (/dev/ttyACM0)
+  --ip ADDR               the firmware's address (default 192.0.2.2)
+  --fw-elf PATH           qemu: the image (default build/mps2-an385/firmware.elf)
+  --keep-artifacts        keep the pcaps of passing tests too
+  --require-qemu          error out instead of skipping when QEMU/namespace
+                          tests cannot run (also FINWAIT_E2E_REQUIRE=1)
+
+Markers
+  needs_qemu              needs QEMU or the tap (skipped with --target board)
+  fw_timeout(seconds)     per-test time limit (default 120 s)
+
+Artifacts (build/e2e/)
+  <module>.console.log    everything the console printed, all boots
+  <module>.qemu.log       QEMU's own output of the last boot
+  <test>.pcap             the test's frames: kept when the test fails (or
+                          with --keep-artifacts), deleted when it passes
+  <test>.console.log      the console during a failing test
+  <module>.boot.pcap      frames during boot, kept when a test of the module fails
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from pathlib import Path
+
+import pytest
+
+import fwharness as fh
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "build" / "e2e"
+DEFAULT_TEST_TIMEOUT_S = 120
+SKIP_BANNER = "E2E NAMESPACE/QEMU TESTS SKIPPED"
+
+
+def pytest_addoption(parser):
+    g = parser.getgroup("finwait", "finwait end-to-end")
+    g.addoption("--target", choices=["qemu", "board"], default="qemu",
+                help="run against QEMU (default) or a real board")
+    g.addoption("--iface", default=None, help="board: host interface facing the board")
+    g.addoption("--console", default=None, help="board: console serial device")
+    g.addoption("--ip", default=fh.FW_IP, help="the firmware's IPv4 address")
+    g.addoption("--fw-elf", default=str(REPO / "build" / "mps2-an385" / "firmware.elf"),
+                help="qemu: firmware image")
+    g.addoption("--keep-artifacts", action="store_true",
+                help="keep pcaps of passing tests too")
+    g.addoption("--require-qemu", action="store_true",
+                default=os.environ.get("FINWAIT_E2E_REQUIRE") == "1",
+                help="fail instead of skipping when QEMU tests cannot run")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_qemu: needs QEMU or the tap "
+                            "(skipped with --target board)")
+    config.addinivalue_line("markers", "fw_timeout(seconds): per-test time limit")
+    fh.install_safety_net()
+    config.fw_skip_reason = None
+    target = config.getoption("--target")
+    if target == "qemu":
+        reason = fh.qemu_skip_reason(Path(config.getoption("--fw-elf")))
+        if reason and config.getoption("--require-qemu"):
+            raise pytest.UsageError(f"{SKIP_BANNER} but --require-qemu is set: {reason}")
+        config.fw_skip_reason = reason
+    elif not (config.getoption("--iface") and config.getoption("--console")):
+        raise pytest.UsageError("--target board needs --iface IFACE and --console DEV")
+
+
+def pytest_report_header(config):
+    lines = [f"finwait e2e: target={config.getoption('--target')} "
+             f"ip={config.getoption('--ip')} artifacts={ARTIFACTS}"]
+    if config.fw_skip_reason:
+        lines.append(f"!!! {SKIP_BANNER}: {config.fw_skip_reason}")
+    return lines
+
+
+def pytest_sessionstart(session):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if session.config.getoption("--target") == "qemu" and not session.config.fw_skip_reason:
+        reaped = fh.reap_stale_namespaces()
+        if reaped:
+            print(f"\nfinwait e2e: removed namespaces of dead runs: {' '.join(reaped)}")
+
+
+def _uses_firmware(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"fw", "fw_fresh", "netns"}) or item.get_closest_marker("needs_qemu")
+
+
+def pytest_collection_modifyitems(config, items):
+    target = config.getoption("--target")
+    for item in items:
+        if target == "board" and item.get_closest_marker("needs_qemu"):
+            item.add_marker(pytest.mark.skip(reason="needs QEMU (running with --target board)"))
+        elif target == "qemu" and config.fw_skip_reason and _uses_firmware(item):
+            item.add_marker(pytest.mark.skip(reason=f"{SKIP_BANNER}: {config.fw_skip_reason}"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if config.getoption("--target") == "qemu" and config.fw_skip_reason:
+        n = len(terminalreporter.stats.get("skipped", []))
+        tr = terminalreporter
+        tr.write_sep("!", SKIP_BANNER, red=True, bold=True)
+        tr.write_line(f"{n} end-to-end test(s) did NOT run: {config.fw_skip_reason}",
+                      red=True, bold=True)
+        tr.write_line("Run as root on a machine with /dev/net/tun and qemu-system-arm "
+                      "(CI does) to run them.", red=True, bold=True)
+        tr.write_sep("!", red=True, bold=True)
+
+
+# ---------------------------------------------------------------- outcomes and time limit
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+    if rep.failed:
+        item.session.fw_failed = getattr(item.session, "fw_failed", set())
+        item.session.fw_failed.add(item.nodeid)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    mark = item.get_closest_marker("fw_timeout")
+    limit = float(mark.args[0]) if mark else DEFAULT_TEST_TIMEOUT_S
+
+    def on_alarm(_signum, _frame):
+        raise fh.TestTimeout(f"test ran longer than {limit:.0f} s")
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _failed(item) -> bool:
+    return any(getattr(item, f"rep_{w}", None) is not None and getattr(item, f"rep_{w}").failed
+               for w in ("setup", "call"))
+
+
+def artifact_name(nodeid: str) -> str:
+    """tests/e2e/test_x.py::test_y[a-b] -> test_x.test_y_a-b_"""
+    path, _, rest = nodeid.partition("::")
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", f"{Path(path).stem}.{rest}")
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="session")
+def netns(request):
+    if request.config.getoption("--target") != "qemu":
+        pytest.skip("no namespace with --target board")
+    ns = fh.Namespace(f"{fh.NS_PREFIX}{os.getpid()}")
+    request.addfinalizer(ns.destroy)
+    ns.create()
+    return ns
+
+
+def _new_firmware(request, name: str) -> fh.Firmware:
+    cfg = request.config
+    if cfg.getoption("--target") == "board":
+        return fh.BoardFirmware(cfg.getoption("--iface"), cfg.getoption("--console"),
+                                cfg.getoption("--ip"), ARTIFACTS, name)
+    ns = request.getfixturevalue("netns")
+    return fh.QemuFirmware(ns, Path(cfg.getoption("--fw-elf")), ARTIFACTS, name,
+                           ip=cfg.getoption("--ip"))
+
+
+@pytest.fixture(scope="module")
+def fw_module(request):
+    """One firmware for a module's tests; `fw` is what tests use."""
+    name = Path(request.node.nodeid).stem
+    fw = _new_firmware(request, name)
+    boot_pcap = ARTIFACTS / f"{name}.boot.pcap"
+    request.addfinalizer(fw.stop)
+    fw.boot(pcap=boot_pcap)
+    fw.stop_capture()
+    yield fw
+    failed = getattr(request.session, "fw_failed", set())
+    module_failed = any(n.startswith(request.node.nodeid) for n in failed)
+    if not module_failed and not request.config.getoption("--keep-artifacts"):
+        boot_pcap.unlink(missing_ok=True)
+
+
+def _per_test_artifacts(request, fw: fh.Firmware):
+    """Own pcap and console slice for the running test; kept if it fails."""
+    base = artifact_name(request.node.nodeid)
+    pcap = ARTIFACTS / f"{base}.pcap"
+    fw.start_capture(pcap)
+    mark = fw.console.mark() if fw.console else 0
+    yield fw
+    fw.stop_capture()
+    if _failed(request.node):
+        if fw.console is not None:
+            (ARTIFACTS / f"{base}.console.log").write_text(fw.console.text_since(mark))
+        print(f"\nfinwait e2e: kept {pcap.relative_to(REPO)} and its console log")
+    elif not request.config.getoption("--keep-artifacts"):
+        pcap.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def fw(request, fw_module):
+    """The module's firmware, rebooted first if a previous test left it
+    dead or unresponsive, so that tests stay independent."""
+    if not fw_module.alive() or not fw_module.responsive():
+        fw_module.stop()
+        fw_module.boot()
+    yield from _per_test_artifacts(request, fw_module)
+
+
+@pytest.fixture
+def fw_fresh(request):
+    """A firmware booted for this test alone (for tests that reset or break it)."""
+    fw = _new_firmware(request, artifact_name(request.node.nodeid))
+    request.addfinalizer(fw.stop)
+    fw.boot()
+    yield from _per_test_artifacts(request, fw)

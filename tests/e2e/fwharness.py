@@ -1,0 +1,748 @@
+"""End-to-end harness: the firmware under test, its console, its network.
+
+Two targets share one interface, `Firmware`:
+
+* `QemuFirmware` boots build/<board>/firmware.elf in QEMU inside a network
+  namespace created for the run (`Namespace`): a tap device at 192.0.2.1/24
+  is the peer, the firmware is 192.0.2.2. The serial console is a unix
+  socket chardev, QEMU is driven over QMP (a second unix socket), and each
+  test's traffic is written to its own pcap by a `filter-dump` object added
+  and removed over QMP.
+* `BoardFirmware` (skeleton) talks to a real board: the console is a serial
+  device, the peer is this host on --iface, pcaps come from tcpdump.
+
+Every resource created here (namespace, tap, QEMU, tcpdump, temporary
+directory) is registered with `_cleanup` so that fixture finalizers, atexit
+and SIGTERM/SIGHUP all remove it; namespaces left behind by a run that was
+SIGKILLed are reaped at the next start (`reap_stale_namespaces`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Optional
+
+PROMPT = "finwait> "
+PEER_IP = "192.0.2.1"
+FW_IP = "192.0.2.2"
+PREFIX_LEN = 24
+QEMU_MAC = "52:54:00:12:34:56"
+NS_PREFIX = "fwe2e-"
+TAP_NAME = "fwtap0"
+BOOT_TIMEOUT_S = 15.0
+CMD_TIMEOUT_S = 5.0
+QEMU_BIN = "qemu-system-arm"
+
+MAC_RE = re.compile(r"\b((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})\b")
+
+
+class HarnessError(Exception):
+    """The harness could not do what a test asked (not a firmware verdict)."""
+
+
+class ConsoleTimeout(AssertionError):
+    """Expected console output did not arrive in time: a test failure."""
+
+
+class TestTimeout(AssertionError):
+    """A test ran past its time limit (conftest's per-test alarm)."""
+    __test__ = False  # not a pytest test class
+
+
+# ---------------------------------------------------------------- clean-up
+
+class _Cleanup:
+    """Idempotent clean-up actions, run in reverse order of registration."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._actions: dict[int, Callable[[], None]] = {}
+        self._next = 0
+        self._installed = False
+
+    def add(self, fn: Callable[[], None]) -> int:
+        with self._lock:
+            self._next += 1
+            self._actions[self._next] = fn
+            return self._next
+
+    def done(self, token: int) -> None:
+        with self._lock:
+            self._actions.pop(token, None)
+
+    def run_all(self) -> None:
+        with self._lock:
+            actions = sorted(self._actions.items(), reverse=True)
+            self._actions.clear()
+        for _, fn in actions:
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - clean-up must go on
+                pass
+
+    def install(self) -> None:
+        """atexit plus SIGTERM/SIGHUP: clean up, then let pytest unwind."""
+        if self._installed:
+            return
+        self._installed = True
+        atexit.register(self.run_all)
+
+        def on_signal(signum, _frame):
+            self.run_all()
+            raise KeyboardInterrupt(f"signal {signum}")
+
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, on_signal)
+
+
+_cleanup = _Cleanup()
+install_safety_net = _cleanup.install
+cleanup_all = _cleanup.run_all
+
+
+def _die_with_parent() -> None:
+    """preexec_fn: the child gets SIGKILL if pytest dies (PR_SET_PDEATHSIG),
+    so a SIGKILLed run leaves no QEMU behind. Survives `ip netns exec`,
+    which execs the command in place."""
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
+def _sh(argv: list[str], check: bool = True, timeout: float = 20.0,
+        **kw) -> subprocess.CompletedProcess:
+    r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=timeout, **kw)
+    if check and r.returncode != 0:
+        raise HarnessError(f"{' '.join(argv)} -> {r.returncode}: {r.stderr.strip()}")
+    return r
+
+
+# ---------------------------------------------------------------- prerequisites
+
+def qemu_skip_reason(elf: Path) -> Optional[str]:
+    """Why the QEMU+namespace tests cannot run here, or None when they can."""
+    missing = []
+    if os.geteuid() != 0:
+        missing.append("not running as root (network namespaces and tap devices "
+                       "need CAP_NET_ADMIN; CI runs as root)")
+    if not os.path.exists("/dev/net/tun"):
+        missing.append("/dev/net/tun is missing (no tun/tap support)")
+    if shutil.which(QEMU_BIN) is None:
+        missing.append(f"{QEMU_BIN} is not installed (make deps-test installs it)")
+    if shutil.which("ip") is None:
+        missing.append("iproute2 'ip' is not installed")
+    if not elf.is_file():
+        missing.append(f"firmware image {elf} does not exist (make firmware)")
+    return "; ".join(missing) if missing else None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_stale_namespaces() -> list[str]:
+    """Delete namespaces this harness made in runs whose pytest is gone (a
+    SIGKILLed run cannot clean up), with whatever still runs inside them."""
+    reaped = []
+    r = _sh(["ip", "netns", "list"], check=False)
+    for line in r.stdout.splitlines():
+        m = re.match(rf"^{re.escape(NS_PREFIX)}(\d+)\b", line)
+        if not m or _pid_alive(int(m.group(1))):
+            continue
+        name = line.split()[0]
+        _kill_ns_pids(name)
+        _sh(["ip", "netns", "del", name], check=False)
+        reaped.append(name)
+    return reaped
+
+
+def _kill_ns_pids(name: str) -> None:
+    r = _sh(["ip", "netns", "pids", name], check=False)
+    for pid in r.stdout.split():
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except (ProcessLookupError, ValueError):
+            pass
+
+
+# ---------------------------------------------------------------- records
+
+def parse_records(text: str) -> dict[str, dict[str, str]]:
+    """Parse console output in the format of firmware/console.h:
+    `section: k=v k=v` lines merge into result[section]; lone `k=v` lines go
+    to result[""]. Other lines are ignored."""
+    out: dict[str, dict[str, str]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        m = re.match(r"^([A-Za-z0-9_.]+):((?:\s+[A-Za-z0-9_.]+=\S*)+)\s*$", line)
+        if m:
+            sec, rest = m.group(1), m.group(2)
+        elif re.match(r"^[A-Za-z0-9_.]+=\S*$", line):
+            sec, rest = "", line
+        else:
+            continue
+        d = out.setdefault(sec, {})
+        for kv in rest.split():
+            k, _, v = kv.partition("=")
+            d[k] = v
+    return out
+
+
+def record_int(rec: dict[str, dict[str, str]], sec: str, key: str) -> int:
+    try:
+        return int(rec[sec][key])
+    except KeyError as e:
+        raise AssertionError(f"no '{sec}: {key}=' in the output; sections "
+                             f"{sorted(rec)}") from e
+
+
+# ---------------------------------------------------------------- console
+
+class Console:
+    """Reads a byte stream on a thread, logs every byte, and lets tests
+    wait for patterns and run commands. Positions are offsets into the text
+    received since the console was opened."""
+
+    def __init__(self, recv: Callable[[], bytes], send: Callable[[bytes], None],
+                 close: Callable[[], None], log_path: Path) -> None:
+        self._recv, self._send, self._close = recv, send, close
+        self._cond = threading.Condition()
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._log = open(log_path, "ab", buffering=0)
+        self._thread = threading.Thread(target=self._reader, daemon=True,
+                                        name=f"console {log_path.name}")
+        self._thread.start()
+
+    @classmethod
+    def unix(cls, path: str, log_path: Path) -> "Console":
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(path)
+
+        def close() -> None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        return cls(lambda: sock.recv(4096), sock.sendall, close, log_path)
+
+    @classmethod
+    def serial(cls, device: str, baud: int, log_path: Path) -> "Console":
+        import termios
+        import tty
+        fd = os.open(device, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(fd)
+        attrs = termios.tcgetattr(fd)
+        speed = getattr(termios, f"B{baud}")
+        attrs[4] = attrs[5] = speed
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        closed = threading.Event()
+
+        def recv() -> bytes:
+            while not closed.is_set():
+                r, _, _ = select.select([fd], [], [], 0.2)
+                if r:
+                    return os.read(fd, 4096)
+            return b""
+
+        def send(data: bytes) -> None:
+            os.write(fd, data)
+
+        def close() -> None:
+            closed.set()
+            os.close(fd)
+        return cls(recv, send, close, log_path)
+
+    def _reader(self) -> None:
+        while True:
+            try:
+                data = self._recv()
+            except OSError:
+                data = b""
+            if not data:
+                with self._cond:
+                    self._eof = True
+                    self._cond.notify_all()
+                return
+            self._log.write(data)
+            with self._cond:
+                self._buf += data.decode("latin-1")
+                self._cond.notify_all()
+
+    @property
+    def eof(self) -> bool:
+        return self._eof
+
+    def mark(self) -> int:
+        with self._cond:
+            return len(self._buf)
+
+    def text_since(self, mark: int) -> str:
+        with self._cond:
+            return self._buf[mark:]
+
+    def drain(self) -> str:
+        """Skip everything received so far; returns what was skipped."""
+        with self._cond:
+            skipped = self._buf[self._pos:]
+            self._pos = len(self._buf)
+            return skipped
+
+    def wait_for(self, pattern: str | re.Pattern, timeout: float = CMD_TIMEOUT_S,
+                 flags: int = 0) -> re.Match:
+        """Wait for `pattern` in output not yet consumed; consume through the
+        end of the match."""
+        rx = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                m = rx.search(self._buf, self._pos)
+                if m:
+                    self._pos = m.end()
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or self._eof:
+                    tail = self._buf[max(self._pos, len(self._buf) - 800):]
+                    why = "console closed" if self._eof else f"{timeout:.1f} s passed"
+                    raise ConsoleTimeout(f"{why} waiting for {rx.pattern!r}; "
+                                         f"unconsumed output ends with:\n{tail}")
+                self._cond.wait(left)
+
+    def write(self, data: str | bytes) -> None:
+        self._send(data.encode("latin-1") if isinstance(data, str) else data)
+
+    def cmd(self, line: str, timeout: float = CMD_TIMEOUT_S) -> str:
+        """Send one command line; return its output (echo and prompt removed,
+        lines joined with "\\n")."""
+        self.drain()
+        start = self.mark()
+        self.write(line + "\r")
+        m = self.wait_for(r"(?:^|\n)" + re.escape(PROMPT), timeout)
+        with self._cond:
+            text = self._buf[start:m.start()]
+        lines = text.replace("\r", "").split("\n")
+        if lines and lines[0].strip() == line.strip():
+            lines = lines[1:]
+        return "\n".join(lines).strip("\n")
+
+    def close(self) -> None:
+        try:
+            self._close()
+        finally:
+            self._thread.join(timeout=2)
+            self._log.close()
+
+
+# ---------------------------------------------------------------- QMP
+
+class Qmp:
+    """Minimal QEMU Machine Protocol client (JSON lines on a unix socket)."""
+
+    def __init__(self, path: str, timeout: float = 10.0) -> None:
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock.settimeout(timeout)
+        self._sock.connect(path)
+        self._file = self._sock.makefile("rb")
+        self.events: list[dict] = []
+        greeting = self._read()
+        if "QMP" not in greeting:
+            raise HarnessError(f"QMP greeting missing: {greeting}")
+        self.execute("qmp_capabilities")
+
+    def _read(self) -> dict:
+        line = self._file.readline()
+        if not line:
+            raise HarnessError("QMP connection closed")
+        return json.loads(line)
+
+    def execute(self, command: str, **arguments) -> object:
+        msg: dict = {"execute": command}
+        if arguments:
+            msg["arguments"] = arguments
+        self._sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._read()
+            if "event" in r:
+                self.events.append(r)
+                continue
+            if "error" in r:
+                raise HarnessError(f"QMP {command}: {r['error']}")
+            return r.get("return")
+
+    def close(self) -> None:
+        try:
+            self._file.close()
+            self._sock.close()
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------- namespace
+
+class Namespace:
+    """A network namespace with one tap device, the firmware's peer."""
+
+    def __init__(self, name: str, tap: str = TAP_NAME,
+                 peer: str = f"{PEER_IP}/{PREFIX_LEN}") -> None:
+        self.name, self.tap, self.peer = name, tap, peer
+        self._token: Optional[int] = None
+
+    def create(self) -> "Namespace":
+        self._token = _cleanup.add(self.destroy)
+        _sh(["ip", "netns", "add", self.name])
+        _sh(["ip", "-n", self.name, "link", "set", "lo", "up"])
+        _sh(["ip", "-n", self.name, "tuntap", "add", "dev", self.tap, "mode", "tap"])
+        # No IPv6 on the tap: router solicitations and MLD would only be
+        # noise in the pcaps (the firmware is IPv4-only and drops them).
+        self.run(["sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1"],
+                 check=False)
+        _sh(["ip", "-n", self.name, "addr", "add", self.peer, "dev", self.tap])
+        _sh(["ip", "-n", self.name, "link", "set", self.tap, "up"])
+        return self
+
+    def argv(self, argv: list[str]) -> list[str]:
+        return ["ip", "netns", "exec", self.name] + list(argv)
+
+    def run(self, argv: list[str], check: bool = False, timeout: float = 60.0,
+            **kw) -> subprocess.CompletedProcess:
+        return _sh(self.argv(argv), check=check, timeout=timeout, **kw)
+
+    def popen(self, argv: list[str], **kw) -> subprocess.Popen:
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        return subprocess.Popen(self.argv(argv), preexec_fn=_die_with_parent, **kw)
+
+    def destroy(self) -> None:
+        if self._token is None:
+            return
+        _kill_ns_pids(self.name)
+        _sh(["ip", "-n", self.name, "link", "del", self.tap], check=False)
+        _sh(["ip", "netns", "del", self.name], check=False)
+        _cleanup.done(self._token)
+        self._token = None
+
+
+# ---------------------------------------------------------------- firmware
+
+class Firmware:
+    """What a test sees of the device under test, whichever the target."""
+
+    target = "none"
+
+    def __init__(self, ip: str, artifacts: Path) -> None:
+        self.ip = ip
+        self.artifacts = artifacts
+        self.mac: Optional[str] = None
+        self.console: Optional[Console] = None
+        self.boot_log = ""
+        self.pcap_path: Optional[Path] = None
+        self.ns_name: Optional[str] = None
+
+    # -- console
+    def cmd(self, line: str, timeout: float = CMD_TIMEOUT_S) -> str:
+        assert self.console is not None, "firmware not booted"
+        return self.console.cmd(line, timeout)
+
+    def wait_for(self, pattern: str, timeout: float = CMD_TIMEOUT_S) -> re.Match:
+        assert self.console is not None, "firmware not booted"
+        return self.console.wait_for(pattern, timeout)
+
+    def records(self, line: str) -> dict[str, dict[str, str]]:
+        return parse_records(self.cmd(line))
+
+    def stats(self) -> dict[str, dict[str, str]]:
+        return self.records("stats")
+
+    def responsive(self, timeout: float = 2.0) -> bool:
+        """Does the console answer an empty line with a prompt?"""
+        try:
+            self.cmd("", timeout)
+            return True
+        except (ConsoleTimeout, OSError, AssertionError):
+            return False
+
+    # -- the peer's side
+    def run(self, argv: list[str], timeout: float = 60.0, check: bool = False,
+            **kw) -> subprocess.CompletedProcess:
+        """Run a command where the firmware's peer lives (the namespace)."""
+        raise NotImplementedError
+
+    def popen(self, argv: list[str], **kw) -> subprocess.Popen:
+        raise NotImplementedError
+
+    def ping(self, count: int, interval: float = 0.2, wait_s: float = 1.0,
+             size: int = 56) -> tuple[int, int, str]:
+        """Ping the firmware from the peer: (transmitted, received, output)."""
+        r = self.run(["ping", "-n", "-q", "-c", str(count), "-i", str(interval),
+                      "-W", str(max(1, round(wait_s))), "-s", str(size), self.ip],
+                     timeout=count * interval + wait_s + 30)
+        m = re.search(r"(\d+) packets transmitted, (\d+) received", r.stdout)
+        if not m:
+            raise HarnessError(f"ping output not understood:\n{r.stdout}{r.stderr}")
+        return int(m.group(1)), int(m.group(2)), r.stdout
+
+    def neigh(self, ip: Optional[str] = None) -> Optional[str]:
+        """The peer's neighbour-cache MAC for `ip` (the firmware by default)."""
+        r = self.run(["ip", "neigh", "show", ip or self.ip])
+        m = re.search(r"lladdr (\S+)", r.stdout)
+        return m.group(1).lower() if m else None
+
+    def flush_neigh(self) -> None:
+        self.run(["ip", "neigh", "flush", "to", self.ip])
+
+    # -- captures and lifecycle (per target)
+    def start_capture(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def stop_capture(self) -> Optional[Path]:
+        raise NotImplementedError
+
+    def boot(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def alive(self) -> bool:
+        raise NotImplementedError
+
+    def await_banner(self, mark: int) -> None:
+        """Wait for the first prompt after console offset `mark`; keep the
+        text before it as boot_log."""
+        assert self.console is not None
+        m = self.console.wait_for(r"(?:^|\n)" + re.escape(PROMPT), BOOT_TIMEOUT_S)
+        self.boot_log = self.console.text_since(mark)[: m.start() - mark].replace("\r", "")
+
+    def banner_mac(self) -> Optional[str]:
+        m = MAC_RE.search(self.boot_log)
+        return m.group(1).lower() if m else None
+
+
+class QemuFirmware(Firmware):
+    """The firmware in QEMU, attached to a tap inside `ns`."""
+
+    target = "qemu"
+
+    def __init__(self, ns: Namespace, elf: Path, artifacts: Path, name: str,
+                 machine: str = "mps2-an385", mac: str = QEMU_MAC,
+                 ip: str = FW_IP, extra_args: Optional[list[str]] = None) -> None:
+        super().__init__(ip, artifacts)
+        self.ns = ns
+        self.ns_name = ns.name
+        self.elf = elf
+        self.name = name
+        self.machine = machine
+        self.mac = mac.lower()
+        self.extra_args = extra_args or []
+        self.proc: Optional[subprocess.Popen] = None
+        self.qmp: Optional[Qmp] = None
+        self.qemu_log = artifacts / f"{name}.qemu.log"
+        self.console_log = artifacts / f"{name}.console.log"
+        self._tmp: Optional[str] = None
+        self._token: Optional[int] = None
+        self._filter_seq = 0
+        self._filter_id: Optional[str] = None
+
+    def qemu_argv(self) -> list[str]:
+        assert self._tmp is not None
+        return [
+            QEMU_BIN, "-M", self.machine, "-kernel", str(self.elf),
+            "-nographic", "-monitor", "none", "-S",
+            "-chardev", f"socket,id=con,path={self._tmp}/console.sock,server=on,wait=off",
+            "-serial", "chardev:con",
+            "-chardev", f"socket,id=qmp,path={self._tmp}/qmp.sock,server=on,wait=off",
+            "-mon", "chardev=qmp,mode=control",
+            "-netdev", f"tap,id=n0,ifname={self.ns.tap},script=no,downscript=no",
+            "-net", f"nic,netdev=n0,model=lan9118,macaddr={self.mac}",
+        ] + self.extra_args
+
+    def run(self, argv: list[str], timeout: float = 60.0, check: bool = False,
+            **kw) -> subprocess.CompletedProcess:
+        return self.ns.run(argv, check=check, timeout=timeout, **kw)
+
+    def popen(self, argv: list[str], **kw) -> subprocess.Popen:
+        return self.ns.popen(argv, **kw)
+
+    def alive(self) -> bool:
+        return (self.proc is not None and self.proc.poll() is None
+                and self.console is not None and not self.console.eof)
+
+    def _wait_socket(self, path: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(path):
+            if self.proc is not None and self.proc.poll() is not None:
+                raise HarnessError(f"QEMU exited with {self.proc.returncode}:\n"
+                                   f"{self.qemu_log.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                raise HarnessError(f"QEMU did not create {path}")
+            time.sleep(0.02)
+
+    def boot(self, pcap: Optional[Path] = None) -> None:
+        """Start QEMU paused, attach console, QMP and (optionally) a pcap,
+        then run until the first prompt; the banner is kept in boot_log."""
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        self._tmp = tempfile.mkdtemp(prefix=f"{self.ns.name}-")
+        self._token = _cleanup.add(self.stop)
+        with open(self.qemu_log, "wb") as log:
+            self.proc = self.ns.popen(self.qemu_argv(), stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_socket(f"{self._tmp}/qmp.sock")
+        self.qmp = Qmp(f"{self._tmp}/qmp.sock")
+        self._wait_socket(f"{self._tmp}/console.sock")
+        self.console = Console.unix(f"{self._tmp}/console.sock", self.console_log)
+        if pcap is not None:
+            self.start_capture(pcap)
+        mark = self.console.mark()
+        self.qmp.execute("cont")
+        self.await_banner(mark)
+
+    def start_capture(self, path: Path) -> None:
+        """Record the NIC's frames (both directions) into `path` until
+        stop_capture(); QEMU writes the pcap itself (filter-dump)."""
+        assert self.qmp is not None
+        self.stop_capture()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.unlink()
+        self._filter_seq += 1
+        fid = f"dump{self._filter_seq}"
+        self.qmp.execute("object-add", **{"qom-type": "filter-dump", "id": fid,
+                                          "netdev": "n0", "file": str(path.resolve())})
+        self._filter_id = fid
+        self.pcap_path = path
+
+    def stop_capture(self) -> Optional[Path]:
+        """Close the current pcap (object-del flushes it); returns its path."""
+        if self._filter_id is None:
+            return None
+        fid, self._filter_id = self._filter_id, None
+        if self.qmp is not None and self.proc is not None and self.proc.poll() is None:
+            try:
+                self.qmp.execute("object-del", id=fid)
+            except (HarnessError, OSError):
+                pass
+        return self.pcap_path
+
+    def reset(self) -> None:
+        """Hardware reset through QEMU; waits for the new banner."""
+        assert self.qmp is not None and self.console is not None
+        self.console.drain()
+        mark = self.console.mark()
+        self.qmp.execute("system_reset")
+        self.await_banner(mark)
+
+    def stop(self) -> None:
+        self.stop_capture()
+        if self.qmp is not None:
+            try:
+                if self.proc is not None and self.proc.poll() is None:
+                    self.qmp.execute("quit")
+            except (HarnessError, OSError):
+                pass
+            self.qmp.close()
+            self.qmp = None
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+            self.proc = None
+        if self.console is not None:
+            self.console.close()
+            self.console = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+        if self._token is not None:
+            _cleanup.done(self._token)
+            self._token = None
+
+
+class BoardFirmware(Firmware):
+    """A real board: console on a serial device, peer is this host on
+    `iface`, pcaps from tcpdump. Skeleton for issue 4's hardware-in-the-loop
+    runs: no namespace, no QEMU, no reset (tests marked needs_qemu skip)."""
+
+    target = "board"
+
+    def __init__(self, iface: str, console_dev: str, ip: str, artifacts: Path,
+                 name: str, baud: int = 115200) -> None:
+        super().__init__(ip, artifacts)
+        self.iface, self.console_dev, self.baud, self.name = iface, console_dev, baud, name
+        self.console_log = artifacts / f"{name}.console.log"
+        self._tcpdump: Optional[subprocess.Popen] = None
+        self._token: Optional[int] = None
+
+    def run(self, argv: list[str], timeout: float = 60.0, check: bool = False,
+            **kw) -> subprocess.CompletedProcess:
+        return _sh(argv, check=check, timeout=timeout, **kw)
+
+    def popen(self, argv: list[str], **kw) -> subprocess.Popen:
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        return subprocess.Popen(argv, preexec_fn=_die_with_parent, **kw)
+
+    def alive(self) -> bool:
+        return self.console is not None and not self.console.eof
+
+    def boot(self, pcap: Optional[Path] = None) -> None:
+        """Attach to a board that is already running: no banner unless it
+        is reset by hand; the MAC comes from `ifconfig`."""
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        self._token = _cleanup.add(self.stop)
+        self.console = Console.serial(self.console_dev, self.baud, self.console_log)
+        if pcap is not None:
+            self.start_capture(pcap)
+        self.boot_log = self.cmd("ifconfig")
+        for rec in parse_records(self.boot_log).values():
+            if rec.get("addr") == self.ip:
+                self.mac = rec.get("mac")
+
+    def start_capture(self, path: Path) -> None:
+        self.stop_capture()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._tcpdump = self.popen(["tcpdump", "-i", self.iface, "-U", "-w", str(path),
+                                    f"host {self.ip} or arp"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.pcap_path = path
+
+    def stop_capture(self) -> Optional[Path]:
+        if self._tcpdump is None:
+            return None
+        self._tcpdump.terminate()
+        try:
+            self._tcpdump.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._tcpdump.kill()
+        self._tcpdump = None
+        return self.pcap_path
+
+    def stop(self) -> None:
+        self.stop_capture()
+        if self.console is not None:
+            self.console.close()
+            self.console = None
+        if self._token is not None:
+            _cleanup.done(self._token)
+            self._token = None
