@@ -1,0 +1,168 @@
+/*
+ * The board.h functions shared by every STM32F4 board: SysTick time base,
+ * USART console, TIM2 deadline timer, entropy, idle and reset.
+ */
+#include <stdio.h>
+
+#include "board.h"
+#include "stm32_board.h"
+#include "stm32_rng.h"
+#include "stm32_timer.h"
+#include "stm32_usart.h"
+#include "stm32f4_regs.h"
+
+#define STM32_SYSTICK_HZ    1000u       /* board.h: a 1 ms time base */
+#define STM32_LINE_MAX      96u
+
+static struct stm32_clocks board_clk;
+static volatile uint32_t board_ms;
+
+void SysTick_Handler(void);
+void TIM2_IRQHandler(void);
+void USART1_IRQHandler(void);
+void USART3_IRQHandler(void);
+
+void SysTick_Handler(void)
+{
+	board_ms++;
+}
+
+void TIM2_IRQHandler(void)
+{
+	stm32_tim_isr();
+}
+
+/* Only the board's console USART has its interrupt enabled. */
+void USART1_IRQHandler(void)
+{
+	stm32_usart_isr();
+}
+
+void USART3_IRQHandler(void)
+{
+	stm32_usart_isr();
+}
+
+void stm32_board_puts(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\n')
+			stm32_usart_putc('\r');
+		stm32_usart_putc(*s);
+	}
+}
+
+void stm32_fatal(const char *what, uint32_t detail)
+{
+	char line[STM32_LINE_MAX];
+
+	__asm volatile("cpsid i");
+	snprintf(line, sizeof line, "fatal: %s (%lu)\n", what, (unsigned long)detail);
+	stm32_board_puts(line);
+	for (;;)
+		__asm volatile("wfi");
+}
+
+static void board_console_init(const struct stm32_board_cfg *cfg)
+{
+	uintptr_t en = STM32_RCC_BASE + (cfg->console_on_apb2 ? RCC_APB2ENR : RCC_APB1ENR);
+	uint32_t pclk = cfg->console_on_apb2 ? board_clk.pclk2_hz : board_clk.pclk1_hz;
+
+	stm32_set(en, cfg->console_enable_bit);
+	stm32_gpio_af(cfg->console_pins, cfg->console_npins);
+	stm32_usart_init(cfg->console_base, pclk, cfg->console_irq);
+}
+
+void stm32_board_init(const struct stm32_board_cfg *cfg)
+{
+	char line[STM32_LINE_MAX];
+
+	stm32_clock_init(&cfg->clock, &board_clk);
+	stm32_wr(STM32_SYSTICK_BASE + SYST_RVR, board_clk.sysclk_hz / STM32_SYSTICK_HZ - 1u);
+	stm32_wr(STM32_SYSTICK_BASE + SYST_CVR, 0);
+	stm32_wr(STM32_SYSTICK_BASE + SYST_CSR,
+	    SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE);
+	board_console_init(cfg);
+	stm32_set(STM32_RCC_BASE + RCC_APB1ENR, RCC_APB1ENR_TIM2EN);
+	stm32_tim_init(board_clk.timclk1_hz);
+	snprintf(line, sizeof line, "clock: sysclk=%lu timclk=%lu source=%s\n",
+	    (unsigned long)board_clk.sysclk_hz, (unsigned long)board_clk.timclk1_hz,
+	    stm32_clk_source_name(board_clk.source));
+	stm32_board_puts(line);
+}
+
+const struct stm32_clocks *stm32_board_clocks(void)
+{
+	return &board_clk;
+}
+
+bool stm32_board_on_silicon(void)
+{
+	return board_clk.source != STM32_CLK_UNMODELLED;
+}
+
+void stm32_board_uid(uint32_t uid[3])
+{
+	for (unsigned i = 0; i < 3; i++)
+		uid[i] = stm32_board_on_silicon() ? stm32_rd(STM32_UID_BASE + 4u * i) : 0;
+}
+
+uint32_t board_now_ms(void)
+{
+	return board_ms;
+}
+
+void board_console_putc(char c)
+{
+	stm32_usart_putc(c);
+}
+
+int board_console_getc(void)
+{
+	return stm32_usart_getc();
+}
+
+void board_deadline_arm(uint32_t at_ms)
+{
+	stm32_tim_arm(board_now_ms(), at_ms);
+}
+
+void board_deadline_cancel(void)
+{
+	stm32_tim_cancel();
+}
+
+bool board_deadline_fired(void)
+{
+	return stm32_tim_fired();
+}
+
+uint32_t board_entropy32(void)
+{
+	uint32_t uid[3];
+	uint32_t r = 0;
+
+	stm32_board_uid(uid);
+	/* SysTick's current value adds the boot-time jitter of whatever ran
+	 * before; the RNG is the real source when it has its 48 MHz clock. */
+	uint32_t mix = uid[0] ^ (uid[1] << 7) ^ (uid[2] << 13) ^
+	    stm32_rd(STM32_SYSTICK_BASE + SYST_CVR) ^ (board_ms << 16);
+	if (stm32_board_on_silicon() && stm32_rng_read(&r))
+		return r ^ mix;
+	stm32_board_puts("entropy: RNG not available, using unique ID and SysTick jitter\n");
+	return mix;
+}
+
+void board_idle(void)
+{
+	__asm volatile("wfi");
+}
+
+void board_reboot(void)
+{
+	__asm volatile("dsb");
+	stm32_wr(STM32_SCB_AIRCR, SCB_AIRCR_VECTKEY | SCB_AIRCR_SYSRESETREQ);
+	__asm volatile("dsb");
+	for (;;)
+		;
+}

@@ -1,0 +1,119 @@
+/*
+ * TIM2 one-shot deadline timer (see stm32_timer.h for why the update
+ * event and not a compare channel).
+ */
+#include "stm32_timer.h"
+
+#include "stm32f4_regs.h"
+
+static uintptr_t tim_base = STM32_TIM2_BASE;
+static volatile uint64_t tim_left;      /* ticks still to wait after this run */
+static volatile bool tim_armed;
+static volatile bool tim_fired;
+
+uint64_t stm32_tim_ticks_until(uint32_t now_ms, uint32_t at_ms)
+{
+	int32_t d = (int32_t)(at_ms - now_ms);
+
+	return d <= 0 ? 0 : (uint64_t)(uint32_t)d * STM32_TIM_TICKS_PER_MS;
+}
+
+uint32_t stm32_tim_psc(uint32_t timclk_hz)
+{
+	/* The counter clock is timclk / (PSC + 1) [18.4.11]. */
+	return timclk_hz / STM32_TIM_TICK_HZ - 1u;
+}
+
+static void tim_stop(void)
+{
+	stm32_wr(tim_base + TIM_DIER, 0);
+	stm32_wr(tim_base + TIM_CR1, TIM_CR1_URS);
+	/* rc_w0: write 0 only to the bit being cleared [18.4.5]. */
+	stm32_wr(tim_base + TIM_SR, ~TIM_SR_UIF);
+}
+
+/* One counter run of `ticks` (1..2^32-1). With the counter at 0 the update
+ * event comes at the overflow after ARR, so ARR = ticks fires one tick
+ * late, never early; QEMU fires when CNT reaches ARR, exactly on time. */
+static void tim_run(uint32_t ticks)
+{
+	stm32_wr(tim_base + TIM_CNT, 0);
+	stm32_wr(tim_base + TIM_ARR, ticks);
+	stm32_wr(tim_base + TIM_DIER, TIM_DIER_UIE);
+	stm32_wr(tim_base + TIM_CR1, TIM_CR1_URS | TIM_CR1_OPM | TIM_CR1_CEN);
+}
+
+static void tim_next_chunk(void)
+{
+	uint64_t left = tim_left;
+	uint32_t run = left > STM32_TIM_ARR_MAX ? STM32_TIM_ARR_MAX : (uint32_t)left;
+
+	tim_left = left - run;
+	tim_run(run);
+}
+
+void stm32_tim_init(uint32_t timclk_hz)
+{
+	tim_stop();
+	stm32_wr(tim_base + TIM_PSC, stm32_tim_psc(timclk_hz));
+	/* PSC is preloaded: UG loads it now; URS keeps UG from raising UIF. */
+	stm32_wr(tim_base + TIM_EGR, TIM_EGR_UG);
+	tim_armed = false;
+	tim_fired = false;
+#ifndef FW_HOST_TEST
+	stm32_wr(STM32_NVIC_ISER(STM32_IRQ_TIM2 / 32), 1u << (STM32_IRQ_TIM2 % 32));
+#endif
+}
+
+void stm32_tim_arm(uint32_t now_ms, uint32_t at_ms)
+{
+	uint64_t ticks = stm32_tim_ticks_until(now_ms, at_ms);
+
+	tim_stop();
+	tim_armed = false;
+	tim_fired = false;
+	if (ticks == 0) {
+		tim_fired = true;
+		return;
+	}
+	tim_left = ticks;
+	tim_armed = true;
+	tim_next_chunk();
+}
+
+void stm32_tim_cancel(void)
+{
+	tim_stop();
+	tim_armed = false;
+	tim_fired = false;
+}
+
+bool stm32_tim_fired(void)
+{
+	if (!tim_fired)
+		return false;
+	tim_fired = false;
+	return true;
+}
+
+void stm32_tim_isr(void)
+{
+	if ((stm32_rd(tim_base + TIM_SR) & TIM_SR_UIF) == 0)
+		return;
+	tim_stop();
+	if (!tim_armed)
+		return;
+	if (tim_left > 0) {
+		tim_next_chunk();
+		return;
+	}
+	tim_armed = false;
+	tim_fired = true;
+}
+
+#ifdef FW_HOST_TEST
+void stm32_tim_test_base(uintptr_t base)
+{
+	tim_base = base;
+}
+#endif

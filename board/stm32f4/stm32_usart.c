@@ -1,0 +1,64 @@
+#include "stm32_usart.h"
+
+#include "stm32f4_regs.h"
+
+#define USART_RX_MASK (STM32_USART_RX_BUF - 1u)
+_Static_assert((STM32_USART_RX_BUF & USART_RX_MASK) == 0, "STM32_USART_RX_BUF: power of two");
+
+static uintptr_t usart_base;
+static uint8_t usart_rx[STM32_USART_RX_BUF];
+static volatile uint32_t usart_head;    /* written by the ISR only */
+static volatile uint32_t usart_tail;    /* written by the main loop only */
+static struct stm32_usart_stats usart_st;
+
+void stm32_usart_init(uintptr_t base, uint32_t pclk_hz, int irq)
+{
+	usart_base = base;
+	stm32_wr(base + USART_CR1, 0);
+	/* Oversampling by 16: BRR = fck / baud, rounded [30.3.4]. */
+	stm32_wr(base + USART_BRR, (pclk_hz + STM32_USART_BAUD / 2u) / STM32_USART_BAUD);
+	stm32_wr(base + USART_CR1, USART_CR1_UE | USART_CR1_TE | USART_CR1_RE | USART_CR1_RXNEIE);
+	stm32_wr(STM32_NVIC_ISER((unsigned)irq / 32u), 1u << ((unsigned)irq % 32u));
+}
+
+void stm32_usart_putc(char c)
+{
+	while ((stm32_rd(usart_base + USART_SR) & USART_SR_TXE) == 0)
+		;
+	stm32_wr(usart_base + USART_DR, (uint8_t)c);
+}
+
+int stm32_usart_getc(void)
+{
+	uint32_t t = usart_tail;
+
+	if (t == usart_head)
+		return -1;
+	int c = usart_rx[t & USART_RX_MASK];
+	usart_tail = t + 1u;
+	return c;
+}
+
+void stm32_usart_isr(void)
+{
+	/* Reading SR then DR clears RXNE and ORE together [30.6.1]. */
+	uint32_t sr = stm32_rd(usart_base + USART_SR);
+
+	if ((sr & (USART_SR_RXNE | USART_SR_ORE)) == 0)
+		return;
+	uint8_t b = (uint8_t)stm32_rd(usart_base + USART_DR);
+	if (sr & USART_SR_ORE)
+		usart_st.rx_overrun++;
+	uint32_t h = usart_head;
+	if (h - usart_tail >= STM32_USART_RX_BUF) {
+		usart_st.rx_full++;
+		return;
+	}
+	usart_rx[h & USART_RX_MASK] = b;
+	usart_head = h + 1u;
+}
+
+const struct stm32_usart_stats *stm32_usart_stats(void)
+{
+	return &usart_st;
+}
