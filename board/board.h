@@ -49,7 +49,17 @@ const struct eth_mac_ops *board_eth_mac(void);
 /** 32 bits of boot-time entropy for seeding keys (RNG, unique ID, jitter). */
 uint32_t board_entropy32(void);
 
-/** Sleep until the next interrupt. */
+/* ---- interrupts and sleep ---- */
+
+/** Mask interrupts; returns the previous state for board_irq_restore().
+ *  Nests. Used for lwIP's SYS_ARCH_PROTECT and the idle check below. */
+uint32_t board_irq_save(void);
+void board_irq_restore(uint32_t state);
+
+/** Sleep until the next interrupt. Call with interrupts masked by
+ *  board_irq_save(), after checking that no work is pending: an interrupt
+ *  that arrives after the check still ends the sleep (its handler runs
+ *  after board_irq_restore()), so no wake-up is lost. */
 void board_idle(void);
 
 /** Reset the chip. */

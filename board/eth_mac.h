@@ -12,7 +12,7 @@
 struct pbuf;
 
 struct eth_mac_stats {
-	uint32_t rx_frames;
+	uint32_t rx_frames;           /* frames queued for ops->rx (the netif bridge relies on it) */
 	uint32_t rx_bytes;
 	uint32_t rx_dropped_nopbuf;   /* frame arrived, pbuf pool empty */
 	uint32_t rx_dropped_queue;    /* frame arrived, RX queue to main loop full */

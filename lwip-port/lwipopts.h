@@ -8,7 +8,14 @@
 #define LWIPOPTS_H
 
 #define NO_SYS                      1
-#define SYS_LIGHTWEIGHT_PROT        0   /* only the main loop calls lwIP */
+#ifdef FW_HOST_TEST
+#define SYS_LIGHTWEIGHT_PROT        0   /* host tests: one thread, no interrupts */
+#else
+/* Only the main loop calls lwIP, but the Ethernet RX interrupt allocates
+ * PBUF_POOL pbufs: memp and pbuf reference counts need interrupts masked
+ * (sys_arch_protect in lwip-port/sys_arch.c). */
+#define SYS_LIGHTWEIGHT_PROT        1
+#endif
 #define LWIP_SOCKET                 0
 #define LWIP_NETCONN                0
 

@@ -31,4 +31,7 @@ void fw_assert_failed(const char *msg, const char *file, int line);
 #define LWIP_RAND() ((u32_t)fw_rand32())
 uint32_t fw_rand32(void);
 
+/* SYS_ARCH_PROTECT state: the saved PRIMASK (lwip-port/sys_arch.c). */
+typedef uint32_t sys_prot_t;
+
 #endif

@@ -1,0 +1,176 @@
+/*
+ * The board interface (board.h) for the MPS2 AN385: SysTick for the 1 ms
+ * clock, TIMER0 for the deadline, UART0 for the console, the LAN9118 for
+ * Ethernet. Handlers here only call the drivers' ISRs, which move data
+ * and set flags.
+ */
+#include "board.h"
+
+#include "an385.h"
+#include "cmsdk_timer.h"
+#include "cmsdk_uart.h"
+#include "lan9118.h"
+
+#define AN385_MS_PER_S       1000u
+#define AN385_CONSOLE_BAUD   115200u   /* QEMU ignores it; real boards' USB-serial expects it */
+
+static volatile uint32_t an385_ms;
+static struct eth_mac_ops an385_eth;   /* lan9118_ops with the board's init */
+
+static int an385_eth_init(uint8_t mac[6]);
+
+void board_init(void)
+{
+	cmsdk_uart_init(AN385_SYSCLK_HZ, AN385_CONSOLE_BAUD);
+
+	CM_SYST_CSR = 0;
+	CM_SYST_RVR = AN385_SYSCLK_HZ / AN385_MS_PER_S - 1u;
+	CM_SYST_CVR = 0;
+	CM_SCB_SHPR3 = (CM_SCB_SHPR3 & ~(0xFFu << CM_SHPR3_SYSTICK_SHIFT)) |
+	    ((uint32_t)AN385_PRIO_SYSTICK << CM_SHPR3_SYSTICK_SHIFT);
+	CM_SYST_CSR = CM_SYST_CSR_CLKSRC | CM_SYST_CSR_TICKINT | CM_SYST_CSR_ENABLE;
+
+	cmsdk_timer_init(AN385_TIMER0_BASE, AN385_SYSCLK_HZ);
+
+	an385_irq_enable(AN385_IRQ_UART0_RX, AN385_PRIO_UART);
+	an385_irq_enable(AN385_IRQ_TIMER0, AN385_PRIO_TIMER);
+	an385_eth = lan9118_ops;
+	an385_eth.init = an385_eth_init;
+	__asm volatile ("cpsie i" ::: "memory");
+}
+
+const char *board_name(void)
+{
+	return "mps2-an385";
+}
+
+uint32_t board_now_ms(void)
+{
+	return an385_ms;
+}
+
+void board_console_putc(char c)
+{
+	cmsdk_uart_putc(c);
+}
+
+int board_console_getc(void)
+{
+	return cmsdk_uart_getc();
+}
+
+uint32_t board_irq_save(void)
+{
+	uint32_t primask;
+
+	__asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) :: "memory");
+	return primask;
+}
+
+void board_irq_restore(uint32_t state)
+{
+	__asm volatile ("msr primask, %0" :: "r" (state) : "memory");
+}
+
+void board_deadline_arm(uint32_t at_ms)
+{
+	uint32_t s = board_irq_save();
+	cmsdk_timer_arm(an385_ms, at_ms);
+	an385_irq_clear_pending(AN385_IRQ_TIMER0);
+	board_irq_restore(s);
+}
+
+void board_deadline_cancel(void)
+{
+	uint32_t s = board_irq_save();
+	cmsdk_timer_cancel();
+	an385_irq_clear_pending(AN385_IRQ_TIMER0);
+	board_irq_restore(s);
+}
+
+bool board_deadline_fired(void)
+{
+	uint32_t s = board_irq_save();
+	bool fired = cmsdk_timer_take_fired();
+	board_irq_restore(s);
+	return fired;
+}
+
+/* The LAN9118 with the board's part of init around it: the NVIC line is
+ * enabled only once the chip drives its IRQ pin active-high, since the
+ * reset setting reads as asserted and would storm. */
+static int an385_eth_init(uint8_t mac[6])
+{
+	an385_irq_clear_pending(AN385_IRQ_ETHERNET);
+	if (lan9118_ops.init(mac) != 0)
+		return -1;
+	an385_irq_enable(AN385_IRQ_ETHERNET, AN385_PRIO_ETHERNET);
+	return 0;
+}
+
+const struct eth_mac_ops *board_eth_mac(void)
+{
+	return &an385_eth;
+}
+
+/* Boot-time entropy: QEMU zeroes RAM and has no RNG, so the sources are
+ * timing: SysTick's sub-millisecond phase and the millisecond count, both
+ * driven by the host's clock (QEMU without -icount) and so jittered by
+ * host scheduling. Callers mix several samples. */
+uint32_t board_entropy32(void)
+{
+	uint32_t x = CM_SYST_CVR ^ (an385_ms << 16) ^ (an385_ms >> 16);
+
+	/* xorshift-multiply finaliser (from MurmurHash3's fmix32) */
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35u;
+	x ^= x >> 16;
+	return x;
+}
+
+void board_idle(void)
+{
+	__asm volatile ("wfi" ::: "memory");
+}
+
+void board_reboot(void)
+{
+	__asm volatile ("dsb" ::: "memory");
+	CM_SCB_AIRCR = CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ;
+	__asm volatile ("dsb" ::: "memory");
+	for (;;)
+		;
+}
+
+/* ---------------------------------------------------------------- handlers */
+
+void SysTick_Handler(void)
+{
+	an385_ms++;
+}
+
+void UART0RX_IRQHandler(void)
+{
+	cmsdk_uart_rx_isr();
+}
+
+void TIMER0_IRQHandler(void)
+{
+	cmsdk_timer_isr();
+}
+
+void ETHERNET_IRQHandler(void)
+{
+	lan9118_isr();
+}
+
+/* newlib's allocator reaches _sbrk; finwait never allocates, so make any
+ * attempt fail instead of growing into the stack. */
+void *_sbrk(int incr);
+void *_sbrk(int incr)
+{
+	(void)incr;
+	return (void *)-1;
+}

@@ -1,0 +1,114 @@
+/*
+ * CMSDK APB UART driver (ARM DDI0479C, 4.3). The UART holds one received
+ * byte; the RX interrupt moves it to a ring so a console line can arrive
+ * while the main loop is busy with traffic. TX is polled: the console
+ * writes little and a blocking write keeps output ordered with faults.
+ */
+#include "cmsdk_uart.h"
+
+
+#include "an385.h"
+#include "config.h"
+
+struct cmsdk_uart_regs {
+	volatile uint32_t data;       /* 0x00 RX/TX data (bits 7:0) */
+	volatile uint32_t state;      /* 0x04 TX full (0), RX full (1), TX/RX overrun (2, 3; W1C) */
+	volatile uint32_t ctrl;       /* 0x08 TX en (0), RX en (1), TX/RX int en (2, 3), overrun int en (4, 5) */
+	volatile uint32_t intstatus;  /* 0x0C TX (0), RX (1), TX/RX overrun (2, 3); write 1 to clear */
+	volatile uint32_t bauddiv;    /* 0x10 baud divider, 16 minimum */
+};
+
+#define CMSDK_UART_STATE_TXFULL   (1u << 0)
+#define CMSDK_UART_STATE_RXFULL   (1u << 1)
+#define CMSDK_UART_STATE_RXOVR    (1u << 3)
+#define CMSDK_UART_CTRL_TXEN      (1u << 0)
+#define CMSDK_UART_CTRL_RXEN      (1u << 1)
+#define CMSDK_UART_CTRL_RXINTEN   (1u << 3)
+#define CMSDK_UART_INT_RX         (1u << 1)
+#define CMSDK_UART_INT_RXOVR      (1u << 3)
+#define CMSDK_UART_BAUDDIV_MIN    16u
+#define CMSDK_UART_DEFAULT_BAUD   115200u
+
+#define UART0 ((struct cmsdk_uart_regs *)AN385_UART0_BASE)
+
+/* Single producer (the RX interrupt) and single consumer (the main loop):
+ * each index has one writer, so no lock is needed. */
+static volatile uint8_t cmsdk_uart_ring[FW_CONSOLE_RX_BYTES];
+static volatile uint32_t cmsdk_uart_head;   /* written by the ISR */
+static volatile uint32_t cmsdk_uart_tail;   /* written by the main loop */
+static volatile uint32_t cmsdk_uart_dropped;
+
+static uint32_t cmsdk_uart_div(uint32_t pclk_hz, uint32_t baud)
+{
+	uint32_t div = pclk_hz / baud;
+
+	return div < CMSDK_UART_BAUDDIV_MIN ? CMSDK_UART_BAUDDIV_MIN : div;
+}
+
+void cmsdk_uart_tx_enable(void)
+{
+	if (UART0->bauddiv < CMSDK_UART_BAUDDIV_MIN)
+		UART0->bauddiv = cmsdk_uart_div(AN385_SYSCLK_HZ, CMSDK_UART_DEFAULT_BAUD);
+	UART0->ctrl |= CMSDK_UART_CTRL_TXEN;
+}
+
+void cmsdk_uart_init(uint32_t pclk_hz, uint32_t baud)
+{
+	UART0->ctrl = 0;
+	UART0->bauddiv = cmsdk_uart_div(pclk_hz, baud);
+	UART0->state = CMSDK_UART_STATE_RXOVR;
+	UART0->intstatus = CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
+	cmsdk_uart_head = cmsdk_uart_tail = 0;
+	UART0->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN;
+}
+
+void cmsdk_uart_putc(char c)
+{
+	while (UART0->state & CMSDK_UART_STATE_TXFULL)
+		;
+	UART0->data = (uint8_t)c;
+}
+
+void cmsdk_uart_puts(const char *s)
+{
+	while (*s != '\0')
+		cmsdk_uart_putc(*s++);
+}
+
+int cmsdk_uart_getc(void)
+{
+	uint32_t tail = cmsdk_uart_tail;
+
+	if (tail == cmsdk_uart_head)
+		return -1;
+	int c = cmsdk_uart_ring[tail % FW_CONSOLE_RX_BYTES];
+	cmsdk_uart_tail = tail + 1;
+	return c;
+}
+
+void cmsdk_uart_rx_isr(void)
+{
+	/* Acknowledge before draining: a byte that lands after the last read
+	 * raises the interrupt again instead of waiting for the next one. */
+	UART0->intstatus = CMSDK_UART_INT_RX;
+	if (UART0->state & CMSDK_UART_STATE_RXOVR) {
+		UART0->state = CMSDK_UART_STATE_RXOVR;
+		cmsdk_uart_dropped++;
+	}
+	while (UART0->state & CMSDK_UART_STATE_RXFULL) {
+		uint8_t c = (uint8_t)UART0->data;
+		uint32_t head = cmsdk_uart_head;
+
+		if (head - cmsdk_uart_tail >= FW_CONSOLE_RX_BYTES) {
+			cmsdk_uart_dropped++;
+			continue;
+		}
+		cmsdk_uart_ring[head % FW_CONSOLE_RX_BYTES] = c;
+		cmsdk_uart_head = head + 1;
+	}
+}
+
+uint32_t cmsdk_uart_rx_dropped(void)
+{
+	return cmsdk_uart_dropped;
+}
