@@ -1,0 +1,406 @@
+/*
+ * The TCB pool, the one writer of a TCB's state, the timers and the
+ * teardown helpers (entering TIME_WAIT, reset, drop).
+ */
+#include <string.h>
+#include "config.h"
+#include "isn.h"
+#include "tcb.h"
+#include "tcp_stats.h"
+#include "timewait.h"
+
+/* A new incarnation from TIME_WAIT starts this far beyond the old
+ * connection's SND.NXT, more than any window (65535, no scaling) so no old
+ * duplicate can fall into the new window (RFC 1122 4.2.2.13, RFC 6191). */
+#define TCB_TW_ISN_GAP 0x20000u
+
+static struct tcb tcb_pool[FW_TCB_COUNT];
+
+static uint32_t tcb_fw2_ms = FW_FIN_WAIT_2_MS;
+static uint32_t tcb_cw_ms = FW_CLOSE_WAIT_WARN_MS;
+static bool tcb_cw_abort;
+static bool tcb_log_on;
+static tcp_log_hook tcb_log_fn;
+
+static const char *const tcb_state_names[TCB_STATE_COUNT] = {
+	[TCB_CLOSED] = "CLOSED",         [TCB_LISTEN] = "LISTEN",
+	[TCB_SYN_SENT] = "SYN_SENT",     [TCB_SYN_RCVD] = "SYN_RCVD",
+	[TCB_ESTABLISHED] = "ESTABLISHED", [TCB_FIN_WAIT_1] = "FIN_WAIT_1",
+	[TCB_FIN_WAIT_2] = "FIN_WAIT_2", [TCB_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCB_CLOSING] = "CLOSING",       [TCB_LAST_ACK] = "LAST_ACK",
+	[TCB_TIME_WAIT] = "TIME_WAIT",
+};
+
+const char *tcb_state_name(enum tcb_state s)
+{
+	return (unsigned)s < TCB_STATE_COUNT ? tcb_state_names[s] : "?";
+}
+
+/* ------------------------------------------------------------ pool */
+
+static void pbuf_free_chain_or_null(struct pbuf *p)
+{
+	if (p)
+		pbuf_free(p);
+}
+
+void tcb_pool_reset(void)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct tcb *tcb = &tcb_pool[i];
+		if (tcb->in_use) {
+			pbuf_free_chain_or_null(tcb->sndq);
+			pbuf_free_chain_or_null(tcb->rcvq);
+		}
+	}
+	memset(tcb_pool, 0, sizeof tcb_pool);
+}
+
+struct tcb *tcb_alloc(void)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct tcb *tcb = &tcb_pool[i];
+		if (!tcb->in_use) {
+			memset(tcb, 0, sizeof *tcb);
+			tcb->in_use = 1;
+			tcb->rto = FW_RTO_INITIAL_MS;
+			tcb->mss = FW_TCP_MSS;
+			TCP_STAT_INC(tcb_in_use);
+			if (tcp_stats.tcb_in_use > tcp_stats.tcb_peak)
+				tcp_stats.tcb_peak = tcp_stats.tcb_in_use;
+			return tcb;
+		}
+	}
+	return NULL;
+}
+
+static void tcb_release(struct tcb *tcb, const char *reason)
+{
+	if (tcb->state != TCB_TIME_WAIT)
+		tcb_set_state(tcb, TCB_CLOSED, reason);
+	pbuf_free_chain_or_null(tcb->sndq);
+	pbuf_free_chain_or_null(tcb->rcvq);
+	memset(tcb, 0, sizeof *tcb);
+	tcp_stats.tcb_in_use--;
+}
+
+void tcb_free(struct tcb *tcb)
+{
+	tcb_release(tcb, "free");
+}
+
+unsigned tcb_id(const struct tcb *tcb)
+{
+	return (unsigned)(tcb - tcb_pool);
+}
+
+struct tcb *tcb_by_id(unsigned id)
+{
+	return id < FW_TCB_COUNT && tcb_pool[id].in_use ? &tcb_pool[id] : NULL;
+}
+
+struct tcb *tcb_lookup(const struct tcp_tuple *t)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct tcb *tcb = &tcb_pool[i];
+		if (tcb->in_use && tcb->state != TCB_LISTEN && tcb->t.lport == t->lport &&
+		    tcb->t.rport == t->rport && tcb->t.laddr == t->laddr && tcb->t.raddr == t->raddr)
+			return tcb;
+	}
+	return NULL;
+}
+
+struct tcb *tcb_find_listener(uint16_t port)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct tcb *tcb = &tcb_pool[i];
+		if (tcb->in_use && tcb->state == TCB_LISTEN && tcb->t.lport == port)
+			return tcb;
+	}
+	return NULL;
+}
+
+/* Children of `listener` not yet handed to the application. */
+unsigned tcb_backlog(const struct tcb *listener)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		const struct tcb *c = &tcb_pool[i];
+		if (c->in_use && c->state != TCB_LISTEN && (c->flags & TCB_F_PASSIVE) &&
+		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(listener))
+			n++;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------ states */
+
+void tcb_set_state(struct tcb *tcb, enum tcb_state s, const char *reason)
+{
+	enum tcb_state from = (enum tcb_state)tcb->state;
+	if (from == s)
+		return;
+	tcb->state = (uint8_t)s;
+	TCP_STAT_INC(state_changes);
+	if (tcb_log_on && tcb_log_fn)
+		tcb_log_fn(tcb_id(tcb), &tcb->t, from, s, reason);
+}
+
+bool tcb_synchronized(const struct tcb *tcb)
+{
+	switch ((enum tcb_state)tcb->state) {
+	case TCB_CLOSED:
+	case TCB_LISTEN:
+	case TCB_SYN_SENT:
+	case TCB_SYN_RCVD:
+	case TCB_TIME_WAIT:
+		return false;
+	case TCB_ESTABLISHED:
+	case TCB_FIN_WAIT_1:
+	case TCB_FIN_WAIT_2:
+	case TCB_CLOSE_WAIT:
+	case TCB_CLOSING:
+	case TCB_LAST_ACK:
+		return true;
+	}
+	return false;
+}
+
+/* Free the TCB; the application, unless it closed the TCB, learns why. */
+void tcb_drop(struct tcb *tcb, err_t err)
+{
+	tcp_err_cb cb = (tcb->flags & TCB_F_ORPHAN) ? NULL : tcb->err_cb;
+	void *arg = tcb->arg;
+	const char *why = err == ERR_RST ? "rst" : err == ERR_CLSD ? "closed" : "abort";
+	tcb_release(tcb, why);
+	if (cb)
+		cb(arg, err);
+}
+
+void tcb_reset(struct tcb *tcb, err_t err)
+{
+	if (tcb_synchronized(tcb) || tcb->state == TCB_SYN_RCVD)
+		tcb_send_rst(tcb);
+	tcb_drop(tcb, err);
+}
+
+/*
+ * The one way into TIME_WAIT (RFC 9293 3.10.7.4, from FIN_WAIT_1 on FIN
+ * with our FIN acked, FIN_WAIT_2 on FIN, CLOSING on the ACK of our FIN):
+ * the full TCB and its buffers go back to the pool; the compact table
+ * keeps the 4-tuple and both sequence numbers for 2MSL.
+ */
+void tcb_enter_time_wait(struct tcb *tcb, uint32_t now)
+{
+	tcb_set_state(tcb, TCB_TIME_WAIT, "fin");
+	tw_enter(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, now);
+	TCP_STAT_INC(time_wait_entered);
+	tcb_drop(tcb, ERR_CLSD);
+}
+
+/* ------------------------------------------------------------ windows and queues */
+
+uint32_t tcb_sndq_len(const struct tcb *tcb)
+{
+	return tcb->sndq ? tcb->sndq->tot_len : 0u;
+}
+
+/* RCV.WND: what is left of FW_TCP_WND once queued and unconsumed data is
+ * counted, zero when the receive queue has no pbuf slot left. */
+uint32_t tcb_rcv_wnd(const struct tcb *tcb)
+{
+	uint32_t held = (tcb->rcvq ? tcb->rcvq->tot_len : 0u) + tcb->unrecved;
+	if (tcb->rcvq && pbuf_clen(tcb->rcvq) >= FW_TCP_RCVQ_PBUFS)
+		return 0;
+	return held >= FW_TCP_WND ? 0u : FW_TCP_WND - held;
+}
+
+/* ------------------------------------------------------------ timers */
+
+void tcb_arm_rtx(struct tcb *tcb, uint32_t now)
+{
+	tcb->rtx_at = now + tcb->rto;
+	tcb->timers |= TCB_T_RTX;
+}
+
+void tcb_arm_aux(struct tcb *tcb, uint32_t now, uint32_t after)
+{
+	tcb->aux_at = now + after;
+	tcb->timers |= TCB_T_AUX;
+}
+
+void tcb_disarm(struct tcb *tcb, uint8_t timer)
+{
+	tcb->timers &= (uint8_t)~timer;
+}
+
+void tcb_state_timer(struct tcb *tcb, uint32_t now)
+{
+	switch ((enum tcb_state)tcb->state) {
+	case TCB_FIN_WAIT_2:
+		/* Only orphans time out: a half-closed app may wait forever (RFC 9293). */
+		if (tcb->flags & TCB_F_ORPHAN)
+			tcb_arm_aux(tcb, now, tcb_fw2_ms);
+		break;
+	case TCB_CLOSE_WAIT:
+		tcb_arm_aux(tcb, now, tcb_cw_ms);
+		break;
+	case TCB_CLOSED:
+	case TCB_LISTEN:
+	case TCB_SYN_SENT:
+	case TCB_SYN_RCVD:
+	case TCB_ESTABLISHED:
+	case TCB_FIN_WAIT_1:
+	case TCB_CLOSING:
+	case TCB_LAST_ACK:
+	case TCB_TIME_WAIT:
+		tcb_disarm(tcb, TCB_T_AUX);
+		break;
+	}
+}
+
+static void tcb_rtx_timeout(struct tcb *tcb, uint32_t now)
+{
+	bool opening = tcb->state == TCB_SYN_SENT || tcb->state == TCB_SYN_RCVD;
+	unsigned limit = opening ? FW_SYN_RETRIES : FW_DATA_RETRIES;
+
+	tcb_disarm(tcb, TCB_T_RTX);
+	if (tcb->retries >= limit) {
+		if (opening) {
+			TCP_STAT_INC(syn_timeouts);
+			tcb_reset(tcb, ERR_CLSD);
+		} else {
+			TCP_STAT_INC(rtx_aborts);
+			tcb_reset(tcb, ERR_ABRT);
+		}
+		return;
+	}
+	tcb->retries++;
+	/* RFC 6298 (5.5): back off the timer. */
+	tcb->rto = tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u;
+	tcb_retransmit(tcb, now);
+}
+
+static void tcb_aux_timeout(struct tcb *tcb, uint32_t now)
+{
+	(void)now;
+	tcb_disarm(tcb, TCB_T_AUX);
+	if (tcb->state == TCB_FIN_WAIT_2) {
+		/* Orphan: nobody will read the peer's FIN; free it (RST so the peer knows). */
+		TCP_STAT_INC(fin_wait_2_timeouts);
+		tcb_reset(tcb, ERR_ABRT);
+	} else if (tcb->state == TCB_CLOSE_WAIT) {
+		/* The application forgot to close (the classic server bug). */
+		TCP_STAT_INC(close_wait_warnings);
+		if (tcb_log_fn)
+			tcb_log_fn(tcb_id(tcb), &tcb->t, TCB_CLOSE_WAIT, TCB_CLOSE_WAIT, "close-wait watchdog");
+		if (tcb_cw_abort) {
+			TCP_STAT_INC(close_wait_aborts);
+			tcb_reset(tcb, ERR_ABRT);
+		}
+	}
+}
+
+void tcp_timers(uint32_t now)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct tcb *tcb = &tcb_pool[i];
+		if (tcb->in_use && (tcb->timers & TCB_T_RTX) && time_reached(now, tcb->rtx_at))
+			tcb_rtx_timeout(tcb, now);
+		if (tcb->in_use && (tcb->timers & TCB_T_AUX) && time_reached(now, tcb->aux_at))
+			tcb_aux_timeout(tcb, now);
+	}
+	tw_expire(now);
+}
+
+static bool tcb_deadline(const struct tcb *tcb, uint32_t *at)
+{
+	bool any = false;
+	if (tcb->timers & TCB_T_RTX) {
+		*at = tcb->rtx_at;
+		any = true;
+	}
+	if ((tcb->timers & TCB_T_AUX) && (!any || time_reached(*at, tcb->aux_at))) {
+		*at = tcb->aux_at;
+		any = true;
+	}
+	return any;
+}
+
+bool tcp_next_deadline(uint32_t *at)
+{
+	uint32_t best = 0, d;
+	bool any = tw_next_deadline(&best);
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		if (tcb_pool[i].in_use && tcb_deadline(&tcb_pool[i], &d) && (!any || time_reached(best, d))) {
+			best = d;
+			any = true;
+		}
+	}
+	if (any)
+		*at = best;
+	return any;
+}
+
+/* ------------------------------------------------------------ ISN */
+
+uint32_t tcb_isn(const struct tcp_tuple *t, uint32_t now)
+{
+	return isn_generate(t, now);
+}
+
+uint32_t tcb_isn_beyond(const struct tcp_tuple *t, uint32_t now, uint32_t floor)
+{
+	uint32_t iss = isn_generate(t, now);
+	if (seq_leq(iss, floor + TCB_TW_ISN_GAP))
+		iss = floor + TCB_TW_ISN_GAP;
+	return iss;
+}
+
+/* ------------------------------------------------------------ observation and tunables */
+
+void tcb_get_info(const struct tcb *tcb, struct tcb_info *info)
+{
+	info->id = tcb_id(tcb);
+	info->state = (enum tcb_state)tcb->state;
+	info->tuple = tcb->t;
+	info->sndq_bytes = tcb_sndq_len(tcb);
+	info->rcvq_bytes = tcb->rcvq ? tcb->rcvq->tot_len : 0u;
+	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
+	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
+}
+
+void tcb_foreach(tcb_visit_cb cb, void *arg)
+{
+	struct tcb_info info;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		if (tcb_pool[i].in_use) {
+			tcb_get_info(&tcb_pool[i], &info);
+			cb(&info, arg);
+		}
+	}
+}
+
+enum tcb_state tcp_state(const struct tcb *tcb)
+{
+	return tcb->in_use ? (enum tcb_state)tcb->state : TCB_CLOSED;
+}
+
+void tcp_set_msl(uint32_t ms) { tw_set_msl(ms); }
+uint32_t tcp_get_msl(void) { return tw_msl(); }
+void tcp_set_fin_wait_2_timeout(uint32_t ms) { tcb_fw2_ms = ms; }
+uint32_t tcp_get_fin_wait_2_timeout(void) { return tcb_fw2_ms; }
+void tcp_set_close_wait_threshold(uint32_t ms) { tcb_cw_ms = ms; }
+uint32_t tcp_get_close_wait_threshold(void) { return tcb_cw_ms; }
+void tcp_set_close_wait_abort(bool on) { tcb_cw_abort = on; }
+bool tcp_get_close_wait_abort(void) { return tcb_cw_abort; }
+void tcp_set_log_hook(tcp_log_hook hook) { tcb_log_fn = hook; }
+void tcp_set_log(bool on) { tcb_log_on = on; }
+bool tcp_get_log(void) { return tcb_log_on; }
+
+void tcb_tunables_reset(void)
+{
+	tcb_fw2_ms = FW_FIN_WAIT_2_MS;
+	tcb_cw_ms = FW_CLOSE_WAIT_WARN_MS;
+	tcb_cw_abort = false;
+}

@@ -1,0 +1,114 @@
+/*
+ * The transmission control block and the engine's internal interface
+ * between tcb.c (pool, states, timers, API), tcp_input.c (RFC 9293
+ * 3.10.7) and tcp_output.c (segments out).
+ */
+#ifndef TCB_H
+#define TCB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lwip/pbuf.h"
+#include "tcp.h"
+#include "tcp_types.h"
+
+/* tcb.flags */
+#define TCB_F_PASSIVE   0x01u  /* opened from a listener (RST in SYN_RCVD -> gone, RFC 9293 3.10.7.4) */
+#define TCB_F_FIN_QUEUED 0x02u /* the app shut the write side: FIN follows the send queue */
+#define TCB_F_RX_CLOSED 0x04u  /* the app will read no more: data -> RST */
+#define TCB_F_ORPHAN    0x08u  /* the app closed it: no callbacks, FIN_WAIT_2 timeout */
+#define TCB_F_ACCEPTED  0x10u  /* handed to the app (accept_cb or connected_cb) */
+#define TCB_F_EOF_PENDING 0x20u /* peer's FIN seen, end of stream not yet delivered */
+#define TCB_F_RTT_TIMING 0x40u /* rtt_seq is being timed (RFC 6298, Karn) */
+#define TCB_F_FIN_ACKED 0x80u  /* our FIN was acknowledged */
+#define TCB_F_HAVE_RTT  0x100u /* srtt/rttvar hold a sample (RFC 6298 2.2) */
+
+struct tcb {
+	struct tcp_tuple t;
+	/* RFC 9293 3.3.1 send sequence variables (no SND.UP) */
+	uint32_t iss, snd_una, snd_nxt, snd_wl1, snd_wl2;
+	/* receive sequence variables */
+	uint32_t irs, rcv_nxt;
+	uint16_t snd_wnd;       /* peer's window (no scaling) */
+	uint16_t mss;           /* effective send MSS */
+	/* RFC 6298, in ms */
+	uint16_t srtt, rttvar;  /* valid with TCB_F_HAVE_RTT */
+	uint32_t rto;
+	uint32_t rtt_seq, rtt_start;
+	uint32_t rtx_at;        /* retransmission / zero-window probe deadline */
+	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
+	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
+	struct pbuf *rcvq;      /* in-order data the app has not taken */
+	uint16_t unrecved;      /* taken by the app, not yet tcp_recved() */
+	uint8_t state;          /* enum tcb_state; written by tcb_set_state() only */
+	uint16_t flags;         /* TCB_F_* */
+	uint8_t timers;         /* TCB_T_* armed */
+	uint8_t retries;        /* RTO expiries since the last forward progress */
+	uint8_t listener;       /* pool index of the listener (passive opens) */
+	uint8_t in_use;
+	void *arg;
+	union {
+		tcp_accept_cb accept;     /* LISTEN */
+		tcp_connected_cb connected; /* SYN_SENT */
+	} open_cb;
+	tcp_recv_cb recv_cb;
+	tcp_sent_cb sent_cb;
+	tcp_err_cb err_cb;
+};
+
+#define TCB_T_RTX 0x01u
+#define TCB_T_AUX 0x02u
+
+/* ---- tcb.c ---- */
+struct tcb *tcb_alloc(void);
+void tcb_free(struct tcb *tcb);
+unsigned tcb_id(const struct tcb *tcb);
+struct tcb *tcb_by_id(unsigned id);
+void tcb_set_state(struct tcb *tcb, enum tcb_state s, const char *reason);
+void tcb_enter_time_wait(struct tcb *tcb, uint32_t now);
+/** Free the TCB, telling the app (err_cb) unless it is orphaned. */
+void tcb_drop(struct tcb *tcb, err_t err);
+/** RST (synchronized states), count `why`, tcb_drop(err). */
+void tcb_reset(struct tcb *tcb, err_t err);
+struct tcb *tcb_lookup(const struct tcp_tuple *t);
+struct tcb *tcb_find_listener(uint16_t port);
+unsigned tcb_backlog(const struct tcb *listener);
+bool tcb_synchronized(const struct tcb *tcb);
+uint32_t tcb_rcv_wnd(const struct tcb *tcb);
+uint32_t tcb_sndq_len(const struct tcb *tcb);
+void tcb_arm_rtx(struct tcb *tcb, uint32_t now);
+void tcb_arm_aux(struct tcb *tcb, uint32_t now, uint32_t after);
+void tcb_disarm(struct tcb *tcb, uint8_t timer);
+/** The TCB sits in FIN_WAIT_2 or CLOSE_WAIT: start its state's timer. */
+void tcb_state_timer(struct tcb *tcb, uint32_t now);
+/** Deliver queued data and a pending end of stream to the app. */
+void tcb_deliver(struct tcb *tcb);
+/** Application callbacks, none after an orphaning close. */
+void tcb_notify_sent(struct tcb *tcb, uint16_t len);
+void tcb_notify_established(struct tcb *tcb);
+uint32_t tcb_isn(const struct tcp_tuple *t, uint32_t now);
+/** ISN for a new incarnation out of TIME_WAIT, beyond the old SND.NXT. */
+uint32_t tcb_isn_beyond(const struct tcp_tuple *t, uint32_t now, uint32_t floor);
+/** Free every TCB (tcp_init) and restore the tunables' defaults. */
+void tcb_pool_reset(void);
+void tcb_tunables_reset(void);
+
+/* ---- tcp_output.c ---- */
+/** Send what the queue and the window allow (SYN, data, FIN). */
+void tcb_output(struct tcb *tcb, uint32_t now);
+/** RTO expired: retransmit the oldest unacknowledged segment. */
+void tcb_retransmit(struct tcb *tcb, uint32_t now);
+void tcb_send_ack(struct tcb *tcb);
+/** SYN (SYN_SENT) or SYN,ACK (SYN_RCVD) with the MSS option. */
+void tcb_send_syn(struct tcb *tcb);
+/** RFC 5961 section 7: rate-limited ACK for a suspicious RST or SYN. */
+void tcb_challenge_ack(struct tcb *tcb, uint32_t now);
+/** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, counted. */
+void tcb_send_rst(struct tcb *tcb);
+/** Sequence number of our FIN, valid when TCB_F_FIN_QUEUED. */
+uint32_t tcb_fin_seq(const struct tcb *tcb);
+bool tcb_fin_sent(const struct tcb *tcb);
+bool tcb_fin_acked(const struct tcb *tcb);
+void tcp_output_reset(void);
+
+#endif

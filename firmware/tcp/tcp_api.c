@@ -1,0 +1,275 @@
+/*
+ * The application API (tcp.h): open, write, read window, close, shutdown,
+ * abort, and the callbacks the engine makes into the application.
+ */
+#include <string.h>
+#include "config.h"
+#include "tcb.h"
+#include "tcp_stats.h"
+
+/* What tcp_write() may hold per TCB, in bytes and in pbufs. */
+#define TCB_SNDBUF ((uint32_t)FW_TCP_SNDQ_PBUFS * FW_TCP_MSS)
+/* IANA dynamic ports (RFC 6335 6). */
+#define TCB_EPHEMERAL_FIRST 49152u
+#define TCB_EPHEMERAL_LAST 65535u
+
+static uint16_t tcb_next_port = TCB_EPHEMERAL_FIRST;
+
+/* ------------------------------------------------------------ callbacks into the application */
+
+void tcb_notify_established(struct tcb *tcb)
+{
+	struct tcb *l;
+	err_t err;
+
+	tcb->flags |= TCB_F_ACCEPTED;
+	if (!(tcb->flags & TCB_F_PASSIVE)) {
+		if (tcb->open_cb.connected)
+			tcb->open_cb.connected(tcb->arg, tcb);
+		return;
+	}
+	l = tcb_by_id(tcb->listener);
+	err = ERR_CONN;
+	if (l && l->state == TCB_LISTEN && l->open_cb.accept)
+		err = l->open_cb.accept(l->arg, tcb);
+	if (err == ERR_ABRT || !tcb->in_use)
+		return;                  /* the application aborted it inside accept_cb */
+	if (err != ERR_OK) {
+		TCP_STAT_INC(accept_refused);
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_reset(tcb, ERR_ABRT);
+	}
+}
+
+void tcb_notify_sent(struct tcb *tcb, uint16_t len)
+{
+	if (!(tcb->flags & TCB_F_ORPHAN) && tcb->sent_cb)
+		tcb->sent_cb(tcb->arg, tcb, len);
+}
+
+/* Queued data first, then end of stream; a refusal keeps the data queued. */
+void tcb_deliver(struct tcb *tcb)
+{
+	while (tcb->rcvq && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
+		struct pbuf *p = tcb->rcvq;
+		uint16_t len = p->tot_len;
+		err_t err;
+
+		tcb->rcvq = NULL;
+		err = tcb->recv_cb(tcb->arg, tcb, p);
+		if (!tcb->in_use)
+			return;
+		if (err != ERR_OK) {
+			if (tcb->rcvq)
+				pbuf_cat(p, tcb->rcvq);
+			tcb->rcvq = p;
+			return;
+		}
+		tcb->unrecved += len;
+	}
+	if (!tcb->rcvq && (tcb->flags & TCB_F_EOF_PENDING) && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
+		tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;
+		tcb->recv_cb(tcb->arg, tcb, NULL);
+	}
+}
+
+/* ------------------------------------------------------------ open */
+
+struct tcb *tcp_listen(uint16_t port, tcp_accept_cb accept_cb, void *arg)
+{
+	struct tcb *tcb;
+
+	if (tcb_find_listener(port))
+		return NULL;
+	tcb = tcb_alloc();
+	if (!tcb)
+		return NULL;
+	tcb->t.lport = port;
+	tcb->open_cb.accept = accept_cb;
+	tcb->arg = arg;
+	tcb_set_state(tcb, TCB_LISTEN, "listen");
+	return tcb;
+}
+
+static uint16_t tcb_ephemeral(struct tcp_tuple *t)
+{
+	for (uint32_t tries = 0; tries <= TCB_EPHEMERAL_LAST - TCB_EPHEMERAL_FIRST; tries++) {
+		t->lport = tcb_next_port;
+		tcb_next_port = tcb_next_port == TCB_EPHEMERAL_LAST ? TCB_EPHEMERAL_FIRST : (uint16_t)(tcb_next_port + 1u);
+		if (!tcb_lookup(t) && !tcb_find_listener(t->lport))
+			return t->lport;
+	}
+	return 0;
+}
+
+struct tcb *tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
+                        tcp_connected_cb connected_cb, void *arg, uint32_t now)
+{
+	struct tcp_tuple t = { ip4_addr_get_u32(local), ip4_addr_get_u32(addr), 0, port };
+	struct tcb *tcb;
+
+	if (!tcb_ephemeral(&t))
+		return NULL;
+	tcb = tcb_alloc();
+	if (!tcb)
+		return NULL;
+	TCP_STAT_INC(active_opens);
+	tcb->t = t;
+	tcb->open_cb.connected = connected_cb;
+	tcb->arg = arg;
+	tcb->iss = tcb_isn(&t, now);
+	tcb->snd_una = tcb->snd_nxt = tcb->iss;
+	tcb_set_state(tcb, TCB_SYN_SENT, "connect");
+	tcb_output(tcb, now);
+	return tcb;
+}
+
+void tcp_arg(struct tcb *tcb, void *arg) { tcb->arg = arg; }
+void tcp_recv(struct tcb *tcb, tcp_recv_cb cb) { tcb->recv_cb = cb; }
+void tcp_sent(struct tcb *tcb, tcp_sent_cb cb) { tcb->sent_cb = cb; }
+void tcp_err(struct tcb *tcb, tcp_err_cb cb) { tcb->err_cb = cb; }
+
+/* ------------------------------------------------------------ data */
+
+uint32_t tcp_sndbuf(const struct tcb *tcb)
+{
+	uint32_t used = tcb_sndq_len(tcb);
+	if (tcb->sndq && pbuf_clen(tcb->sndq) >= FW_TCP_SNDQ_PBUFS)
+		return 0;
+	return used >= TCB_SNDBUF ? 0u : TCB_SNDBUF - used;
+}
+
+err_t tcp_write(struct tcb *tcb, const void *data, uint16_t len, uint32_t now)
+{
+	struct pbuf *p;
+
+	if ((tcb->state != TCB_ESTABLISHED && tcb->state != TCB_CLOSE_WAIT) || (tcb->flags & TCB_F_FIN_QUEUED))
+		return ERR_CONN;
+	if (len == 0)
+		return ERR_OK;
+	if (len > tcp_sndbuf(tcb)) {
+		TCP_STAT_INC(sndq_full);
+		return ERR_MEM;
+	}
+	p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
+	if (!p) {
+		TCP_STAT_INC(pbuf_fail);
+		return ERR_MEM;
+	}
+	pbuf_take(p, data, len);
+	if (tcb->sndq)
+		pbuf_cat(tcb->sndq, p);
+	else
+		tcb->sndq = p;
+	tcb_output(tcb, now);
+	return ERR_OK;
+}
+
+void tcp_recved(struct tcb *tcb, uint16_t len, uint32_t now)
+{
+	uint32_t before = tcb_rcv_wnd(tcb);
+
+	tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
+	tcb_deliver(tcb);
+	if (!tcb->in_use)
+		return;
+	/* Window update when the window opens from below one MSS to at least
+	 * one (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
+	if (tcb_synchronized(tcb) && before < FW_TCP_MSS && tcb_rcv_wnd(tcb) >= FW_TCP_MSS)
+		tcb_send_ack(tcb);
+	(void)now;
+}
+
+/* ------------------------------------------------------------ close */
+
+/* The FIN goes after the queued data (RFC 9293 3.10.4). */
+static void tcb_queue_fin(struct tcb *tcb, uint32_t now)
+{
+	if (tcb->flags & TCB_F_FIN_QUEUED)
+		return;
+	tcb->flags |= TCB_F_FIN_QUEUED;
+	tcb_set_state(tcb, tcb->state == TCB_CLOSE_WAIT ? TCB_LAST_ACK : TCB_FIN_WAIT_1, "close");
+	tcb_state_timer(tcb, now);
+	tcb_output(tcb, now);
+}
+
+static void tcb_close_children(const struct tcb *l)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct tcb *c = tcb_by_id(i);
+		if (c && c != l && c->state != TCB_LISTEN && (c->flags & TCB_F_PASSIVE) &&
+		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(l)) {
+			c->flags |= TCB_F_ORPHAN;
+			tcb_reset(c, ERR_ABRT);
+		}
+	}
+}
+
+void tcp_close(struct tcb *tcb, uint32_t now)
+{
+	switch ((enum tcb_state)tcb->state) {
+	case TCB_LISTEN:
+		tcb_close_children(tcb);
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_drop(tcb, ERR_CLSD);
+		return;
+	case TCB_SYN_SENT:
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_drop(tcb, ERR_CLSD);
+		return;
+	case TCB_SYN_RCVD:
+		/* Only an active open gets here (simultaneous open): keep it simple, RST. */
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_reset(tcb, ERR_ABRT);
+		return;
+	case TCB_ESTABLISHED:
+	case TCB_CLOSE_WAIT:
+	case TCB_FIN_WAIT_1:
+	case TCB_FIN_WAIT_2:
+	case TCB_CLOSING:
+	case TCB_LAST_ACK:
+		break;
+	case TCB_CLOSED:
+	case TCB_TIME_WAIT:
+		return;
+	}
+	tcb->flags |= TCB_F_ORPHAN;
+	if (tcb->rcvq) {
+		/* RFC 1122 4.2.2.13, RFC 2525 2.17: unread data -> RST, not FIN. */
+		TCP_STAT_INC(close_unread_rst);
+		tcb_reset(tcb, ERR_ABRT);
+		return;
+	}
+	tcb->flags |= TCB_F_RX_CLOSED;
+	tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;
+	if (tcb->state == TCB_ESTABLISHED || tcb->state == TCB_CLOSE_WAIT)
+		tcb_queue_fin(tcb, now);
+	else
+		tcb_state_timer(tcb, now);   /* FIN_WAIT_2 orphan timeout */
+}
+
+void tcp_shutdown(struct tcb *tcb, bool shut_rx, bool shut_tx, uint32_t now)
+{
+	if (shut_rx && shut_tx) {
+		tcp_close(tcb, now);
+		return;
+	}
+	if (shut_rx) {
+		tcb->flags |= TCB_F_RX_CLOSED;
+		if (tcb->rcvq) {
+			pbuf_free(tcb->rcvq);
+			tcb->rcvq = NULL;
+		}
+	}
+	if (shut_tx && (tcb->state == TCB_ESTABLISHED || tcb->state == TCB_CLOSE_WAIT))
+		tcb_queue_fin(tcb, now);
+}
+
+void tcp_abort(struct tcb *tcb)
+{
+	TCP_STAT_INC(app_aborts);
+	if (tcb->state == TCB_LISTEN)
+		tcb_close_children(tcb);
+	tcb->flags |= TCB_F_ORPHAN;
+	tcb_reset(tcb, ERR_ABRT);
+}
