@@ -28,6 +28,7 @@ Artifacts (build/e2e/)
                           with --keep-artifacts), deleted when it passes
   <test>.console.log      the console during a failing test
   <module>.boot.pcap      frames during boot, kept when a test of the module fails
+  <test>.fresh.*.log      console and QEMU logs of a firmware booted by fw_fresh
 """
 
 from __future__ import annotations
@@ -88,7 +89,11 @@ def pytest_report_header(config):
 
 
 def pytest_sessionstart(session):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        if not session.config.fw_skip_reason:
+            raise
     if session.config.getoption("--target") == "qemu" and not session.config.fw_skip_reason:
         reaped = fh.reap_stale_namespaces()
         if reaped:
@@ -150,9 +155,11 @@ def pytest_runtest_call(item):
         signal.signal(signal.SIGALRM, old)
 
 
-def _failed(item) -> bool:
-    return any(getattr(item, f"rep_{w}", None) is not None and getattr(item, f"rep_{w}").failed
-               for w in ("setup", "call"))
+def _passed(item) -> bool:
+    """Setup and call both reported and passed (or skipped); an interrupted
+    test (the run timed out) has no call report and counts as not passed."""
+    reps = [getattr(item, f"rep_{w}", None) for w in ("setup", "call")]
+    return all(r is not None and (r.passed or r.skipped) for r in reps)
 
 
 def artifact_name(nodeid: str) -> str:
@@ -188,6 +195,7 @@ def fw_module(request):
     """One firmware for a module's tests; `fw` is what tests use."""
     name = Path(request.node.nodeid).stem
     fw = _new_firmware(request, name)
+    request.session.fw_shared = fw
     boot_pcap = ARTIFACTS / f"{name}.boot.pcap"
     request.addfinalizer(fw.stop)
     fw.boot(pcap=boot_pcap)
@@ -207,7 +215,7 @@ def _per_test_artifacts(request, fw: fh.Firmware):
     mark = fw.console.mark() if fw.console else 0
     yield fw
     fw.stop_capture()
-    if _failed(request.node):
+    if not _passed(request.node):
         if fw.console is not None:
             (ARTIFACTS / f"{base}.console.log").write_text(fw.console.text_since(mark))
         print(f"\nfinwait e2e: kept {pcap.relative_to(REPO)} and its console log")
@@ -227,8 +235,13 @@ def fw(request, fw_module):
 
 @pytest.fixture
 def fw_fresh(request):
-    """A firmware booted for this test alone (for tests that reset or break it)."""
-    fw = _new_firmware(request, artifact_name(request.node.nodeid))
+    """A firmware booted for this test alone (for tests that reset or break
+    it). The tap takes one QEMU at a time, so the module's shared firmware
+    is stopped first; `fw` boots it again for the next test that wants it."""
+    shared = getattr(request.session, "fw_shared", None)
+    if shared is not None and request.config.getoption("--target") == "qemu":
+        shared.stop()
+    fw = _new_firmware(request, artifact_name(request.node.nodeid) + ".fresh")
     request.addfinalizer(fw.stop)
     fw.boot()
     yield from _per_test_artifacts(request, fw)
