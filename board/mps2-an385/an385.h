@@ -14,7 +14,7 @@
 
 /* ---- APB / AHB peripherals ---- */
 #define AN385_TIMER0_BASE    0x40000000u   /* CMSDK APB timer 0: deadline timer */
-#define AN385_TIMER1_BASE    0x40001000u   /* CMSDK APB timer 1: unused */
+#define AN385_TIMER1_BASE    0x40001000u   /* CMSDK APB timer 1: free-running clock */
 #define AN385_UART0_BASE     0x40004000u   /* CMSDK APB UART 0: console */
 #define AN385_LAN9118_BASE   0x40200000u   /* SMSC LAN9118 (LAN9220 on the real board) */
 
@@ -72,6 +72,7 @@ void HardFault_Handler(void);
 void SysTick_Handler(void);
 void UART0RX_IRQHandler(void);
 void TIMER0_IRQHandler(void);
+void TIMER1_IRQHandler(void);
 void ETHERNET_IRQHandler(void);
 void Default_Handler(void);
 

@@ -1,7 +1,7 @@
 /*
- * The board interface (board.h) for the MPS2 AN385: SysTick for the 1 ms
- * clock, TIMER0 for the deadline, UART0 for the console, the LAN9118 for
- * Ethernet. Handlers here only call the drivers' ISRs, which move data
+ * The board interface (board.h) for the MPS2 AN385: TIMER1 running free
+ * as the millisecond clock, SysTick as a 1 ms wake-up tick, TIMER0 for the
+ * deadline, UART0 for the console, the LAN9118 for Ethernet. Handlers here only call the drivers' ISRs, which move data
  * and set flags.
  */
 #include "board.h"
@@ -14,7 +14,6 @@
 #define AN385_MS_PER_S       1000u
 #define AN385_CONSOLE_BAUD   115200u   /* QEMU ignores it; real boards' USB-serial expects it */
 
-static volatile uint32_t an385_ms;
 static struct eth_mac_ops an385_eth;   /* lan9118_ops with the board's init */
 
 static int an385_eth_init(uint8_t mac[6]);
@@ -30,10 +29,12 @@ void board_init(void)
 	    ((uint32_t)AN385_PRIO_SYSTICK << CM_SHPR3_SYSTICK_SHIFT);
 	CM_SYST_CSR = CM_SYST_CSR_CLKSRC | CM_SYST_CSR_TICKINT | CM_SYST_CSR_ENABLE;
 
+	cmsdk_clock_init(AN385_TIMER1_BASE);
 	cmsdk_timer_init(AN385_TIMER0_BASE, AN385_SYSCLK_HZ);
 
 	an385_irq_enable(AN385_IRQ_UART0_RX, AN385_PRIO_UART);
 	an385_irq_enable(AN385_IRQ_TIMER0, AN385_PRIO_TIMER);
+	an385_irq_enable(AN385_IRQ_TIMER1, AN385_PRIO_TIMER);
 	an385_eth = lan9118_ops;
 	an385_eth.init = an385_eth_init;
 	__asm volatile ("cpsie i" ::: "memory");
@@ -46,7 +47,10 @@ const char *board_name(void)
 
 uint32_t board_now_ms(void)
 {
-	return an385_ms;
+	uint32_t s = board_irq_save();
+	uint64_t ticks = cmsdk_clock_ticks();
+	board_irq_restore(s);
+	return cmsdk_timer_ticks_to_ms(ticks, AN385_SYSCLK_HZ);
 }
 
 void board_console_putc(char c)
@@ -75,7 +79,7 @@ void board_irq_restore(uint32_t state)
 void board_deadline_arm(uint32_t at_ms)
 {
 	uint32_t s = board_irq_save();
-	cmsdk_timer_arm(an385_ms, at_ms);
+	cmsdk_timer_arm(board_now_ms(), at_ms);
 	an385_irq_clear_pending(AN385_IRQ_TIMER0);
 	board_irq_restore(s);
 }
@@ -114,12 +118,15 @@ const struct eth_mac_ops *board_eth_mac(void)
 }
 
 /* Boot-time entropy: QEMU zeroes RAM and has no RNG, so the sources are
- * timing: SysTick's sub-millisecond phase and the millisecond count, both
- * driven by the host's clock (QEMU without -icount) and so jittered by
+ * timing: SysTick's phase and the clock timer's count, both driven by
+ * the host's clock (QEMU without -icount) and so jittered by
  * host scheduling. Callers mix several samples. */
 uint32_t board_entropy32(void)
 {
-	uint32_t x = CM_SYST_CVR ^ (an385_ms << 16) ^ (an385_ms >> 16);
+	uint32_t s = board_irq_save();
+	uint64_t t = cmsdk_clock_ticks();
+	board_irq_restore(s);
+	uint32_t x = CM_SYST_CVR ^ (uint32_t)t ^ (uint32_t)(t >> 32);
 
 	/* xorshift-multiply finaliser (from MurmurHash3's fmix32) */
 	x ^= x >> 16;
@@ -146,9 +153,10 @@ void board_reboot(void)
 
 /* ---------------------------------------------------------------- handlers */
 
+/* Only a wake-up: ends the main loop's WFI every millisecond so lwIP's
+ * timeouts and the console never wait longer than that. */
 void SysTick_Handler(void)
 {
-	an385_ms++;
 }
 
 void UART0RX_IRQHandler(void)
@@ -159,6 +167,11 @@ void UART0RX_IRQHandler(void)
 void TIMER0_IRQHandler(void)
 {
 	cmsdk_timer_isr();
+}
+
+void TIMER1_IRQHandler(void)
+{
+	cmsdk_clock_isr();
 }
 
 void ETHERNET_IRQHandler(void)

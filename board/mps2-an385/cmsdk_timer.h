@@ -13,6 +13,12 @@
 /** Largest count the 32-bit counter takes. */
 #define CMSDK_TIMER_MAX_LOAD 0xFFFFFFFFu
 
+/** Longest leg of a chained deadline: the counter's maximum. Overridable
+ *  only to watch chaining on the target without waiting 171 s. */
+#ifndef CMSDK_TIMER_CHAIN_LOAD
+#define CMSDK_TIMER_CHAIN_LOAD CMSDK_TIMER_MAX_LOAD
+#endif
+
 /* ---- pure time maths (host-tested, no hardware) ---- */
 
 /** Counter ticks from `now_ms` until `at_ms` on a clock of `clk_hz`; 0
@@ -21,9 +27,30 @@
 uint64_t cmsdk_timer_ticks_until(uint32_t now_ms, uint32_t at_ms, uint32_t clk_hz);
 
 /** Take the next counter load out of `*remaining` ticks (at most
- *  CMSDK_TIMER_MAX_LOAD); returns it and leaves the rest to chain.
+ *  CMSDK_TIMER_CHAIN_LOAD); returns it and leaves the rest to chain.
  *  `*remaining` must be nonzero. */
 uint32_t cmsdk_timer_next_load(uint64_t *remaining);
+
+/** Ticks a free-running timer has counted: `wraps` full periods of
+ *  2^32 ticks, plus the current down-count `value`, plus one period when
+ *  the wrap interrupt is `pending` but its handler has not counted it. */
+uint64_t cmsdk_timer_elapsed(uint32_t wraps, bool pending, uint32_t value);
+
+/** Milliseconds in `ticks` of a `clk_hz` clock, wrapping at 2^32. */
+uint32_t cmsdk_timer_ticks_to_ms(uint64_t ticks, uint32_t clk_hz);
+
+/* ---- a free-running clock on one timer instance ---- */
+
+/** Start the timer at `base` counting down from 2^32-1 forever, with an
+ *  interrupt on each wrap. The NVIC line is the caller's. */
+void cmsdk_clock_init(uintptr_t base);
+
+/** Ticks since cmsdk_clock_init(), read consistently with the wrap
+ *  count. Call with interrupts masked. */
+uint64_t cmsdk_clock_ticks(void);
+
+/** The clock timer's interrupt: count a wrap. */
+void cmsdk_clock_isr(void);
 
 /* ---- the deadline on one timer instance ---- */
 

@@ -50,7 +50,7 @@ static const struct an385_vector_table an385_vectors = {
 		Default_Handler,     /* 6 GPIO0 combined */
 		Default_Handler,     /* 7 GPIO1 combined */
 		TIMER0_IRQHandler,   /* 8 TIMER0: the deadline timer */
-		Default_Handler,     /* 9 TIMER1 */
+		TIMER1_IRQHandler,   /* 9 TIMER1: the clock's wrap */
 		Default_Handler,     /* 10 dual timer */
 		Default_Handler,     /* 11 SPI */
 		Default_Handler,     /* 12 UART 0-2 overrun */
@@ -70,7 +70,8 @@ static const struct an385_vector_table an385_vectors = {
 	},
 };
 
-_Static_assert(AN385_IRQ_UART0_RX == 0 && AN385_IRQ_TIMER0 == 8 && AN385_IRQ_ETHERNET == 13,
+_Static_assert(AN385_IRQ_UART0_RX == 0 && AN385_IRQ_TIMER0 == 8 && AN385_IRQ_TIMER1 == 9 &&
+    AN385_IRQ_ETHERNET == 13,
     "vector slots above follow the AN385 interrupt map");
 
 void Reset_Handler(void)
