@@ -11,10 +11,11 @@
 
 #define N2_HSE_HZ           25000000u
 #define N2_SYSCLK_HZ        168000000u
-/* QEMU 7.2 netduinoplus2: CPU (and SysTick) at 168 MHz, TIM2..5 at 48 MHz,
+/* QEMU 7.2 netduinoplus2: CPU (and SysTick) at 168 MHz, TIM2..5 at 1 GHz
+ * (the timer model's default; the SoC sets no clock-frequency in 7.2),
  * whatever the RCC is told. */
 #define N2_SIM_SYSCLK_HZ    168000000u
-#define N2_SIM_TIMCLK_HZ    48000000u
+#define N2_SIM_TIMCLK_HZ    1000000000u
 
 static const struct stm32_pin n2_console_pins[] = {
 	{ STM32_PA, 9, STM32_AF_USART1_3, 0 },     /* USART1_TX */

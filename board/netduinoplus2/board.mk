@@ -1,5 +1,5 @@
 # Netduino Plus 2 (STM32F405RG) as QEMU 7.2's netduinoplus2 models it:
-# serial0 is USART1, TIM2..5 run at a fixed 48 MHz, no RCC, no Ethernet.
+# serial0 is USART1, TIM2..5 run at a fixed 1 GHz, no RCC, no CCM, no Ethernet.
 # The firmware runs its TCP self-test over lwIP's loopback here.
 include board/stm32f4/stm32f4.mk
 netduinoplus2_CPU          := $(STM32F4_CPU)

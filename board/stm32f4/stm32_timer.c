@@ -7,21 +7,36 @@
 #include "stm32f4_regs.h"
 
 static uintptr_t tim_base = STM32_TIM2_BASE;
+static uint32_t tim_ticks_per_ms = STM32_TIM_TICK_HZ / 1000u;
 static volatile uint64_t tim_left;      /* ticks still to wait after this run */
 static volatile bool tim_armed;
 static volatile bool tim_fired;
+static struct stm32_tim_stats tim_st;
 
-uint64_t stm32_tim_ticks_until(uint32_t now_ms, uint32_t at_ms)
+#ifdef FW_HOST_TEST
+#define TIM_IRQ_OFF() do { } while (0)
+#define TIM_IRQ_ON() do { } while (0)
+#else
+#define TIM_IRQ_OFF() __asm volatile("cpsid i" ::: "memory")
+#define TIM_IRQ_ON() __asm volatile("cpsie i" ::: "memory")
+#endif
+
+uint64_t stm32_tim_ticks_until(uint32_t now_ms, uint32_t at_ms, uint32_t ticks_per_ms)
 {
 	int32_t d = (int32_t)(at_ms - now_ms);
 
-	return d <= 0 ? 0 : (uint64_t)(uint32_t)d * STM32_TIM_TICKS_PER_MS;
+	return d <= 0 ? 0 : (uint64_t)(uint32_t)d * ticks_per_ms;
 }
 
-uint32_t stm32_tim_psc(uint32_t timclk_hz)
+uint32_t stm32_tim_psc(uint32_t timclk_hz, uint32_t *ticks_per_ms)
 {
+	uint32_t tick_hz = STM32_TIM_TICK_HZ;
+
 	/* The counter clock is timclk / (PSC + 1) [18.4.11]. */
-	return timclk_hz / STM32_TIM_TICK_HZ - 1u;
+	while (timclk_hz / tick_hz - 1u > STM32_TIM_PSC_MAX)
+		tick_hz *= 2u;
+	*ticks_per_ms = tick_hz / 1000u;
+	return timclk_hz / tick_hz - 1u;
 }
 
 static void tim_stop(void)
@@ -55,7 +70,7 @@ static void tim_next_chunk(void)
 void stm32_tim_init(uint32_t timclk_hz)
 {
 	tim_stop();
-	stm32_wr(tim_base + TIM_PSC, stm32_tim_psc(timclk_hz));
+	stm32_wr(tim_base + TIM_PSC, stm32_tim_psc(timclk_hz, &tim_ticks_per_ms));
 	/* PSC is preloaded: UG loads it now; URS keeps UG from raising UIF. */
 	stm32_wr(tim_base + TIM_EGR, TIM_EGR_UG);
 	tim_armed = false;
@@ -67,12 +82,13 @@ void stm32_tim_init(uint32_t timclk_hz)
 
 void stm32_tim_arm(uint32_t now_ms, uint32_t at_ms)
 {
-	uint64_t ticks = stm32_tim_ticks_until(now_ms, at_ms);
+	uint64_t ticks = stm32_tim_ticks_until(now_ms, at_ms, tim_ticks_per_ms);
 
 	tim_stop();
 	tim_armed = false;
 	tim_fired = false;
 	if (ticks == 0) {
+		tim_st.fired_past++;
 		tim_fired = true;
 		return;
 	}
@@ -88,12 +104,35 @@ void stm32_tim_cancel(void)
 	tim_fired = false;
 }
 
+/* Called with interrupts off: the counter reached ARR on the last run. */
+static void tim_poll_counter(void)
+{
+	if (!tim_armed || tim_left != 0 ||
+	    (stm32_rd(tim_base + TIM_CR1) & TIM_CR1_CEN) == 0 ||
+	    stm32_rd(tim_base + TIM_CNT) < stm32_rd(tim_base + TIM_ARR))
+		return;
+	tim_stop();
+	tim_armed = false;
+	tim_fired = true;
+	tim_st.fired_cnt++;
+}
+
 bool stm32_tim_fired(void)
 {
+	bool fired;
+
+	TIM_IRQ_OFF();
 	if (!tim_fired)
-		return false;
+		tim_poll_counter();
+	fired = tim_fired;
 	tim_fired = false;
-	return true;
+	TIM_IRQ_ON();
+	return fired;
+}
+
+const struct stm32_tim_stats *stm32_tim_stats(void)
+{
+	return &tim_st;
 }
 
 void stm32_tim_isr(void)
@@ -104,16 +143,22 @@ void stm32_tim_isr(void)
 	if (!tim_armed)
 		return;
 	if (tim_left > 0) {
+		tim_st.chained++;
 		tim_next_chunk();
 		return;
 	}
 	tim_armed = false;
 	tim_fired = true;
+	tim_st.fired_irq++;
 }
 
 #ifdef FW_HOST_TEST
 void stm32_tim_test_base(uintptr_t base)
 {
 	tim_base = base;
+	tim_left = 0;
+	tim_armed = false;
+	tim_fired = false;
+	tim_st = (struct stm32_tim_stats){ 0 };
 }
 #endif
