@@ -24,7 +24,7 @@ LWIP_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-address
 CFLAGS_EXTRA ?=
 
 .DEFAULT_GOAL := firmware
-.PHONY: firmware all-boards run qemu-tap test unit unit-asan e2e deps deps-test lwip clean fuzz soak bench flash debug help
+.PHONY: firmware all-boards run qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help
 .SECONDARY:
 
 ifeq ($(filter $(BOARD),$(BOARDS)),)
@@ -140,11 +140,22 @@ unit-asan: deps-test lwip $(addprefix $(BUILD)/host/asan/,$(UNIT_SUITES))
 # ---------------------------------------------------------------- end-to-end
 include tests/e2e/e2e.mk
 
+# ---------------------------------------------------------------- tool tests
+# The fault relay and the ladder-diagram tool have their own pytest suite.
+tools-test: deps-test
+	@PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider tests/tools
+
 # ---------------------------------------------------------------- everything
+# In CI (CI=true) a skipped end-to-end suite is a failure, never a pass.
+ifneq ($(CI),)
+export FINWAIT_E2E_REQUIRE := 1
+endif
+
 test: deps-test lwip
 	$(MAKE) all-boards
 	$(MAKE) unit
 	$(MAKE) unit-asan
+	$(MAKE) tools-test
 	$(MAKE) e2e
 
 clean:

@@ -12,8 +12,10 @@ firmware's NIC and the Linux peer pass through this relay instead:
 
 Directions: "to_fw" (tap -> QEMU) and "from_fw" (QEMU -> tap). Each has
 its own loss %, duplication %, reordering % and delay + jitter. Every random
-choice comes from one random.Random(seed), and each frame always consumes
-the same four draws, so a run replays exactly given the same frame sequence.
+choice comes from a random.Random of its direction, both derived from the
+seed, and each frame always consumes the same four draws, so a run replays
+exactly given the same frames in each direction, however QEMU's timing
+interleaves the two directions.
 The seed is printed at start.
 
 Per frame, in order: drop rules (below); random loss; random duplication
@@ -218,7 +220,9 @@ class FaultCore:
     """
 
     def __init__(self, seed, faults=None, rules=()):
-        self.rng = random.Random(seed)
+        # One generator per direction: replay must not depend on how the
+        # two directions happen to interleave.
+        self.rng = {d: random.Random(f"{seed}:{d}") for d in DIRS}
         self.faults = {d: (faults or {}).get(d) or DirFaults() for d in DIRS}
         self.rules = list(rules)
         self.held = {d: [] for d in DIRS}       # [frames_left, deadline, frame]
@@ -235,7 +239,7 @@ class FaultCore:
         st["seen"] += 1
         # Four draws per frame whatever happens, so one knob does not shift
         # the random sequence the others see.
-        r_loss, r_dup, r_reo, r_jit = (self.rng.random() for _ in range(4))
+        r_loss, r_dup, r_reo, r_jit = (self.rng[direction].random() for _ in range(4))
         tcp = parse_tcp(frame)
         if any([rule.judge(direction, tcp) for rule in self.rules]):
             self._count(direction, "dropped_rule")

@@ -7,8 +7,9 @@ pass=0; fail=0; bad=()
 for s in "$@"; do
   out=$("$dir/$s" 2>&1); rc=$?
   printf '%s\n' "$out" | grep -E '^\[ *(FAILED|ERROR|  PASSED  ) *\]|^\[  FAILED  \]|FAILED TESTS' || true
-  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+  # a suite may run several cmocka groups: add up every group's summary
+  p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+  f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
   pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
   if [ $rc -ne 0 ]; then
     bad+=("$s"); [ "${f:-0}" -eq 0 ] && fail=$((fail + 1))

@@ -63,6 +63,25 @@ def test_same_seed_same_decisions_other_seed_differs():
     assert a != c
 
 
+def test_replay_does_not_depend_on_how_directions_interleave():
+    """Each direction draws from its own generator: the faults one direction
+    sees are the same whatever the other direction does in between."""
+    faults = {"to_fw": DirFaults(loss=0.2, dup=0.1), "from_fw": DirFaults(loss=0.2, dup=0.1)}
+
+    def fates(pattern):
+        """Per direction, how many copies of each of its frames came out."""
+        core, out = FaultCore(99, faults), {d: [] for d in nr.DIRS}
+        for i, d in enumerate(pattern):
+            out[d].append(len(core.process(d, raw_frame(i), float(i))))
+        return out
+
+    alternating = ["to_fw", "from_fw"] * 500
+    bursty = ["to_fw"] * 500 + ["from_fw"] * 500
+    a, b = fates(alternating), fates(bursty)
+    assert a["to_fw"] == b["to_fw"]
+    assert a["from_fw"] == b["from_fw"]
+
+
 @pytest.mark.parametrize("d", nr.DIRS)
 def test_rates_near_configured_over_10000_frames(d):
     n = 10000
