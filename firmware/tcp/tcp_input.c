@@ -537,7 +537,9 @@ static void seg_input_sync(struct tcb *tcb, struct tcp_seg *seg, struct seg_post
 	} else {
 		fin_ok = seg->seq + seg->len == tcb->rcv_nxt;
 	}
-	/* eighth */
+	/* eighth; a FIN beyond a gap is out of order: duplicate ACK */
+	if ((seg->flags & TCP_FIN) && !fin_ok)
+		need_ack = true;
 	if ((seg->flags & TCP_FIN) && fin_ok) {
 		if (!seg_fin(tcb, now))
 			return;

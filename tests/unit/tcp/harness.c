@@ -1,0 +1,564 @@
+/* The TCP engine's test harness (harness.h). */
+#include <stdio.h>
+#include <string.h>
+#include "harness.h"
+#include "lwip/init.h"
+#include "lwip/ip4.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/memp.h"
+#include "lwip/netif.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/stats.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/sys.h"
+
+#define H_MAX_PKTS 256
+#define H_LOG_LINES 256
+#define H_LOG_LEN 96
+
+uint32_t h_now;
+struct h_app app;
+struct h_state g;
+
+static struct netif h_netif;
+static bool h_lwip_up;
+static struct h_pkt h_tx[H_MAX_PKTS];
+static unsigned h_tx_head, h_tx_tail;
+static char h_log[H_LOG_LINES][H_LOG_LEN];
+static unsigned h_log_n;
+static int h_pool_mem;
+static int h_pool_memp[MEMP_MAX];
+
+/* ------------------------------------------------------------ stubs lwIP needs */
+
+u32_t sys_now(void)
+{
+	return h_now;
+}
+
+uint32_t fw_rand32(void)
+{
+	return 0x12345678u;
+}
+
+void fw_assert_failed(const char *msg, const char *file, int line)
+{
+	fail_msg("lwIP assertion %s at %s:%d", msg, file, line);
+}
+
+/* ------------------------------------------------------------ the exchange log */
+
+static const char *h_flags(uint8_t f, char *buf)
+{
+	char *b = buf;
+	if (f & TCP_SYN) *b++ = 'S';
+	if (f & TCP_FIN) *b++ = 'F';
+	if (f & TCP_RST) *b++ = 'R';
+	if (f & TCP_PSH) *b++ = 'P';
+	if (f & TCP_ACK) *b++ = '.';
+	if (b == buf) *b++ = '-';
+	*b = 0;
+	return buf;
+}
+
+static void h_log_seg(char dir, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd, uint16_t len)
+{
+	char fb[8];
+	if (h_log_n < H_LOG_LINES)
+		snprintf(h_log[h_log_n++], H_LOG_LEN, "%4u.%03u %c %-4s seq %u ack %u win %u len %u",
+		         h_now / 1000u, h_now % 1000u, dir, h_flags(flags, fb), seq, ack, wnd, len);
+}
+
+static void h_dump(void)
+{
+	fprintf(stderr, "---- exchange (< in, > out) ----\n");
+	for (unsigned i = 0; i < h_log_n; i++)
+		fprintf(stderr, "%s\n", h_log[i]);
+	fprintf(stderr, "--------------------------------\n");
+}
+
+void h_fail(const char *file, int line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	h_dump();
+	fail_msg("%s:%d: %s", file, line, msg);
+}
+
+/* ------------------------------------------------------------ checksums (independent of lwIP) */
+
+static uint32_t h_sum(const uint8_t *b, unsigned n, uint32_t s)
+{
+	for (unsigned i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (n & 1)
+		s += (uint32_t)b[n - 1] << 8;
+	return s;
+}
+
+static uint16_t h_tcp_chksum(const uint8_t *seg, unsigned n, uint32_t src, uint32_t dst)
+{
+	uint8_t ph[12];
+	uint32_t s;
+	memcpy(ph, &src, 4);
+	memcpy(ph + 4, &dst, 4);
+	ph[8] = 0;
+	ph[9] = 6;
+	ph[10] = (uint8_t)(n >> 8);
+	ph[11] = (uint8_t)n;
+	s = h_sum(seg, n, h_sum(ph, 12, 0));
+	while (s >> 16)
+		s = (s & 0xffffu) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static uint16_t g16(const uint8_t *b) { return (uint16_t)(b[0] << 8 | b[1]); }
+static uint32_t g32(const uint8_t *b) { return (uint32_t)g16(b) << 16 | g16(b + 2); }
+static void p16(uint8_t *b, uint16_t v) { b[0] = (uint8_t)(v >> 8); b[1] = (uint8_t)v; }
+static void p32(uint8_t *b, uint32_t v) { p16(b, (uint16_t)(v >> 16)); p16(b + 2, (uint16_t)v); }
+
+/* ------------------------------------------------------------ fake netif */
+
+static err_t h_netif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *ip)
+{
+	static uint8_t buf[1600];
+	struct h_pkt *k;
+	unsigned hl, tl, doff;
+	uint32_t src, dst;
+	(void)n;
+	(void)ip;
+
+	tl = pbuf_copy_partial(p, buf, sizeof buf, 0);
+	if (tl < 20 || (buf[0] >> 4) != 4 || buf[9] != 6)
+		fail_msg("netif: not an IPv4 TCP packet");
+	hl = (buf[0] & 0xfu) * 4u;
+	if (g16(buf + 2) != tl || tl < hl + 20)
+		fail_msg("netif: bad IP length");
+	memcpy(&src, buf + 12, 4);
+	memcpy(&dst, buf + 16, 4);
+	if (h_tx_tail - h_tx_head >= H_MAX_PKTS)
+		fail_msg("netif: too many packets queued");
+	k = &h_tx[h_tx_tail++ % H_MAX_PKTS];
+	memset(k, 0, sizeof *k);
+	const uint8_t *t = buf + hl;
+	doff = (t[12] >> 4) * 4u;
+	k->t = h_now;
+	k->sport = g16(t);
+	k->dport = g16(t + 2);
+	k->seq = g32(t + 4);
+	k->ack = g32(t + 8);
+	k->flags = t[13];
+	k->wnd = g16(t + 14);
+	k->len = (uint16_t)(tl - hl - doff);
+	k->chksum_ok = h_tcp_chksum(t, tl - hl, src, dst) == 0;
+	if (doff >= 24 && t[20] == 2 && t[21] == 4)
+		k->mss = g16(t + 22);
+	h_log_seg('>', k->flags, k->seq, k->ack, k->wnd, k->len);
+	return ERR_OK;
+}
+
+static err_t h_netif_init(struct netif *n)
+{
+	n->output = h_netif_output;
+	n->mtu = 1500;
+	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_LINK_UP;
+	n->name[0] = 'h';
+	n->name[1] = 't';
+	return ERR_OK;
+}
+
+static void h_lwip_init(void)
+{
+	ip4_addr_t ip, mask, gw;
+	if (h_lwip_up)
+		return;
+	lwip_init();
+	ip4addr_aton(H_LOCAL_IP, &ip);
+	ip4addr_aton("255.255.255.0", &mask);
+	ip4addr_aton(H_REMOTE_IP, &gw);
+	netif_add(&h_netif, &ip, &mask, &gw, NULL, h_netif_init, ip4_input);
+	netif_set_default(&h_netif);
+	netif_set_up(&h_netif);
+	netif_set_link_up(&h_netif);
+	h_lwip_up = true;
+}
+
+/* ------------------------------------------------------------ setup / teardown */
+
+static void h_pools_snapshot(void)
+{
+	h_pool_mem = (int)lwip_stats.mem.used;
+	for (int i = 0; i < MEMP_MAX; i++)
+		h_pool_memp[i] = (int)lwip_stats.memp[i]->used;
+}
+
+int h_setup(void **state)
+{
+	static const uint8_t key[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	(void)state;
+	h_lwip_init();
+	h_now = 5000;
+	tcp_init(h_now, key);
+	memset(&app, 0, sizeof app);
+	memset(&g, 0, sizeof g);
+	h_tx_head = h_tx_tail = 0;
+	h_log_n = 0;
+	h_pools_snapshot();
+	return 0;
+}
+
+unsigned h_tcbs_in_use(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++)
+		n += tcb_by_id(i) != NULL;
+	return n;
+}
+
+unsigned h_tw_in_use(void)
+{
+	return tw_get_stats()->in_use;
+}
+
+/* Every TCB free and every lwIP pool back where it started. */
+int h_teardown(void **state)
+{
+	(void)state;
+	if (g.listener && tcp_state(g.listener) == TCB_LISTEN)
+		tcp_close(g.listener, h_now);
+	if (h_tcbs_in_use() != 0)
+		h_fail(__FILE__, __LINE__, "%u TCBs still in use", h_tcbs_in_use());
+	if (tcp_get_stats()->tcb_in_use != 0)
+		h_fail(__FILE__, __LINE__, "tcb_in_use counter %u", tcp_get_stats()->tcb_in_use);
+	if ((int)lwip_stats.mem.used != h_pool_mem)
+		h_fail(__FILE__, __LINE__, "PBUF_RAM heap %d bytes, was %d", (int)lwip_stats.mem.used, h_pool_mem);
+	for (int i = 0; i < MEMP_MAX; i++)
+		if ((int)lwip_stats.memp[i]->used != h_pool_memp[i])
+			h_fail(__FILE__, __LINE__, "memp %d: %d used, was %d", i,
+			       (int)lwip_stats.memp[i]->used, h_pool_memp[i]);
+	return 0;
+}
+
+/* ------------------------------------------------------------ inject */
+
+static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
+{
+	uint8_t hdr[60];
+	unsigned optlen = s->raw_optlen + (s->mss ? 4u : 0u), hlen = 20u + optlen;
+	struct pbuf *p;
+	uint8_t *b;
+	ip4_addr_t a;
+
+	memset(hdr, 0, sizeof hdr);
+	p16(hdr, s->rport ? s->rport : H_RPORT);
+	p16(hdr + 2, s->lport ? s->lport : H_LPORT);
+	p32(hdr + 4, s->seq);
+	p32(hdr + 8, s->ack);
+	hdr[12] = (uint8_t)((s->doff_override ? s->doff_override : hlen / 4u) << 4);
+	hdr[13] = s->flags;
+	p16(hdr + 14, s->zero_wnd ? 0 : s->wnd ? s->wnd : H_PEER_WND);
+	if (s->mss) {
+		hdr[20] = 2;
+		hdr[21] = 4;
+		p16(hdr + 22, s->mss);
+	}
+	if (s->raw_optlen)
+		memcpy(hdr + 20 + (s->mss ? 4 : 0), s->raw_opts, s->raw_optlen);
+	p = pbuf_alloc(PBUF_RAW, (u16_t)(hlen + s->len), PBUF_POOL);
+	assert_non_null(p);
+	b = p->payload;
+	memcpy(b, hdr, hlen);
+	for (unsigned i = 0; i < s->len; i++)
+		b[hlen + i] = (uint8_t)('a' + i % 26);
+	ip4addr_aton(H_REMOTE_IP, &a);
+	*src = ip4_addr_get_u32(&a);
+	ip4addr_aton(H_LOCAL_IP, &a);
+	*dst = ip4_addr_get_u32(&a);
+	p16(b + 16, h_tcp_chksum(b, hlen + s->len, *src, *dst) ^ (s->bad_chksum ? 0x5555u : 0u));
+	h_log_seg('<', s->flags, s->seq, s->ack, s->zero_wnd ? 0 : s->wnd ? s->wnd : H_PEER_WND, s->len);
+	return p;
+}
+
+void h_inject(struct h_seg s)
+{
+	uint32_t src, dst;
+	ip4_addr_t a, b;
+	struct pbuf *p = h_build(&s, &src, &dst);
+	ip4_addr_set_u32(&a, src);
+	ip4_addr_set_u32(&b, dst);
+	tcp_input(p, &a, &b, h_now);
+}
+
+void h_inject_ip(struct h_seg s)
+{
+	uint32_t src, dst, sum;
+	struct pbuf *seg = h_build(&s, &src, &dst);
+	uint16_t tl = (uint16_t)(seg->tot_len + 20u);
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, tl, PBUF_POOL);
+	uint8_t *ip;
+
+	assert_non_null(p);
+	ip = p->payload;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	p16(ip + 2, tl);
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	sum = h_sum(ip, 20, 0);
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	p16(ip + 10, (uint16_t)~sum);
+	pbuf_copy_partial(seg, ip + 20, seg->tot_len, 0);
+	pbuf_free(seg);
+	if (h_netif.input(p, &h_netif) != ERR_OK)
+		pbuf_free(p);
+}
+
+/* ------------------------------------------------------------ expect */
+
+static const struct h_pkt *h_last;
+
+const struct h_pkt *h_last_tx(void)
+{
+	return h_last;
+}
+
+const struct h_pkt *h_peek_tx(void)
+{
+	return h_tx_head == h_tx_tail ? NULL : &h_tx[h_tx_head % H_MAX_PKTS];
+}
+
+unsigned h_tx_pending(void)
+{
+	return h_tx_tail - h_tx_head;
+}
+
+void h_tx_head_skip(void)
+{
+	if (h_tx_head != h_tx_tail)
+		h_tx_head++;
+}
+
+void h_tx_drain(void)
+{
+	h_tx_head = h_tx_tail;
+}
+
+void h_expect_tx(const char *file, int line, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len)
+{
+	char a[8], b[8];
+	const struct h_pkt *k;
+
+	if (h_tx_head == h_tx_tail)
+		h_fail(file, line, "expected %s seq %u ack %u len %u, nothing sent", h_flags(flags, a), seq, ack, len);
+	k = &h_tx[h_tx_head++ % H_MAX_PKTS];
+	h_last = k;
+	if (!k->chksum_ok)
+		h_fail(file, line, "bad checksum on a sent segment");
+	if (k->flags != flags || k->seq != seq || k->ack != ack || k->len != len)
+		h_fail(file, line, "expected %s seq %u ack %u len %u, sent %s seq %u ack %u len %u", h_flags(flags, a),
+		       seq, ack, len, h_flags(k->flags, b), k->seq, k->ack, k->len);
+}
+
+void h_expect_no_tx(const char *file, int line)
+{
+	char a[8];
+	if (h_tx_head != h_tx_tail) {
+		const struct h_pkt *k = &h_tx[h_tx_head % H_MAX_PKTS];
+		h_fail(file, line, "expected nothing, sent %s seq %u ack %u len %u", h_flags(k->flags, a), k->seq,
+		       k->ack, k->len);
+	}
+}
+
+/* ------------------------------------------------------------ clock */
+
+void h_advance(uint32_t ms)
+{
+	uint32_t target = h_now + ms, at;
+	while (tcp_next_deadline(&at) && time_reached(target, at)) {
+		if (!time_reached(at, h_now))
+			at = h_now;      /* overdue: run now */
+		h_now = at;
+		tcp_timers(h_now);
+	}
+	h_now = target;
+}
+
+/* ------------------------------------------------------------ application */
+
+static err_t h_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
+{
+	(void)arg;
+	if (!p) {
+		app.eofs++;
+		if (app.close_on_eof)
+			tcp_close(tcb, h_now);
+		return ERR_OK;
+	}
+	if (app.refuse_data)
+		return ERR_MEM;
+	app.rx_bytes += p->tot_len;
+	if (app.recved_at_once)
+		tcp_recved(tcb, p->tot_len, h_now);
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+static void h_sent_cb(void *arg, struct tcb *tcb, uint16_t len)
+{
+	(void)arg;
+	(void)tcb;
+	app.sent_bytes += len;
+}
+
+static void h_err_cb(void *arg, err_t err)
+{
+	(void)arg;
+	app.errs++;
+	app.last_err = err;
+}
+
+static err_t h_accept_cb(void *arg, struct tcb *tcb)
+{
+	(void)arg;
+	if (app.refuse_accept)
+		return ERR_VAL;
+	app.accepts++;
+	app.accepted = tcb;
+	tcp_recv(tcb, h_recv_cb);
+	tcp_sent(tcb, h_sent_cb);
+	tcp_err(tcb, h_err_cb);
+	return ERR_OK;
+}
+
+static void h_connected_cb(void *arg, struct tcb *tcb)
+{
+	(void)arg;
+	app.connects++;
+	tcp_recv(tcb, h_recv_cb);
+	tcp_sent(tcb, h_sent_cb);
+	tcp_err(tcb, h_err_cb);
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+void fixture_listen(void)
+{
+	g.listener = tcp_listen(H_LPORT, h_accept_cb, &app);
+	assert_non_null(g.listener);
+	expect_state(g.listener, TCB_LISTEN);
+}
+
+/*
+ * < S   1000         (mss 1460)
+ * > S.  iss  ack 1001
+ * < .   1001 ack iss+1
+ */
+void fixture_established(void)
+{
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1460);
+	assert_int_equal(h_tx_pending(), 1);
+	g.iss = h_tx[h_tx_head % H_MAX_PKTS].seq;
+	expect_tx(F_S | F_A, g.iss, H_PEER_ISS + 1, 0);
+	assert_int_equal(h_last_tx()->mss, FW_TCP_MSS);
+	g.snd = g.iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	expect_no_tx();
+	assert_int_equal(app.accepts, 1);
+	g.tcb = app.accepted;
+	expect_state(g.tcb, TCB_ESTABLISHED);
+}
+
+/* > S iss (mss) from an ephemeral port; no answer yet. */
+void fixture_syn_sent(void)
+{
+	ip4_addr_t l, r;
+	ip4addr_aton(H_LOCAL_IP, &l);
+	ip4addr_aton(H_REMOTE_IP, &r);
+	g.tcb = tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app, h_now);
+	assert_non_null(g.tcb);
+	assert_int_equal(h_tx_pending(), 1);
+	g.iss = h_tx[h_tx_head % H_MAX_PKTS].seq;
+	expect_tx(F_S, g.iss, 0, 0);
+	g.snd = g.iss + 1;
+	expect_state(g.tcb, TCB_SYN_SENT);
+}
+
+/* ESTABLISHED, app closes: > F. snd ack rcv */
+void fixture_fin_wait_1(void)
+{
+	fixture_established();
+	tcp_close(g.tcb, h_now);
+	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
+	g.snd++;
+	expect_state(g.tcb, TCB_FIN_WAIT_1);
+}
+
+/* < . rcv ack snd (our FIN acked) */
+void fixture_fin_wait_2(void)
+{
+	fixture_fin_wait_1();
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	expect_no_tx();
+	expect_state(g.tcb, TCB_FIN_WAIT_2);
+}
+
+/* Simultaneous close: < F. rcv ack snd-1 (our FIN not acked) > . */
+void fixture_closing(void)
+{
+	fixture_fin_wait_1();
+	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd - 1);
+	g.rcv++;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	expect_state(g.tcb, TCB_CLOSING);
+}
+
+/* < F. rcv ack snd  > . snd ack rcv+1; app sees end of stream */
+void fixture_close_wait(void)
+{
+	fixture_established();
+	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
+	g.rcv++;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(app.eofs, 1);
+	expect_state(g.tcb, TCB_CLOSE_WAIT);
+}
+
+/* CLOSE_WAIT, app closes: > F. */
+void fixture_last_ack(void)
+{
+	fixture_close_wait();
+	tcp_close(g.tcb, h_now);
+	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
+	g.snd++;
+	expect_state(g.tcb, TCB_LAST_ACK);
+}
+
+void fixture_time_wait(void)
+{
+	fixture_fin_wait_2();
+	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
+	g.rcv++;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_tcbs_in_use(), 1);    /* the listener only */
+	assert_int_equal(h_tw_in_use(), 1);
+	g.tcb = NULL;
+}
+
+/* ------------------------------------------------------------ main */
+
+int main(void)
+{
+	int fails = 0;
+	fails += _cmocka_run_group_tests("tcp_teardown", tcp_teardown_tests, tcp_teardown_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_rst_syn", tcp_rst_tests, tcp_rst_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_open_data", tcp_open_tests, tcp_open_count, NULL, NULL);
+	return fails;
+}

@@ -1,0 +1,141 @@
+/*
+ * Scripted harness for the TCP engine: a fake netif records every IP
+ * packet the engine sends, inject() feeds segments into tcp_input(),
+ * expect_tx()/expect_no_tx() check what went out, a fake clock drives the
+ * timers, fixtures build each state by editing the one before. A failing
+ * expectation prints the whole exchange, packetdrill style.
+ *
+ * Sequence numbers in tests are absolute; g.snd and g.rcv track the next
+ * sequence number of the engine (SND.NXT) and of the peer (RCV.NXT) as the
+ * fixtures leave them.
+ */
+#ifndef TCP_HARNESS_H
+#define TCP_HARNESS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "tcp/tcb.h"
+#include "tcp/tcp.h"
+#include "tcp/tcp_stats.h"
+#include "tcp/timewait.h"
+
+#define H_LOCAL_IP  "192.0.2.2"
+#define H_REMOTE_IP "192.0.2.1"
+#define H_LPORT 7u
+#define H_RPORT 40000u
+#define H_PEER_ISS 1000u
+#define H_PEER_WND 8192u
+
+#define F_S TCP_SYN
+#define F_A TCP_ACK
+#define F_F TCP_FIN
+#define F_R TCP_RST
+#define F_P TCP_PSH
+
+/* A segment to inject; zero fields take defaults (ports, window). */
+struct h_seg {
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t len;          /* payload bytes (a counting pattern) */
+	uint16_t wnd;          /* 0 -> H_PEER_WND unless zero_wnd */
+	bool zero_wnd;
+	uint16_t mss;          /* MSS option when nonzero */
+	uint16_t rport;        /* 0 -> H_RPORT */
+	uint16_t lport;        /* 0 -> H_LPORT */
+	bool bad_chksum;
+	const uint8_t *raw_opts; /* raw option bytes (multiple of 4) */
+	uint8_t raw_optlen;
+	uint8_t doff_override;   /* data offset in words, when nonzero */
+};
+
+/* What the fake netif saw. */
+struct h_pkt {
+	uint32_t t;
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t wnd, len, mss;
+	uint16_t sport, dport;
+	bool chksum_ok;
+};
+
+/* The application side: records every callback. */
+struct h_app {
+	struct tcb *accepted;
+	unsigned accepts, connects, eofs, errs;
+	err_t last_err;
+	uint32_t rx_bytes, sent_bytes;
+	bool refuse_data;      /* recv_cb returns ERR_MEM */
+	bool refuse_accept;    /* accept_cb returns ERR_VAL */
+	bool close_on_eof;     /* tcp_close() from recv_cb(NULL) */
+	bool recved_at_once;   /* tcp_recved() from recv_cb */
+};
+
+struct h_state {
+	struct tcb *listener, *tcb;
+	uint32_t iss;          /* the engine's ISS as seen in its SYN */
+	uint32_t snd, rcv;     /* engine's SND.NXT, peer's next sequence number */
+};
+
+extern uint32_t h_now;
+extern struct h_app app;
+extern struct h_state g;
+
+int h_setup(void **state);
+int h_teardown(void **state);
+
+void h_inject(struct h_seg s);
+#define inject(...) h_inject((struct h_seg){ __VA_ARGS__ })
+/* Full path: IP datagram into netif->input (ip4_input, raw PCB, tcp_raw.c). */
+void h_inject_ip(struct h_seg s);
+
+void h_expect_tx(const char *file, int line, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len);
+#define expect_tx(f, s, a, l) h_expect_tx(__FILE__, __LINE__, (f), (s), (a), (l))
+void h_expect_no_tx(const char *file, int line);
+#define expect_no_tx() h_expect_no_tx(__FILE__, __LINE__)
+/* The next packet sent, for checks beyond expect_tx (window, MSS). */
+const struct h_pkt *h_last_tx(void);
+unsigned h_tx_pending(void);
+/* The next packet not yet checked (NULL when none). */
+const struct h_pkt *h_peek_tx(void);
+void h_tx_drain(void);
+/* Consume the next packet after checking it with h_peek_tx(). */
+void h_tx_head_skip(void);
+void h_fail(const char *file, int line, const char *fmt, ...);
+#define expect_state(tcb, s) do { \
+	if (tcp_state(tcb) != (s)) h_fail(__FILE__, __LINE__, "state %s, expected %s", \
+		tcb_state_name(tcp_state(tcb)), tcb_state_name(s)); } while (0)
+
+/* Fire every deadline up to `ms` from now, each at its exact time. */
+void h_advance(uint32_t ms);
+unsigned h_tcbs_in_use(void);
+unsigned h_tw_in_use(void);
+
+/* Fixtures: each leaves g.tcb in the named state and no packet pending. */
+void fixture_listen(void);
+void fixture_established(void);
+void fixture_syn_sent(void);
+void fixture_fin_wait_1(void);
+void fixture_fin_wait_2(void);
+void fixture_closing(void);
+void fixture_close_wait(void);
+void fixture_last_ack(void);
+/* FIN_WAIT_2 -> TIME_WAIT by the peer's FIN, ACKed. */
+void fixture_time_wait(void);
+
+/* Test lists, one per file. */
+extern const struct CMUnitTest tcp_teardown_tests[];
+extern const size_t tcp_teardown_count;
+extern const struct CMUnitTest tcp_rst_tests[];
+extern const size_t tcp_rst_count;
+extern const struct CMUnitTest tcp_open_tests[];
+extern const size_t tcp_open_count;
+
+#define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
+
+#endif

@@ -1,0 +1,265 @@
+/*
+ * Opening and data: passive/active open, MSS option, SYN retransmission,
+ * data both ways, RFC 6298 retransmission (backoff, Karn), out-of-order
+ * drop with duplicate ACK, malformed input, the raw-PCB path.
+ */
+#include <string.h>
+#include "harness.h"
+
+/* Passive open (RFC 9293 3.5): < S (mss 536)  > S. (mss FW_TCP_MSS)  < .  accept_cb. */
+static void passive_open_mss(void **state)
+{
+	(void)state;
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 536);
+	uint32_t iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
+	assert_int_equal(h_last_tx()->mss, FW_TCP_MSS);
+	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);
+	inject(.flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1);
+	assert_int_equal(app.accepts, 1);
+	assert_int_equal(app.accepted->mss, 536);
+	g.tcb = app.accepted;
+	g.snd = iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	/* a 1000-byte write goes out in 536 + 464 */
+	static const char buf[1000];
+	assert_int_equal(tcp_write(g.tcb, buf, sizeof buf, h_now), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 536);
+	expect_tx(F_P | F_A, g.snd + 536, g.rcv, 464);
+	g.snd += 1000;
+	tcp_abort(g.tcb);
+	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
+}
+
+/* Active open (RFC 9293 3.5): > S  < S.  > .  connected_cb. */
+static void active_open(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	uint16_t lport = g.tcb->t.lport;
+	assert_true(lport >= 49152u);
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = lport, .mss = 1200);
+	g.rcv = 5001;
+	assert_non_null(h_peek_tx());
+	assert_int_equal(h_peek_tx()->sport, lport);
+	h_tx_head_skip();
+	expect_state(g.tcb, TCB_ESTABLISHED);
+	assert_int_equal(app.connects, 1);
+	assert_int_equal(g.tcb->mss, 1200);
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* SYN retransmission with backoff, then give up after FW_SYN_RETRIES
+ * (err_cb ERR_CLSD): > S ... > S (1 + FW_SYN_RETRIES). */
+static void syn_retransmit_then_timeout(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	tcp_err(g.tcb, NULL);
+	uint32_t rto = FW_RTO_INITIAL_MS;
+	for (unsigned i = 0; i < FW_SYN_RETRIES; i++) {
+		h_advance(rto - 1);
+		expect_no_tx();
+		h_advance(1);
+		expect_tx(F_S, g.iss, 0, 0);
+		rto *= 2;
+	}
+	h_advance(rto);
+	expect_no_tx();
+	assert_int_equal(h_tcbs_in_use(), 0);
+	assert_int_equal(tcp_get_stats()->syn_timeouts, 1);
+}
+
+/* SYN_RCVD: SYN-ACK lost, the peer's SYN again gets the SYN-ACK again. */
+static void syn_rcvd_syn_again(void **state)
+{
+	(void)state;
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS);
+	uint32_t iss = h_peek_tx()->seq;
+	h_tx_drain();
+	inject(.flags = F_S, .seq = H_PEER_ISS);
+	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
+	/* and the timer retransmits it too */
+	h_advance(FW_RTO_INITIAL_MS);
+	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
+}
+
+/* Data both ways with window accounting:
+ * < P. 100  > . (win W-100)  app recved -> no update (still >= MSS);
+ * app writes 10: > P. 10  < . acks  sent_cb(10) */
+static void data_both_ways(void **state)
+{
+	(void)state;
+	fixture_established();
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 100);
+	g.rcv += 100;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND - 100);
+	assert_int_equal(app.rx_bytes, 100);
+	tcp_recved(g.tcb, 100, h_now);
+	expect_no_tx();
+	assert_int_equal(tcp_write(g.tcb, "0123456789", 10, h_now), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 10);
+	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);
+	g.snd += 10;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	assert_int_equal(app.sent_bytes, 10);
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* Receive window closes when the app does not read, then reopens with a
+ * window update (receiver SWS avoidance). */
+static void window_closes_and_reopens(void **state)
+{
+	(void)state;
+	fixture_established();
+	app.refuse_data = false;
+	for (unsigned sent = 0; sent < FW_TCP_WND; sent += 1000) {
+		uint16_t n = (uint16_t)(FW_TCP_WND - sent < 1000 ? FW_TCP_WND - sent : 1000);
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = n);
+		g.rcv += n;
+		expect_tx(F_A, g.snd, g.rcv, 0);
+	}
+	assert_int_equal(h_last_tx()->wnd, 0);
+	/* zero window: data at RCV.NXT is not taken, only ACKed */
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	tcp_recved(g.tcb, FW_TCP_WND, h_now);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* RFC 6298: retransmission with exponential backoff; Karn: the ACK of a
+ * retransmitted segment gives no RTT sample (RTO stays backed off until a
+ * fresh segment is timed). */
+static void data_retransmit_backoff_karn(void **state)
+{
+	(void)state;
+	fixture_established();
+	uint32_t rto = g.tcb->rto;
+	assert_int_equal(tcp_write(g.tcb, "abcd", 4, h_now), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
+	h_advance(rto);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
+	h_advance(2 * rto - 1);
+	expect_no_tx();
+	h_advance(1);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
+	assert_int_equal(g.tcb->rto, 4 * rto);
+	h_advance(10);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 4);
+	g.snd += 4;
+	assert_int_equal(g.tcb->rto, 4 * rto);     /* Karn: no sample */
+	assert_int_equal(tcp_get_stats()->retransmits, 2);
+	/* a fresh segment, acked after 300 ms, is sampled (RFC 6298 2.3; the
+	 * handshake gave R = 0): RTTVAR = 300/4 = 75, SRTT = 300/8 = 37,
+	 * RTO = 37 + 4 * 75 = 337 */
+	assert_int_equal(tcp_write(g.tcb, "e", 1, h_now), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 1);
+	h_advance(300);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 1);
+	g.snd += 1;
+	assert_int_equal(g.tcb->rto, 337);
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* Out of order: dropped, duplicate ACK for RCV.NXT (documented in tcp.h). */
+static void out_of_order_dropped_dup_ack(void **state)
+{
+	(void)state;
+	fixture_established();
+	inject(.flags = F_P | F_A, .seq = g.rcv + 10, .ack = g.snd, .len = 10);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(app.rx_bytes, 0);
+	assert_int_equal(tcp_get_stats()->drop_ooo, 1);
+	/* partially old data: the new part is taken */
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 5, .ack = g.snd, .len = 10);
+	g.rcv += 15;
+	h_tx_drain();
+	assert_int_equal(app.rx_bytes, 15);
+	assert_int_equal(g.tcb->rcv_nxt, g.rcv);
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* Malformed segments are counted by reason and dropped, nothing sent. */
+static void malformed_dropped_counted(void **state)
+{
+	(void)state;
+	static const uint8_t bad_opt[4] = { 2, 9, 0, 0 };   /* MSS with length 9 */
+	fixture_established();
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .bad_chksum = true);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .doff_override = 3);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .doff_override = 15);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .raw_opts = bad_opt, .raw_optlen = 4);
+	expect_no_tx();
+	const struct tcp_stats *st = tcp_get_stats();
+	assert_int_equal(st->drop_chksum, 1);
+	assert_int_equal(st->drop_hdrlen, 2);
+	assert_int_equal(st->drop_opts, 1);
+	/* too short */
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, 10, PBUF_POOL);
+	memset(p->payload, 0, 10);
+	ip4_addr_t a, b;
+	ip4addr_aton(H_REMOTE_IP, &a);
+	ip4addr_aton(H_LOCAL_IP, &b);
+	tcp_input(p, &a, &b, h_now);
+	assert_int_equal(st->drop_short, 1);
+	expect_state(g.tcb, TCB_ESTABLISHED);
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* The whole path: IP datagram -> ip4_input -> raw PCB -> tcp_raw.c. */
+static void raw_pcb_path(void **state)
+{
+	(void)state;
+	fixture_listen();
+	h_inject_ip((struct h_seg){ .flags = F_S, .seq = H_PEER_ISS });
+	uint32_t iss = h_peek_tx() ? h_peek_tx()->seq : 0;
+	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
+	h_inject_ip((struct h_seg){ .flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1 });
+	assert_int_equal(app.accepts, 1);
+	tcp_abort(app.accepted);
+	h_tx_drain();
+}
+
+/* tcp_next_deadline: earliest of TCB timers and the TIME_WAIT head. */
+static void next_deadline_minimum(void **state)
+{
+	(void)state;
+	uint32_t at;
+	assert_false(tcp_next_deadline(&at));
+	fixture_time_wait();
+	assert_true(tcp_next_deadline(&at));
+	assert_int_equal(at, h_now + 2u * FW_MSL_MS);
+	h_advance(1000);
+	/* a SYN_RCVD child's retransmission timer is earlier */
+	inject(.flags = F_S, .seq = 1, .rport = 999);
+	h_tx_drain();
+	assert_true(tcp_next_deadline(&at));
+	assert_int_equal(at, h_now + FW_RTO_INITIAL_MS);
+}
+
+const struct CMUnitTest tcp_open_tests[] = {
+	H_TEST(passive_open_mss),
+	H_TEST(active_open),
+	H_TEST(syn_retransmit_then_timeout),
+	H_TEST(syn_rcvd_syn_again),
+	H_TEST(data_both_ways),
+	H_TEST(window_closes_and_reopens),
+	H_TEST(data_retransmit_backoff_karn),
+	H_TEST(out_of_order_dropped_dup_ack),
+	H_TEST(malformed_dropped_counted),
+	H_TEST(raw_pcb_path),
+	H_TEST(next_deadline_minimum),
+};
+const size_t tcp_open_count = sizeof tcp_open_tests / sizeof tcp_open_tests[0];
