@@ -16,6 +16,7 @@
 
 static struct stm32_clocks board_clk;
 static volatile uint32_t board_ms;
+static bool board_rng_warned;
 
 void SysTick_Handler(void);
 void TIM2_IRQHandler(void);
@@ -149,8 +150,20 @@ uint32_t board_entropy32(void)
 	    stm32_rd(STM32_SYSTICK_BASE + SYST_CVR) ^ (board_ms << 16);
 	if (stm32_board_on_silicon() && stm32_rng_read(&r))
 		return r ^ mix;
-	stm32_board_puts("entropy: RNG not available, using unique ID and SysTick jitter\n");
+	if (!board_rng_warned)
+		stm32_board_puts("entropy: RNG not available, using unique ID and SysTick jitter\n");
+	board_rng_warned = true;
 	return mix;
+}
+
+uint32_t board_irq_save(void)
+{
+	return stm32_irq_save();
+}
+
+void board_irq_restore(uint32_t state)
+{
+	stm32_irq_restore(state);
 }
 
 void board_idle(void)

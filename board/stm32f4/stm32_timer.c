@@ -13,14 +13,6 @@ static volatile bool tim_armed;
 static volatile bool tim_fired;
 static struct stm32_tim_stats tim_st;
 
-#ifdef FW_HOST_TEST
-#define TIM_IRQ_OFF() do { } while (0)
-#define TIM_IRQ_ON() do { } while (0)
-#else
-#define TIM_IRQ_OFF() __asm volatile("cpsid i" ::: "memory")
-#define TIM_IRQ_ON() __asm volatile("cpsie i" ::: "memory")
-#endif
-
 uint64_t stm32_tim_ticks_until(uint32_t now_ms, uint32_t at_ms, uint32_t ticks_per_ms)
 {
 	int32_t d = (int32_t)(at_ms - now_ms);
@@ -80,11 +72,20 @@ void stm32_tim_init(uint32_t timclk_hz)
 #endif
 }
 
-void stm32_tim_arm(uint32_t now_ms, uint32_t at_ms)
+static void tim_clear_pending(void)
+{
+#ifndef FW_HOST_TEST
+	/* An update interrupt of the run being replaced must not end this one. */
+	stm32_wr(STM32_NVIC_ICPR(STM32_IRQ_TIM2 / 32), 1u << (STM32_IRQ_TIM2 % 32));
+#endif
+}
+
+static void tim_arm_locked(uint32_t now_ms, uint32_t at_ms)
 {
 	uint64_t ticks = stm32_tim_ticks_until(now_ms, at_ms, tim_ticks_per_ms);
 
 	tim_stop();
+	tim_clear_pending();
 	tim_armed = false;
 	tim_fired = false;
 	if (ticks == 0) {
@@ -97,11 +98,23 @@ void stm32_tim_arm(uint32_t now_ms, uint32_t at_ms)
 	tim_next_chunk();
 }
 
+void stm32_tim_arm(uint32_t now_ms, uint32_t at_ms)
+{
+	uint32_t s = stm32_irq_save();
+
+	tim_arm_locked(now_ms, at_ms);
+	stm32_irq_restore(s);
+}
+
 void stm32_tim_cancel(void)
 {
+	uint32_t s = stm32_irq_save();
+
 	tim_stop();
+	tim_clear_pending();
 	tim_armed = false;
 	tim_fired = false;
+	stm32_irq_restore(s);
 }
 
 /* Called with interrupts off: the counter reached ARR on the last run. */
@@ -119,14 +132,13 @@ static void tim_poll_counter(void)
 
 bool stm32_tim_fired(void)
 {
-	bool fired;
+	uint32_t s = stm32_irq_save();
 
-	TIM_IRQ_OFF();
 	if (!tim_fired)
 		tim_poll_counter();
-	fired = tim_fired;
+	bool fired = tim_fired;
 	tim_fired = false;
-	TIM_IRQ_ON();
+	stm32_irq_restore(s);
 	return fired;
 }
 

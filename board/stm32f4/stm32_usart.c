@@ -36,9 +36,9 @@ int stm32_usart_getc(void)
 		/* QEMU 7.2's USART can leave a byte in DR with RXNE set and
 		 * its IRQ lowered (one arriving while DR is read); take it
 		 * here. Harmless on silicon: RXNE is then clear. */
-		__asm volatile("cpsid i" ::: "memory");
+		uint32_t s = stm32_irq_save();
 		stm32_usart_isr();
-		__asm volatile("cpsie i" ::: "memory");
+		stm32_irq_restore(s);
 		if (t == usart_head)
 			return -1;
 	}

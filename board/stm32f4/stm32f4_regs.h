@@ -26,6 +26,26 @@ static inline void stm32_set(uintptr_t addr, uint32_t bits)
 	stm32_wr(addr, stm32_rd(addr) | bits);
 }
 
+/* PRIMASK save/restore: nests, so it is safe where the caller already
+ * masked interrupts (main.c checks the deadline that way before WFI). */
+#ifdef FW_HOST_TEST
+static inline uint32_t stm32_irq_save(void) { return 0; }
+static inline void stm32_irq_restore(uint32_t s) { (void)s; }
+#else
+static inline uint32_t stm32_irq_save(void)
+{
+	uint32_t primask;
+
+	__asm volatile("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
+	return primask;
+}
+
+static inline void stm32_irq_restore(uint32_t s)
+{
+	__asm volatile("msr primask, %0" :: "r"(s) : "memory");
+}
+#endif
+
 /* ---- memory map [2.3] ---- */
 #define STM32_UID_BASE      0x1FFF7A10u  /* 96-bit unique device ID [39.1] */
 
@@ -143,6 +163,7 @@ static inline void stm32_set(uintptr_t addr, uint32_t bits)
 #define SYST_RVR            0x04u
 #define SYST_CVR            0x08u
 #define STM32_NVIC_ISER(n)  (0xE000E100u + 4u * (n))
+#define STM32_NVIC_ICPR(n)  (0xE000E280u + 4u * (n))
 #define STM32_NVIC_IPR(n)   (0xE000E400u + (n))   /* one byte per IRQ */
 #define STM32_SCB_VTOR      0xE000ED08u
 #define STM32_SCB_AIRCR     0xE000ED0Cu
