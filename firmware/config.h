@@ -47,6 +47,23 @@
 #define FW_TCP_WND (4 * FW_TCP_MSS)
 #endif
 
+/* ---- services (services.h) ---- */
+#ifndef FW_SVC_ECHO_CONNS
+#define FW_SVC_ECHO_CONNS 4       /* simultaneous echo connections */
+#endif
+#ifndef FW_SVC_DISCARD_CONNS
+#define FW_SVC_DISCARD_CONNS 2    /* simultaneous discard connections */
+#endif
+#ifndef FW_SVC_CLIENT_CONNS
+#define FW_SVC_CLIENT_CONNS 4     /* console client connections */
+#endif
+#ifndef FW_SVC_RETRY_MS
+#define FW_SVC_RETRY_MS 10u       /* echo retry after the PBUF_RAM heap was full */
+#endif
+#ifndef FW_SVC_PRINT_MAX
+#define FW_SVC_PRINT_MAX 64       /* received bytes a client `recv` line shows */
+#endif
+
 /* ---- TCP timing (ms) ---- */
 #ifndef FW_MSL_MS
 #define FW_MSL_MS 30000u          /* 2MSL = 60 s */

@@ -15,6 +15,7 @@
 #include "eth_mac.h"
 #include "ethif.h"
 #include "fw_util.h"
+#include "services.h"
 #include "tcp/tcp.h"
 
 #include "lwip/init.h"
@@ -130,6 +131,7 @@ int main(void)
 	main_tcp_key(key);
 	tcp_init(board_now_ms(), key);
 	memset(key, 0, sizeof key);
+	services_init();
 	cmd_net_register();
 	console_init();
 
