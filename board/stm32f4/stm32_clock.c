@@ -102,8 +102,13 @@ static bool clk_start_pll(uint32_t in_hz, bool from_hse, uint32_t sysclk_hz)
 	/* Wait states go up before the clock does [3.5.1]. */
 	stm32_wr(clk_flash + FLASH_ACR, stm32_flash_latency(sysclk_hz) |
 	    FLASH_ACR_PRFTEN | FLASH_ACR_ICEN | FLASH_ACR_DCEN);
-	stm32_wr(clk_rcc + RCC_CFGR, RCC_CFGR_HPRE_DIV1 | RCC_CFGR_PPRE1_DIV4 |
-	    RCC_CFGR_PPRE2_DIV2 | RCC_CFGR_SW_PLL);
+	/* Bus prescalers first, then the switch [6.3.3]; read-modify-write
+	 * keeps the read-only SWS field as the hardware reports it. */
+	uint32_t cfgr = stm32_rd(clk_rcc + RCC_CFGR) & ~(RCC_CFGR_HPRE_Msk |
+	    RCC_CFGR_PPRE1_Msk | RCC_CFGR_PPRE2_Msk | RCC_CFGR_SW_Msk);
+	cfgr |= RCC_CFGR_HPRE_DIV1 | RCC_CFGR_PPRE1_DIV4 | RCC_CFGR_PPRE2_DIV2;
+	stm32_wr(clk_rcc + RCC_CFGR, cfgr);
+	stm32_wr(clk_rcc + RCC_CFGR, cfgr | RCC_CFGR_SW_PLL);
 	return clk_wait(clk_rcc + RCC_CFGR, RCC_CFGR_SWS_Msk, RCC_CFGR_SWS_PLL);
 }
 
