@@ -41,10 +41,39 @@
 #define LWIP_TCP                    0   /* finwait's own TCP (firmware/tcp) */
 #else
 #define LWIP_TCP                    1   /* the lwIP baseline built for the benchmarks */
+/* The baseline (make FW_TCP=lwip, bench/): lwIP's TCP sized from the same
+ * config.h knobs wherever a knob means the same thing, so a benchmark
+ * compares engines, not configurations. Everything else is lwIP's default
+ * (Nagle, delayed ACK, out-of-order queue), the stack as people ship it. */
+#include "config.h"
+#define TCP_MSS                     FW_TCP_MSS
+#define TCP_WND                     FW_TCP_WND
+#define TCP_SND_BUF                 (4 * TCP_MSS)
+#define TCP_SND_QUEUELEN            FW_TCP_SNDQ_PBUFS
+#define TCP_MSL                     FW_MSL_MS     /* TIME_WAIT = 2 * TCP_MSL, as finwait */
+/* finwait's FW_TCB_COUNT includes its listeners; lwIP keeps listeners in
+ * their own smaller pool, so the baseline gets FW_TCB_COUNT full PCBs
+ * (connections and TIME_WAIT alike) plus one listen PCB per service. */
+#ifndef FW_LWIP_TCP_PCBS
+#define FW_LWIP_TCP_PCBS            FW_TCB_COUNT
+#endif
+#define MEMP_NUM_TCP_PCB            FW_LWIP_TCP_PCBS
+#define MEMP_NUM_TCP_PCB_LISTEN     4             /* echo, discard, daytime + 1 */
+#define MEMP_NUM_TCP_SEG            (FW_TCB_COUNT * FW_TCP_SNDQ_PBUFS)
+#define TCP_LISTEN_BACKLOG          1
+#define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG
+#define TCP_MAXRTX                  FW_DATA_RETRIES
+#define TCP_SYNMAXRTX               FW_SYN_RETRIES
+#define LWIP_TCP_KEEPALIVE          0
+#define TCP_STATS                   1
 #endif
 
 /* ---- memory: every pool bounded; exhaustion is counted in lwip_stats ---- */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+#define MEM_ALIGNMENT               8   /* 64-bit host tests: struct pbuf holds 8-byte pointers (UBSan) */
+#else
 #define MEM_ALIGNMENT               4
+#endif
 #define MEM_SIZE                    (16 * 1024)   /* PBUF_RAM: outgoing segments */
 #define MEMP_NUM_PBUF               32            /* PBUF_REF/ROM headers */
 #define MEMP_NUM_RAW_PCB            2
