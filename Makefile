@@ -4,12 +4,15 @@
 #   make test           every test: host unit tests (plain and ASan/UBSan),
 #                       all boards built with -Werror, QEMU end-to-end tests
 #   make BOARD=x        build build/x/firmware.elf
+#   make FW_TCP=lwip    the lwIP-TCP baseline, build/<board>-lwip/firmware.elf
+#   make bench          finwait against lwIP's TCP (bench/bench.mk; not in test)
 #
 # Each area keeps its own fragment: board/<board>/board.mk (target flags and
 # sources), firmware/firmware.mk (portable sources), tests/unit/*.mk (one
 # per host test suite), tests/e2e/e2e.mk. This file holds the rules.
 
 BOARD   ?= mps2-an385
+FW_TCP  ?= finwait
 BOARDS  := $(notdir $(patsubst %/board.mk,%,$(wildcard board/*/board.mk)))
 PY      := /usr/bin/python3
 BUILD   := build
@@ -30,9 +33,13 @@ CFLAGS_EXTRA ?=
 ifeq ($(filter $(BOARD),$(BOARDS)),)
 $(error unknown BOARD '$(BOARD)': boards are $(BOARDS))
 endif
+ifeq ($(filter $(FW_TCP),finwait lwip),)
+$(error unknown FW_TCP '$(FW_TCP)': finwait or lwip)
+endif
+FW_OUT  := $(BUILD)/$(BOARD)$(if $(filter lwip,$(FW_TCP)),-lwip)
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,14p' Makefile
 
 # ---------------------------------------------------------------- set-up
 deps:
@@ -81,8 +88,9 @@ $(BUILD)/$(1)/firmware.elf: $$($(1)_OBJS) $$($(1)_LDSCRIPT)
 -include $$($(1)_OBJS:.o=.d)
 endef
 $(foreach b,$(BOARDS),$(eval $(call board_rules,$(b))))
+include bench/bench.mk
 
-firmware: deps lwip $(BUILD)/$(BOARD)/firmware.elf
+firmware: deps lwip $(FW_OUT)/firmware.elf
 
 all-boards: deps lwip $(foreach b,$(BOARDS),$(BUILD)/$(b)/firmware.elf)
 
@@ -90,7 +98,7 @@ all-boards: deps lwip $(foreach b,$(BOARDS),$(BUILD)/$(b)/firmware.elf)
 QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13
 run: firmware
 	@echo "finwait: QEMU $($(BOARD)_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13 are on 127.0.0.1:7007/7009/7013."
-	qemu-system-arm -M $($(BOARD)_QEMU_MACHINE) -nographic -kernel $(BUILD)/$(BOARD)/firmware.elf \
+	qemu-system-arm -M $($(BOARD)_QEMU_MACHINE) -nographic -kernel $(FW_OUT)/firmware.elf \
 		-netdev user,id=net0,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,$(QEMU_HOSTFWD) \
 		-net nic,netdev=net0 $($(BOARD)_QEMU_FLAGS)
 
@@ -118,6 +126,9 @@ $(BUILD)/host/$(1)/obj/%.o: %.c | $(LWIP_STAMP)
 $(BUILD)/host/$(1)/liblwip.a: $(patsubst $(LWIP)/src/%.c,$(BUILD)/host/$(1)/lwip/%.o,$(LWIP_SRCS))
 	@rm -f $$@
 	ar rcs $$@ $$^
+
+# lwIP objects depend on lwipopts.h and config.h: let an edit rebuild them
+-include $(patsubst $(LWIP)/src/%.c,$(BUILD)/host/$(1)/lwip/%.d,$(LWIP_SRCS))
 endef
 $(eval $(call host_variant,unit,))
 $(eval $(call host_variant,asan,$(ASAN_FLAGS)))
