@@ -10,6 +10,7 @@
 
 #include "board.h"
 #include "cmd_net.h"
+#include "cmd_tcp.h"
 #include "config.h"
 #include "console.h"
 #include "eth_mac.h"
@@ -133,6 +134,7 @@ int main(void)
 	memset(key, 0, sizeof key);
 	services_init();
 	cmd_net_register();
+	cmd_tcp_register();
 	console_init();
 
 	bool fired = false;
