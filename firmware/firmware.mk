@@ -8,7 +8,3 @@ FW_SRCS := firmware/tcp/tcb.c firmware/tcp/tcp_api.c firmware/tcp/tcp_input.c \
 # Services (services.h): echo, discard, daytime, the console client.
 FW_SRCS += firmware/services.c firmware/svc_echo.c firmware/svc_discard.c \
 	firmware/svc_daytime.c firmware/svc_client.c
-
-# Services (services.h): echo, discard, daytime, the console client.
-FW_SRCS += firmware/services.c firmware/svc_echo.c firmware/svc_discard.c \
-	firmware/svc_daytime.c firmware/svc_client.c
