@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Static sizes on Cortex-M for `make bench`: RAM per TIME_WAIT connection
+and how many fit in 16 KiB, flash of the TCP code and of each firmware.
+
+RAM per TIME_WAIT connection comes from the pool definitions as linked:
+finwait keeps TIME_WAIT in its compact table (timewait.c's tw_tab, hash
+heads included, divided by FW_TW_ENTRIES: what tw_bytes_per_entry()
+returns on the target); lwIP keeps a full struct tcp_pcb on its
+tcp_tw_pcbs list, so one element of the MEMP_TCP_PCB pool. Counts come from
+the probe objects (bench/probe/), whose array sizes are the quantities.
+
+Prints a JSON list of rows (see bench/tools/report.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+
+RAM_BUDGET = 16 * 1024
+
+
+def symbol_sizes(obj: str) -> dict[str, int]:
+    out = subprocess.run(["arm-none-eabi-nm", "-S", obj], check=True,
+                         capture_output=True, text=True).stdout
+    sizes = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4:
+            sizes[f[3]] = int(f[1], 16)
+    return sizes
+
+
+def text_data(paths: list[str]) -> int:
+    out = subprocess.run(["arm-none-eabi-size", "-B", "-t", *paths], check=True,
+                         capture_output=True, text=True).stdout
+    total = out.strip().splitlines()[-1].split()
+    return int(total[0]) + int(total[1])
+
+
+def ram(paths: list[str]) -> int:
+    out = subprocess.run(["arm-none-eabi-size", "-B", *paths], check=True,
+                         capture_output=True, text=True).stdout
+    f = out.strip().splitlines()[-1].split()
+    return int(f[1]) + int(f[2])
+
+
+def row(key, label, unit, fw, lw, better, note=""):
+    return {"key": key, "label": label, "unit": unit, "finwait": fw, "lwip": lw,
+            "better": better, "note": note}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--finwait-probe", required=True)
+    ap.add_argument("--lwip-probe", required=True)
+    ap.add_argument("--finwait-timewait-obj", required=True)
+    ap.add_argument("--lwip-memp-obj", required=True)
+    ap.add_argument("--finwait-tcp-objs", nargs="+", required=True)
+    ap.add_argument("--lwip-tcp-objs", nargs="+", required=True)
+    ap.add_argument("--finwait-elf", required=True)
+    ap.add_argument("--lwip-elf", required=True)
+    a = ap.parse_args()
+
+    fp = symbol_sizes(a.finwait_probe)
+    lp = symbol_sizes(a.lwip_probe)
+    tw_tab = symbol_sizes(a.finwait_timewait_obj)["tw_tab"]
+    tw_entries = fp["bench_fw_tw_entries"]
+    fw_tw = -(-tw_tab // tw_entries)   # ceil, as tw_bytes_per_entry()
+    pool = symbol_sizes(a.lwip_memp_obj)["memp_memory_TCP_PCB_base"]
+    n_pcb = lp["bench_memp_num_tcp_pcb"]
+    lw_tw = pool // n_pcb              # the pool's alignment slack is < one element
+    rows = [
+        row("ram_tw", "RAM per TIME_WAIT connection (Cortex-M)", "B", fw_tw, lw_tw, "lower",
+            f"finwait tw_tab {tw_tab} B / {tw_entries}; lwIP MEMP_TCP_PCB element "
+            f"(sizeof(struct tcp_pcb) = {lp['bench_sizeof_tcp_pcb']})"),
+        row("tw_16k", "TIME_WAIT connections in 16 KiB", "conns",
+            RAM_BUDGET // fw_tw, RAM_BUDGET // lw_tw, "higher"),
+        row("ram_conn", "RAM per open connection (TCB / tcp_pcb)", "B",
+            fp["bench_sizeof_tcb"], lw_tw, "lower",
+            "struct tcb vs MEMP_TCP_PCB element; buffers not included"),
+        row("flash_tcp", "Flash, TCP code (-Os objects, text+data)", "B",
+            text_data(a.finwait_tcp_objs), text_data(a.lwip_tcp_objs), "lower",
+            "finwait firmware/tcp/*.o vs lwIP core/tcp*.o"),
+        row("flash_fw", "Flash, whole firmware (text+data)", "B",
+            text_data([a.finwait_elf]), text_data([a.lwip_elf]), "lower",
+            "same board, main loop and lwIP core; services and console included"),
+        row("ram_fw", "RAM, whole firmware (data+bss)", "B",
+            ram([a.finwait_elf]), ram([a.lwip_elf]), "lower",
+            f"finwait includes {tw_entries} TIME_WAIT entries, lwIP {n_pcb} PCBs"),
+    ]
+    print(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
