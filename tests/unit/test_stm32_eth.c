@@ -1,0 +1,764 @@
+/*
+ * STM32F4 ETH driver against a model of its DMA engine and PHY.
+ *
+ * The model (below) plays the hardware: a register file whose writes have
+ * their RM0090 effects (DMABMR soft reset, MACMIIAR MDIO cycles, poll
+ * demands), a TX engine that walks descriptors from DMATDLAR while OWN is
+ * set, gathering FS..LS into a frame on the "wire", and an RX engine that
+ * spreads an arriving frame (FCS appended) over owned descriptors by their
+ * RBS1, writing FS/LS/FL/ES back and clearing OWN, or counts it missed
+ * (DMAMFBOCR.MFC) when the descriptor at its pointer is not owned. Both
+ * wrap on TER/RER (or follow TCH/RCH). Every test ends with the lwIP pools
+ * back where they started.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "board.h"
+#include "lwip/init.h"
+#include "lwip/memp.h"
+#include "lwip/pbuf.h"
+#include "lwip/stats.h"
+#include "lwip/sys.h"
+#include "stm32f4/stm32_eth.h"
+#include "stm32f4/stm32_eth_regs.h"
+
+#define FRAME_MAX   2048u
+#define WIRE_MAX    32u
+#define FCS_BYTE    0xFCu
+#define REG_WORDS   (0x1060u / 4u)
+
+/* ---------------------------------------------------------------- board stubs */
+
+static uint32_t now_ms;
+
+uint32_t board_now_ms(void)
+{
+	return now_ms;
+}
+
+u32_t sys_now(void)
+{
+	return now_ms;
+}
+
+uint32_t fw_rand32(void)
+{
+	return 4;
+}
+
+void fw_assert_failed(const char *msg, const char *file, int line)
+{
+	fail_msg("lwIP assertion '%s' at %s:%d", msg, file, line);
+}
+
+/* ---------------------------------------------------------------- the model */
+
+struct model {
+	uint32_t reg[REG_WORDS];
+	struct stm32_eth_desc *rx_base, *rx_cur, *tx_base, *tx_cur;
+	bool tx_paused;             /* DMA ignores poll demands (a busy wire) */
+	uint32_t tx_error;          /* TDES0 bits to report on the next frame */
+	uint32_t missed;            /* DMAMFBOCR.MFC, cleared on read */
+	uint8_t wire[WIRE_MAX][FRAME_MAX];
+	size_t wire_len[WIRE_MAX];
+	unsigned wire_n;
+	unsigned tx_descs;          /* descriptors the last frame used */
+	/* PHY */
+	bool phy_present;
+	uint16_t phy[32];
+	bool link;
+	bool link_dropped;          /* BSR link bit latched low until read */
+	unsigned phy_resets;
+};
+
+static struct model m;
+static unsigned hw_setups;
+
+#define REG(off) m.reg[(off) / 4u]
+
+static uint16_t phy_bsr(void)
+{
+	uint16_t v = PHY_BSR_ANDONE;
+
+	if (m.link && !m.link_dropped)
+		v |= PHY_BSR_LINK;
+	m.link_dropped = false;
+	return v;
+}
+
+static void model_mdio(uint32_t v)
+{
+	unsigned pa = (v >> ETH_MACMIIAR_PA_Pos) & 31u, r = (v >> ETH_MACMIIAR_MR_Pos) & 31u;
+
+	/* IEEE 802.3 22.2.4: the MDC divider must give <= 2.5 MHz at 168 MHz. */
+	assert_int_equal(v & (7u << ETH_MACMIIAR_CR_Pos), ETH_MACMIIAR_CR_DIV102);
+	if (!m.phy_present || pa != 0) {
+		REG(ETH_MACMIIDR) = 0xFFFF;    /* nobody drives MDIO */
+		return;
+	}
+	if ((v & ETH_MACMIIAR_MW) == 0) {
+		REG(ETH_MACMIIDR) = r == PHY_BSR ? phy_bsr() : m.phy[r];
+		return;
+	}
+	uint16_t d = (uint16_t)REG(ETH_MACMIIDR);
+	if (r == PHY_BCR && (d & PHY_BCR_RESET)) {
+		m.phy_resets++;
+		m.phy[PHY_ANAR] = 0x0061;      /* some reset value the driver must override */
+		d &= (uint16_t)~PHY_BCR_RESET; /* reset completes at once */
+	}
+	m.phy[r] = d;
+}
+
+static struct stm32_eth_desc *model_next(struct stm32_eth_desc *d, struct stm32_eth_desc *base,
+    bool end, bool chained)
+{
+	if (chained)
+		return (struct stm32_eth_desc *)d->des3;
+	return end ? base : d + 1;
+}
+
+static void model_tx_run(void)
+{
+	uint8_t frame[FRAME_MAX];
+	size_t len = 0;
+	bool in_frame = false;
+	unsigned descs = 0;
+
+	if (m.tx_paused || m.tx_cur == NULL)
+		return;
+	while (m.tx_cur->des0 & ETH_TDES0_OWN) {
+		struct stm32_eth_desc *d = m.tx_cur;
+		uint32_t s = d->des0;
+		size_t n = d->des1 & ETH_TDES1_TBS1_Msk;
+
+		/* A frame starts with FS and no FS appears inside one. */
+		assert_true(!in_frame == !!(s & ETH_TDES0_FS));
+		assert_true(d - m.tx_base < (ptrdiff_t)STM32_ETH_TX_DESC);
+		in_frame = true;
+		assert_true(len + n <= sizeof frame);
+		memcpy(frame + len, (const void *)d->des2, n);
+		len += n;
+		descs++;
+		if (s & ETH_TDES0_LS) {
+			assert_true(m.wire_n < WIRE_MAX);
+			memcpy(m.wire[m.wire_n], frame, len);
+			m.wire_len[m.wire_n++] = len;
+			m.tx_descs = descs;
+			s |= m.tx_error;
+			m.tx_error = 0;
+			in_frame = false;
+			len = 0;
+			descs = 0;
+			REG(ETH_DMASR) |= ETH_DMASR_TS | ETH_DMASR_NIS;
+		}
+		d->des0 = s & ~ETH_TDES0_OWN;
+		m.tx_cur = model_next(d, m.tx_base, s & ETH_TDES0_TER, s & ETH_TDES0_TCH);
+	}
+	/* The DMA never stops inside a frame it was given whole. */
+	assert_false(in_frame);
+	REG(ETH_DMASR) |= ETH_DMASR_TBUS;
+}
+
+/* Owned descriptors from the RX pointer hold at least `total` bytes? */
+static bool model_rx_room(size_t total)
+{
+	struct stm32_eth_desc *d = m.rx_cur;
+	size_t room = 0;
+
+	for (unsigned i = 0; i < STM32_ETH_RX_DESC && room < total; i++) {
+		if ((d->des0 & ETH_RDES0_OWN) == 0)
+			return false;
+		room += d->des1 & ETH_RDES1_RBS1_Msk;
+		d = model_next(d, m.rx_base, d->des1 & ETH_RDES1_RER, d->des1 & ETH_RDES1_RCH);
+	}
+	return room >= total;
+}
+
+/* A frame arrives from the wire; `err` is RDES0 error bits to report.
+ * Returns descriptors used, or 0 when it was missed. */
+static unsigned model_rx(const uint8_t *frame, size_t len, uint32_t err)
+{
+	uint8_t buf[FRAME_MAX + 4];
+	size_t total = len + 4, off = 0;
+	unsigned used = 0;
+
+	memcpy(buf, frame, len);
+	memset(buf + len, FCS_BYTE, 4);
+	if (m.rx_cur == NULL || !model_rx_room(total)) {
+		m.missed++;
+		REG(ETH_DMASR) |= ETH_DMASR_RBUS | ETH_DMASR_AIS;
+		return 0;
+	}
+	while (off < total) {
+		struct stm32_eth_desc *d = m.rx_cur;
+		size_t bs = d->des1 & ETH_RDES1_RBS1_Msk;
+		size_t n = total - off < bs ? total - off : bs;
+
+		assert_true(d->des2 % 4 == 0 && bs % 4 == 0);    /* RM0090 33.6.8 */
+		memcpy((void *)d->des2, buf + off, n);
+		uint32_t s = off == 0 ? ETH_RDES0_FS : 0;
+		off += n;
+		if (off == total)
+			s |= ETH_RDES0_LS | ((uint32_t)total << ETH_RDES0_FL_Pos) | err;
+		d->des0 = s;
+		used++;
+		m.rx_cur = model_next(d, m.rx_base, d->des1 & ETH_RDES1_RER, d->des1 & ETH_RDES1_RCH);
+	}
+	REG(ETH_DMASR) |= ETH_DMASR_RS | ETH_DMASR_NIS;
+	return used;
+}
+
+uint32_t stm32_eth_rd(uint32_t off)
+{
+	assert_true(off / 4u < REG_WORDS);
+	if (off == ETH_DMAMFBOCR) {
+		uint32_t v = m.missed;
+		m.missed = 0;
+		return v;
+	}
+	return m.reg[off / 4u];
+}
+
+void stm32_eth_wr(uint32_t off, uint32_t v)
+{
+	assert_true(off / 4u < REG_WORDS);
+	switch (off) {
+	case ETH_DMABMR:
+		/* Soft reset needs the PHY's REF_CLK, which the model has. */
+		REG(off) = v & ~ETH_DMABMR_SR;
+		return;
+	case ETH_MACMIIAR:
+		if (v & ETH_MACMIIAR_MB)
+			model_mdio(v);
+		REG(off) = v & ~ETH_MACMIIAR_MB;
+		return;
+	case ETH_DMATPDR:
+		model_tx_run();
+		return;
+	case ETH_DMASR:
+		REG(off) &= ~v;
+		return;
+	case ETH_DMAOMR:
+		REG(off) = v & ~ETH_DMAOMR_FTF;
+		if (v & ETH_DMAOMR_ST)
+			model_tx_run();
+		return;
+	default:
+		REG(off) = v;
+		return;
+	}
+}
+
+void stm32_eth_wr_list(uint32_t off, const void *desc)
+{
+	if (off == ETH_DMARDLAR)
+		m.rx_base = m.rx_cur = (struct stm32_eth_desc *)(uintptr_t)desc;
+	else if (off == ETH_DMATDLAR)
+		m.tx_base = m.tx_cur = (struct stm32_eth_desc *)(uintptr_t)desc;
+	else
+		fail_msg("descriptor list address written to 0x%x", (unsigned)off);
+}
+
+/* ---------------------------------------------------------------- fixture */
+
+static const uint32_t test_uid[3] = { 0x00470031u, 0x3436510Du, 0x32363739u };
+static struct stm32_eth_config cfg;
+static const struct eth_mac_ops *ops;
+static uint8_t mac[6];
+
+static void count_hw_setup(void)
+{
+	hw_setups++;
+}
+
+static u16_t pool_used(void)
+{
+	return lwip_stats.memp[MEMP_PBUF_POOL]->used;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	lwip_init();
+	return 0;
+}
+
+static void fixture_reset(void)
+{
+	stm32_eth_test_reset();
+	memset(&m, 0, sizeof m);
+	hw_setups = 0;
+	now_ms = 1000;
+	m.phy_present = true;
+	m.phy[PHY_ID1] = PHY_ID1_LAN8742A;
+	m.phy[PHY_ID2] = PHY_ID2_LAN8742A | 1u;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.phy_addr = 0;
+	cfg.hclk_hz = 168000000u;
+	cfg.dma_lo = 0;
+	cfg.dma_hi = UINTPTR_MAX;
+	cfg.uid = test_uid;
+	cfg.hw_setup = count_hw_setup;
+	ops = stm32_eth_ops(&cfg);
+}
+
+/* Driver initialised on a PHY with link down. */
+static int setup(void **state)
+{
+	(void)state;
+	fixture_reset();
+	assert_int_equal(ops->init(mac), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	stm32_eth_test_reset();
+	/* Nothing leaked: every pool back to zero. */
+	assert_int_equal(pool_used(), 0);
+	assert_int_equal(lwip_stats.memp[MEMP_PBUF]->used, 0);
+	assert_int_equal(lwip_stats.mem.used, 0);
+	return 0;
+}
+
+static void fill_pattern(uint8_t *b, size_t n, uint8_t seed)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(seed + i * 7u);
+}
+
+static struct pbuf *pbuf_with(const uint8_t *data, u16_t len)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
+	assert_non_null(p);
+	memcpy(p->payload, data, len);
+	return p;
+}
+
+/* ---------------------------------------------------------------- init */
+
+static void test_init_programs_mac_phy_and_rings(void **state)
+{
+	(void)state;
+	assert_int_equal(hw_setups, 1);
+	/* IEEE 802 bits: locally administered, unicast. */
+	assert_int_equal(mac[0] & 0x03u, 0x02u);
+	assert_int_equal(REG(ETH_MACA0LR), (uint32_t)mac[0] | (uint32_t)mac[1] << 8 |
+	    (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24);
+	assert_int_equal(REG(ETH_MACA0HR) & 0xFFFFu, (uint32_t)mac[4] | (uint32_t)mac[5] << 8);
+	assert_int_equal(m.phy_resets, 1);
+	assert_int_equal(m.phy[PHY_ANAR], PHY_ANAR_ALL_CSMA);
+	assert_true(m.phy[PHY_BCR] & PHY_BCR_ANEN);
+	assert_false(REG(ETH_DMABMR) & ETH_DMABMR_EDFE);     /* normal descriptors */
+	assert_true(REG(ETH_MACCR) & ETH_MACCR_TE);
+	assert_true(REG(ETH_MACCR) & ETH_MACCR_RE);
+	assert_true(REG(ETH_DMAOMR) & ETH_DMAOMR_ST);
+	assert_true(REG(ETH_DMAOMR) & ETH_DMAOMR_SR);
+	/* Every RX descriptor owns a pool pbuf; the last closes the ring. */
+	assert_int_equal(pool_used(), STM32_ETH_RX_DESC);
+	for (unsigned i = 0; i < STM32_ETH_RX_DESC; i++) {
+		assert_true(m.rx_base[i].des0 & ETH_RDES0_OWN);
+		assert_int_equal(m.rx_base[i].des1 & ETH_RDES1_RBS1_Msk, PBUF_POOL_BUFSIZE);
+		assert_int_equal(!!(m.rx_base[i].des1 & ETH_RDES1_RER), i == STM32_ETH_RX_DESC - 1);
+	}
+	assert_true(m.tx_base[STM32_ETH_TX_DESC - 1].des0 & ETH_TDES0_TER);
+}
+
+static void test_init_configured_mac(void **state)
+{
+	static const uint8_t want[6] = { 0x02, 0x00, 0x5E, 0x10, 0x20, 0x30 };
+	(void)state;
+	stm32_eth_test_reset();
+	fixture_reset();
+	cfg.mac_set = true;
+	memcpy(cfg.mac, want, 6);
+	assert_int_equal(ops->init(mac), 0);
+	assert_memory_equal(mac, want, 6);
+	assert_int_equal(REG(ETH_MACA0HR) & 0xFFFFu, 0x3020u);
+}
+
+static void test_init_fails_without_phy(void **state)
+{
+	(void)state;
+	stm32_eth_test_reset();
+	fixture_reset();
+	m.phy_present = false;
+	assert_int_equal(ops->init(mac), -1);
+}
+
+static void test_mac_from_uid(void **state)
+{
+	uint32_t uid2[3] = { test_uid[0], test_uid[1], test_uid[2] ^ 1u };
+	uint8_t a[6], b[6];
+	(void)state;
+	stm32_eth_mac_from_uid(test_uid, a);
+	stm32_eth_mac_from_uid(uid2, b);
+	assert_memory_not_equal(a, b, 6);
+	assert_int_equal(a[0] & 0x03u, 0x02u);
+	assert_int_equal(b[0] & 0x03u, 0x02u);
+	assert_memory_equal(a, mac, 6);      /* the default the driver used */
+}
+
+/* ---------------------------------------------------------------- TX */
+
+/* A 3-pbuf chain (header in PBUF_RAM, payload by reference, a tail) goes
+ * out as 3 descriptors FS..LS; the model gathers the same bytes. A
+ * zero-length pbuf in the chain takes no descriptor. */
+static void test_tx_chain_scatter_gather(void **state)
+{
+	uint8_t hdr[34], body[700], tail[90], want[824];
+	(void)state;
+	fill_pattern(hdr, sizeof hdr, 1);
+	fill_pattern(body, sizeof body, 2);
+	fill_pattern(tail, sizeof tail, 3);
+	struct pbuf *p = pbuf_with(hdr, sizeof hdr);
+	struct pbuf *empty = pbuf_alloc(PBUF_RAW, 0, PBUF_RAM);
+	struct pbuf *ref = pbuf_alloc(PBUF_RAW, sizeof body, PBUF_REF);
+	ref->payload = body;
+	pbuf_cat(p, empty);
+	pbuf_cat(p, ref);
+	pbuf_cat(p, pbuf_with(tail, sizeof tail));
+	memcpy(want, hdr, 34);
+	memcpy(want + 34, body, 700);
+	memcpy(want + 734, tail, 90);
+
+	assert_int_equal(ops->tx(p), 0);
+	assert_int_equal(m.wire_n, 1);
+	assert_int_equal(m.tx_descs, 3);
+	assert_int_equal(m.wire_len[0], sizeof want);
+	assert_memory_equal(m.wire[0], want, sizeof want);
+	assert_int_equal(p->ref, 2);               /* the driver's reference */
+	pbuf_free(p);
+	assert_null(ops->rx());                    /* reclaims */
+	assert_int_equal(ops->stats->tx_frames, 1);
+	assert_int_equal(ops->stats->tx_bytes, sizeof want);
+	assert_int_equal(lwip_stats.memp[MEMP_PBUF]->used, 0);
+	assert_int_equal(lwip_stats.mem.used, 0);
+}
+
+/* The pbufs stay referenced while the DMA owns their descriptors and are
+ * freed when it hands them back (OWN cleared). */
+static void test_tx_completion_frees_pbufs(void **state)
+{
+	uint8_t b[60];
+	(void)state;
+	fill_pattern(b, sizeof b, 9);
+	m.tx_paused = true;
+	for (int i = 0; i < 3; i++) {
+		struct pbuf *p = pbuf_with(b, sizeof b);
+		assert_int_equal(ops->tx(p), 0);
+		pbuf_free(p);
+	}
+	assert_true(lwip_stats.mem.used > 0);      /* held by the driver */
+	assert_null(ops->rx());
+	assert_true(lwip_stats.mem.used > 0);      /* DMA still owns them */
+	m.tx_paused = false;
+	model_tx_run();
+	assert_int_equal(m.wire_n, 3);
+	assert_null(ops->rx());
+	assert_int_equal(lwip_stats.mem.used, 0);
+	assert_int_equal(ops->stats->tx_frames, 3);
+}
+
+/* TX ring full: a frame that needs more descriptors than are free is
+ * dropped and counted, and sending works again once the DMA catches up. */
+static void test_tx_ring_full(void **state)
+{
+	uint8_t b[60];
+	(void)state;
+	fill_pattern(b, sizeof b, 5);
+	m.tx_paused = true;
+	for (unsigned i = 0; i < STM32_ETH_TX_DESC - 1; i++) {
+		struct pbuf *p = pbuf_with(b, sizeof b);
+		assert_int_equal(ops->tx(p), 0);
+		pbuf_free(p);
+	}
+	struct pbuf *two = pbuf_with(b, 30);
+	pbuf_cat(two, pbuf_with(b + 30, 30));
+	assert_int_equal(ops->tx(two), -1);        /* 2 needed, 1 free */
+	assert_int_equal(ops->stats->tx_errors, 1);
+	assert_int_equal(stm32_eth_diag()->tx_ring_full, 1);
+	m.tx_paused = false;
+	model_tx_run();
+	assert_int_equal(ops->tx(two), 0);
+	pbuf_free(two);
+	assert_int_equal(m.wire_n, STM32_ETH_TX_DESC);
+	assert_null(ops->rx());
+	assert_int_equal(ops->stats->tx_frames, STM32_ETH_TX_DESC);
+	assert_int_equal(lwip_stats.mem.used, 0);
+}
+
+/* Underflow or carrier loss: ES on the last descriptor -> tx_errors. */
+static void test_tx_error_counted(void **state)
+{
+	uint8_t b[60] = { 0 };
+	(void)state;
+	m.tx_error = ETH_TDES0_ES | ETH_TDES0_UF;
+	struct pbuf *p = pbuf_with(b, sizeof b);
+	assert_int_equal(ops->tx(p), 0);
+	pbuf_free(p);
+	assert_null(ops->rx());
+	assert_int_equal(ops->stats->tx_errors, 1);
+	assert_int_equal(ops->stats->tx_frames, 0);
+}
+
+static void test_tx_too_long_dropped(void **state)
+{
+	static uint8_t big[1519];
+	(void)state;
+	struct pbuf *p = pbuf_with(big, sizeof big);
+	assert_int_equal(ops->tx(p), -1);
+	pbuf_free(p);
+	assert_int_equal(ops->stats->tx_errors, 1);
+	assert_int_equal(stm32_eth_diag()->tx_too_long, 1);
+	assert_int_equal(m.wire_n, 0);
+}
+
+/* A payload the DMA cannot reach (CCM, flash) goes out as one copied
+ * descriptor with the same bytes. */
+static void test_tx_unreachable_payload_bounced(void **state)
+{
+	static const uint8_t rom[64] = { 0xAA, 0xBB, 0xCC };
+	(void)state;
+	cfg.dma_lo = (uintptr_t)1;
+	cfg.dma_hi = (uintptr_t)2;
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, sizeof rom, PBUF_ROM);
+	p->payload = (void *)(uintptr_t)rom;
+	assert_int_equal(ops->tx(p), 0);
+	pbuf_free(p);
+	assert_int_equal(stm32_eth_diag()->tx_bounced, 1);
+	assert_int_equal(m.tx_descs, 1);
+	assert_memory_equal(m.wire[0], rom, sizeof rom);
+	assert_null(ops->rx());
+}
+
+/* ---------------------------------------------------------------- RX */
+
+/* Zero copy: the frame comes back in the very pbuf whose payload the
+ * descriptor pointed at, trimmed to the frame without its FCS. */
+static void test_rx_single_frame_zero_copy(void **state)
+{
+	uint8_t f[60];
+	(void)state;
+	fill_pattern(f, sizeof f, 11);
+	void *buf = (void *)m.rx_cur->des2;
+	assert_int_equal(model_rx(f, sizeof f, 0), 1);
+	struct pbuf *p = ops->rx();
+	assert_non_null(p);
+	assert_ptr_equal(p->payload, buf);
+	assert_int_equal(p->tot_len, sizeof f);
+	assert_null(p->next);
+	assert_memory_equal(p->payload, f, sizeof f);
+	assert_int_equal(pool_used(), STM32_ETH_RX_DESC + 1);   /* ring refilled */
+	/* The rest of the ring is still the DMA's: nothing to take. */
+	assert_null(ops->rx());
+	assert_int_equal(pool_used(), STM32_ETH_RX_DESC + 1);
+	assert_int_equal(ops->stats->rx_errors, 0);
+	pbuf_free(p);
+	assert_int_equal(ops->stats->rx_frames, 1);
+	assert_int_equal(ops->stats->rx_bytes, sizeof f);
+}
+
+/* A frame longer than one 1536-byte buffer spans two descriptors and
+ * arrives as a 2-pbuf chain. */
+static void test_rx_frame_larger_than_one_buffer(void **state)
+{
+	static uint8_t f[2000];
+	(void)state;
+	fill_pattern(f, sizeof f, 13);
+	assert_int_equal(model_rx(f, sizeof f, 0), 2);
+	struct pbuf *p = ops->rx();
+	assert_non_null(p);
+	assert_int_equal(p->tot_len, sizeof f);
+	assert_int_equal(p->len, PBUF_POOL_BUFSIZE);
+	assert_non_null(p->next);
+	assert_int_equal(p->next->len, sizeof f - PBUF_POOL_BUFSIZE);
+	uint8_t got[sizeof f];
+	assert_int_equal(pbuf_copy_partial(p, got, sizeof got, 0), sizeof f);
+	assert_memory_equal(got, f, sizeof f);
+	pbuf_free(p);
+}
+
+/* 1534 + FCS = 1538: the second descriptor holds only FCS bytes; its pbuf
+ * is freed and the frame is one pbuf. */
+static void test_rx_fcs_split_across_buffers(void **state)
+{
+	static uint8_t f[1534];
+	(void)state;
+	fill_pattern(f, sizeof f, 17);
+	assert_int_equal(model_rx(f, sizeof f, 0), 2);
+	struct pbuf *p = ops->rx();
+	assert_non_null(p);
+	assert_null(p->next);
+	assert_int_equal(p->tot_len, sizeof f);
+	assert_memory_equal(p->payload, f, sizeof f);
+	pbuf_free(p);
+	assert_int_equal(pool_used(), STM32_ETH_RX_DESC);
+}
+
+/* Pool empty: received frames stay with the application, the ring cannot
+ * be refilled, the DMA finds no owned descriptor and misses frames
+ * (counted as rx_dropped_nopbuf); when pbufs return the ring refills and
+ * reception resumes. */
+static void test_rx_ring_exhaustion_and_recovery(void **state)
+{
+	struct pbuf *hold[PBUF_POOL_SIZE];
+	unsigned nhold = 0;
+	uint8_t f[64];
+	(void)state;
+	fill_pattern(f, sizeof f, 19);
+	while (pool_used() < PBUF_POOL_SIZE)
+		hold[nhold++] = pbuf_alloc(PBUF_RAW, PBUF_POOL_BUFSIZE, PBUF_POOL);
+	for (unsigned i = 0; i < STM32_ETH_RX_DESC; i++) {
+		assert_int_equal(model_rx(f, sizeof f, 0), 1);
+		hold[nhold++] = ops->rx();
+		assert_non_null(hold[nhold - 1]);
+	}
+	assert_int_equal(stm32_eth_diag()->rx_starved, 1);     /* one episode */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(model_rx(f, sizeof f, 0), 0);     /* missed */
+	assert_null(ops->rx());
+	assert_int_equal(ops->stats->rx_dropped_nopbuf, 3);
+	assert_int_equal(stm32_eth_diag()->rx_starved, 1);
+
+	for (unsigned i = 0; i < nhold; i++)
+		pbuf_free(hold[i]);
+	assert_null(ops->rx());                                /* refills */
+	assert_int_equal(pool_used(), STM32_ETH_RX_DESC);
+	assert_int_equal(model_rx(f, sizeof f, 0), 1);
+	struct pbuf *p = ops->rx();
+	assert_non_null(p);
+	assert_memory_equal(p->payload, f, sizeof f);
+	pbuf_free(p);
+	assert_int_equal(ops->stats->rx_frames, STM32_ETH_RX_DESC + 1);
+}
+
+/* CRC error (ES+CE) and a runt are dropped and counted; their buffers go
+ * back to the pool and the ring, and the next good frame gets through. */
+static void test_rx_error_frames_dropped(void **state)
+{
+	uint8_t f[64], runt[10];
+	(void)state;
+	fill_pattern(f, sizeof f, 23);
+	fill_pattern(runt, sizeof runt, 29);
+	assert_int_equal(model_rx(f, sizeof f, ETH_RDES0_ES | ETH_RDES0_CE), 1);
+	assert_int_equal(model_rx(runt, sizeof runt, 0), 1);
+	assert_int_equal(model_rx(f, sizeof f, 0), 1);
+	struct pbuf *p = ops->rx();
+	assert_non_null(p);
+	assert_memory_equal(p->payload, f, sizeof f);
+	pbuf_free(p);
+	assert_int_equal(ops->stats->rx_errors, 2);
+	assert_int_equal(stm32_eth_diag()->rx_runts, 1);
+	assert_int_equal(ops->stats->rx_frames, 1);
+	assert_int_equal(pool_used(), STM32_ETH_RX_DESC);
+	/* Ring order survived: the model's pointer meets owned descriptors
+	 * all the way round. */
+	for (unsigned i = 0; i < 2 * STM32_ETH_RX_DESC; i++) {
+		assert_int_equal(model_rx(f, sizeof f, 0), 1);
+		p = ops->rx();
+		assert_non_null(p);
+		pbuf_free(p);
+	}
+}
+
+/* A frame arriving while the driver has not yet looked: the DMA still
+ * owns the rest of the ring, rx() returns frames in order. */
+static void test_rx_frames_in_order_across_wrap(void **state)
+{
+	uint8_t f[80];
+	(void)state;
+	for (unsigned round = 0; round < 3; round++) {
+		for (unsigned i = 0; i < STM32_ETH_RX_DESC - 1; i++) {
+			fill_pattern(f, sizeof f, (uint8_t)(round * 16 + i));
+			assert_int_equal(model_rx(f, sizeof f, 0), 1);
+		}
+		for (unsigned i = 0; i < STM32_ETH_RX_DESC - 1; i++) {
+			fill_pattern(f, sizeof f, (uint8_t)(round * 16 + i));
+			struct pbuf *p = ops->rx();
+			assert_non_null(p);
+			assert_memory_equal(p->payload, f, sizeof f);
+			pbuf_free(p);
+		}
+		assert_null(ops->rx());
+	}
+	assert_int_equal(ops->stats->rx_errors, 0);
+	assert_int_equal(ops->stats->rx_frames, 3 * (STM32_ETH_RX_DESC - 1));
+}
+
+/* ---------------------------------------------------------------- link, irq */
+
+static void test_link_down_up_via_mdio(void **state)
+{
+	(void)state;
+	assert_false(ops->link_up());
+	m.link = true;
+	m.phy[5] = 0x01E1;                          /* partner: 100FD and below */
+	assert_false(ops->link_up());               /* cached within the poll interval */
+	now_ms += STM32_ETH_LINK_POLL_MS;
+	assert_true(ops->link_up());
+	assert_int_equal(ops->stats->link_changes, 1);
+	assert_true(REG(ETH_MACCR) & ETH_MACCR_FES);
+	assert_true(REG(ETH_MACCR) & ETH_MACCR_DM);
+	assert_true(REG(ETH_MACCR) & ETH_MACCR_RE);   /* mode change keeps RX/TX on */
+
+	/* Cable pulled and replugged between two polls: BSR latched low. */
+	m.link_dropped = true;
+	now_ms += STM32_ETH_LINK_POLL_MS;
+	assert_true(ops->link_up());                /* second read is the state now */
+	m.link = false;
+	now_ms += STM32_ETH_LINK_POLL_MS;
+	assert_false(ops->link_up());
+	assert_int_equal(ops->stats->link_changes, 2);
+
+	m.link = true;
+	m.phy[5] = 0x0021;                          /* partner: 10HD only */
+	now_ms += STM32_ETH_LINK_POLL_MS;
+	assert_true(ops->link_up());
+	assert_false(REG(ETH_MACCR) & ETH_MACCR_FES);
+	assert_false(REG(ETH_MACCR) & ETH_MACCR_DM);
+	assert_int_equal(ops->stats->link_changes, 3);
+}
+
+static void test_isr_acknowledges_status(void **state)
+{
+	(void)state;
+	REG(ETH_DMASR) = ETH_DMASR_RS | ETH_DMASR_NIS | ETH_DMASR_FBES | ETH_DMASR_AIS;
+	stm32_eth_isr();
+	assert_int_equal(REG(ETH_DMASR), 0);
+	assert_int_equal(stm32_eth_diag()->irqs, 1);
+	assert_int_equal(stm32_eth_diag()->fatal_bus, 1);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_init_programs_mac_phy_and_rings),
+		T(test_init_configured_mac),
+		T(test_init_fails_without_phy),
+		T(test_mac_from_uid),
+		T(test_tx_chain_scatter_gather),
+		T(test_tx_completion_frees_pbufs),
+		T(test_tx_ring_full),
+		T(test_tx_error_counted),
+		T(test_tx_too_long_dropped),
+		T(test_tx_unreachable_payload_bounced),
+		T(test_rx_single_frame_zero_copy),
+		T(test_rx_frame_larger_than_one_buffer),
+		T(test_rx_fcs_split_across_buffers),
+		T(test_rx_ring_exhaustion_and_recovery),
+		T(test_rx_error_frames_dropped),
+		T(test_rx_frames_in_order_across_wrap),
+		T(test_link_down_up_via_mdio),
+		T(test_isr_acknowledges_status),
+	};
+	return cmocka_run_group_tests_name("stm32_eth", tests, group_setup, NULL);
+}
