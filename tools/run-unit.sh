@@ -16,5 +16,6 @@ for s in "$@"; do
     printf '%s\n' "$out" | tail -40
   fi
 done
-echo "unit ($(basename "$dir")): $pass passed, $fail failed"
+label=$(basename "$dir"); [ "$label" = unit ] || label=unit-$label
+echo "$label: $pass passed, $fail failed"
 [ ${#bad[@]} -eq 0 ] || { echo "failing suites: ${bad[*]}"; exit 1; }
