@@ -39,3 +39,39 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 		--finwait-tcp-objs $(BENCH_FW_TCP_OBJS) --lwip-tcp-objs $(BENCH_LW_TCP_OBJS) \
 		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf > $@.tmp
 	mv $@.tmp $@
+
+# ---------------------------------------------------------------- host builds (callgrind)
+# Both engines with the same compiler, flags and lwIP core; pools big enough
+# for 1,000 connections in TIME_WAIT (finwait's table, lwIP's PCB pool).
+BENCH_TW_MAX    := 1200
+BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST -Ifirmware -Iboard -Ibench/host $(LWIP_INC) \
+	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
+BENCH_HOST_finwait_SRCS := bench/host/bench_main.c bench/host/eng_finwait.c \
+	$(filter firmware/tcp/%,$(FW_SRCS)) $(LWIP_SRCS)
+BENCH_HOST_lwip_SRCS := bench/host/bench_main.c bench/host/eng_lwip.c \
+	$(LWIP_SRCS) $(LWIP_TCP_SRCS)
+BENCH_HOST_finwait_DEFS :=
+BENCH_HOST_lwip_DEFS := -DFW_LWIP_TCP
+
+# $(1): engine (finwait|lwip)
+define bench_host_rules
+BENCH_HOST_$(1)_OBJS := $$(patsubst %.c,$(BENCH)/host/$(1)/%.o,$$(patsubst $(LWIP)/src/%,lwip/%,$$(BENCH_HOST_$(1)_SRCS)))
+
+$(BENCH)/host/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $(BENCH_HOST_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+$(BENCH)/host/$(1)/%.o: %.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	$$(HOST_CC) $(BENCH_HOST_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(WARN) -MMD -MP -c $$< -o $$@
+
+$(BENCH)/host/$(1)/bench_host: $$(BENCH_HOST_$(1)_OBJS)
+	$$(HOST_CC) -o $$@ $$^
+
+-include $$(BENCH_HOST_$(1)_OBJS:.o=.d)
+endef
+$(foreach e,finwait lwip,$(eval $(call bench_host_rules,$(e))))
+
+$(BENCH)/host.json: bench/tools/hostbench.py $(BENCH)/host/finwait/bench_host $(BENCH)/host/lwip/bench_host
+	$(PY) bench/tools/hostbench.py --build $(BENCH)/host > $@.tmp
+	mv $@.tmp $@
