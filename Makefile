@@ -150,6 +150,7 @@ unit-asan: deps-test lwip $(addprefix $(BUILD)/host/asan/,$(UNIT_SUITES))
 
 # ---------------------------------------------------------------- end-to-end
 include tests/e2e/e2e.mk
+include tests/fuzz/fuzz.mk
 
 # ---------------------------------------------------------------- tool tests
 # The fault relay and the ladder-diagram tool have their own pytest suite.
