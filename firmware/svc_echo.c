@@ -118,6 +118,9 @@ static void echo_credit(struct echo_conn *c, uint32_t now)
 	}
 }
 
+/* Queue only: writing from inside the callback would advertise a window
+ * that still counts the bytes being delivered as free (the engine credits
+ * them when the callback returns), and the peer would overrun it. */
 static err_t echo_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 {
 	struct echo_conn *c = arg;
@@ -129,8 +132,7 @@ static err_t echo_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 		pbuf_cat(c->pend, p);
 	else
 		c->pend = p;
-	if (echo_pump(c, board_now_ms()) && c->owed > 0)
-		svc_kick(0);
+	svc_kick(0);
 	return ERR_OK;
 }
 
