@@ -75,3 +75,17 @@ $(foreach e,finwait lwip,$(eval $(call bench_host_rules,$(e))))
 $(BENCH)/host.json: bench/tools/hostbench.py $(BENCH)/host/finwait/bench_host $(BENCH)/host/lwip/bench_host
 	$(PY) bench/tools/hostbench.py --build $(BENCH)/host > $@.tmp
 	mv $@.tmp $@
+
+# ---------------------------------------------------------------- make bench
+BENCH_ROUNDS  ?= 3
+BENCH_SECONDS ?= 60
+BENCH_QEMU_ARGS ?=
+
+bench:
+	@tools/bootstrap.sh build test bench
+	$(MAKE) lwip
+	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH)/static.json $(BENCH)/host.json
+	@rm -f $(BENCH)/qemu.json
+	-$(PY) bench/tools/qemubench.py --static $(BENCH)/static.json --out $(BENCH)/qemu.json \
+		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) $(BENCH_QEMU_ARGS)
+	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/qemu.json

@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""The benchmark table: merges the JSON results of sizes.py, hostbench.py
+and qemubench.py (whichever exist), prints a markdown table with finwait,
+lwIP and the ratio for every row, writes it with a CSV to the output
+directory and draws the timer-cost curve and the close-rate rounds.
+
+A cell that could not be measured is "n/a", never a guess. The ratio is
+finwait / lwIP; "better" says which way a row wins, "winner" who won it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+from pathlib import Path
+
+
+def fmt(v) -> str:
+    if v is None:
+        return "n/a"
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
+    return str(v)
+
+
+def ratio(r):
+    f, l = r.get("finwait"), r.get("lwip")
+    if f is None or l is None:
+        return None
+    if l == 0:
+        return 0.0 if f == 0 else None
+    return f / l
+
+
+def winner(r) -> str:
+    f, l = r.get("finwait"), r.get("lwip")
+    if f is None or l is None:
+        return "n/a"
+    if r.get("better") == "info":
+        return "-"
+    if f == l:
+        return "tie"
+    lower_wins = r.get("better", "lower") == "lower"
+    return "finwait" if (f < l) == lower_wins else "lwIP"
+
+
+def load(paths: list[Path]) -> tuple[list[dict], dict]:
+    rows, extra = [], {}
+    for p in paths:
+        if not p.is_file():
+            continue
+        d = json.loads(p.read_text())
+        if isinstance(d, list):
+            rows += d
+        else:
+            rows += d.get("rows", [])
+            extra.update({k: v for k, v in d.items() if k != "rows"})
+    return rows, extra
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| Measurement | unit | finwait | lwIP | finwait/lwIP | better | winner |",
+           "|---|---|---:|---:|---:|---|---|"]
+    for r in rows:
+        rt = ratio(r)
+        out.append(f"| {r['label']} | {r['unit']} | {fmt(r.get('finwait'))} | "
+                   f"{fmt(r.get('lwip'))} | {'n/a' if rt is None else f'{rt:.3f}'} | "
+                   f"{r.get('better', 'lower')} | {winner(r)} |")
+    return "\n".join(out)
+
+
+def plots(extra: dict, out: Path) -> list[str]:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return ["(matplotlib missing: no plots; tools/bootstrap.sh bench installs it)"]
+    made = []
+    curve = extra.get("timer_curve")
+    if curve:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for kind, style in (("steady", "-o"), ("burst", "--s")):
+            for eng, pts in curve.get(kind, {}).items():
+                ks = sorted(int(k) for k in pts)
+                ax.plot(ks, [max(pts[str(k)] if str(k) in pts else pts[k], 0.5) for k in ks],
+                        style, label=f"{eng}, {'steady state' if kind == 'steady' else 'none due'}")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("connections in TIME_WAIT")
+        ax.set_ylabel("timer instructions per simulated second")
+        ax.set_title("Timer cost against TIME_WAIT count (callgrind, host)")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(out / "timer_cost.png", dpi=120)
+        plt.close(fig)
+        made.append("timer_cost.png")
+    rounds = extra.get("close_rate_rounds")
+    if rounds:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for eng in ("finwait", "lwip"):
+            ys = [r.get(eng) for r in rounds]
+            ax.plot(range(1, len(ys) + 1), [y if y is not None else float("nan") for y in ys],
+                    "-o", label=eng)
+        ax.set_xlabel("round (engines alternate within a round)")
+        ax.set_ylabel("daytime connections completed per second")
+        ax.set_title("Close rate under TIME_WAIT pressure (QEMU, Linux peer)")
+        ax.set_ylim(bottom=0)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / "close_rate.png", dpi=120)
+        plt.close(fig)
+        made.append("close_rate.png")
+    return made
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="build/bench")
+    ap.add_argument("inputs", nargs="+", type=Path)
+    a = ap.parse_args()
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows, extra = load(a.inputs)
+    md = table(rows)
+    notes = [r for r in rows if r.get("note")]
+    when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    text = (f"finwait vs lwIP 2.1.3 TCP, `make bench`, {when}\n\n{md}\n\nNotes:\n" +
+            "\n".join(f"- {r['label']}: {r['note']}" for r in notes) + "\n")
+    (out / "results.md").write_text(text)
+    with open(out / "results.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["key", "measurement", "unit", "finwait", "lwip", "ratio", "better", "winner"])
+        for r in rows:
+            rt = ratio(r)
+            w.writerow([r["key"], r["label"], r["unit"], fmt(r.get("finwait")),
+                        fmt(r.get("lwip")), "n/a" if rt is None else f"{rt:.4f}",
+                        r.get("better", "lower"), winner(r)])
+    made = plots(extra, out)
+    print(text)
+    print(f"written: {out}/results.md {out}/results.csv " + " ".join(f"{out}/{m}" for m in made))
+
+
+if __name__ == "__main__":
+    main()
