@@ -1,0 +1,196 @@
+"""Linux's TCP as finwait's peer (issue 4, item 1): Python sockets in the
+test namespace against the firmware's echo (7), daytime (13) and console
+client; each teardown drawn as a ladder in build/e2e/<test>.ladder.{txt,svg}.
+
+States are read from both sides: the firmware's `log tcp on` lines and
+`netstat -m`, Linux's `ss -tan` in the namespace; the wire from the pcap.
+"""
+
+import os
+import re
+import socket
+import struct
+import threading
+import time
+
+import pytest
+
+import e2e_util as eu
+
+pytestmark = pytest.mark.needs_qemu
+
+
+@pytest.fixture(autouse=True)
+def logged(fw):
+    """State-change lines on; MSL back to the default afterwards."""
+    fw.cmd("log tcp on")
+    yield fw
+    fw.cmd(f"set msl {eu.DEFAULT_MSL_MS}")
+    fw.cmd("log tcp off")
+
+
+def _local(s):
+    a = s.getsockname()
+    return f"{a[0]}:{a[1]}"
+
+
+def _pumped_echo(s, data, shut_wr=False):
+    """Send `data` on a thread while reading the echo; returns the echo."""
+    def writer():
+        s.sendall(data)
+        if shut_wr:
+            s.shutdown(socket.SHUT_WR)
+    t = threading.Thread(target=writer)
+    t.start()
+    got = eu.recv_all(s, None if shut_wr else len(data))
+    t.join(30)
+    return got
+
+
+@pytest.mark.fw_timeout(90)
+def test_echo_1mib_linux_closes_first(fw, request):
+    """RFC 862 echo of 1 MiB, then Linux closes: finwait's passive close
+    ESTABLISHED -> CLOSE_WAIT -> LAST_ACK -> CLOSED, Linux in TIME_WAIT."""
+    data = os.urandom(1 << 20)
+    mark = fw.console.mark()
+    s = eu.peer_connect(fw, eu.ECHO)
+    s.settimeout(30)
+    me = _local(s)
+    got = _pumped_echo(s, data)
+    assert len(got) == len(data) and eu.sha(got) == eu.sha(data)
+    s.close()
+    log = eu.wait_state_log(fw, mark, me, "LAST_ACK", "CLOSED")
+    path = [(f, t) for f, t, _ in log]
+    assert path[-3:] == [("ESTABLISHED", "CLOSE_WAIT"), ("CLOSE_WAIT", "LAST_ACK"),
+                         ("LAST_ACK", "CLOSED")], log
+    assert eu.tcb_for(fw, me) is None, "the TCB outlived LAST_ACK"
+    assert eu.ss_state(fw, me, f"{fw.ip}:{eu.ECHO}") == "TIME-WAIT", eu.ss(fw)
+    pcap, segs = eu.save_ladder(fw, request, f"{me}-{fw.ip}:{eu.ECHO}")
+    mine = [x for x in segs if me in (f"{x.src[0]}:{x.src[1]}", f"{x.dst[0]}:{x.dst[1]}")]
+    fins = [x for x in mine if "F" in x.flags]
+    assert [x.src[0] for x in fins] == [eu.fh.PEER_IP, fw.ip], eu.exchange(mine[-8:])
+    assert "R" not in "".join(x.flags for x in mine), eu.exchange(mine[-8:])
+
+
+@pytest.mark.fw_timeout(60)
+def test_daytime_finwait_holds_time_wait(fw, request):
+    """RFC 867: finwait writes a line and closes first; Linux sits in
+    CLOSE_WAIT until it closes (LAST_ACK), finwait holds TIME_WAIT, which
+    netstat shows with its time left and which ends at 2MSL (MSL 500 ms)."""
+    fw.cmd("set msl 500")
+    mark = fw.console.mark()
+    s = eu.peer_connect(fw, eu.DAYTIME)
+    me = _local(s)
+    line = eu.recv_all(s)
+    assert line.startswith(b"finwait uptime ") and line.endswith(b"\r\n"), line
+    # Linux got our FIN: its end is in CLOSE_WAIT, ours in FIN_WAIT_2.
+    assert eu.ss_state(fw, me, f"{fw.ip}:{eu.DAYTIME}") == "CLOSE-WAIT", eu.ss(fw)
+    eu.wait_state_log(fw, mark, me, "FIN_WAIT_1", "FIN_WAIT_2")
+    s.close()
+    t_close = time.monotonic()
+    eu.wait_state_log(fw, mark, me, "FIN_WAIT_2", "TIME_WAIT")
+    tw = eu.tw_for(fw, me)
+    assert tw is not None, eu.netstat(fw)
+    left = int(tw["left_ms"])
+    assert 0 < left <= 1000, tw
+    eu.wait_until(lambda: eu.ss_state(fw, me, f"{fw.ip}:{eu.DAYTIME}") is None, 3,
+                  "Linux's LAST_ACK to end")
+    eu.wait_until(lambda: eu.tw_for(fw, me) is None, 3, "the TIME_WAIT entry to expire")
+    gone_after = time.monotonic() - t_close
+    assert gone_after >= 0.9, f"TIME_WAIT ended {gone_after:.3f} s after the close (< 2MSL)"
+    pcap, segs = eu.save_ladder(fw, request, f"{me}-{fw.ip}:{eu.DAYTIME}")
+    mine = [x for x in segs if x.src[1] == int(me.split(':')[1]) or x.dst[1] == int(me.split(':')[1])]
+    fins = [x for x in mine if "F" in x.flags]
+    assert [x.src[0] for x in fins] == [fw.ip, eu.fh.PEER_IP], eu.exchange(mine)
+    assert mine[-1].src[0] == fw.ip and mine[-1].flags == "A", eu.exchange(mine)
+
+
+@pytest.mark.fw_timeout(60)
+def test_half_close_echo_keeps_sending(fw, request):
+    """Linux shutdown(SHUT_WR) right after 256 KiB: finwait is in CLOSE_WAIT
+    while its echo is still going out (RFC 9293 3.6: a half-closed
+    connection carries data the other way), then LAST_ACK -> CLOSED."""
+    data = os.urandom(256 << 10)
+    mark = fw.console.mark()
+    s = eu.peer_connect(fw, eu.ECHO)
+    s.settimeout(30)
+    me = _local(s)
+    got = _pumped_echo(s, data, shut_wr=True)
+    assert len(got) == len(data) and eu.sha(got) == eu.sha(data)
+    eu.wait_state_log(fw, mark, me, "CLOSE_WAIT", "LAST_ACK")
+    s.close()
+    eu.wait_state_log(fw, mark, me, "LAST_ACK", "CLOSED")
+    pcap, segs = eu.save_ladder(fw, request, f"{me}-{fw.ip}:{eu.ECHO}")
+    port = int(me.split(':')[1])
+    mine = [x for x in segs if port in (x.src[1], x.dst[1])]
+    peer_fin = next(i for i, x in enumerate(mine) if "F" in x.flags and x.src[0] != fw.ip)
+    after = [x for x in mine[peer_fin + 1:] if x.src[0] == fw.ip and x.len > 0]
+    assert after, "no echo data left finwait after the peer's FIN:\n" + eu.exchange(mine[-10:])
+
+
+@pytest.mark.fw_timeout(30)
+def test_linger_zero_rst_from_linux(fw, request):
+    """SO_LINGER {1, 0}: Linux's close sends RST; finwait's TCB goes at once
+    (RFC 9293 3.10.7.4, in-window exact RST) and the RST is counted."""
+    before = eu.tcp_stats(fw)
+    mark = fw.console.mark()
+    s = eu.peer_connect(fw, eu.ECHO)
+    s.settimeout(5)
+    me = _local(s)
+    s.sendall(b"abc")
+    assert eu.recv_all(s, 3) == b"abc"
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    eu.wait_state_log(fw, mark, me, "ESTABLISHED", "CLOSED")
+    assert eu.tcb_for(fw, me) is None and eu.tw_for(fw, me) is None
+    after = eu.tcp_stats(fw)
+    assert after["tcp.rst_rcvd"] - before["tcp.rst_rcvd"] == 1, after
+    assert after["echo.reset"] - before["echo.reset"] == 1, after
+    pcap, segs = eu.save_ladder(fw, request, f"{me}-{fw.ip}:{eu.ECHO}")
+    port = int(me.split(':')[1])
+    mine = [x for x in segs if port in (x.src[1], x.dst[1])]
+    assert "R" in mine[-1].flags and mine[-1].src[0] == eu.fh.PEER_IP, eu.exchange(mine)
+
+
+@pytest.mark.fw_timeout(30)
+def test_finwait_active_open_and_close(fw, request):
+    """Console client against a Linux listener: finwait opens (SYN_SENT ->
+    ESTABLISHED), data both ways, finwait closes first (FIN_WAIT_1 ->
+    FIN_WAIT_2 -> TIME_WAIT) and Linux's socket ends CLOSED, not in
+    TIME_WAIT."""
+    fw.cmd("set msl 500")
+    lst = eu.peer_listener(fw)
+    lport = lst.getsockname()[1]
+    remote = f"{eu.fh.PEER_IP}:{lport}"
+    mark = fw.console.mark()
+    out = fw.cmd(f"connect {eu.fh.PEER_IP} {lport}")
+    m = re.search(r"^conn (\d+)$", out, re.M)
+    assert m, out
+    cid = m.group(1)
+    a, _ = lst.accept()
+    a.settimeout(5)
+    fw.wait_for(rf"connected {cid}\b")
+    a.sendall(b"hello finwait")
+    fw.wait_for(rf"recv {cid} 13 hello finwait")
+    fw.cmd(f"send {cid} ping from the board")
+    assert eu.recv_all(a, 19) == b"ping from the board"
+    conns = fw.records("conns")
+    assert conns[f"client.{cid}"]["state"] == "ESTABLISHED", conns
+    mine_fw = conns[f"client.{cid}"]["local"]
+    fw.cmd(f"close {cid}")
+    assert eu.recv_all(a) == b""          # finwait's FIN
+    a.close()
+    eu.wait_state_log(fw, mark, remote, "FIN_WAIT_2", "TIME_WAIT")
+    assert eu.tw_for(fw, remote) is not None
+    eu.wait_until(lambda: eu.ss_state(fw, remote, mine_fw) is None, 3,
+                  "Linux's socket to close")
+    lst.close()
+    log = [(f, t) for f, t, _ in eu.state_log(fw, mark, remote)]
+    assert log[:2] == [("CLOSED", "SYN_SENT"), ("SYN_SENT", "ESTABLISHED")], log
+    assert ("ESTABLISHED", "FIN_WAIT_1") in log and ("FIN_WAIT_1", "FIN_WAIT_2") in log, log
+    eu.wait_until(lambda: eu.tw_for(fw, remote) is None, 3, "TIME_WAIT to expire")
+    pcap, segs = eu.save_ladder(fw, request)
+    mine = [x for x in segs if lport in (x.src[1], x.dst[1])]
+    fins = [x for x in mine if "F" in x.flags]
+    assert [x.src[0] for x in fins] == [fw.ip, eu.fh.PEER_IP], eu.exchange(mine)
+    assert [x for x in mine if "S" in x.flags][0].src[0] == fw.ip
