@@ -76,6 +76,18 @@ $(BENCH)/host.json: bench/tools/hostbench.py $(BENCH)/host/finwait/bench_host $(
 	$(PY) bench/tools/hostbench.py --build $(BENCH)/host > $@.tmp
 	mv $@.tmp $@
 
+# ---------------------------------------------------------------- QEMU variants of the baseline
+# lwIP's TIME_WAIT length is a build-time constant (2 * TCP_MSL): a short
+# one for the 2MSL accuracy run (finwait sets its MSL from the console).
+BENCH_MSL_MS ?= 500
+$(eval $(call lwip_fw_rules,$(BENCH_BOARD),$(BENCH)/fw/lwip-msl$(BENCH_MSL_MS),-DFW_MSL_MS=$(BENCH_MSL_MS)))
+# The close-rate run gives lwIP as many PCBs as fit in the RAM finwait
+# spends on connection state; qemubench.py computes the count from
+# static.json and builds $(BENCH)/fw/lwip-pcbs<N>/ with BENCH_LWIP_PCBS=<N>.
+ifdef BENCH_LWIP_PCBS
+$(eval $(call lwip_fw_rules,$(BENCH_BOARD),$(BENCH)/fw/lwip-pcbs$(BENCH_LWIP_PCBS),-DFW_LWIP_TCP_PCBS=$(BENCH_LWIP_PCBS)))
+endif
+
 # ---------------------------------------------------------------- make bench
 BENCH_ROUNDS  ?= 3
 BENCH_SECONDS ?= 60

@@ -1,0 +1,258 @@
+#!/usr/bin/python3
+"""The QEMU half of `make bench` (as root: namespace + tap, like the e2e
+suite, through tests/e2e/fwharness.py): both firmwares against the Linux
+kernel in the namespace.
+
+- 2MSL accuracy: tw_probe.py, MSL = --msl-ms (finwait: `set msl` on the
+  console; lwIP: the build-time variant build/bench/fw/lwip-msl<MS>/).
+- Close rate under TIME_WAIT pressure: daytime connections back to back for
+  --seconds with 2MSL = 60 s, lwIP given as many PCBs as fit in the RAM
+  finwait spends on connection state (TCBs + TIME_WAIT table); the two
+  firmwares alternate, --rounds rounds, medians and the median ratio.
+- Throughput: echo and discard of 1 MiB.
+
+A measurement that fails is reported as n/a with the reason in its note.
+Writes JSON (rows + close_rate_rounds) to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+import fwharness as fh  # noqa: E402
+
+PEER = REPO / "bench" / "tools" / "peer.py"
+PROBE = REPO / "bench" / "tools" / "tw_probe.py"
+ART = REPO / "build" / "bench" / "qemu"
+FW_ELF = REPO / "build" / "mps2-an385" / "firmware.elf"
+LW_ELF = REPO / "build" / "mps2-an385-lwip" / "firmware.elf"
+MIB = 1 << 20
+
+
+def log(msg: str) -> None:
+    print(f"qemubench: {msg}", file=sys.stderr, flush=True)
+
+
+def make(*targets: str, **var: str) -> None:
+    argv = ["make", "-s", *(f"{k}={v}" for k, v in var.items()), *targets]
+    subprocess.run(argv, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+
+
+class Boot:
+    def __init__(self, ns: fh.Namespace, elf: Path, name: str) -> None:
+        self.fw = fh.QemuFirmware(ns, elf, ART, name)
+
+    def __enter__(self) -> fh.QemuFirmware:
+        self.fw.boot()
+        return self.fw
+
+    def __exit__(self, *exc) -> None:
+        self.fw.stop()
+
+
+def peer(fw, *args: str, timeout: float = 300) -> dict:
+    r = fw.run(["/usr/bin/python3", str(PEER), *args, fw.ip], timeout=timeout)
+    try:
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"ok": False, "error": (r.stdout + r.stderr)[-500:]}
+
+
+def row(key, label, unit, fw, lw, better="lower", note=""):
+    return {"key": key, "label": label, "unit": unit, "finwait": fw, "lwip": lw,
+            "better": better, "note": note}
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+# ---------------------------------------------------------------- 2MSL
+
+def msl_accuracy(ns, elfs: dict, msl_ms: int, reps: int) -> list[dict]:
+    res, notes = {}, []
+    for eng in ("finwait", "lwip"):
+        try:
+            with Boot(ns, elfs[eng], f"msl-{eng}") as fw:
+                if eng == "finwait":
+                    out = fw.cmd(f"set msl {msl_ms}")
+                    if f"msl={msl_ms}" not in out:
+                        raise RuntimeError(f"`set msl` answered {out!r}")
+                r = fw.run(["/usr/bin/python3", str(PROBE), fw.ip, "--reps", str(reps),
+                            "--iface", ns.tap], timeout=120)
+                out = json.loads(r.stdout.strip().splitlines()[-1])
+                if not out.get("ok"):
+                    raise RuntimeError(out.get("error"))
+                res[eng] = [o - 2 * msl_ms for o in out["observed_ms"]]
+        except Exception as e:  # noqa: BLE001 - report n/a, go on
+            res[eng] = None
+            notes.append(f"{eng}: n/a ({e})")
+        log(f"2MSL error {eng}: {res[eng]}")
+
+    def stat(eng, fn):
+        return None if not res.get(eng) else round(fn(res[eng]), 1)
+    note = (f"2MSL = {2 * msl_ms} ms, {reps} runs each, probes every 10 ms; "
+            f"errors finwait {res.get('finwait')}, lwIP {res.get('lwip')}. " + " ".join(notes))
+    return [row("msl_err_med", f"2MSL error, median (2MSL = {2 * msl_ms} ms)", "ms",
+                stat("finwait", statistics.median), stat("lwip", statistics.median), note=note),
+            row("msl_err_max", "2MSL error, worst |error|", "ms",
+                stat("finwait", lambda v: max(abs(x) for x in v)),
+                stat("lwip", lambda v: max(abs(x) for x in v)))]
+
+
+# ---------------------------------------------------------------- close rate
+
+def peak_ram(fw, eng: str, pcb_bytes: int) -> int | None:
+    rec = fw.stats()
+    try:
+        if eng == "finwait":
+            tw = rec["tcp.tw"]
+            return int(tw["peak"]) * int(tw["bytes_per_entry"])
+        return int(rec["lwiptcp"]["memp_tcp_pcb_max"]) * pcb_bytes
+    except (KeyError, ValueError):
+        return None
+
+
+def close_rate(ns, elfs: dict, rounds: int, seconds: float, pcb_bytes: int,
+               n_pcbs: int, fw_state_bytes: int) -> tuple[list[dict], list[dict]]:
+    per_round = []
+    for i in range(rounds):
+        order = ("finwait", "lwip") if i % 2 == 0 else ("lwip", "finwait")
+        rr: dict = {}
+        for eng in order:
+            try:
+                with Boot(ns, elfs[eng], f"closerate-{eng}-{i}") as fw:
+                    out = peer(fw, "closerate", "--seconds", str(seconds),
+                               timeout=seconds + 120)
+                    if not out.get("ok"):
+                        raise RuntimeError(out.get("error"))
+                    rr[eng] = out["per_s"]
+                    rr[f"{eng}_failed"] = out["refused"] + out["reset"] + out["timeouts"] + \
+                        out["other"]
+                    rr[f"{eng}_peak_ram"] = peak_ram(fw, eng, pcb_bytes)
+            except Exception as e:  # noqa: BLE001
+                rr[eng] = None
+                rr[f"{eng}_error"] = str(e)
+            log(f"close rate round {i + 1} {eng}: {rr.get(eng)} /s "
+                f"failed={rr.get(f'{eng}_failed')} peak_ram={rr.get(f'{eng}_peak_ram')}")
+        per_round.append(rr)
+    ratios = [r["finwait"] / r["lwip"] for r in per_round
+              if r.get("finwait") is not None and r.get("lwip")]
+    mr = med(ratios)
+    errs = "; ".join(f"{k}: {v}" for r in per_round for k, v in r.items() if k.endswith("_error"))
+    note = (f"{rounds} rounds x {seconds:.0f} s each, alternating; 2MSL = 60 s; RAM for "
+            f"connection state {fw_state_bytes} B each (lwIP: {n_pcbs} PCBs); per-round "
+            f"ratios {[round(x, 3) for x in ratios]}, median ratio "
+            f"{'n/a' if mr is None else round(mr, 3)}" + (f"; errors: {errs}" if errs else ""))
+    rows = [
+        row("close_rate", "Daytime connections completed per second (median)", "conn/s",
+            med(r.get("finwait") for r in per_round), med(r.get("lwip") for r in per_round),
+            "higher", note),
+        row("close_failed", f"Connections refused/reset/timed out per {seconds:.0f} s (median)",
+            "conns", med(r.get("finwait_failed") for r in per_round),
+            med(r.get("lwip_failed") for r in per_round)),
+        row("close_peak_ram", "Peak RAM holding connections (TIME_WAIT table / PCB pool)", "B",
+            med(r.get("finwait_peak_ram") for r in per_round),
+            med(r.get("lwip_peak_ram") for r in per_round), "lower",
+            "finwait: tw peak x bytes_per_entry; lwIP: MEMP_TCP_PCB max x element size"),
+    ]
+    return rows, per_round
+
+
+# ---------------------------------------------------------------- throughput
+
+def throughput(ns, elfs: dict, reps: int) -> list[dict]:
+    res = {m: {} for m in ("echo", "discard")}
+    for eng in ("finwait", "lwip"):
+        try:
+            with Boot(ns, elfs[eng], f"tput-{eng}") as fw:
+                for m in res:
+                    vals = []
+                    for _ in range(reps):
+                        out = peer(fw, m, "--bytes", str(MIB), timeout=300)
+                        if not out.get("ok"):
+                            raise RuntimeError(f"{m}: {out.get('error') or out}")
+                        vals.append(out["kib_per_s"])
+                    res[m][eng] = round(med(vals), 1)
+        except Exception as e:  # noqa: BLE001
+            for m in res:
+                res[m].setdefault(eng, None)
+            log(f"throughput {eng}: n/a ({e})")
+        log(f"throughput {eng}: echo {res['echo'].get(eng)} discard "
+            f"{res['discard'].get(eng)} KiB/s")
+    return [row(f"tput_{m}", f"{m.capitalize()} throughput, 1 MiB (median of {reps})", "KiB/s",
+                res[m].get("finwait"), res[m].get("lwip"), "higher",
+                "QEMU on a shared host: compare the ratio, not the absolute value"
+                if m == "echo" else "")
+            for m in res]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--static", required=True, help="static.json from sizes.py")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--msl-ms", type=int, default=500)
+    ap.add_argument("--msl-reps", type=int, default=5)
+    ap.add_argument("--tput-reps", type=int, default=2)
+    ap.add_argument("--skip", default="", help="comma list: msl,close,tput")
+    a = ap.parse_args()
+    skip = set(filter(None, a.skip.split(",")))
+    reason = fh.qemu_skip_reason(FW_ELF) or fh.qemu_skip_reason(LW_ELF)
+    static = {r["key"]: r for r in json.loads(Path(a.static).read_text())}
+    rows: list[dict] = []
+    extra: dict = {}
+    if reason:
+        log(f"QEMU measurements skipped: {reason}")
+        rows.append(row("qemu", "QEMU measurements", "-", None, None, "info", reason))
+        Path(a.out).write_text(json.dumps({"rows": rows}))
+        return 0
+
+    pcb_bytes = static["ram_tw"]["lwip"]
+    tcb_bytes, tw_bytes = static["ram_conn"]["finwait"], static["ram_tw"]["finwait"]
+    tcbs = int(static.get("tcb_count", {}).get("finwait") or 8)
+    tw_entries = int(static.get("tw_entries", {}).get("finwait") or 256)
+    fw_state = tcbs * tcb_bytes + tw_entries * tw_bytes
+    n_pcbs = fw_state // pcb_bytes
+    msl_elf = REPO / "build" / "bench" / "fw" / f"lwip-msl{a.msl_ms}" / "firmware.elf"
+    ram_elf = REPO / "build" / "bench" / "fw" / f"lwip-pcbs{n_pcbs}" / "firmware.elf"
+    make(str(msl_elf.relative_to(REPO)), BENCH_MSL_MS=str(a.msl_ms))
+    make(str(ram_elf.relative_to(REPO)), BENCH_LWIP_PCBS=str(n_pcbs))
+
+    fh.install_safety_net()
+    fh.reap_stale_namespaces()
+    ART.mkdir(parents=True, exist_ok=True)
+    ns = fh.Namespace(f"{fh.NS_PREFIX}{os.getpid()}")
+    ns.create()
+    t0 = time.monotonic()
+    try:
+        if "msl" not in skip:
+            rows += msl_accuracy(ns, {"finwait": FW_ELF, "lwip": msl_elf}, a.msl_ms, a.msl_reps)
+        if "tput" not in skip:
+            rows += throughput(ns, {"finwait": FW_ELF, "lwip": LW_ELF}, a.tput_reps)
+        if "close" not in skip:
+            r, rounds = close_rate(ns, {"finwait": FW_ELF, "lwip": ram_elf}, a.rounds,
+                                   a.seconds, pcb_bytes, n_pcbs, fw_state)
+            rows += r
+            extra["close_rate_rounds"] = rounds
+    finally:
+        ns.destroy()
+        fh.cleanup_all()
+    log(f"QEMU measurements took {time.monotonic() - t0:.0f} s")
+    Path(a.out).write_text(json.dumps({"rows": rows, **extra}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
