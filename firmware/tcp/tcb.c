@@ -198,6 +198,29 @@ void tcb_enter_time_wait(struct tcb *tcb, uint32_t now)
 	tcb_drop(tcb, ERR_CLSD);
 }
 
+/*
+ * The end of a connection whose application only shut its write side:
+ * every byte the engine ACKed must reach the application, then the end of
+ * stream, and only then does the TCB go (TIME_WAIT or, from LAST_ACK,
+ * CLOSED) with err_cb(ERR_CLSD). The compact TIME_WAIT entry holds no
+ * data, so while the application refuses data (recv_cb != ERR_OK) the TCB
+ * stays in its state with TCB_F_DONE_PENDING and 2MSL starts when it goes.
+ */
+bool tcb_finish(struct tcb *tcb, uint32_t now)
+{
+	if (!(tcb->flags & TCB_F_ORPHAN) && (tcb->rcvq || (tcb->flags & TCB_F_EOF_PENDING))) {
+		tcb->flags |= TCB_F_DONE_PENDING;
+		return false;
+	}
+	if (tcb->state == TCB_LAST_ACK) {
+		TCP_STAT_INC(closed);
+		tcb_drop(tcb, ERR_CLSD);
+	} else {
+		tcb_enter_time_wait(tcb, now);
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ windows and queues */
 
 uint32_t tcb_sndq_len(const struct tcb *tcb)

@@ -22,6 +22,7 @@
 #define TCB_F_RTT_TIMING 0x40u /* rtt_seq is being timed (RFC 6298, Karn) */
 #define TCB_F_FIN_ACKED 0x80u  /* our FIN was acknowledged */
 #define TCB_F_HAVE_RTT  0x100u /* srtt/rttvar hold a sample (RFC 6298 2.2) */
+#define TCB_F_DONE_PENDING 0x200u /* both FINs done; waits for a half-closed app to take its data */
 
 struct tcb {
 	struct tcp_tuple t;
@@ -40,8 +41,9 @@ struct tcb {
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
 	struct pbuf *rcvq;      /* in-order data the app has not taken */
 	uint16_t unrecved;      /* taken by the app, not yet tcp_recved() */
-	uint8_t state;          /* enum tcb_state; written by tcb_set_state() only */
 	uint16_t flags;         /* TCB_F_* */
+	uint16_t max_snd_wnd;   /* MAX.SND.WND, largest window the peer offered (RFC 5961 5.2) */
+	uint8_t state;          /* enum tcb_state; written by tcb_set_state() only */
 	uint8_t timers;         /* TCB_T_* armed */
 	uint8_t retries;        /* RTO expiries since the last forward progress */
 	uint8_t listener;       /* pool index of the listener (passive opens) */
@@ -66,6 +68,10 @@ unsigned tcb_id(const struct tcb *tcb);
 struct tcb *tcb_by_id(unsigned id);
 void tcb_set_state(struct tcb *tcb, enum tcb_state s, const char *reason);
 void tcb_enter_time_wait(struct tcb *tcb, uint32_t now);
+/** Both FINs are done (TIME_WAIT next, or CLOSED from LAST_ACK): finish,
+ *  or wait while a half-closed app has data or EOF to take. True when the
+ *  TCB is gone. */
+bool tcb_finish(struct tcb *tcb, uint32_t now);
 /** Free the TCB, telling the app (err_cb) unless it is orphaned. */
 void tcb_drop(struct tcb *tcb, err_t err);
 /** RST (synchronized states), count `why`, tcb_drop(err). */
@@ -81,8 +87,9 @@ void tcb_arm_aux(struct tcb *tcb, uint32_t now, uint32_t after);
 void tcb_disarm(struct tcb *tcb, uint8_t timer);
 /** The TCB sits in FIN_WAIT_2 or CLOSE_WAIT: start its state's timer. */
 void tcb_state_timer(struct tcb *tcb, uint32_t now);
-/** Deliver queued data and a pending end of stream to the app. */
-void tcb_deliver(struct tcb *tcb);
+/** Deliver queued data and a pending end of stream to the app, then
+ *  finish a connection that was only waiting for that (TCB_F_DONE_PENDING). */
+void tcb_deliver(struct tcb *tcb, uint32_t now);
 /** Application callbacks, none after an orphaning close. */
 void tcb_notify_sent(struct tcb *tcb, uint16_t len);
 void tcb_notify_established(struct tcb *tcb);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "tcb.h"
 #include "tcp_stats.h"
+#include "timewait.h"
 
 /* What tcp_write() may hold per TCB, in bytes and in pbufs. */
 #define TCB_SNDBUF ((uint32_t)FW_TCP_SNDQ_PBUFS * FW_TCP_MSS)
@@ -48,7 +49,7 @@ void tcb_notify_sent(struct tcb *tcb, uint16_t len)
 }
 
 /* Queued data first, then end of stream; a refusal keeps the data queued. */
-void tcb_deliver(struct tcb *tcb)
+static void tcb_deliver_data(struct tcb *tcb)
 {
 	while (tcb->rcvq && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
 		struct pbuf *p = tcb->rcvq;
@@ -71,6 +72,13 @@ void tcb_deliver(struct tcb *tcb)
 		tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;
 		tcb->recv_cb(tcb->arg, tcb, NULL);
 	}
+}
+
+void tcb_deliver(struct tcb *tcb, uint32_t now)
+{
+	tcb_deliver_data(tcb);
+	if (tcb->in_use && (tcb->flags & TCB_F_DONE_PENDING))
+		tcb_finish(tcb, now);
 }
 
 /* ------------------------------------------------------------ open */
@@ -96,7 +104,9 @@ static uint16_t tcb_ephemeral(struct tcp_tuple *t)
 	for (uint32_t tries = 0; tries <= TCB_EPHEMERAL_LAST - TCB_EPHEMERAL_FIRST; tries++) {
 		t->lport = tcb_next_port;
 		tcb_next_port = tcb_next_port == TCB_EPHEMERAL_LAST ? TCB_EPHEMERAL_FIRST : (uint16_t)(tcb_next_port + 1u);
-		if (!tcb_lookup(t) && !tcb_find_listener(t->lport))
+		/* A 4-tuple still in TIME_WAIT here would make our SYN meet
+		 * our own entry (and the peer's) as an old duplicate. */
+		if (!tcb_lookup(t) && !tcb_find_listener(t->lport) && !tw_contains(t))
 			return t->lport;
 	}
 	return 0;
@@ -170,14 +180,13 @@ void tcp_recved(struct tcb *tcb, uint16_t len, uint32_t now)
 	uint32_t before = tcb_rcv_wnd(tcb);
 
 	tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
-	tcb_deliver(tcb);
+	tcb_deliver(tcb, now);
 	if (!tcb->in_use)
 		return;
 	/* Window update when the window opens from below one MSS to at least
 	 * one (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
 	if (tcb_synchronized(tcb) && before < FW_TCP_MSS && tcb_rcv_wnd(tcb) >= FW_TCP_MSS)
 		tcb_send_ack(tcb);
-	(void)now;
 }
 
 /* ------------------------------------------------------------ close */
@@ -242,6 +251,8 @@ void tcp_close(struct tcb *tcb, uint32_t now)
 	}
 	tcb->flags |= TCB_F_RX_CLOSED;
 	tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;
+	if ((tcb->flags & TCB_F_DONE_PENDING) && tcb_finish(tcb, now))
+		return;
 	if (tcb->state == TCB_ESTABLISHED || tcb->state == TCB_CLOSE_WAIT)
 		tcb_queue_fin(tcb, now);
 	else
@@ -260,6 +271,9 @@ void tcp_shutdown(struct tcb *tcb, bool shut_rx, bool shut_tx, uint32_t now)
 			pbuf_free(tcb->rcvq);
 			tcb->rcvq = NULL;
 		}
+		tcb_deliver(tcb, now);   /* EOF, and finish a connection that waited for it */
+		if (!tcb->in_use)
+			return;
 	}
 	if (shut_tx && (tcb->state == TCB_ESTABLISHED || tcb->state == TCB_CLOSE_WAIT))
 		tcb_queue_fin(tcb, now);

@@ -27,6 +27,14 @@ struct seg_post {
 	bool established;      /* SYN_RCVD/SYN_SENT -> ESTABLISHED */
 };
 
+/* SND.WND, and MAX.SND.WND for RFC 5961 5.2's ACK check. */
+static void tcb_set_snd_wnd(struct tcb *tcb, uint16_t wnd)
+{
+	tcb->snd_wnd = wnd;
+	if (wnd > tcb->max_snd_wnd)
+		tcb->max_snd_wnd = wnd;
+}
+
 static uint16_t seg_get16(const uint8_t *b) { return (uint16_t)((b[0] << 8) | b[1]); }
 static uint32_t seg_get32(const uint8_t *b) { return ((uint32_t)seg_get16(b) << 16) | seg_get16(b + 2); }
 
@@ -154,7 +162,7 @@ static void seg_input_listen(struct tcb *l, const struct tcp_tuple *t, const str
 	tcb->mss = seg->mss ? (seg->mss < FW_TCP_MSS ? seg->mss : FW_TCP_MSS) : SEG_MSS_DEFAULT;
 	if (tcb->mss < SEG_MSS_MIN)
 		tcb->mss = SEG_MSS_MIN;
-	tcb->snd_wnd = seg->wnd;
+	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb_set_state(tcb, TCB_SYN_RCVD, floor ? "syn-from-time-wait" : "syn");
 	tcb_output(tcb, now);
@@ -190,7 +198,7 @@ static void seg_input_syn_sent(struct tcb *tcb, const struct tcp_seg *seg, struc
 	tcb->rcv_nxt = seg->seq + 1u;
 	if (seg->mss && seg->mss < tcb->mss)
 		tcb->mss = seg->mss < SEG_MSS_MIN ? SEG_MSS_MIN : seg->mss;
-	tcb->snd_wnd = seg->wnd;
+	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
 	if (ack) {
@@ -316,17 +324,22 @@ static void tcb_ack_advance(struct tcb *tcb, uint32_t ack, struct seg_post *post
  * when the segment is done with (dropped, or the TCB is gone). */
 static bool seg_ack(struct tcb *tcb, const struct tcp_seg *seg, struct seg_post *post, uint32_t now)
 {
-	if (seq_gt(seg->ack, tcb->snd_nxt)) {
-		/* "If the ACK acks something not yet sent, send an ACK, drop." */
+	/* RFC 5961 5.2 (ACK-injection): "the ACK value is considered acceptable
+	 * only if it is in the range of ((SND.UNA - MAX.SND.WND) =< SEG.ACK =<
+	 * SND.NXT). All incoming segments whose acknowledgment value doesn't
+	 * satisfy the above condition MUST be discarded and an ACK sent back",
+	 * rate-limited as every challenge ACK (RFC 5961 7). SEG.ACK > SND.NXT
+	 * is also RFC 9293 3.10.7.4's "acks something not yet sent". */
+	if (seq_gt(seg->ack, tcb->snd_nxt) || seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
 		TCP_STAT_INC(drop_ack);
-		tcb_send_ack(tcb);
+		tcb_challenge_ack(tcb, now);
 		return false;
 	}
 	if (seq_lt(tcb->snd_una, seg->ack))
 		tcb_ack_advance(tcb, seg->ack, post, now);
 	/* Window update, "SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)". */
 	if (seq_lt(tcb->snd_wl1, seg->seq) || (tcb->snd_wl1 == seg->seq && seq_leq(tcb->snd_wl2, seg->ack))) {
-		tcb->snd_wnd = seg->wnd;
+		tcb_set_snd_wnd(tcb, seg->wnd);
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
 	}
@@ -340,19 +353,10 @@ static bool seg_ack(struct tcb *tcb, const struct tcp_seg *seg, struct seg_post 
 		return true;
 	case TCB_CLOSING:
 		/* "if the ACK acknowledges our FIN, enter TIME-WAIT" */
-		if (tcb_fin_acked(tcb)) {
-			tcb_enter_time_wait(tcb, now);
-			return false;
-		}
-		return true;
 	case TCB_LAST_ACK:
-		/* "If our FIN is now acknowledged, delete the TCB, enter CLOSED" */
-		if (tcb_fin_acked(tcb)) {
-			TCP_STAT_INC(closed);
-			tcb_drop(tcb, ERR_CLSD);
-			return false;
-		}
-		return true;
+		/* "If our FIN is now acknowledged, delete the TCB, enter CLOSED"
+		 * (both once a half-closed application has its data: tcb_finish) */
+		return !(tcb_fin_acked(tcb) && tcb_finish(tcb, now));
 	case TCB_ESTABLISHED:
 	case TCB_FIN_WAIT_2:
 	case TCB_CLOSE_WAIT:
@@ -376,7 +380,7 @@ static bool seg_ack_syn_rcvd(struct tcb *tcb, const struct tcp_seg *seg, struct 
 		tcp_send_ctl(&tcb->t, seg->ack, 0, TCP_RST, 0);
 		return false;
 	}
-	tcb->snd_wnd = seg->wnd;
+	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
 	tcb_set_state(tcb, TCB_ESTABLISHED, "ack");
@@ -462,16 +466,16 @@ static bool seg_fin(struct tcb *tcb, uint32_t now)
 	case TCB_TIME_WAIT:
 		return true;
 	}
-	/* TIME-WAIT: ACK the FIN, give a half-closed application its data and
-	 * end of stream while the TCB still exists, then hand over. */
-	tcb_send_ack(tcb);
-	if (!(tcb->flags & TCB_F_ORPHAN)) {
-		tcb_deliver(tcb);
-		if (!tcb->in_use || tcb->state == TCB_CLOSED)
-			return false;
+	/* TIME-WAIT. An orphan goes at once (ACK first: the TCB is gone after).
+	 * A half-closed application first gets its data and end of stream
+	 * (seg_post_run -> tcb_deliver -> tcb_finish); the caller ACKs. */
+	if (tcb->flags & TCB_F_ORPHAN) {
+		tcb_send_ack(tcb);
+		tcb_enter_time_wait(tcb, now);
+		return false;
 	}
-	tcb_enter_time_wait(tcb, now);
-	return false;
+	tcb->flags |= TCB_F_DONE_PENDING;
+	return true;
 }
 
 /* RFC 5961 4.2 and RFC 9293 3.10.7.4 fourth check: a SYN in a synchronized
@@ -551,14 +555,14 @@ static void seg_input_sync(struct tcb *tcb, struct tcp_seg *seg, struct seg_post
 }
 
 /* Callbacks last: each may close or abort the TCB. */
-static void seg_post_run(struct tcb *tcb, const struct seg_post *post)
+static void seg_post_run(struct tcb *tcb, const struct seg_post *post, uint32_t now)
 {
 	if (tcb->in_use && post->established)
 		tcb_notify_established(tcb);
 	if (tcb->in_use && post->acked)
 		tcb_notify_sent(tcb, (uint16_t)post->acked);
 	if (tcb->in_use)
-		tcb_deliver(tcb);
+		tcb_deliver(tcb, now);
 }
 
 static void seg_input_tcb(struct tcb *tcb, struct tcp_seg *seg, uint32_t now)
@@ -583,7 +587,7 @@ static void seg_input_tcb(struct tcb *tcb, struct tcp_seg *seg, uint32_t now)
 	case TCB_TIME_WAIT:
 		return;
 	}
-	seg_post_run(tcb, &post);
+	seg_post_run(tcb, &post, now);
 }
 
 void tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, uint32_t now)

@@ -4,6 +4,7 @@
 #ifndef TCP_OUT_H
 #define TCP_OUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "tcp_types.h"
 
@@ -13,5 +14,13 @@
  * had (counted). `wnd` is the advertised window.
  */
 int tcp_send_ctl(const struct tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
+
+/**
+ * RFC 5961 section 7: one global budget of FW_CHALLENGE_ACK_PER_S
+ * challenge ACKs per second, shared by TCBs and the TIME_WAIT table. True
+ * (counted as sent) when one may go out at `now`, false (counted as
+ * suppressed) when the budget is spent.
+ */
+bool tcp_challenge_ack_allowed(uint32_t now);
 
 #endif

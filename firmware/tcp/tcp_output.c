@@ -20,6 +20,7 @@
 #define SEG_OPT_MSS 2u
 #define SEG_DOFF_SHIFT 12u    /* data offset: top 4 bits of the 16-bit word */
 #define SEG_TTL IP_DEFAULT_TTL
+#define SEG_CA_PERIOD_MS 1000u  /* RFC 5961 7: the limit is per second */
 
 static uint32_t seg_ca_window;   /* RFC 5961 7: start of this second */
 static uint16_t seg_ca_count;    /* challenge ACKs sent in it */
@@ -124,19 +125,25 @@ void tcb_send_rst(struct tcb *tcb)
 
 /* RFC 5961 section 7: at most FW_CHALLENGE_ACK_PER_S per second, for all
  * connections together, so an attacker cannot use us as an amplifier. */
-void tcb_challenge_ack(struct tcb *tcb, uint32_t now)
+bool tcp_challenge_ack_allowed(uint32_t now)
 {
-	if (now - seg_ca_window >= 1000u) {
+	if (now - seg_ca_window >= SEG_CA_PERIOD_MS) {
 		seg_ca_window = now;
 		seg_ca_count = 0;
 	}
 	if (seg_ca_count >= FW_CHALLENGE_ACK_PER_S) {
 		TCP_STAT_INC(challenge_limited);
-		return;
+		return false;
 	}
 	seg_ca_count++;
 	TCP_STAT_INC(challenge_acks);
-	tcb_send_ack(tcb);
+	return true;
+}
+
+void tcb_challenge_ack(struct tcb *tcb, uint32_t now)
+{
+	if (tcp_challenge_ack_allowed(now))
+		tcb_send_ack(tcb);
 }
 
 void tcp_output_reset(void)

@@ -323,8 +323,10 @@ enum tw_verdict tw_input(const struct tcp_tuple *t, const struct tcp_seg *seg, u
 		return TW_NEW_SYN;
 	} else if (seg->flags & TCP_SYN) {
 		/* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: any other SYN
-		 * in a synchronized state gets a challenge ACK. */
-		tw_send_ack(t, e);
+		 * in a synchronized state gets a challenge ACK, within the
+		 * engine's one RFC 5961 section 7 budget. */
+		if (tcp_challenge_ack_allowed(now))
+			tw_send_ack(t, e);
 	} else if (tw_is_fin_again(e, seg)) {
 		/* RFC 9293 3.10.7.4 (ACK field and FIN bit, TIME-WAIT):
 		 * acknowledge it and restart the 2 MSL timeout. */
@@ -337,6 +339,11 @@ enum tw_verdict tw_input(const struct tcp_tuple *t, const struct tcp_seg *seg, u
 		tw_other(t, e, seg);
 	}
 	return TW_CONSUMED;
+}
+
+bool tw_contains(const struct tcp_tuple *t)
+{
+	return tw_find(t) != TW_NIL;
 }
 
 bool tw_next_deadline(uint32_t *at)

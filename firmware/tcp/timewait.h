@@ -60,6 +60,9 @@ void tw_enter(const struct tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uin
  */
 enum tw_verdict tw_input(const struct tcp_tuple *t, const struct tcp_seg *seg, uint32_t now, uint32_t *isn_floor);
 
+/** An entry exists for `t` (expired ones not yet collected included). */
+bool tw_contains(const struct tcp_tuple *t);
+
 /** Expire every entry whose deadline has been reached. O(expired). */
 void tw_expire(uint32_t now);
 

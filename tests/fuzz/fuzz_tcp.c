@@ -47,6 +47,8 @@ struct fz_slot {
 	struct tcb *tcb;
 	bool refuse;        /* recv_cb returns ERR_MEM */
 	bool close_on_eof;
+	bool established;   /* accept_cb or connected_cb ran */
+	bool eof;           /* recv_cb(NULL) ran */
 	uint32_t unrecved;  /* bytes taken, not yet tcp_recved() */
 };
 
@@ -143,6 +145,7 @@ static err_t fz_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 	if (!s || s->tcb != tcb)
 		fz_fail("recv_cb on a handle the application does not hold", tcb_id(tcb));
 	if (!p) {
+		s->eof = true;
 		if (s->close_on_eof) {
 			s->tcb = NULL;
 			tcp_close(tcb, fz_now);
@@ -167,9 +170,12 @@ static void fz_sent_cb(void *arg, struct tcb *tcb, uint16_t len)
 static void fz_err_cb(void *arg, err_t err)
 {
 	struct fz_slot *s = arg;
-	(void)err;
 	if (!s || !s->tcb)
 		fz_fail("err_cb on a handle the application does not hold", 0);
+	/* An orderly end (ERR_CLSD after ESTABLISHED: TIME_WAIT or LAST_ACK
+	 * done) must have given the application every byte and the EOF. */
+	if (err == ERR_CLSD && s->established && !s->eof)
+		fz_fail("connection closed without delivering data and end of stream", 0);
 	s->tcb = NULL;
 }
 
@@ -191,13 +197,16 @@ static err_t fz_accept_cb(void *arg, struct tcb *tcb)
 	if (!s)
 		return ERR_MEM;
 	fz_hook(tcb, s);
+	s->established = true;
 	return ERR_OK;
 }
 
 static void fz_connected_cb(void *arg, struct tcb *tcb)
 {
-	(void)arg;
-	(void)tcb;
+	struct fz_slot *s = arg;
+	if (!s || s->tcb != tcb)
+		fz_fail("connected_cb on a handle the application does not hold", tcb_id(tcb));
+	s->established = true;
 }
 
 /* ------------------------------------------------------------ segments */

@@ -80,6 +80,23 @@ int tcp_send_ctl(const struct tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t 
 	return 0;
 }
 
+/* The engine's RFC 5961 section 7 budget (tcp_output.c): every call allowed
+ * unless a test spends it; calls counted. */
+static int ca_budget = -1;      /* < 0: unlimited */
+static int ca_asked;
+
+bool tcp_challenge_ack_allowed(uint32_t now)
+{
+	(void)now;
+	ca_asked++;
+	if (ca_budget < 0)
+		return true;
+	if (ca_budget == 0)
+		return false;
+	ca_budget--;
+	return true;
+}
+
 /* ------------------------------------------------------------ helpers */
 
 /* 192.0.2.x in network byte order, as lwIP's ip4_addr_t.addr. */
@@ -182,6 +199,7 @@ static int setup(void **state)
 	tx_fail = 0;
 	xlog[0] = '\0';
 	clock_ms = 0;
+	ca_budget = -1;
 	return 0;
 }
 
@@ -562,6 +580,26 @@ static void test_syn_at_or_below_rcv_nxt_challenge_ack(void **state)
 	assert_int_equal(next_deadline(), TWOMSL);
 }
 
+/* RFC 5961 section 7: the SYN challenge ACK from TIME_WAIT draws on the
+ * engine's one global budget (tcp_challenge_ack_allowed): once spent, the
+ * SYN is still consumed but nothing is sent. */
+static void test_syn_challenge_ack_rate_limited_rfc5961_7(void **state)
+{
+	struct tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	ca_budget = 1;
+	ca_asked = 0;
+	assert_int_equal(inject(&a, TCP_SYN, RCV0, 0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(inject(&a, TCP_SYN, RCV0 - 10, 0, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(ca_asked, 2);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	ca_budget = -1;
+}
+
 /* RFC 9293 3.10.7.4 first check (RCV.WND = 0): old duplicate data, or
  * data at RCV.NXT, is not acceptable -> ACK. */
 static void test_old_duplicate_data_acked(void **state)
@@ -698,6 +736,7 @@ int main(void)
 		cmocka_unit_test_setup(test_no_match, setup),
 		cmocka_unit_test_setup(test_sequence_wraparound, setup),
 		cmocka_unit_test_setup(test_stats_counters, setup),
+		cmocka_unit_test_setup(test_syn_challenge_ack_rate_limited_rfc5961_7, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
