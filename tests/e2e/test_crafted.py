@@ -1,0 +1,258 @@
+"""Crafted segments on the tap (issue 4, item 3): the corner cases of
+teardown that no well-behaved stack sends on cue, from a Scapy peer at
+192.0.2.3 (e2e_util.CraftedPeer: an address the namespace's kernel does not
+own, so Linux sends no RST of its own).
+
+Each test puts the exchange it scripts in its docstring; the ladders go to
+build/e2e/<test>.ladder.{txt,svg}.
+"""
+
+import random
+import re
+import time
+
+import pytest
+
+import e2e_util as eu
+from e2e_util import flags_of
+
+pytestmark = pytest.mark.needs_qemu
+
+SEQ_MOD = 1 << 32
+FAR = 1 << 20          # well beyond any window finwait offers (FW_TCP_WND)
+
+
+@pytest.fixture
+def peer(fw):
+    fw.cmd("log tcp on")
+    p = eu.CraftedPeer(fw)
+    yield p
+    p.close()
+    fw.cmd(f"set msl {eu.DEFAULT_MSL_MS}")
+    fw.cmd("log tcp off")
+
+
+def _conn(peer, dport):
+    return eu.CraftedConn(peer, dport, random.randint(20000, 60000),
+                          iss=random.randint(1 << 20, 1 << 30))
+
+
+def _into_time_wait(fw, peer):
+    """Daytime from a crafted client: SYN, SYN-ACK, ACK; finwait sends its
+    line and FIN; we answer FIN+ACK (acking its FIN); finwait's ACK of our
+    FIN leaves it in TIME_WAIT (RFC 9293 3.10.7.4, FIN_WAIT_1/2 + FIN)."""
+    c = _conn(peer, eu.DAYTIME)
+    c.open()
+    line = c.read_until_fin()
+    assert line.startswith(b"finwait uptime "), line
+    c.send("FA")
+    c.snd_nxt += 1
+    last = c.expect(lambda t: flags_of(t) == "A" and t.ack == c.snd_nxt % SEQ_MOD)
+    assert last is not None, "finwait did not ACK our FIN"
+    tw = eu.tw_for(fw, c.remote)
+    assert tw is not None, eu.netstat(fw)
+    return c, tw
+
+
+def test_lost_final_ack_fin_retransmitted(fw, peer, request):
+    """Our FIN again (finwait's final ACK 'was lost'): TIME_WAIT ACKs it
+    again and restarts 2MSL (RFC 9293 3.10.7.4, TIME-WAIT + FIN)."""
+    fw.cmd("set msl 2000")
+    c, tw = _into_time_wait(fw, peer)
+    before = eu.tcp_stats(fw)
+    time.sleep(1.5)
+    left1 = int(eu.tw_for(fw, c.remote)["left_ms"])
+    assert left1 <= 4000 - 1400, left1
+    c.send("FA", seq=c.snd_nxt - 1)
+    again = c.expect(lambda t: "A" in flags_of(t))
+    assert again is not None and flags_of(again) == "A", "no ACK for the retransmitted FIN"
+    assert again.ack == c.snd_nxt % SEQ_MOD and again.seq == c.rcv_nxt
+    left2 = int(eu.tw_for(fw, c.remote)["left_ms"])
+    assert left2 >= 4000 - 200 and left2 > left1 + 1000, (left1, left2)
+    after = eu.tcp_stats(fw)
+    assert after["tcp.tw.fin_reacked"] - before["tcp.tw.fin_reacked"] == 1
+    eu.save_ladder(fw, request)
+
+
+def test_rst_into_time_wait_ignored(fw, peer, request):
+    """RST (exact sequence number) into TIME_WAIT: ignored, no answer, the
+    entry stays (RFC 1337 'TIME-WAIT assassination', fix F1)."""
+    fw.cmd("set msl 2000")
+    c, tw = _into_time_wait(fw, peer)
+    before = eu.tcp_stats(fw)
+    c.send("R", ack=0)
+    assert peer.nothing(0.3) == []
+    assert eu.tw_for(fw, c.remote) is not None
+    after = eu.tcp_stats(fw)
+    assert after["tcp.tw.rst_ignored"] - before["tcp.tw.rst_ignored"] == 1
+    eu.save_ladder(fw, request)
+
+
+def test_syn_into_time_wait_higher_seq_new_incarnation(fw, peer, request):
+    """SYN with a sequence number beyond the old connection's into TIME_WAIT:
+    a new incarnation (RFC 1122 4.2.2.13) whose ISN lies beyond the old
+    connection's last sequence number; the entry is gone."""
+    fw.cmd("set msl 2000")
+    c, tw = _into_time_wait(fw, peer)
+    before = eu.tcp_stats(fw)
+    old_fw_nxt = c.rcv_nxt
+    iss = (c.snd_nxt + 100000) % SEQ_MOD
+    c.send("S", seq=iss, ack=0)
+    sa = c.expect(lambda t: "S" in flags_of(t))
+    assert sa is not None and flags_of(sa) == "SA", "no SYN-ACK for the new incarnation"
+    assert sa.ack == (iss + 1) % SEQ_MOD
+    assert 0 < (sa.seq - old_fw_nxt) % SEQ_MOD < (1 << 31), \
+        f"new ISN {sa.seq} not beyond the old SND.NXT {old_fw_nxt}"
+    assert eu.tw_for(fw, c.remote) is None
+    after = eu.tcp_stats(fw)
+    assert after["tcp.tw.reused"] - before["tcp.tw.reused"] == 1
+    # The new connection works: daytime line, then the same teardown.
+    c.snd_nxt, c.rcv_nxt = iss + 1, (sa.seq + 1) % SEQ_MOD
+    c.send("A")
+    assert c.read_until_fin().startswith(b"finwait uptime ")
+    c.send("FA")
+    c.snd_nxt += 1
+    assert c.expect(lambda t: t.ack == c.snd_nxt % SEQ_MOD) is not None
+    assert eu.tw_for(fw, c.remote) is not None
+    eu.save_ladder(fw, request)
+
+
+def test_syn_into_time_wait_lower_seq_challenge_ack(fw, peer, request):
+    """SYN with an old sequence number into TIME_WAIT: an ACK with the
+    entry's numbers (RFC 9293 3.10.7.4 / RFC 5961 4.2), no SYN-ACK, the
+    entry stays."""
+    fw.cmd("set msl 2000")
+    c, tw = _into_time_wait(fw, peer)
+    c.send("S", seq=c.snd_nxt - 5000, ack=0)
+    ack = c.expect(lambda t: True)
+    assert ack is not None and flags_of(ack) == "A", ack
+    assert ack.ack == c.snd_nxt % SEQ_MOD and ack.seq == c.rcv_nxt
+    assert eu.tw_for(fw, c.remote) is not None
+    eu.save_ladder(fw, request)
+
+
+def _echo_open(fw, peer):
+    c = _conn(peer, eu.ECHO)
+    c.open()
+    assert eu.wait_until(lambda: (eu.tcb_for(fw, c.remote) or {}).get("state") == "ESTABLISHED",
+                         2, "ESTABLISHED")
+    return c
+
+
+def _echo_roundtrip(c, data):
+    c.send("PA", payload=data)
+    c.snd_nxt += len(data)
+    got = c.expect(lambda t: len(bytes(t.payload)) > 0)
+    assert got is not None and bytes(got.payload) == data, got
+    c.take(got)
+    c.send("A")
+
+
+def _echo_passive_close(fw, c, mark):
+    """Our FIN; finwait (CLOSE_WAIT) answers with its FIN (LAST_ACK); our
+    ACK closes it."""
+    c.send("FA")
+    c.snd_nxt += 1
+    fin = c.expect(lambda t: "F" in flags_of(t))
+    assert fin is not None, "echo did not close after our FIN"
+    c.take(fin)
+    c.send("A")
+    eu.wait_state_log(fw, mark, c.remote, "LAST_ACK", "CLOSED")
+
+
+def test_in_window_rst_gets_challenge_ack(fw, peer, request):
+    """RST in the window but not at RCV.NXT: challenge ACK (RFC 5961 3.2),
+    the connection survives and echoes; then an exact RST ends it."""
+    c = _echo_open(fw, peer)
+    before = eu.tcp_stats(fw)
+    c.send("R", seq=c.snd_nxt + 100, ack=0)
+    ch = c.expect(lambda t: True)
+    assert ch is not None and flags_of(ch) == "A", ch
+    assert ch.ack == c.snd_nxt % SEQ_MOD
+    assert eu.tcb_for(fw, c.remote)["state"] == "ESTABLISHED"
+    _echo_roundtrip(c, b"still here")
+    mid = eu.tcp_stats(fw)
+    assert mid["tcp.challenge_acks"] - before["tcp.challenge_acks"] == 1
+    assert mid["tcp.rst_rcvd"] == before["tcp.rst_rcvd"]
+    c.send("R", ack=0)
+    eu.wait_until(lambda: eu.tcb_for(fw, c.remote) is None, 2, "the exact RST to reset")
+    assert eu.tcp_stats(fw)["tcp.rst_rcvd"] - before["tcp.rst_rcvd"] == 1
+    eu.save_ladder(fw, request)
+
+
+def test_fin_out_of_window(fw, peer, request):
+    """FIN far beyond the window: not acceptable, so an ACK with the
+    unchanged RCV.NXT and no state change (RFC 9293 3.10.7.4, first
+    check); the real FIN later closes normally."""
+    mark = fw.console.mark()
+    c = _echo_open(fw, peer)
+    before = eu.tcp_stats(fw)
+    c.send("FA", seq=c.snd_nxt + FAR)
+    ack = c.expect(lambda t: True)
+    assert ack is not None and flags_of(ack) == "A" and ack.ack == c.snd_nxt % SEQ_MOD, ack
+    assert eu.tcb_for(fw, c.remote)["state"] == "ESTABLISHED"
+    assert eu.tcp_stats(fw)["tcp.drop_seq"] - before["tcp.drop_seq"] == 1
+    _echo_passive_close(fw, c, mark)
+    eu.save_ladder(fw, request)
+
+
+def test_reordered_and_duplicate_fins(fw, peer, request):
+    """FIN before the data it follows (reordered): dropped as out of order
+    with a duplicate ACK; the data, then the FIN again: CLOSE_WAIT; finwait
+    echoes and sends its FIN (LAST_ACK); our FIN once more (duplicate):
+    ACKed, still LAST_ACK; our ACK: CLOSED."""
+    mark = fw.console.mark()
+    c = _echo_open(fw, peer)
+    data = b"abc"
+    c.send("FA", seq=c.snd_nxt + len(data))
+    dup = c.expect(lambda t: True)
+    assert dup is not None and flags_of(dup) == "A" and dup.ack == c.snd_nxt % SEQ_MOD, dup
+    assert eu.tcb_for(fw, c.remote)["state"] == "ESTABLISHED"
+    _echo_roundtrip(c, data)
+    assert eu.tcb_for(fw, c.remote)["state"] == "ESTABLISHED"
+    c.send("FA")
+    c.snd_nxt += 1
+    fin = c.expect(lambda t: "F" in flags_of(t))
+    assert fin is not None and fin.ack == c.snd_nxt % SEQ_MOD, "no FIN after our FIN"
+    c.take(fin)
+    eu.wait_state_log(fw, mark, c.remote, "CLOSE_WAIT", "LAST_ACK")
+    c.send("FA", seq=c.snd_nxt - 1, ack=c.rcv_nxt - 1)   # our FIN, duplicated
+    again = c.expect(lambda t: True)
+    assert again is not None and "A" in flags_of(again) and again.ack == c.snd_nxt % SEQ_MOD
+    assert eu.tcb_for(fw, c.remote)["state"] == "LAST_ACK"
+    c.send("A")
+    eu.wait_state_log(fw, mark, c.remote, "LAST_ACK", "CLOSED")
+    log = [(f, t) for f, t, _ in eu.state_log(fw, mark, c.remote)]
+    assert log.count(("ESTABLISHED", "CLOSE_WAIT")) == 1, log
+    eu.save_ladder(fw, request)
+
+
+def test_simultaneous_close(fw, peer, request):
+    """finwait opens to the crafted peer (console client) and closes; the
+    peer's FIN crosses finwait's (it does not ACK it): FIN_WAIT_1 ->
+    CLOSING on our FIN, then TIME_WAIT on the ACK of its FIN (RFC 9293
+    3.6, figure 13)."""
+    fw.cmd("set msl 1000")
+    mark = fw.console.mark()
+    c = eu.CraftedConn(peer, 0, random.randint(20000, 60000), iss=random.randint(1, 1 << 30))
+    out = fw.cmd(f"connect {eu.CraftedPeer.IP} {c.sport}")
+    m = re.search(r"^conn (\d+)$", out, re.M)
+    assert m, out
+    c.accept()
+    remote = f"{eu.CraftedPeer.IP}:{c.sport}"
+    fw.wait_for(rf"connected {m.group(1)}\b")
+    fw.cmd(f"close {m.group(1)}")
+    fwfin = c.expect(lambda t: "F" in flags_of(t))
+    assert fwfin is not None, "no FIN after `close`"
+    # Our FIN, sent 'before' finwait's arrived: it does not ACK that FIN.
+    c.send("FA", ack=fwfin.seq)
+    c.snd_nxt += 1
+    ack = c.expect(lambda t: t.ack == c.snd_nxt % SEQ_MOD)
+    assert ack is not None, "finwait did not ACK our crossing FIN"
+    eu.wait_state_log(fw, mark, remote, "FIN_WAIT_1", "CLOSING")
+    c.take(fwfin)
+    c.send("A")
+    eu.wait_state_log(fw, mark, remote, "CLOSING", "TIME_WAIT")
+    assert eu.tw_for(fw, remote) is not None
+    eu.wait_until(lambda: eu.tw_for(fw, remote) is None, 4, "TIME_WAIT to expire")
+    eu.save_ladder(fw, request)
