@@ -560,5 +560,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_teardown", tcp_teardown_tests, tcp_teardown_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_rst_syn", tcp_rst_tests, tcp_rst_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_open_data", tcp_open_tests, tcp_open_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_hardening", tcp_hardening_tests, tcp_hardening_count, NULL, NULL);
 	return fails;
 }

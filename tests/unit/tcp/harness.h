@@ -135,6 +135,8 @@ extern const struct CMUnitTest tcp_rst_tests[];
 extern const size_t tcp_rst_count;
 extern const struct CMUnitTest tcp_open_tests[];
 extern const size_t tcp_open_count;
+extern const struct CMUnitTest tcp_hardening_tests[];
+extern const size_t tcp_hardening_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 
