@@ -12,8 +12,10 @@
  *   RFC 6298 retransmission timer (Karn's rule, exponential backoff).
  * - Out-of-order segments are dropped and answered with a duplicate ACK
  *   (the peer retransmits); only in-order data is queued.
- * - RFC 5961: an in-window RST that is not exact, and any SYN in a
- *   synchronized state, get a rate-limited challenge ACK.
+ * - RFC 5961: an in-window RST that is not exact, any SYN in a
+ *   synchronized state (TIME_WAIT included), and an ACK outside
+ *   [SND.UNA - MAX.SND.WND, SND.NXT] (5.2) get a challenge ACK, all from
+ *   one global budget of FW_CHALLENGE_ACK_PER_S per second (section 7).
  * - Every resource is bounded (config.h): FW_TCB_COUNT TCBs (listeners
  *   included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS queued for
  *   sending and FW_TCP_RCVQ_PBUFS held for the application per TCB.
@@ -103,8 +105,9 @@ typedef void (*tcp_err_cb)(void *arg, err_t err);
 /** Listen on `port` (any local address). NULL when no TCB is free. */
 struct tcb *tcp_listen(uint16_t port, tcp_accept_cb accept_cb, void *arg);
 
-/** Active open to addr:port from an ephemeral port; the SYN goes out at
- *  once. `local` is our address on the route (192.0.2.2 in the tests).
+/** Active open to addr:port from an ephemeral port (49152-65535, one
+ *  whose 4-tuple has no TCB and no TIME_WAIT entry); the SYN goes out at
+ *  once. Set tcp_err() at once: a refused open is reported there. `local` is our address on the route (192.0.2.2 in the tests).
  *  NULL when no TCB is free. */
 struct tcb *tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
                         tcp_connected_cb connected_cb, void *arg, uint32_t now);
@@ -130,7 +133,13 @@ void tcp_close(struct tcb *tcb, uint32_t now);
 
 /** Half close. shut_tx: FIN after queued data, receiving goes on
  *  (FIN_WAIT_1/2) until the peer's FIN. shut_rx: data arriving later is
- *  answered with RST. Both: tcp_close(). */
+ *  answered with RST. Both: tcp_close().
+ *  No received byte is lost when the connection then ends: after the
+ *  peer's FIN (or, from CLOSE_WAIT, the ACK of ours) the TCB stays in its
+ *  state until recv_cb has accepted every queued byte and the end of
+ *  stream (a recv_cb refusing data holds it; tcp_recved() offers it again);
+ *  only then does it enter TIME_WAIT (or CLOSED) and err_cb(ERR_CLSD)
+ *  report the handle gone. tcp_close() meanwhile: RST if data is unread. */
 void tcp_shutdown(struct tcb *tcb, bool shut_rx, bool shut_tx, uint32_t now);
 
 /** Abortive close: RST (in synchronized states), TCB freed at once; no
