@@ -418,6 +418,7 @@ uint32_t tcp_get_close_wait_threshold(void) { return tcb_cw_ms; }
 void tcp_set_close_wait_abort(bool on) { tcb_cw_abort = on; }
 bool tcp_get_close_wait_abort(void) { return tcb_cw_abort; }
 void tcp_set_log_hook(tcp_log_hook hook) { tcb_log_fn = hook; }
+tcp_log_hook tcp_get_log_hook(void) { return tcb_log_fn; }
 void tcp_set_log(bool on) { tcb_log_on = on; }
 bool tcp_get_log(void) { return tcb_log_on; }
 

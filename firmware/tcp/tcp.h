@@ -186,6 +186,8 @@ bool tcp_get_close_wait_abort(void);
 typedef void (*tcp_log_hook)(unsigned id, const struct tcp_tuple *t, enum tcb_state from,
                              enum tcb_state to, const char *reason);
 void tcp_set_log_hook(tcp_log_hook hook);
+/** The hook set now (a test installs its own and puts this one back). */
+tcp_log_hook tcp_get_log_hook(void);
 /** State changes reach the hook only when enabled; watchdog reports always. */
 void tcp_set_log(bool on);
 bool tcp_get_log(void);
