@@ -28,8 +28,10 @@ $(FUZZ_OUT)/fuzz_tcp: $(FUZZ_OBJS) $(FUZZ_LWIP_OBJS)
 fuzz:
 	@tools/bootstrap.sh build fuzz
 	@$(MAKE) --no-print-directory lwip $(FUZZ_OUT)/fuzz_tcp
-	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/crashes
+	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/crashes && touch $(FUZZ_OUT)/.run-start
 	$(FUZZ_OUT)/fuzz_tcp -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		-artifact_prefix=$(FUZZ_OUT)/crashes/ $(FUZZ_OUT)/corpus tests/fuzz/corpus; rc=$$?; \
-	n=$$(ls $(FUZZ_OUT)/crashes | wc -l); echo "fuzz: exit $$rc, $$n crash file(s) in $(FUZZ_OUT)/crashes/"; \
-	[ $$rc -eq 0 ] && [ $$n -eq 0 ]
+	new=$$(find $(FUZZ_OUT)/crashes -type f -newer $(FUZZ_OUT)/.run-start); \
+	echo "fuzz: exit $$rc, $$(echo $$new | wc -w) new crash file(s) in $(FUZZ_OUT)/crashes/ $$new"; \
+	echo "fuzz: reproduce with $(FUZZ_OUT)/fuzz_tcp FILE; keep the fixed ones in tests/fuzz/corpus/"; \
+	[ $$rc -eq 0 ] && [ -z "$$new" ]
