@@ -56,17 +56,22 @@ static void tcb_deliver_data(struct tcb *tcb)
 		uint16_t len = p->tot_len;
 		err_t err;
 
+		/* The bytes count against the window from the moment the
+		 * application holds them, so a tcp_recved() or a tcp_write()
+		 * (whose segment carries our window) inside the callback sees
+		 * the right RCV.WND: lwIP-style applications do both there. */
 		tcb->rcvq = NULL;
+		tcb->unrecved = (uint16_t)(tcb->unrecved + len);
 		err = tcb->recv_cb(tcb->arg, tcb, p);
 		if (!tcb->in_use)
 			return;
 		if (err != ERR_OK) {
+			tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
 			if (tcb->rcvq)
 				pbuf_cat(p, tcb->rcvq);
 			tcb->rcvq = p;
 			return;
 		}
-		tcb->unrecved += len;
 	}
 	if (!tcb->rcvq && (tcb->flags & TCB_F_EOF_PENDING) && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
 		tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;

@@ -403,6 +403,11 @@ static err_t h_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 	if (app.refuse_data)
 		return ERR_MEM;
 	app.rx_bytes += p->tot_len;
+	if (app.echo_in_recv) {
+		uint8_t buf[FW_TCP_MSS];
+		uint16_t n = pbuf_copy_partial(p, buf, sizeof buf, 0);
+		assert_int_equal(tcp_write(tcb, buf, n, h_now), ERR_OK);
+	}
 	if (app.recved_at_once)
 		tcp_recved(tcb, p->tot_len, h_now);
 	pbuf_free(p);

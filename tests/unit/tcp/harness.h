@@ -74,6 +74,7 @@ struct h_app {
 	bool refuse_accept;    /* accept_cb returns ERR_VAL */
 	bool close_on_eof;     /* tcp_close() from recv_cb(NULL) */
 	bool recved_at_once;   /* tcp_recved() from recv_cb */
+	bool echo_in_recv;     /* tcp_write() of the data back from recv_cb */
 };
 
 struct h_state {

@@ -111,6 +111,47 @@ static void data_both_ways(void **state)
 	h_tx_drain();
 }
 
+/* An application that calls tcp_recved() inside recv_cb (as lwIP raw-API
+ * applications do) gets its window back: RFC 9293 3.8.6.2.2 says RCV.WND
+ * reopens as data is consumed; a window lost here would shrink for good.
+ * The ACK goes out before delivery, so it offers W-1000 each time; a
+ * window that leaked would shrink by 1000 per segment.
+ * < P. 1000 x3 (app recved at once)  > . win W-1000 each time */
+static void recved_inside_recv_cb_keeps_window(void **state)
+{
+	(void)state;
+	fixture_established();
+	app.recved_at_once = true;
+	for (unsigned i = 0; i < 3; i++) {
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 1000);
+		g.rcv += 1000;
+		expect_tx(F_A, g.snd, g.rcv, 0);
+		assert_int_equal(h_last_tx()->wnd, FW_TCP_WND - 1000);
+	}
+	assert_int_equal(app.rx_bytes, 3000);
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* Echo written from inside recv_cb: the data segment advertises the
+ * window with the bytes the application still holds counted (RFC 9293
+ * 3.8.6.2.2: never offer more than we can take).
+ * < P. 100  > . win W-100 (ACK before delivery)  > P. 100 win W-100 */
+static void write_inside_recv_cb_advertises_held_bytes(void **state)
+{
+	(void)state;
+	fixture_established();
+	app.echo_in_recv = true;
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 100);
+	g.rcv += 100;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 100);
+	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND - 100);
+	g.snd += 100;
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 /* Receive window closes when the app does not read, then reopens with a
  * window update (receiver SWS avoidance). */
 static void window_closes_and_reopens(void **state)
@@ -255,6 +296,8 @@ const struct CMUnitTest tcp_open_tests[] = {
 	H_TEST(syn_retransmit_then_timeout),
 	H_TEST(syn_rcvd_syn_again),
 	H_TEST(data_both_ways),
+	H_TEST(recved_inside_recv_cb_keeps_window),
+	H_TEST(write_inside_recv_cb_advertises_held_bytes),
 	H_TEST(window_closes_and_reopens),
 	H_TEST(data_retransmit_backoff_karn),
 	H_TEST(out_of_order_dropped_dup_ack),
