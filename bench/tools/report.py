@@ -30,7 +30,7 @@ def ratio(r):
     if f is None or l is None:
         return None
     if l == 0:
-        return 0.0 if f == 0 else None
+        return None   # 0/0 or x/0: no ratio (the winner column still says)
     return f / l
 
 
