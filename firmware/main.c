@@ -16,6 +16,7 @@
 #include "eth_mac.h"
 #include "ethif.h"
 #include "fw_util.h"
+#include "selftest.h"
 #include "services.h"
 #include "tcp/tcp.h"
 
@@ -61,8 +62,11 @@ static void main_net_init(void)
 	    !ip4addr_aton(FW_IP_GATEWAY, &gw))
 		return;
 	main_ethif.ops = board_eth_mac();
-	if (main_ethif.ops == NULL ||
-	    netif_add(&main_eth_netif, &addr, &mask, &gw, &main_ethif, ethif_init,
+	if (main_ethif.ops == NULL) {
+		console_printf("no Ethernet MAC on this board: loopback only\n");
+		return;
+	}
+	if (netif_add(&main_eth_netif, &addr, &mask, &gw, &main_ethif, ethif_init,
 	        ethernet_input) == NULL) {
 		console_printf("error: no Ethernet MAC answered; loopback only\n");
 		return;
@@ -136,9 +140,11 @@ int main(void)
 	cmd_net_register();
 	cmd_tcp_register();
 	console_init();
+	selftest_start(board_now_ms());   /* FW_SELFTEST boards only */
 
 	bool fired = false;
 	for (;;) {
+		selftest_poll(board_now_ms());   /* its segments go out just below */
 		unsigned frames = main_eth_ok ? ethif_poll(&main_eth_netif) : 0;
 		netif_poll_all();      /* loopback queue (LWIP_NETIF_LOOPBACK, NO_SYS) */
 		sys_check_timeouts();  /* ARP */

@@ -6,6 +6,8 @@ netduinoplus2_CPU          := $(STM32F4_CPU)
 netduinoplus2_SRCS         := $(STM32F4_SRCS) board/netduinoplus2/board.c
 netduinoplus2_INC          := $(STM32F4_INC)
 netduinoplus2_DEFS         := -DSTM32F405xx
+# The loopback teardown self-test (firmware/selftest.h) at boot; 2MSL = 500 ms.
+netduinoplus2_DEFS         += -DFW_SELFTEST=1 -DFW_SELFTEST_MSL_MS=250
 netduinoplus2_LDSCRIPT     := linker/stm32f405rg.ld
 netduinoplus2_QEMU_MACHINE := netduinoplus2
 netduinoplus2_QEMU_FLAGS   :=
