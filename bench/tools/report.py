@@ -86,7 +86,7 @@ def plots(extra: dict, out: Path) -> list[str]:
             for eng, pts in curve.get(kind, {}).items():
                 ks = sorted(int(k) for k in pts)
                 ax.plot(ks, [max(pts[str(k)] if str(k) in pts else pts[k], 0.5) for k in ks],
-                        style, label=f"{eng}, {'steady state' if kind == 'steady' else 'none due'}")
+                        style, label=f"{eng}, " + ("steady state" if kind == "steady" else "none due (0 drawn at 0.5)"))
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("connections in TIME_WAIT")
