@@ -194,3 +194,57 @@ def test_finwait_active_open_and_close(fw, request):
     fins = [x for x in mine if "F" in x.flags]
     assert [x.src[0] for x in fins] == [fw.ip, eu.fh.PEER_IP], eu.exchange(mine)
     assert [x for x in mine if "S" in x.flags][0].src[0] == fw.ip
+
+
+@pytest.mark.fw_timeout(60)
+def test_discard_256k_then_close(fw, request):
+    """RFC 863 discard: 256 KiB swallowed with the window kept open, nothing
+    sent back; Linux's FIN is answered with finwait's (passive close)."""
+    data = os.urandom(256 << 10)
+    before = eu.tcp_stats(fw)
+    mark = fw.console.mark()
+    s = eu.peer_connect(fw, eu.DISCARD)
+    s.settimeout(30)
+    me = _local(s)
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    assert eu.recv_all(s) == b""
+    s.close()
+    eu.wait_state_log(fw, mark, me, "LAST_ACK", "CLOSED")
+    after = eu.tcp_stats(fw)
+    assert after["discard.bytes"] - before["discard.bytes"] == len(data)
+    assert after["discard.closed"] - before["discard.closed"] == 1
+    assert after["tcp.drop_rcvq_full"] == before["tcp.drop_rcvq_full"], after
+    eu.save_ladder(fw, request, f"{me}-{fw.ip}:{eu.DISCARD}")
+
+
+@pytest.mark.fw_timeout(30)
+def test_echo_table_full_is_refused_and_counted(fw):
+    """One connection more than FW_SVC_ECHO_CONNS: accept_cb refuses it, the
+    engine resets it (Linux sees ECONNRESET), both counters move; the
+    others still echo."""
+    before = eu.tcp_stats(fw)
+    limit = int(fw.records("stats")["echo"]["max"])
+    socks = [eu.peer_connect(fw, eu.ECHO) for _ in range(limit)]
+    try:
+        for i, s in enumerate(socks):
+            s.settimeout(5)
+            s.sendall(b"x%d" % i)
+            assert eu.recv_all(s, len(b"x%d" % i)) == b"x%d" % i
+        extra = eu.peer_connect(fw, eu.ECHO)
+        extra.settimeout(5)
+        with pytest.raises((ConnectionResetError, BrokenPipeError)):
+            extra.sendall(b"y")
+            extra.recv(1)
+            extra.sendall(b"y")
+        extra.close()
+        after = eu.tcp_stats(fw)
+        assert after["echo.refused"] - before["echo.refused"] == 1, after
+        assert after["tcp.accept_refused"] - before["tcp.accept_refused"] == 1, after
+        socks[0].sendall(b"still")
+        assert eu.recv_all(socks[0], 5) == b"still"
+    finally:
+        for s in socks:
+            s.close()
+    eu.wait_until(lambda: int(fw.records("stats")["echo"]["open"]) == 0, 5,
+                  "every echo slot to be free")
