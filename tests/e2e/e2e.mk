@@ -14,8 +14,10 @@
 E2E_TIMEOUT ?= 600
 E2E_ARGS    ?=
 E2E_ELF     := $(BUILD)/mps2-an385/firmware.elf
+# test_selftest.py boots this one itself (no network, no root needed).
+E2E_SELFTEST_ELF := $(BUILD)/netduinoplus2/firmware.elf
 
-e2e: deps-test $(E2E_ELF)
+e2e: deps-test $(E2E_ELF) $(E2E_SELFTEST_ELF)
 	@mkdir -p $(BUILD)/e2e
 	@PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=30 $(E2E_TIMEOUT) \
 		$(PY) -m pytest -q -rfEs -p no:cacheprovider -o faulthandler_timeout=150 \
