@@ -248,3 +248,83 @@ def test_echo_table_full_is_refused_and_counted(fw):
             s.close()
     eu.wait_until(lambda: int(fw.records("stats")["echo"]["open"]) == 0, 5,
                   "every echo slot to be free")
+
+
+def _client_open(fw, lst):
+    """`connect` to the Linux listener: (id, accepted Linux socket, remote)."""
+    lport = lst.getsockname()[1]
+    out = fw.cmd(f"connect {eu.fh.PEER_IP} {lport}")
+    m = re.search(r"^conn (\d+)$", out, re.M)
+    assert m, out
+    a, _ = lst.accept()
+    a.settimeout(5)
+    fw.wait_for(rf"connected {m.group(1)}\b")
+    return m.group(1), a, f"{eu.fh.PEER_IP}:{lport}"
+
+
+@pytest.mark.fw_timeout(30)
+def test_client_shutdown_keeps_receiving(fw, request):
+    """`shutdown ID`: finwait's FIN, then FIN_WAIT_2 still takes Linux's
+    data (RFC 9293 3.6 half-close); Linux's FIN: `eof`, TIME_WAIT and
+    `closed ID` (a normal end, not an error)."""
+    fw.cmd("set msl 500")
+    lst = eu.peer_listener(fw)
+    mark = fw.console.mark()
+    cid, a, remote = _client_open(fw, lst)
+    fw.cmd(f"shutdown {cid}")
+    assert eu.recv_all(a) == b""                   # finwait's FIN
+    eu.wait_state_log(fw, mark, remote, "FIN_WAIT_1", "FIN_WAIT_2")
+    a.sendall(b"after your FIN")
+    fw.wait_for(rf"recv {cid} 14 after your FIN")
+    assert fw.records("conns")[f"client.{cid}"]["state"] == "FIN_WAIT_2"
+    a.close()
+    fw.wait_for(rf"eof {cid}\b")
+    fw.wait_for(rf"closed {cid}\b")
+    eu.wait_state_log(fw, mark, remote, "FIN_WAIT_2", "TIME_WAIT")
+    assert f"client.{cid}" not in fw.records("conns")
+    lst.close()
+    eu.save_ladder(fw, request)
+
+
+@pytest.mark.fw_timeout(30)
+def test_client_abort_sends_rst(fw, request):
+    """`abort ID`: RST at once (RFC 9293 3.10.5 ABORT), no TIME_WAIT;
+    Linux's next read fails with ECONNRESET."""
+    lst = eu.peer_listener(fw)
+    mark = fw.console.mark()
+    cid, a, remote = _client_open(fw, lst)
+    fw.cmd(f"abort {cid}")
+    with pytest.raises(ConnectionResetError):
+        a.recv(1)
+    a.close()
+    lst.close()
+    assert eu.tcb_for(fw, remote) is None and eu.tw_for(fw, remote) is None
+    assert ("ESTABLISHED", "CLOSED") in [(f, t) for f, t, _ in eu.state_log(fw, mark, remote)]
+    _, segs = eu.save_ladder(fw, request)
+    assert segs[-1].src[0] == fw.ip and "R" in segs[-1].flags, eu.exchange(segs)
+
+
+@pytest.mark.fw_timeout(30)
+def test_client_table_full_and_bad_arguments(fw):
+    """FW_SVC_CLIENT_CONNS connections, then one more: refused with an
+    error and counted; wrong arguments print usage; unknown IDs an error."""
+    lst = eu.peer_listener(fw)
+    before = eu.tcp_stats(fw)
+    limit = int(fw.records("conns")["clients"]["max"])
+    opened = [_client_open(fw, lst) for _ in range(limit)]
+    try:
+        out = fw.cmd(f"connect {eu.fh.PEER_IP} {lst.getsockname()[1]}")
+        assert out.startswith("error: all"), out
+        assert eu.tcp_stats(fw)["client.table_full"] - before["client.table_full"] == 1
+        assert fw.records("conns")["clients"]["used"] == str(limit)
+    finally:
+        for cid, a, _ in opened:
+            fw.cmd(f"abort {cid}")
+            a.close()
+        lst.close()
+    assert fw.cmd("connect 192.0.2.1").startswith("usage: connect")
+    assert fw.cmd("connect 192.0.2.1 0").startswith("usage: connect")
+    assert fw.cmd("connect 192.0.2.x 80").startswith("usage: connect")
+    assert fw.cmd("send 0").startswith("usage: send")
+    assert fw.cmd("close 9") == "error: no client connection '9'"
+    assert fw.records("conns")["clients"]["used"] == "0"
