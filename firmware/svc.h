@@ -8,12 +8,12 @@
 #include <stdint.h>
 
 /*
- * Deferred work. tcp_recved() must not be called from inside a recv_cb:
- * it redelivers queued data and end of stream re-entrantly, and the
- * engine credits the delivered bytes only after the callback returns.
- * So the services record what they owe and settle it from an lwIP
- * timeout that the main loop's sys_check_timeouts() runs: svc_kick(0)
- * for "as soon as the callback has returned", a delay to retry after
+ * Deferred work. The services' callbacks only take data and note what is
+ * owed; writes and tcp_recved() happen from an lwIP timeout that the main
+ * loop's sys_check_timeouts() runs, outside the engine's callbacks, so no
+ * callback re-enters the engine (tcp_recved() delivers queued data and end
+ * of stream, tcp_write() sends with a window computed mid-delivery).
+ * svc_kick(0): as soon as the callback has returned; a delay: retry after
  * the PBUF_RAM heap was full.
  */
 void svc_kick(uint32_t delay_ms);

@@ -118,9 +118,10 @@ static void echo_credit(struct echo_conn *c, uint32_t now)
 	}
 }
 
-/* Queue only: writing from inside the callback would advertise a window
- * that still counts the bytes being delivered as free (the engine credits
- * them when the callback returns), and the peer would overrun it. */
+/* Queue only; the deferred run writes (svc.h). Before engine commit
+ * 0801ee2 a write from here advertised the bytes being delivered as free
+ * window and Linux overran it; the deferral keeps callbacks out of the
+ * engine whatever its internals. */
 static err_t echo_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 {
 	struct echo_conn *c = arg;
