@@ -86,8 +86,16 @@ def test_daytime_finwait_holds_time_wait(fw, request):
     # Linux got our FIN: its end is in CLOSE_WAIT, ours in FIN_WAIT_2.
     assert eu.ss_state(fw, me, f"{fw.ip}:{eu.DAYTIME}") == "CLOSE-WAIT", eu.ss(fw)
     eu.wait_state_log(fw, mark, me, "FIN_WAIT_1", "FIN_WAIT_2")
-    s.close()
-    t_close = time.monotonic()
+    # With the VM paused nothing answers Linux's FIN, so its LAST_ACK holds
+    # long enough for ss to see it.
+    fw.qmp.execute("stop")
+    try:
+        s.close()
+        t_close = time.monotonic()
+        last = eu.wait_until(lambda: eu.ss_state(fw, me, f"{fw.ip}:{eu.DAYTIME}"), 2, "ss")
+    finally:
+        fw.qmp.execute("cont")
+    assert last == "LAST-ACK", eu.ss(fw)
     eu.wait_state_log(fw, mark, me, "FIN_WAIT_2", "TIME_WAIT")
     tw = eu.tw_for(fw, me)
     assert tw is not None, eu.netstat(fw)
