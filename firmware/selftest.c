@@ -362,9 +362,12 @@ static bool selftest_send(enum selftest_side from, uint32_t now)
 		e->sent += n;
 	}
 	if (e->tcb == NULL && e->sent < SELFTEST_BYTES)
-		return selftest_fail("connection gone while sending", "");
+		return selftest_fail("connection gone in", from == SELFTEST_CLIENT ?
+		    "client-to-server data" : "server-to-client data");
 	return to->rcvd >= SELFTEST_BYTES;
 }
+
+static const char *selftest_op_name(enum selftest_op op);
 
 /* An action on an end the application still holds. */
 static bool selftest_act(enum selftest_side side, enum selftest_op op, uint32_t now)
@@ -373,7 +376,7 @@ static bool selftest_act(enum selftest_side side, enum selftest_op op, uint32_t 
 	struct tcb *tcb = e->tcb;
 
 	if (tcb == NULL)
-		return selftest_fail("handle gone before", side == SELFTEST_CLIENT ? "client close" : "server close");
+		return selftest_fail("handle gone before", selftest_op_name(op));
 	switch (op) {
 	case SELFTEST_SHUT_CLIENT:
 		tcp_shutdown(tcb, false, true, now);
