@@ -6,6 +6,9 @@ Fixtures
                      shared by the tests of a module and rebooted when a test
                      left it dead or deaf; each test gets its own pcap
   fw_fresh (function) a firmware booted for this test alone
+  fw_relay (function) factory: fw_relay(relay_args) boots a firmware for this
+                     test alone behind tools/netem_relay.py (seeded faults);
+                     the returned firmware has .relay (fwharness.NetemRelay)
 
 Options
   --target qemu|board     where the firmware runs (default qemu)
@@ -14,6 +17,8 @@ Options
   --ip ADDR               the firmware's address (default 192.0.2.2)
   --fw-elf PATH           qemu: the image (default build/mps2-an385/firmware.elf)
   --keep-artifacts        keep the pcaps of passing tests too
+  --seed N                fault relay: replay a run with its seed
+  --soak                  the long counts (200 faulty echoes, 2,000 TIME_WAITs)
   --require-qemu          error out instead of skipping when QEMU/namespace
                           tests cannot run (also FINWAIT_E2E_REQUIRE=1)
 
@@ -29,11 +34,13 @@ Artifacts (build/e2e/)
   <test>.console.log      the console during a failing test
   <module>.boot.pcap      frames during boot, kept when a test of the module fails
   <test>.fresh.*.log      console and QEMU logs of a firmware booted by fw_fresh
+  <test>.relay.{log,json} the fault relay's seed and counters (fw_relay)
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 from pathlib import Path
@@ -59,6 +66,11 @@ def pytest_addoption(parser):
                 help="qemu: firmware image")
     g.addoption("--keep-artifacts", action="store_true",
                 help="keep pcaps of passing tests too")
+    g.addoption("--seed", type=int, default=None,
+                help="fault relay: replay with this seed (default: a fresh one per "
+                     "test, printed with the test's output)")
+    g.addoption("--soak", action="store_true",
+                help="run the long fault and TIME_WAIT-pressure counts (make soak)")
     g.addoption("--require-qemu", action="store_true",
                 default=os.environ.get("FINWAIT_E2E_REQUIRE") == "1",
                 help="fail instead of skipping when QEMU tests cannot run")
@@ -245,3 +257,46 @@ def fw_fresh(request):
     request.addfinalizer(fw.stop)
     fw.boot()
     yield from _per_test_artifacts(request, fw)
+
+
+@pytest.fixture
+def fw_relay(request):
+    """Factory: fw_relay(["--loss", "10", ...]) boots a firmware for this
+    test alone behind the fault relay, inside the namespace, and returns it
+    (with the relay as .relay, its seed as .relay.seed). The seed is
+    --seed or a fresh one; it is printed, so a failing run replays with
+    `--seed N`. The tap takes one user at a time: the shared firmware is
+    stopped first, as fw_fresh does."""
+    if request.config.getoption("--target") != "qemu":
+        pytest.skip("the fault relay needs QEMU (running with --target board)")
+    shared = getattr(request.session, "fw_shared", None)
+    if shared is not None:
+        shared.stop()
+    ns = request.getfixturevalue("netns")
+    base = artifact_name(request.node.nodeid)
+    booted = []
+
+    def boot(relay_args):
+        assert not booted, "fw_relay boots one firmware per test"
+        seed = request.config.getoption("--seed")
+        if seed is None:
+            seed = random.SystemRandom().randrange(1 << 31)
+        print(f"\nfinwait e2e: relay seed={seed} (replay: --seed {seed})")
+        relay = fh.NetemRelay(ns, ARTIFACTS, base, seed, relay_args)
+        fw = fh.RelayedQemuFirmware(ns, Path(request.config.getoption("--fw-elf")),
+                                    ARTIFACTS, base + ".relay", relay,
+                                    ip=request.config.getoption("--ip"))
+        request.addfinalizer(fw.stop)
+        fw.boot()
+        gen = _per_test_artifacts(request, fw)
+        next(gen)
+        booted.append((fw, gen))
+        return fw
+
+    yield boot
+    for fw, gen in booted:
+        next(gen, None)
+        fw.stop()
+        if _passed(request.node) and not request.config.getoption("--keep-artifacts"):
+            fw.relay.log.unlink(missing_ok=True)
+            fw.relay.stats_path.unlink(missing_ok=True)

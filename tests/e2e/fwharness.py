@@ -573,9 +573,13 @@ class QemuFirmware(Firmware):
             "-serial", "chardev:con",
             "-chardev", f"socket,id=qmp,path={self._tmp}/qmp.sock,server=on,wait=off",
             "-mon", "chardev=qmp,mode=control",
-            "-netdev", f"tap,id=n0,ifname={self.ns.tap},script=no,downscript=no",
+            "-netdev", self.netdev_arg(),
             "-net", f"nic,netdev=n0,model=lan9118,macaddr={self.mac}",
         ] + self.extra_args
+
+    def netdev_arg(self) -> str:
+        """QEMU's backend for the NIC (netdev n0): the namespace's tap."""
+        return f"tap,id=n0,ifname={self.ns.tap},script=no,downscript=no"
 
     def run(self, argv: list[str], timeout: float = 60.0, check: bool = False,
             **kw) -> subprocess.CompletedProcess:
@@ -746,3 +750,158 @@ class BoardFirmware(Firmware):
         if self._token is not None:
             _cleanup.done(self._token)
             self._token = None
+
+
+# ---------------------------------------------------------------- faults (issue 4 item 5)
+
+RELAY_TOOL = Path(__file__).resolve().parents[2] / "tools" / "netem_relay.py"
+RELAY_FW_LISTEN_PORT = 47001   # the relay receives QEMU's frames here (loopback of the ns)
+RELAY_FW_SEND_PORT = 47002     # QEMU's -netdev dgram local port
+PYTHON = "/usr/bin/python3"
+
+
+def _wait_file_text(path: Path, needle: str, proc: subprocess.Popen,
+                    what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        text = path.read_text(errors="replace") if path.exists() else ""
+        if needle in text:
+            return
+        if proc.poll() is not None:
+            raise HarnessError(f"{what} exited with {proc.returncode}:\n{text}")
+        if time.monotonic() > deadline:
+            raise HarnessError(f"{what} did not print {needle!r} in {timeout} s:\n{text}")
+        time.sleep(0.02)
+
+
+class NetemRelay:
+    """tools/netem_relay.py inside the namespace, between QEMU's
+    `-netdev dgram` (UDP on the namespace's loopback) and the tap. Its
+    output (seed, final counters) goes to <name>.relay.log."""
+
+    def __init__(self, ns: Namespace, artifacts: Path, name: str, seed: int,
+                 args: list[str]) -> None:
+        self.ns, self.seed, self.args = ns, seed, list(args)
+        self.log = artifacts / f"{name}.relay.log"
+        self.stats_path = artifacts / f"{name}.relay.json"
+        self.proc: Optional[subprocess.Popen] = None
+        self._token: Optional[int] = None
+        self.final: Optional[dict] = None
+
+    def argv(self) -> list[str]:
+        return [PYTHON, str(RELAY_TOOL), "--seed", str(self.seed),
+                "--fw-listen", f"127.0.0.1:{RELAY_FW_LISTEN_PORT}",
+                "--fw-send", f"127.0.0.1:{RELAY_FW_SEND_PORT}",
+                "--tap", self.ns.tap, "--stats", str(self.stats_path)] + self.args
+
+    def qemu_netdev(self) -> str:
+        return (f"dgram,id=n0,local.type=inet,local.host=127.0.0.1,"
+                f"local.port={RELAY_FW_SEND_PORT},remote.type=inet,"
+                f"remote.host=127.0.0.1,remote.port={RELAY_FW_LISTEN_PORT}")
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.stats_path.unlink(missing_ok=True)
+        self._token = _cleanup.add(self.stop)
+        with open(self.log, "wb") as log:
+            self.proc = self.ns.popen(self.argv(), stdout=log, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+        _wait_file_text(self.log, "netem_relay: ready", self.proc, "netem_relay")
+
+    def stats(self, timeout: float = 5.0) -> dict:
+        """The relay's counters now (SIGUSR1 makes it rewrite --stats)."""
+        if self.proc is None or self.proc.poll() is not None:
+            if self.final is None:
+                raise HarnessError("netem_relay is not running and left no counters")
+            return self.final
+        before = self.stats_path.stat().st_mtime_ns if self.stats_path.exists() else None
+        self.proc.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.stats_path.exists() and self.stats_path.stat().st_mtime_ns != before:
+                return json.loads(self.stats_path.read_text())
+            time.sleep(0.02)
+        raise HarnessError("netem_relay did not write its counters on SIGUSR1")
+
+    def stop(self) -> Optional[dict]:
+        """SIGTERM; returns the final counters (also kept in .final)."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+            self.proc = None
+            if self.stats_path.exists():
+                self.final = json.loads(self.stats_path.read_text())
+        if self._token is not None:
+            _cleanup.done(self._token)
+            self._token = None
+        return self.final
+
+    def rule_hits(self) -> list[int]:
+        """Frames dropped by each --drop-rule, in the order given."""
+        return [r["dropped"] for r in self.stats()["rules"]]
+
+
+class RelayedQemuFirmware(QemuFirmware):
+    """The firmware in QEMU with a NetemRelay between its NIC and the tap.
+    The relay starts before QEMU and stops after it; filter-dump pcaps are
+    still taken at the NIC, i.e. on the firmware's side of the faults."""
+
+    def __init__(self, ns: Namespace, elf: Path, artifacts: Path, name: str,
+                 relay: NetemRelay, **kw) -> None:
+        super().__init__(ns, elf, artifacts, name, **kw)
+        self.relay = relay
+
+    def netdev_arg(self) -> str:
+        return self.relay.qemu_netdev()
+
+    def boot(self, pcap: Optional[Path] = None) -> None:
+        if self.relay.proc is None:
+            self.relay.start()
+        super().boot(pcap)
+
+    def stop(self) -> None:
+        super().stop()
+        self.relay.stop()
+
+
+class TapCapture:
+    """tcpdump on the namespace's tap: the peer's side of the relay, where
+    frames the relay drops on their way to the firmware still show."""
+
+    def __init__(self, ns: Namespace, path: Path, bpf: str = "tcp") -> None:
+        self.ns, self.path, self.bpf = ns, path, bpf
+        self.proc: Optional[subprocess.Popen] = None
+        self._err = path.with_suffix(".tcpdump.log")
+        self._token: Optional[int] = None
+
+    def start(self) -> "TapCapture":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.unlink(missing_ok=True)
+        self._token = _cleanup.add(self.stop)
+        with open(self._err, "wb") as err:
+            self.proc = self.ns.popen(["tcpdump", "-i", self.ns.tap, "-U", "-n", "-w",
+                                       str(self.path), self.bpf],
+                                      stdout=subprocess.DEVNULL, stderr=err)
+        _wait_file_text(self._err, "listening on", self.proc, "tcpdump")
+        return self
+
+    def stop(self) -> Path:
+        if self.proc is not None:
+            time.sleep(0.2)   # let -U flush the last frames
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+            self.proc = None
+            self._err.unlink(missing_ok=True)
+        if self._token is not None:
+            _cleanup.done(self._token)
+            self._token = None
+        return self.path
