@@ -726,8 +726,8 @@ class BoardFirmware(Firmware):
     def start_capture(self, path: Path) -> None:
         self.stop_capture()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._tcpdump = self.popen(["tcpdump", "-i", self.iface, "-U", "-w", str(path),
-                                    f"host {self.ip} or arp"],
+        self._tcpdump = self.popen(["tcpdump", "-i", self.iface, "--immediate-mode", "-U",
+                                    "-w", str(path), f"host {self.ip} or arp"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.pcap_path = path
 
@@ -884,8 +884,10 @@ class TapCapture:
         self.path.unlink(missing_ok=True)
         self._token = _cleanup.add(self.stop)
         with open(self._err, "wb") as err:
-            self.proc = self.ns.popen(["tcpdump", "-i", self.ns.tap, "-U", "-n", "-w",
-                                       str(self.path), self.bpf],
+            # --immediate-mode: without it frames wait in the kernel's ring
+            # for a block timeout, and the SIGINT at stop() discards them.
+            self.proc = self.ns.popen(["tcpdump", "-i", self.ns.tap, "--immediate-mode",
+                                       "-U", "-n", "-w", str(self.path), self.bpf],
                                       stdout=subprocess.DEVNULL, stderr=err)
         _wait_file_text(self._err, "listening on", self.proc, "tcpdump")
         return self

@@ -34,6 +34,7 @@ import socket
 import string
 import threading
 import time
+from typing import Optional
 
 import pytest
 
@@ -314,3 +315,257 @@ def test_soak_random_faults_200(fw_relay, request):
     if not request.config.getoption("--soak"):
         pytest.skip("200 connections: make soak")
     faulty_run(fw_relay, SOAK_CONNS)
+
+
+# ---------------------------------------------------------------- lost by rule
+#
+# One connection per test, a relay with no random faults and one or two
+# --drop-rule terms. `pure_ack` below is "ACK, no SYN/FIN/RST, no payload".
+
+PURE_ACK = "tcp_flags=A,tcp_noflags=SFR,payload=empty"
+SMALL = b"finwait under a drop rule\n"
+
+
+def fins(segs, src_ip: str) -> list:
+    return [s for s in segs if s.src[0] == src_ip and s.has("F")]
+
+
+def acks_of(segs, src_ip: str, fin) -> list:
+    """Pure ACKs from src_ip that acknowledge `fin` (ack == its seq_end)."""
+    return [s for s in segs if s.src[0] == src_ip and s.len == 0 and not s.has("F")
+            and not s.has("S") and not s.has("R") and s.has("A") and s.ack == fin.seq_end()]
+
+
+def echo_small(fw, hold_s: float = 0.0) -> int:
+    """Linux -> echo, a few bytes back, Linux's FIN first; returns its port."""
+    s = u.peer_connect(fw, u.ECHO, timeout=30)
+    try:
+        s.settimeout(30)
+        s.sendall(SMALL)
+        assert u.recv_all(s, len(SMALL)) == SMALL
+        s.shutdown(socket.SHUT_WR)
+        assert u.recv_all(s) == b"", "data after the echo"
+        time.sleep(hold_s)
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+def daytime(fw, hold_s: float = 0.0) -> int:
+    """Linux -> daytime: the line, finwait's FIN first, Linux closes after
+    `hold_s` (so that finwait sits in FIN_WAIT_2 meanwhile)."""
+    s = u.peer_connect(fw, u.DAYTIME, timeout=30)
+    try:
+        s.settimeout(30)
+        line = u.recv_all(s)
+        assert line.startswith(b"finwait uptime ") and line.endswith(b"\r\n"), line
+        time.sleep(hold_s)
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+def linux_server_closes_first(fw) -> tuple[int, int]:
+    """The console client connects to a Linux server that sends a line and
+    closes first (its FIN); finwait's client sees EOF (CLOSE_WAIT) and is
+    closed from the console once Linux's FIN is acknowledged (Linux in
+    FIN_WAIT_2). Returns (server port, firmware port)."""
+    lst = u.peer_listener(fw)
+    try:
+        port = lst.getsockname()[1]
+        cid = re.search(r"^conn (\d+)", fw.cmd(f"connect {fh.PEER_IP} {port}"), re.M)
+        assert cid, "console connect refused"
+        cid = cid.group(1)
+        c, addr = lst.accept()
+        with c:
+            fw.wait_for(rf"connected {cid}\b", 10)
+            c.sendall(SMALL)
+            # The line acknowledged before the FIN, so that the only pure
+            # ACK after the FIN is the ACK of the FIN.
+            fw.wait_for(rf"recv {cid} {len(SMALL)} ", 10)
+            time.sleep(0.2)
+            c.shutdown(socket.SHUT_WR)
+            fw.wait_for(rf"eof {cid}\b", 10)
+            local = f"{fh.PEER_IP}:{port}"
+            u.wait_until(lambda: u.ss_state(fw, local, f"{fw.ip}:{addr[1]}") == "FIN-WAIT-2",
+                         10, "Linux's FIN acknowledged (FIN-WAIT-2)")
+            assert fw.cmd(f"close {cid}") == ""
+            assert u.recv_all(c) == b"", "data from the client"
+        return port, addr[1]
+    finally:
+        lst.close()
+
+
+def settle(fw, linux_local: str, linux_peer: str, linux_state: Optional[str],
+           fw_tw: bool) -> None:
+    """Both ends closed: no TCB but listeners on finwait, its TIME_WAIT entry
+    iff it closed first; Linux's socket gone or in TIME_WAIT."""
+    wait_quiet(fw, 20)
+    u.wait_until(lambda: u.ss_state(fw, linux_local, linux_peer) == linux_state, 20,
+                 f"Linux {linux_local} -> {linux_peer} in {linux_state} "
+                 f"(is {u.ss_state(fw, linux_local, linux_peer)})")
+    if fw_tw:
+        assert u.tw_for(fw, linux_local), f"no finwait TIME_WAIT for {linux_local}"
+    else:
+        assert not u.tw_for(fw, linux_local), f"finwait TIME_WAIT for {linux_local}"
+
+
+def rule_test(fw_relay, request, rules: list[str], hits: list[int], scenario):
+    """Boot behind `rules`, run `scenario(fw)` with a tcpdump on the tap too,
+    check the relay dropped `hits` frames per rule, return both captures'
+    segments of the connection and the scenario's result."""
+    args = []
+    for r in rules:
+        args += ["--drop-rule", r]
+    fw = fw_relay(args)
+    tap = fh.TapCapture(fw.ns, fh_artifact(request, "tap.pcap")).start()
+    try:
+        res = scenario(fw)
+        # Retransmissions end when both sides are done: no TCB on finwait,
+        # nothing but TIME_WAIT on Linux. Only then stop the captures.
+        wait_quiet(fw, 20)
+        u.wait_until(lambda: not linux_busy(fw), 20,
+                     f"Linux sockets done (left: {linux_busy(fw)})")
+    finally:
+        tap_pcap = tap.stop()
+    got = fw.relay.rule_hits()
+    assert got == hits, f"{relay_context(fw)}: rule drops {got}, expected {hits} ({rules})"
+    fw_pcap, fw_segs = u.save_ladder(fw, request)
+    return fw, res, fw_segs, u.segments(tap_pcap)
+
+
+def linux_busy(fw) -> list:
+    return [x for x in u.ss(fw) if x[2].startswith(f"{fw.ip}:") and x[0] != "TIME-WAIT"]
+
+
+def fh_artifact(request, suffix: str):
+    from conftest import ARTIFACTS, artifact_name
+    return ARTIFACTS / f"{artifact_name(request.node.nodeid)}.{suffix}"
+
+
+def same_seq(segs: list) -> bool:
+    return len({s.seq for s in segs}) == 1
+
+
+@pytest.mark.needs_qemu
+def test_rule_first_fin_to_fw_lost(fw_relay, request):
+    """Linux closes echo first; its FIN is lost once. Linux retransmits it
+    (two FINs on the tap, one at the NIC) and the passive close completes:
+    finwait CLOSE_WAIT -> LAST_ACK -> CLOSED, Linux TIME_WAIT."""
+    fw, port, fsegs, tsegs = rule_test(fw_relay, request, ["dir=to_fw,tcp_flags=F"], [1],
+                                       echo_small)
+    tap_fins, nic_fins = fins(tsegs, fh.PEER_IP), fins(fsegs, fh.PEER_IP)
+    assert len(tap_fins) == 2 and same_seq(tap_fins), u.exchange(tsegs)
+    assert len(nic_fins) == 1 and nic_fins[0].seq == tap_fins[0].seq, u.exchange(fsegs)
+    assert acks_of(fsegs, fw.ip, nic_fins[0]) or fins(fsegs, fw.ip), u.exchange(fsegs)
+    settle(fw, f"{fh.PEER_IP}:{port}", f"{fw.ip}:{u.ECHO}", "TIME-WAIT", fw_tw=False)
+
+
+@pytest.mark.needs_qemu
+def test_rule_first_fin_from_fw_lost(fw_relay, request):
+    """daytime: finwait's FIN (with or after the line) is lost once; finwait
+    retransmits it on its RTO (two FINs at the NIC, same sequence number),
+    Linux then closes: finwait TIME_WAIT, Linux CLOSED."""
+    fw, port, fsegs, _ = rule_test(fw_relay, request, ["dir=from_fw,tcp_flags=F"], [1],
+                                   daytime)
+    nic_fins = fins(fsegs, fw.ip)
+    assert len(nic_fins) == 2 and same_seq(nic_fins), u.exchange(fsegs)
+    settle(fw, f"{fh.PEER_IP}:{port}", f"{fw.ip}:{u.DAYTIME}", None, fw_tw=True)
+
+
+@pytest.mark.needs_qemu
+def test_rule_ack_of_fin_from_fw_lost(fw_relay, request):
+    """A Linux server closes first; finwait's ACK of its FIN is lost. Linux
+    retransmits the FIN, finwait (CLOSE_WAIT) ACKs it again; then the
+    console closes: LAST_ACK -> CLOSED, Linux TIME_WAIT."""
+    rule = f"dir=from_fw,{PURE_ACK},after_fin=to_fw"
+    fw, (sport, fport), fsegs, _ = rule_test(fw_relay, request, [rule], [1],
+                                             linux_server_closes_first)
+    lf = fins(fsegs, fh.PEER_IP)
+    assert len(lf) == 2 and same_seq(lf), u.exchange(fsegs)
+    assert len(acks_of(fsegs, fw.ip, lf[0])) == 2, u.exchange(fsegs)
+    ff = fins(fsegs, fw.ip)
+    assert len(ff) == 1 and ff[0].t > lf[1].t, u.exchange(fsegs)
+    settle(fw, f"{fh.PEER_IP}:{sport}", f"{fw.ip}:{fport}", "TIME-WAIT", fw_tw=False)
+
+
+@pytest.mark.needs_qemu
+def test_rule_ack_of_fin_to_fw_lost(fw_relay, request):
+    """daytime, Linux closes 1.5 s after finwait's FIN; Linux's ACK of that
+    FIN is lost. finwait (FIN_WAIT_1) retransmits the FIN, Linux ACKs it
+    again (FIN_WAIT_2), then Linux closes: finwait TIME_WAIT, Linux CLOSED."""
+    rule = f"dir=to_fw,{PURE_ACK},after_fin=from_fw"
+    fw, port, fsegs, tsegs = rule_test(fw_relay, request, [rule], [1],
+                                       lambda f: daytime(f, hold_s=1.5))
+    ff = fins(fsegs, fw.ip)
+    assert len(ff) == 2 and same_seq(ff), u.exchange(fsegs)
+    assert len(acks_of(tsegs, fh.PEER_IP, ff[0])) == 2, u.exchange(tsegs)
+    assert len(acks_of(fsegs, fh.PEER_IP, ff[0])) == 1, u.exchange(fsegs)
+    lf = fins(fsegs, fh.PEER_IP)
+    assert len(lf) == 1 and lf[0].t > ff[1].t, u.exchange(fsegs)
+    settle(fw, f"{fh.PEER_IP}:{port}", f"{fw.ip}:{u.DAYTIME}", None, fw_tw=True)
+
+
+@pytest.mark.needs_qemu
+def test_rule_final_ack_from_fw_lost(fw_relay, request):
+    """daytime: finwait's last ACK (from TIME_WAIT, of Linux's FIN) is lost.
+    Linux (LAST_ACK) retransmits its FIN; the TIME_WAIT entry ACKs it again
+    (tw fin_reacked) and restarts 2MSL (RFC 9293 3.10.7.4); Linux CLOSED."""
+    rule = f"dir=from_fw,{PURE_ACK},after_fin=to_fw"
+    state = {}
+
+    def scenario(fw):
+        state["before"] = u.tcp_stats(fw)
+        return daytime(fw)
+    fw, port, fsegs, _ = rule_test(fw_relay, request, [rule], [1], scenario)
+    lf = fins(fsegs, fh.PEER_IP)
+    assert len(lf) == 2 and same_seq(lf), u.exchange(fsegs)
+    assert len(acks_of(fsegs, fw.ip, lf[0])) == 2, u.exchange(fsegs)
+    settle(fw, f"{fh.PEER_IP}:{port}", f"{fw.ip}:{u.DAYTIME}", None, fw_tw=True)
+    after = u.tcp_stats(fw)
+    assert after["tcp.tw.fin_reacked"] - state["before"]["tcp.tw.fin_reacked"] == 1
+    left = int(u.tw_for(fw, f"{fh.PEER_IP}:{port}")["left_ms"])
+    since_fin2 = (time.time() - lf[1].t) * 1000
+    # restarted at the second FIN: 2MSL minus the time since, give or take a tick
+    assert abs(left - (2 * u.DEFAULT_MSL_MS - since_fin2)) < 1000, (left, since_fin2)
+
+
+@pytest.mark.needs_qemu
+def test_rule_final_ack_to_fw_lost(fw_relay, request):
+    """Linux closes echo first; its last ACK (of finwait's FIN, from Linux's
+    TIME_WAIT) is lost. finwait (LAST_ACK) retransmits the FIN, Linux ACKs
+    again, finwait CLOSED; Linux TIME_WAIT."""
+    rule = f"dir=to_fw,{PURE_ACK},after_fin=from_fw"
+    fw, port, fsegs, tsegs = rule_test(fw_relay, request, [rule], [1], echo_small)
+    ff = fins(fsegs, fw.ip)
+    assert len(ff) == 2 and same_seq(ff), u.exchange(fsegs)
+    assert len(acks_of(tsegs, fh.PEER_IP, ff[0])) == 2, u.exchange(tsegs)
+    assert len(acks_of(fsegs, fh.PEER_IP, ff[0])) == 1, u.exchange(fsegs)
+    settle(fw, f"{fh.PEER_IP}:{port}", f"{fw.ip}:{u.ECHO}", "TIME-WAIT", fw_tw=False)
+
+
+@pytest.mark.needs_qemu
+def test_rule_fin_retransmission_from_fw_lost(fw_relay, request):
+    """daytime: finwait's FIN and its first retransmission are lost; the
+    second retransmission comes after a doubled RTO (RFC 6298 5.5) and the
+    close completes: finwait TIME_WAIT, Linux CLOSED."""
+    rules = ["dir=from_fw,tcp_flags=F", "dir=from_fw,tcp_flags=F,nth=2"]
+    fw, port, fsegs, _ = rule_test(fw_relay, request, rules, [1, 1], daytime)
+    ff = fins(fsegs, fw.ip)
+    assert len(ff) == 3 and same_seq(ff), u.exchange(fsegs)
+    gap1, gap2 = ff[1].t - ff[0].t, ff[2].t - ff[1].t
+    assert gap2 > 1.5 * gap1, f"no backoff: {gap1:.3f} s then {gap2:.3f} s\n{u.exchange(fsegs)}"
+    settle(fw, f"{fh.PEER_IP}:{port}", f"{fw.ip}:{u.DAYTIME}", None, fw_tw=True)
+
+
+@pytest.mark.needs_qemu
+def test_rule_fin_retransmission_to_fw_lost(fw_relay, request):
+    """Linux closes echo first; its FIN and the FIN's first retransmission
+    are lost (three FINs on the tap, one at the NIC); the passive close
+    completes: finwait CLOSED, Linux TIME_WAIT."""
+    rules = ["dir=to_fw,tcp_flags=F", "dir=to_fw,tcp_flags=F,nth=2"]
+    fw, port, fsegs, tsegs = rule_test(fw_relay, request, rules, [1, 1], echo_small)
+    tf_, nf = fins(tsegs, fh.PEER_IP), fins(fsegs, fh.PEER_IP)
+    assert len(tf_) == 3 and same_seq(tf_), u.exchange(tsegs)
+    assert len(nf) == 1 and nf[0].seq == tf_[0].seq, u.exchange(fsegs)
+    settle(fw, f"{fh.PEER_IP}:{port}", f"{fw.ip}:{u.ECHO}", "TIME-WAIT", fw_tw=False)
