@@ -248,10 +248,11 @@ def fw(request, fw_module):
 @pytest.fixture
 def fw_fresh(request):
     """A firmware booted for this test alone (for tests that reset or break
-    it). The tap takes one QEMU at a time, so the module's shared firmware
-    is stopped first; `fw` boots it again for the next test that wants it."""
+    it). The tap takes one QEMU at a time (and a serial console one
+    reader), so the module's shared firmware is stopped first; `fw` boots
+    it again for the next test that wants it."""
     shared = getattr(request.session, "fw_shared", None)
-    if shared is not None and request.config.getoption("--target") == "qemu":
+    if shared is not None:
         shared.stop()
     fw = _new_firmware(request, artifact_name(request.node.nodeid) + ".fresh")
     request.addfinalizer(fw.stop)

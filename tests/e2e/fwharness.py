@@ -257,7 +257,13 @@ class Console:
         attrs = termios.tcgetattr(fd)
         speed = getattr(termios, f"B{baud}")
         attrs[4] = attrs[5] = speed
+        # 8N1, no flow control, no modem lines (a bare USB CDC or UART)
+        attrs[2] &= ~(termios.PARENB | termios.CSTOPB | termios.CSIZE
+                      | getattr(termios, "CRTSCTS", 0))
+        attrs[2] |= termios.CS8 | termios.CLOCAL | termios.CREAD
+        attrs[0] &= ~(termios.IXON | termios.IXOFF | termios.IXANY)
         termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        termios.tcflush(fd, termios.TCIOFLUSH)
         closed = threading.Event()
 
         def recv() -> bytes:
@@ -686,8 +692,9 @@ class QemuFirmware(Firmware):
 
 class BoardFirmware(Firmware):
     """A real board: console on a serial device, peer is this host on
-    `iface`, pcaps from tcpdump. Skeleton for issue 4's hardware-in-the-loop
-    runs: no namespace, no QEMU, no reset (tests marked needs_qemu skip)."""
+    `iface`, pcaps from tcpdump (issue 4's hardware in the loop; README in
+    tests/e2e). No namespace, no QEMU, no relay: tests marked needs_qemu
+    skip. Reset is the console's `reboot`."""
 
     target = "board"
 
@@ -711,29 +718,46 @@ class BoardFirmware(Firmware):
         return self.console is not None and not self.console.eof
 
     def boot(self, pcap: Optional[Path] = None) -> None:
-        """Attach to a board that is already running: no banner unless it
-        is reset by hand; the MAC comes from `ifconfig`."""
+        """Attach to the running board and reset it with the console's
+        `reboot`, so that each boot starts from power-on state as in QEMU
+        and the banner lands in boot_log; the MAC comes from `ifconfig`."""
         self.artifacts.mkdir(parents=True, exist_ok=True)
         self._token = _cleanup.add(self.stop)
         self.console = Console.serial(self.console_dev, self.baud, self.console_log)
+        if not self.responsive(CMD_TIMEOUT_S):
+            raise HarnessError(f"no '{PROMPT}' prompt on {self.console_dev} at "
+                               f"{self.baud} 8N1: is the board running finwait?")
         if pcap is not None:
             self.start_capture(pcap)
-        self.boot_log = self.cmd("ifconfig")
-        for rec in parse_records(self.boot_log).values():
+        self.reset()
+        for rec in parse_records(self.cmd("ifconfig")).values():
             if rec.get("addr") == self.ip:
                 self.mac = rec.get("mac")
+
+    def reset(self) -> None:
+        """`reboot` on the console; waits for the new banner."""
+        assert self.console is not None
+        self.console.drain()
+        mark = self.console.mark()
+        self.console.write("reboot\r")
+        self.await_banner(mark)
 
     def start_capture(self, path: Path) -> None:
         self.stop_capture()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._tcpdump = self.popen(["tcpdump", "-i", self.iface, "--immediate-mode", "-U",
-                                    "-w", str(path), f"host {self.ip} or arp"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        err_path = path.with_suffix(".tcpdump.log")
+        with open(err_path, "wb") as err:
+            self._tcpdump = self.popen(["tcpdump", "-i", self.iface, "--immediate-mode", "-U",
+                                        "-w", str(path), f"host {self.ip} or arp"],
+                                       stdout=subprocess.DEVNULL, stderr=err)
+        _wait_file_text(err_path, "listening on", self._tcpdump, "tcpdump")
+        err_path.unlink(missing_ok=True)
         self.pcap_path = path
 
     def stop_capture(self) -> Optional[Path]:
         if self._tcpdump is None:
             return None
+        time.sleep(0.2)   # the last frames on their way through the ring
         self._tcpdump.terminate()
         try:
             self._tcpdump.wait(timeout=5)
