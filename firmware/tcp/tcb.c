@@ -21,6 +21,7 @@ static uint32_t tcb_cw_ms = FW_CLOSE_WAIT_WARN_MS;
 static bool tcb_cw_abort;
 static bool tcb_log_on;
 static tcp_log_hook tcb_log_fn;
+static uint8_t tcb_event_depth;   /* >0 while tcp_input()/tcp_timers() runs */
 
 static const char *const tcb_state_names[TCB_STATE_COUNT] = {
 	[TCB_CLOSED] = "CLOSED",         [TCB_LISTEN] = "LISTEN",
@@ -54,6 +55,7 @@ void tcb_pool_reset(void)
 		}
 	}
 	memset(tcb_pool, 0, sizeof tcb_pool);
+	tcb_event_depth = 0;
 }
 
 struct tcb *tcb_alloc(void)
@@ -184,6 +186,16 @@ void tcb_reset(struct tcb *tcb, err_t err)
 	tcb_drop(tcb, err);
 }
 
+/* The TCB goes before its event ends: an ACK it owes (the FIN or data
+ * that made it finish) goes now, the flush will not find it. */
+static void tcb_pay_ack(struct tcb *tcb)
+{
+	if (tcb->flags & TCB_F_ACK_OWED) {
+		tcb->flags &= (uint16_t)~TCB_F_ACK_OWED;
+		tcb_send_ack(tcb);
+	}
+}
+
 /*
  * The one way into TIME_WAIT (RFC 9293 3.10.7.4, from FIN_WAIT_1 on FIN
  * with our FIN acked, FIN_WAIT_2 on FIN, CLOSING on the ACK of our FIN):
@@ -192,6 +204,7 @@ void tcb_reset(struct tcb *tcb, err_t err)
  */
 void tcb_enter_time_wait(struct tcb *tcb, uint32_t now)
 {
+	tcb_pay_ack(tcb);
 	tcb_set_state(tcb, TCB_TIME_WAIT, "fin");
 	tw_enter(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, now);
 	TCP_STAT_INC(time_wait_entered);
@@ -213,6 +226,7 @@ bool tcb_finish(struct tcb *tcb, uint32_t now)
 		return false;
 	}
 	if (tcb->state == TCB_LAST_ACK) {
+		tcb_pay_ack(tcb);
 		TCP_STAT_INC(closed);
 		tcb_drop(tcb, ERR_CLSD);
 	} else {
@@ -324,8 +338,66 @@ static void tcb_aux_timeout(struct tcb *tcb, uint32_t now)
 	}
 }
 
+/* ------------------------------------------------------------ events */
+
+/*
+ * One engine event is one tcp_input() or tcp_timers() call, with the
+ * application callbacks it makes. What the event and the application
+ * produce for a TCB leaves in as few segments as possible: the ACK owed
+ * for data or a FIN rides on the reply data or the FIN the application
+ * queued from its callback (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2: an ACK
+ * may be delayed to combine with data, by less than 0.5 s, and every
+ * second full-size segment ACKed; deferred only to the end of the same
+ * event, both hold trivially). Outside events the API sends at once.
+ */
+void tcb_event_begin(void)
+{
+	tcb_event_depth++;
+}
+
+void tcb_kick(struct tcb *tcb, uint32_t now)
+{
+	if (tcb_event_depth)
+		tcb->flags |= TCB_F_TX_PENDING;
+	else
+		(void)tcb_output(tcb, now);
+}
+
+void tcb_owe_ack(struct tcb *tcb)
+{
+	if (tcb_event_depth)
+		tcb->flags |= TCB_F_ACK_OWED;
+	else
+		tcb_send_ack(tcb);
+}
+
+/* Data and FIN carry the ACK and the window as they are now, after the
+ * callbacks (bytes the application holds are counted: tcb_rcv_wnd). */
+static void tcb_flush(struct tcb *tcb, uint32_t now)
+{
+	bool owed = (tcb->flags & TCB_F_ACK_OWED) != 0;
+
+	tcb->flags &= (uint16_t)~(TCB_F_ACK_OWED | TCB_F_TX_PENDING);
+	if (!tcb_output(tcb, now) && owed)
+		tcb_send_ack(tcb);
+}
+
+/* A TCB freed during the event took its flags with it (tcb_release); one
+ * allocated since in the same slot starts clean. */
+void tcb_event_end(uint32_t now)
+{
+	if (--tcb_event_depth)
+		return;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct tcb *tcb = &tcb_pool[i];
+		if (tcb->in_use && (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING)))
+			tcb_flush(tcb, now);
+	}
+}
+
 void tcp_timers(uint32_t now)
 {
+	tcb_event_begin();
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct tcb *tcb = &tcb_pool[i];
 		if (tcb->in_use && (tcb->timers & TCB_T_RTX) && time_reached(now, tcb->rtx_at))
@@ -334,6 +406,7 @@ void tcp_timers(uint32_t now)
 			tcb_aux_timeout(tcb, now);
 	}
 	tw_expire(now);
+	tcb_event_end(now);
 }
 
 static bool tcb_deadline(const struct tcb *tcb, uint32_t *at)

@@ -23,6 +23,11 @@
 #define TCB_F_FIN_ACKED 0x80u  /* our FIN was acknowledged */
 #define TCB_F_HAVE_RTT  0x100u /* srtt/rttvar hold a sample (RFC 6298 2.2) */
 #define TCB_F_DONE_PENDING 0x200u /* both FINs done; waits for a half-closed app to take its data */
+/* Set only while an engine event runs (tcb_event_begin/end); the flush at
+ * its end clears them (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2: an ACK may wait
+ * to ride on data, here never beyond the event that owes it). */
+#define TCB_F_ACK_OWED  0x400u /* accepted data, a FIN or a window update wants an ACK */
+#define TCB_F_TX_PENDING 0x800u /* the app queued data or a FIN: tcb_output() at the flush */
 
 struct tcb {
 	struct tcp_tuple t;
@@ -99,10 +104,21 @@ uint32_t tcb_isn_beyond(const struct tcp_tuple *t, uint32_t now, uint32_t floor)
 /** Free every TCB (tcp_init) and restore the tunables' defaults. */
 void tcb_pool_reset(void);
 void tcb_tunables_reset(void);
+/** An engine event (one tcp_input() or tcp_timers()) starts; API calls
+ *  made meanwhile (from callbacks) only queue. */
+void tcb_event_begin(void);
+/** The event ends: every TCB with something pending sends it, data and
+ *  FIN carrying the ACK, else a bare ACK if one is owed. */
+void tcb_event_end(uint32_t now);
+/** The app queued data or a FIN: send now, or at the end of the event. */
+void tcb_kick(struct tcb *tcb, uint32_t now);
+/** An ACK (or window update) is owed: send now, or at the end of the event. */
+void tcb_owe_ack(struct tcb *tcb);
 
 /* ---- tcp_output.c ---- */
-/** Send what the queue and the window allow (SYN, data, FIN). */
-void tcb_output(struct tcb *tcb, uint32_t now);
+/** Send what the queue and the window allow (SYN, data, FIN). True when
+ *  a segment went out (it carried the ACK and the window). */
+bool tcb_output(struct tcb *tcb, uint32_t now);
 /** RTO expired: retransmit the oldest unacknowledged segment. */
 void tcb_retransmit(struct tcb *tcb, uint32_t now);
 void tcb_send_ack(struct tcb *tcb);

@@ -23,6 +23,13 @@
  * Threading: everything runs in the main loop (NO_SYS); callbacks are
  * called from tcp_input()/tcp_timers() and from the API calls noted below.
  *
+ * Coalescing: inside a callback made by tcp_input()/tcp_timers(),
+ * tcp_write(), tcp_close(), tcp_shutdown() and tcp_recved()'s window
+ * update only queue; when that call returns, each TCB sends its data and
+ * FIN carrying the ACK it owes, or a bare ACK if nothing else goes (RFC
+ * 9293 3.8.6.3, RFC 1122 4.2.3.2). Called from anywhere else they send at
+ * once.
+ *
  * Ownership: a `struct tcb *` handed to the application stays valid until
  * the application calls tcp_close()/tcp_abort() on it, or its err_cb runs
  * (after which the TCB is gone). After tcp_close() the engine finishes the

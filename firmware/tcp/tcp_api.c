@@ -176,7 +176,7 @@ err_t tcp_write(struct tcb *tcb, const void *data, uint16_t len, uint32_t now)
 		pbuf_cat(tcb->sndq, p);
 	else
 		tcb->sndq = p;
-	tcb_output(tcb, now);
+	tcb_kick(tcb, now);      /* from a callback: at the end of the event, with its ACK */
 	return ERR_OK;
 }
 
@@ -191,7 +191,7 @@ void tcp_recved(struct tcb *tcb, uint16_t len, uint32_t now)
 	/* Window update when the window opens from below one MSS to at least
 	 * one (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
 	if (tcb_synchronized(tcb) && before < FW_TCP_MSS && tcb_rcv_wnd(tcb) >= FW_TCP_MSS)
-		tcb_send_ack(tcb);
+		tcb_owe_ack(tcb);
 }
 
 /* ------------------------------------------------------------ close */
@@ -204,7 +204,7 @@ static void tcb_queue_fin(struct tcb *tcb, uint32_t now)
 	tcb->flags |= TCB_F_FIN_QUEUED;
 	tcb_set_state(tcb, tcb->state == TCB_CLOSE_WAIT ? TCB_LAST_ACK : TCB_FIN_WAIT_1, "close");
 	tcb_state_timer(tcb, now);
-	tcb_output(tcb, now);
+	tcb_kick(tcb, now);      /* from a callback: one FIN with the event's ACK and data */
 }
 
 static void tcb_close_children(const struct tcb *l)

@@ -2,7 +2,10 @@
  * Segments in: validation, demultiplexing (TCB, TIME_WAIT table, listener,
  * nobody) and RFC 9293 section 3.10.7 event processing, in the RFC's order.
  * The state machine runs to completion before any application callback,
- * which come last (a callback may close or abort the TCB).
+ * which come last (a callback may close or abort the TCB). The ACK a
+ * segment earns is owed, not sent: it leaves at the end of the event with
+ * whatever the callbacks queued (tcb_event_end). Replies to unacceptable
+ * segments, challenge ACKs and RSTs go at once.
  */
 #include <string.h>
 #include "config.h"
@@ -202,14 +205,16 @@ static void seg_input_syn_sent(struct tcb *tcb, const struct tcp_seg *seg, struc
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
 	if (ack) {
-		/* Our SYN is acknowledged: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+		/* Our SYN is acknowledged: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+		 * ("data or controls that were queued for transmission MAY be
+		 * included": owed, it rides on what connected_cb writes).
 		 * Data or FIN on the SYN,ACK is not queued: the peer retransmits it. */
 		tcb->snd_una = seg->ack;
 		tcb->retries = 0;
 		tcb_disarm(tcb, TCB_T_RTX);
 		tcb_set_state(tcb, TCB_ESTABLISHED, "syn-ack");
 		post->established = true;
-		tcb_send_ack(tcb);
+		tcb_owe_ack(tcb);
 	} else {
 		/* Simultaneous open: SYN_RCVD, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
 		tcb_set_state(tcb, TCB_SYN_RCVD, "syn");
@@ -468,7 +473,8 @@ static bool seg_fin(struct tcb *tcb, uint32_t now)
 	}
 	/* TIME-WAIT. An orphan goes at once (ACK first: the TCB is gone after).
 	 * A half-closed application first gets its data and end of stream
-	 * (seg_post_run -> tcb_deliver -> tcb_finish); the caller ACKs. */
+	 * (seg_post_run -> tcb_deliver -> tcb_finish); the caller owes the
+	 * ACK, which tcb_enter_time_wait() pays before the TCB goes. */
 	if (tcb->flags & TCB_F_ORPHAN) {
 		tcb_send_ack(tcb);
 		tcb_enter_time_wait(tcb, now);
@@ -549,9 +555,13 @@ static void seg_input_sync(struct tcb *tcb, struct tcp_seg *seg, struct seg_post
 			return;
 		need_ack = true;
 	}
+	/* RFC 9293 3.10.7.4 seventh/eighth: "Send an acknowledgment" -- at the
+	 * end of this event, on the data or FIN the application answers with
+	 * (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2). The ACK may also have opened
+	 * the window for queued data. */
 	if (need_ack)
-		tcb_send_ack(tcb);
-	tcb_output(tcb, now);
+		tcb_owe_ack(tcb);
+	tcb_kick(tcb, now);
 }
 
 /* Callbacks last: each may close or abort the TCB. */
@@ -602,6 +612,7 @@ void tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, uin
 		return;
 	}
 	TCP_STAT_INC(segs_in);
+	tcb_event_begin();
 	tcb = tcb_lookup(&t);
 	if (tcb) {
 		seg_input_tcb(tcb, &seg, now);
@@ -626,6 +637,7 @@ void tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, uin
 			break;
 		}
 	}
+	tcb_event_end(now);
 	/* seg.p is NULL when the text was queued (or there was none). */
 	if (seg.len == 0)
 		pbuf_free(p);

@@ -237,8 +237,10 @@ static bool tcb_output_one(struct tcb *tcb)
 	return true;
 }
 
-void tcb_output(struct tcb *tcb, uint32_t now)
+bool tcb_output(struct tcb *tcb, uint32_t now)
 {
+	bool sent = false;
+
 	if ((tcb->state == TCB_SYN_SENT || tcb->state == TCB_SYN_RCVD) && tcb->snd_nxt == tcb->iss) {
 		tcb_send_syn(tcb);
 		tcb->snd_nxt = tcb->iss + 1u;
@@ -246,13 +248,13 @@ void tcb_output(struct tcb *tcb, uint32_t now)
 		tcb->rtt_seq = tcb->iss;
 		tcb->rtt_start = now;
 		tcb_arm_rtx(tcb, now);
-		return;
+		return true;
 	}
 	if (!tcb_can_send_data(tcb))
-		return;
+		return false;
 	bool was_timing = (tcb->flags & TCB_F_RTT_TIMING) != 0;
 	while (tcb_output_one(tcb))
-		;
+		sent = true;
 	if (!was_timing && (tcb->flags & TCB_F_RTT_TIMING))
 		tcb->rtt_start = now;
 	/* RFC 6298 (5.1): run the timer while data is outstanding; also as the
@@ -262,6 +264,7 @@ void tcb_output(struct tcb *tcb, uint32_t now)
 	    (tcb->snd_nxt != tcb->snd_una || tcb_sndq_len(tcb) > 0 ||
 	     ((tcb->flags & TCB_F_FIN_QUEUED) && !tcb_fin_sent(tcb))))
 		tcb_arm_rtx(tcb, now);
+	return sent;
 }
 
 /*

@@ -518,6 +518,9 @@ static void fz_check_tcb(const struct tcb *tcb, unsigned id)
 		fz_fail("TCB in a state a TCB cannot have", id);
 	fz_check_chain(tcb->sndq, id);
 	fz_check_chain(tcb->rcvq, id);
+	/* Between events nothing is owed: tcb_event_end() flushed every TCB. */
+	if (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING))
+		fz_fail("ACK or output still pending after the event", id);
 	if (tcb->state == TCB_LISTEN)
 		return;
 	if (seq_gt(tcb->snd_una, tcb->snd_nxt))

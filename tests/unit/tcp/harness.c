@@ -403,6 +403,11 @@ static err_t h_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 	if (app.refuse_data)
 		return ERR_MEM;
 	app.rx_bytes += p->tot_len;
+	if (app.abort_in_recv) {
+		pbuf_free(p);
+		tcp_abort(tcb);
+		return ERR_ABRT;
+	}
 	if (app.echo_in_recv) {
 		uint8_t buf[FW_TCP_MSS];
 		uint16_t n = pbuf_copy_partial(p, buf, sizeof buf, 0);
@@ -411,6 +416,8 @@ static err_t h_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 	if (app.recved_at_once)
 		tcp_recved(tcb, p->tot_len, h_now);
 	pbuf_free(p);
+	if (app.close_after_echo)
+		tcp_close(tcb, h_now);
 	return ERR_OK;
 }
 
@@ -438,6 +445,11 @@ static err_t h_accept_cb(void *arg, struct tcb *tcb)
 	tcp_recv(tcb, h_recv_cb);
 	tcp_sent(tcb, h_sent_cb);
 	tcp_err(tcb, h_err_cb);
+	if (app.accept_write) {
+		static const uint8_t buf[FW_TCP_MSS];
+		assert_int_equal(tcp_write(tcb, buf, app.accept_write, h_now), ERR_OK);
+		tcp_close(tcb, h_now);
+	}
 	return ERR_OK;
 }
 
@@ -448,6 +460,10 @@ static void h_connected_cb(void *arg, struct tcb *tcb)
 	tcp_recv(tcb, h_recv_cb);
 	tcp_sent(tcb, h_sent_cb);
 	tcp_err(tcb, h_err_cb);
+	if (app.connect_write) {
+		static const uint8_t buf[FW_TCP_MSS];
+		assert_int_equal(tcp_write(tcb, buf, app.connect_write, h_now), ERR_OK);
+	}
 }
 
 /* ------------------------------------------------------------ fixtures */
@@ -566,5 +582,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_rst_syn", tcp_rst_tests, tcp_rst_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_open_data", tcp_open_tests, tcp_open_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_hardening", tcp_hardening_tests, tcp_hardening_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_coalesce", tcp_coalesce_tests, tcp_coalesce_count, NULL, NULL);
 	return fails;
 }

@@ -75,6 +75,10 @@ struct h_app {
 	bool close_on_eof;     /* tcp_close() from recv_cb(NULL) */
 	bool recved_at_once;   /* tcp_recved() from recv_cb */
 	bool echo_in_recv;     /* tcp_write() of the data back from recv_cb */
+	bool close_after_echo; /* tcp_close() from recv_cb after the echo */
+	bool abort_in_recv;    /* tcp_abort() from recv_cb (data), returns ERR_ABRT */
+	uint16_t accept_write; /* daytime: tcp_write() of this many bytes, tcp_close(), from accept_cb */
+	uint16_t connect_write; /* tcp_write() of this many bytes from connected_cb */
 };
 
 struct h_state {
@@ -138,6 +142,8 @@ extern const struct CMUnitTest tcp_open_tests[];
 extern const size_t tcp_open_count;
 extern const struct CMUnitTest tcp_hardening_tests[];
 extern const size_t tcp_hardening_count;
+extern const struct CMUnitTest tcp_coalesce_tests[];
+extern const size_t tcp_coalesce_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 
