@@ -22,6 +22,7 @@ static bool tcb_cw_abort;
 static bool tcb_log_on;
 static tcp_log_hook tcb_log_fn;
 static uint8_t tcb_event_depth;   /* >0 while tcp_input()/tcp_timers() runs */
+static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED or TCB_F_TX_PENDING */
 
 static const char *const tcb_state_names[TCB_STATE_COUNT] = {
 	[TCB_CLOSED] = "CLOSED",         [TCB_LISTEN] = "LISTEN",
@@ -56,6 +57,7 @@ void tcb_pool_reset(void)
 	}
 	memset(tcb_pool, 0, sizeof tcb_pool);
 	tcb_event_depth = 0;
+	tcb_event_owed = false;
 }
 
 struct tcb *tcb_alloc(void)
@@ -357,18 +359,22 @@ void tcb_event_begin(void)
 
 void tcb_kick(struct tcb *tcb, uint32_t now)
 {
-	if (tcb_event_depth)
-		tcb->flags |= TCB_F_TX_PENDING;
-	else
+	if (!tcb_event_depth) {
 		(void)tcb_output(tcb, now);
+		return;
+	}
+	tcb->flags |= TCB_F_TX_PENDING;
+	tcb_event_owed = true;
 }
 
 void tcb_owe_ack(struct tcb *tcb)
 {
-	if (tcb_event_depth)
-		tcb->flags |= TCB_F_ACK_OWED;
-	else
+	if (!tcb_event_depth) {
 		tcb_send_ack(tcb);
+		return;
+	}
+	tcb->flags |= TCB_F_ACK_OWED;
+	tcb_event_owed = true;
 }
 
 /* Data and FIN carry the ACK and the window as they are now, after the
@@ -386,8 +392,9 @@ static void tcb_flush(struct tcb *tcb, uint32_t now)
  * allocated since in the same slot starts clean. */
 void tcb_event_end(uint32_t now)
 {
-	if (--tcb_event_depth)
+	if (--tcb_event_depth || !tcb_event_owed)
 		return;
+	tcb_event_owed = false;
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct tcb *tcb = &tcb_pool[i];
 		if (tcb->in_use && (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING)))
