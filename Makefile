@@ -27,7 +27,7 @@ LWIP_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-address
 CFLAGS_EXTRA ?=
 
 .DEFAULT_GOAL := firmware
-.PHONY: firmware all-boards run qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help
+.PHONY: firmware all-boards run demo qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help
 .SECONDARY:
 
 ifeq ($(filter $(BOARD),$(BOARDS)),)
@@ -96,11 +96,25 @@ all-boards: deps lwip $(foreach b,$(BOARDS),$(BUILD)/$(b)/firmware.elf)
 
 # ---------------------------------------------------------------- run
 QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13
+# `make run` first shows the firmware working (tools/demo.py: an echo and a
+# daytime connection through QEMU's user-mode network, then both teardowns
+# drawn as ladder diagrams from the NIC's pcap), then boots it again with
+# the console on the terminal. `make run DEMO=0` skips the demo.
+DEMO ?= 1
 run: firmware
+	@tools/bootstrap.sh run
+ifneq ($(DEMO),0)
+	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $($(BOARD)_QEMU_MACHINE) -- $($(BOARD)_QEMU_FLAGS) \
+		|| echo "finwait: the demo failed (its console log is in build/demo/); the console follows anyway"
+endif
 	@echo "finwait: QEMU $($(BOARD)_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13 are on 127.0.0.1:7007/7009/7013."
 	qemu-system-arm -M $($(BOARD)_QEMU_MACHINE) -nographic -kernel $(FW_OUT)/firmware.elf \
 		-netdev user,id=net0,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,$(QEMU_HOSTFWD) \
 		-net nic,netdev=net0 $($(BOARD)_QEMU_FLAGS)
+
+demo: firmware
+	@tools/bootstrap.sh run
+	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $($(BOARD)_QEMU_MACHINE) -- $($(BOARD)_QEMU_FLAGS)
 
 qemu-tap: firmware
 	@tools/qemu-tap.sh $(BUILD)/$(BOARD)/firmware.elf $($(BOARD)_QEMU_MACHINE)
