@@ -46,6 +46,22 @@
 #ifndef FW_TCP_WND
 #define FW_TCP_WND (4 * FW_TCP_MSS)
 #endif
+/* PBUF_RAM heap (MEM_SIZE) that tcp_write() never lets application data
+ * take, so ACKs, RSTs, retransmissions, ICMP and ARP still get buffers
+ * when send queues are full. Cost of one pbuf_alloc(PBUF_RAM) on Cortex-M
+ * = 8 (struct mem) + 16 (struct pbuf) + aligned header room + payload:
+ *   one retransmitted full segment (PBUF_IP: 36 + 20 + MSS)    1540
+ *   four ACK/RST/SYN,ACK segments (PBUF_IP: 36 + 20(+4)) 4 x 80  320
+ *   an ICMP echo reply lwIP copies (PBUF_LINK, 56-byte ping)     124
+ *   an ARP request or reply (PBUF_LINK, 28)                       68
+ * = MSS + 592; the rest of MSS + 1100 (2560 with MSS 1460) covers the
+ * 64-bit host's 24-byte struct pbuf and 8-byte alignment and leaves some
+ * room for fragmentation (the reserve is total free space; lwIP's stats
+ * show no largest free block). Transmissions copy into a fresh pbuf that
+ * is freed as soon as ip4_output() returns, so one at a time suffices. */
+#ifndef FW_TCP_HEAP_RESERVE
+#define FW_TCP_HEAP_RESERVE (FW_TCP_MSS + 1100u)
+#endif
 
 /* ---- services (services.h) ---- */
 #ifndef FW_SVC_ECHO_CONNS

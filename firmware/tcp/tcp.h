@@ -125,8 +125,11 @@ void tcp_sent(struct tcb *tcb, tcp_sent_cb cb);
 void tcp_err(struct tcb *tcb, tcp_err_cb cb);
 
 /** Copy `len` bytes into the send queue and send what the window allows.
- *  ERR_MEM when the queue (FW_TCP_SNDQ_PBUFS) or the PBUF_RAM heap is
- *  full, ERR_CONN when the write side is closed or not yet open. */
+ *  ERR_MEM when the queue (FW_TCP_SNDQ_PBUFS) is full or the copy would
+ *  leave less than FW_TCP_HEAP_RESERVE of the PBUF_RAM heap (kept for ACKs,
+ *  retransmissions, RSTs, ICMP, ARP); the heap is shared, so retry later
+ *  (after sent_cb, or on a timer when nothing of this TCB is in flight).
+ *  ERR_CONN when the write side is closed or not yet open. */
 err_t tcp_write(struct tcb *tcb, const void *data, uint16_t len, uint32_t now);
 
 /** The application consumed `len` bytes: reopen the window (and send a

@@ -4,9 +4,14 @@
  */
 #include <string.h>
 #include "config.h"
+#include "lwip/stats.h"
 #include "tcb.h"
 #include "tcp_stats.h"
 #include "timewait.h"
+
+#if !LWIP_STATS || !MEM_STATS
+#error "tcp_write()'s heap reserve reads lwIP's MEM_STATS (lwipopts.h)"
+#endif
 
 /* What tcp_write() may hold per TCB, in bytes and in pbufs. */
 #define TCB_SNDBUF ((uint32_t)FW_TCP_SNDQ_PBUFS * FW_TCP_MSS)
@@ -154,6 +159,22 @@ uint32_t tcp_sndbuf(const struct tcb *tcb)
 	return used >= TCB_SNDBUF ? 0u : TCB_SNDBUF - used;
 }
 
+/* PBUF_RAM heap left, as lwIP's own accounting (MEM_STATS) sees it. */
+static uint32_t tcb_heap_free(void)
+{
+	return lwip_stats.mem.avail > lwip_stats.mem.used ? (uint32_t)(lwip_stats.mem.avail - lwip_stats.mem.used) : 0u;
+}
+
+/*
+ * Application data never takes the last FW_TCP_HEAP_RESERVE bytes of the
+ * PBUF_RAM heap: with send queues full and the peer losing segments, ACKs,
+ * retransmissions (copied into a fresh pbuf each time), RSTs, ICMP echo
+ * replies and ARP must still find a buffer, or nothing ever recovers. The
+ * copy is made first and measured, so the check is exact whatever lwIP's
+ * per-allocation overhead. tcp_sndbuf() does not count the heap: a
+ * connection with nothing in flight gets no sent_cb, so an application
+ * told "0 bytes" would wait forever; ERR_MEM says "try again later".
+ */
 err_t tcp_write(struct tcb *tcb, const void *data, uint16_t len, uint32_t now)
 {
 	struct pbuf *p;
@@ -169,6 +190,11 @@ err_t tcp_write(struct tcb *tcb, const void *data, uint16_t len, uint32_t now)
 	p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
 	if (!p) {
 		TCP_STAT_INC(pbuf_fail);
+		return ERR_MEM;
+	}
+	if (tcb_heap_free() < FW_TCP_HEAP_RESERVE) {
+		pbuf_free(p);
+		TCP_STAT_INC(sndq_heap_reserve);
 		return ERR_MEM;
 	}
 	pbuf_take(p, data, len);

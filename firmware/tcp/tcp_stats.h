@@ -50,6 +50,7 @@
 	X(pbuf_fail,          "no PBUF_RAM for an outgoing segment") \
 	X(output_fail,        "ip4_output errors (no route, ...)") \
 	X(sndq_full,          "tcp_write refused: send queue full") \
+	X(sndq_heap_reserve,  "tcp_write refused: PBUF_RAM heap down to FW_TCP_HEAP_RESERVE") \
 	X(tcb_in_use,         "TCBs in use now") \
 	X(tcb_peak,           "most TCBs in use at once")
 

@@ -497,6 +497,22 @@ void fixture_established(void)
 	expect_state(g.tcb, TCB_ESTABLISHED);
 }
 
+struct tcb *h_establish_from(uint16_t rport, uint32_t *snd)
+{
+	uint32_t iss;
+
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1460, .rport = rport);
+	assert_non_null(h_peek_tx());
+	iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
+	inject(.flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1, .rport = rport);
+	expect_no_tx();
+	assert_non_null(app.accepted);
+	assert_int_equal(app.accepted->t.rport, rport);
+	*snd = iss + 1;
+	return app.accepted;
+}
+
 /* > S iss (mss) from an ephemeral port; no answer yet. */
 void fixture_syn_sent(void)
 {
@@ -583,5 +599,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_open_data", tcp_open_tests, tcp_open_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_hardening", tcp_hardening_tests, tcp_hardening_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_coalesce", tcp_coalesce_tests, tcp_coalesce_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_recovery", tcp_recovery_tests, tcp_recovery_count, NULL, NULL);
 	return fails;
 }

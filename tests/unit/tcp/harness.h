@@ -132,6 +132,9 @@ void fixture_close_wait(void);
 void fixture_last_ack(void);
 /* FIN_WAIT_2 -> TIME_WAIT by the peer's FIN, ACKed. */
 void fixture_time_wait(void);
+/* One more connection to the listener from port `rport`, ESTABLISHED;
+ * its ISS+1 in *snd (the peer's next sequence number is H_PEER_ISS + 1). */
+struct tcb *h_establish_from(uint16_t rport, uint32_t *snd);
 
 /* Test lists, one per file. */
 extern const struct CMUnitTest tcp_teardown_tests[];
@@ -144,6 +147,8 @@ extern const struct CMUnitTest tcp_hardening_tests[];
 extern const size_t tcp_hardening_count;
 extern const struct CMUnitTest tcp_coalesce_tests[];
 extern const size_t tcp_coalesce_count;
+extern const struct CMUnitTest tcp_recovery_tests[];
+extern const size_t tcp_recovery_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 
