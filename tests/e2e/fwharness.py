@@ -429,7 +429,10 @@ class Namespace:
         return self
 
     def argv(self, argv: list[str]) -> list[str]:
-        return ["ip", "netns", "exec", self.name] + list(argv)
+        # nsenter, not `ip netns exec`: only the network namespace is needed,
+        # and `ip netns exec` remounts / and /sys, which fails where / is
+        # not a mount point (a chroot such as shared/tools/fresh-chroot.sh).
+        return ["nsenter", f"--net=/run/netns/{self.name}", "--"] + list(argv)
 
     def run(self, argv: list[str], check: bool = False, timeout: float = 60.0,
             **kw) -> subprocess.CompletedProcess:

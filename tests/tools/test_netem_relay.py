@@ -216,7 +216,7 @@ def free_udp_port():
 
 
 def start_relay(args, netns=None):
-    cmd = ([] if netns is None else ["ip", "netns", "exec", netns]) + [sys.executable, RELAY]
+    cmd = ([] if netns is None else ["nsenter", f"--net=/run/netns/{netns}", "--"]) + [sys.executable, RELAY]
     p = subprocess.Popen(cmd + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seed_line, ready_line = p.stdout.readline(), p.stdout.readline()
     assert seed_line.startswith("netem_relay: seed="), p.stderr.read()
@@ -288,7 +288,7 @@ while True:                                # the relay writes it: the tap receiv
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("ip"), reason="needs root and ip")
 def test_tap_relay_in_namespace(tmp_path):
     ns, tap = "nrt" + uuid.uuid4().hex[:8], "nrt" + uuid.uuid4().hex[:8]
-    run = lambda *a: subprocess.run(["ip", "netns", "exec", ns] + list(a), check=True)
+    run = lambda *a: subprocess.run(["nsenter", f"--net=/run/netns/{ns}", "--"] + list(a), check=True)
     subprocess.run(["ip", "netns", "add", ns], check=True)
     p = None
     try:
@@ -299,7 +299,7 @@ def test_tap_relay_in_namespace(tmp_path):
         fw_listen, qemu_port = 47001, 47002      # the namespace's loopback is ours alone
         p = start_relay(["--seed", "1", "--tap", tap, "--fw-listen", str(fw_listen),
                          "--fw-send", str(qemu_port), "--stats", str(tmp_path / "s.json")], ns)
-        res = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", TAP_HELPER,
+        res = subprocess.run(["nsenter", f"--net=/run/netns/{ns}", "--", sys.executable, "-c", TAP_HELPER,
                               tap, str(fw_listen), str(qemu_port)],
                              capture_output=True, text=True, timeout=20)
         assert res.stdout.split("\n")[:2] == ["udp True", "tap True"], res.stderr
