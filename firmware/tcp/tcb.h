@@ -28,6 +28,8 @@
  * to ride on data, here never beyond the event that owes it). */
 #define TCB_F_ACK_OWED  0x400u /* accepted data, a FIN or a window update wants an ACK */
 #define TCB_F_TX_PENDING 0x800u /* the app queued data or a FIN: tcb_output() at the flush */
+#define TCB_F_RECOVERY  0x1000u /* a loss was repaired at SND.UNA; until SND.UNA >= recover, a
+                                 * partial ACK resends the next hole (RFC 6582, no cwnd) */
 
 struct tcb {
 	struct tcp_tuple t;
@@ -42,6 +44,7 @@ struct tcb {
 	uint32_t rto;
 	uint32_t rtt_seq, rtt_start;
 	uint32_t rtx_at;        /* retransmission / zero-window probe deadline */
+	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
 	struct pbuf *rcvq;      /* in-order data the app has not taken */
@@ -51,6 +54,7 @@ struct tcb {
 	uint8_t state;          /* enum tcb_state; written by tcb_set_state() only */
 	uint8_t timers;         /* TCB_T_* armed */
 	uint8_t retries;        /* RTO expiries since the last forward progress */
+	uint8_t dupacks;        /* RFC 5681 duplicate ACKs since SND.UNA last advanced (saturates) */
 	uint8_t listener;       /* pool index of the listener (passive opens) */
 	uint8_t in_use;
 	void *arg;
@@ -121,6 +125,12 @@ void tcb_owe_ack(struct tcb *tcb);
 bool tcb_output(struct tcb *tcb, uint32_t now);
 /** RTO expired: retransmit the oldest unacknowledged segment. */
 void tcb_retransmit(struct tcb *tcb, uint32_t now);
+/** Send the segment at SND.UNA again (up to one MSS, FIN when it fits),
+ *  now, outside the timer: fast retransmit and partial ACKs. No RTT sample
+ *  from it (Karn). */
+void tcb_resend_una(struct tcb *tcb);
+/** Start loss recovery up to SND.NXT (RFC 6582 "recover"). */
+void tcb_enter_recovery(struct tcb *tcb);
 void tcb_send_ack(struct tcb *tcb);
 /** SYN (SYN_SENT) or SYN,ACK (SYN_RCVD) with the MSS option. */
 void tcb_send_syn(struct tcb *tcb);

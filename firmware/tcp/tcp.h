@@ -8,8 +8,13 @@
  *   timewait.h, so a TCB never sits in TIME_WAIT.
  * - MSS option only: no window scaling, no SACK, no timestamps (RFC 7323),
  *   no urgent data (URG is ignored), no Nagle, no delayed ACK (every
- *   in-order segment is ACKed at once), no congestion control beyond the
- *   RFC 6298 retransmission timer (Karn's rule, exponential backoff).
+ *   in-order segment is ACKed at once), no congestion window: loss is
+ *   repaired by the RFC 6298 retransmission timer (Karn's rule, exponential
+ *   backoff, dropped again when an ACK makes progress), fast retransmit on
+ *   the third duplicate ACK (RFC 5681 3.2) and, until everything sent
+ *   before the loss is acknowledged, an immediate resend of the next
+ *   segment on each partial ACK (RFC 6582 3.2). Only the peer's window
+ *   limits what is in flight.
  * - Out-of-order segments are dropped and answered with a duplicate ACK
  *   (the peer retransmits); only in-order data is queued.
  * - RFC 5961: an in-window RST that is not exact, any SYN in a

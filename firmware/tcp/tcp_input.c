@@ -23,6 +23,7 @@
 #define SEG_OPT_MSS_LEN 4u
 #define SEG_MSS_MIN 64u       /* ignore absurd MSS values (RFC 9293 3.7.1 MUST accept >= 536 by default) */
 #define SEG_MSS_DEFAULT 536u  /* RFC 9293 3.7.1: no option -> 536 */
+#define SEG_DUPTHRESH 3u      /* RFC 5681 2: DupThresh, the third duplicate ACK */
 
 /* What the state machine leaves for the application, in order. */
 struct seg_post {
@@ -279,10 +280,20 @@ static void seg_rst(struct tcb *tcb, const struct tcp_seg *seg, uint32_t now)
 	}
 }
 
+/* RFC 6298 (2.1) before the first sample, else (2.2, 2.3) with the
+ * (2.4) floor (FW_RTO_MIN_MS) and (2.5) ceiling. */
+static uint32_t tcb_rto_base(const struct tcb *tcb)
+{
+	uint32_t rto;
+	if (!(tcb->flags & TCB_F_HAVE_RTT))
+		return FW_RTO_INITIAL_MS;
+	rto = tcb->srtt + 4u * tcb->rttvar;
+	return rto < FW_RTO_MIN_MS ? FW_RTO_MIN_MS : rto > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : rto;
+}
+
 /* RFC 6298 (2.2, 2.3) RTT sample R, in ms. */
 static void tcb_rtt_sample(struct tcb *tcb, uint32_t r)
 {
-	uint32_t rto;
 	if (r > UINT16_MAX)
 		r = UINT16_MAX;
 	if (!(tcb->flags & TCB_F_HAVE_RTT)) {
@@ -294,8 +305,22 @@ static void tcb_rtt_sample(struct tcb *tcb, uint32_t r)
 		tcb->rttvar = (uint16_t)((3u * tcb->rttvar + d) / 4u);
 		tcb->srtt = (uint16_t)((7u * tcb->srtt + r) / 8u);
 	}
-	rto = tcb->srtt + 4u * tcb->rttvar;
-	tcb->rto = rto < FW_RTO_MIN_MS ? FW_RTO_MIN_MS : rto > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : rto;
+}
+
+/* RFC 6582 3.2 (5), partial ACK, and (6), full ACK, without cwnd: an ACK
+ * short of "recover" (SND.NXT when the loss was detected) means the next
+ * segment was lost too: "retransmit the first unacknowledged segment" now;
+ * the timer restarts with every ACK of new data (RFC 6298 5.3). */
+static void tcb_ack_recovery(struct tcb *tcb, uint32_t ack)
+{
+	if (!(tcb->flags & TCB_F_RECOVERY))
+		return;
+	if (seq_geq(ack, tcb->recover)) {
+		tcb->flags &= (uint16_t)~TCB_F_RECOVERY;
+		return;
+	}
+	TCP_STAT_INC(partial_ack_rtx);
+	tcb_resend_una(tcb);
 }
 
 /* SND.UNA < SEG.ACK =< SND.NXT: drop acknowledged bytes (and SYN/FIN). */
@@ -319,10 +344,66 @@ static void tcb_ack_advance(struct tcb *tcb, uint32_t ack, struct seg_post *post
 	}
 	tcb->snd_una = ack;
 	tcb->retries = 0;
+	tcb->dupacks = 0;
+	/*
+	 * Deliberate departure from RFC 6298 (5.5) with Karn's rule, which
+	 * keep the backed-off RTO until a fresh RTT sample: under steady loss
+	 * every flight holds a retransmission, no sample ever arrives and the
+	 * RTO stays at 3.2, 6.4, 12.8 s on a LAN. Forward progress shows the
+	 * path works, so the RTO goes back to what SRTT and RTTVAR say (as
+	 * RFC 6298 (5.7) re-initializes it for data after a SYN timeout, and
+	 * as a timestamping TCP (RFC 7323) gets from the sample every ACK
+	 * brings). Karn still holds: SRTT/RTTVAR learn nothing from this ACK.
+	 */
+	tcb->rto = tcb_rto_base(tcb);
+	tcb_ack_recovery(tcb, ack);
 	/* RFC 6298 (5.2, 5.3): stop when all is acknowledged, else restart. */
 	tcb_disarm(tcb, TCB_T_RTX);
 	if (tcb->snd_una != tcb->snd_nxt)
 		tcb_arm_rtx(tcb, now);
+}
+
+/* Data bytes sent and not acknowledged (SYN and FIN not counted). */
+static uint32_t tcb_data_inflight(const struct tcb *tcb)
+{
+	uint32_t inflight = tcb->snd_nxt - tcb->snd_una, len = tcb_sndq_len(tcb);
+	return inflight < len ? inflight : len;
+}
+
+/* RFC 5681 2, DUPLICATE ACKNOWLEDGMENT: "(a) the receiver of the ACK has
+ * outstanding data, (b) the incoming acknowledgment carries no data, (c)
+ * the SYN and FIN bits are both off, (d) the acknowledgment number is equal
+ * to the greatest acknowledgment received on the given connection
+ * (TCP.UNA from [RFC793]) and (e) the advertised window in the incoming
+ * acknowledgment equals the advertised window in the last incoming
+ * acknowledgment." A zero window is left out: the ACKs of window probes
+ * would count. */
+static bool seg_dupack(const struct tcb *tcb, const struct tcp_seg *seg)
+{
+	return tcb_data_inflight(tcb) > 0 && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
+	       seg->ack == tcb->snd_una && seg->wnd == tcb->snd_wnd && tcb->snd_wnd != 0;
+}
+
+/*
+ * RFC 5681 3.2 (fast retransmit), minus its congestion window (finwait
+ * keeps none; the peer's window is its only limit): "The TCP sender SHOULD
+ * use the 'fast retransmit' algorithm to detect and repair loss, based on
+ * incoming duplicate ACKs ... after receiving 3 duplicate ACKs ... the
+ * TCP performs a retransmission of what appears to be the missing
+ * segment". Only the third: later ones retransmit nothing more, and while
+ * a recovery is running, none (RFC 6582 3.2 (1): not before SND.UNA has
+ * passed "recover"). The resent segment gets a full RTO (RFC 6298 5.3).
+ */
+static void tcb_dupack(struct tcb *tcb, uint32_t now)
+{
+	if (tcb->dupacks < UINT8_MAX)
+		tcb->dupacks++;
+	if (tcb->dupacks != SEG_DUPTHRESH || (tcb->flags & TCB_F_RECOVERY))
+		return;
+	TCP_STAT_INC(fast_retransmits);
+	tcb_enter_recovery(tcb);
+	tcb_resend_una(tcb);
+	tcb_arm_rtx(tcb, now);
 }
 
 /* Fifth check, the ACK field, for the synchronized states. Returns false
@@ -342,6 +423,8 @@ static bool seg_ack(struct tcb *tcb, const struct tcp_seg *seg, struct seg_post 
 	}
 	if (seq_lt(tcb->snd_una, seg->ack))
 		tcb_ack_advance(tcb, seg->ack, post, now);
+	else if (seg_dupack(tcb, seg))
+		tcb_dupack(tcb, now);
 	/* Window update, "SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)". */
 	if (seq_lt(tcb->snd_wl1, seg->seq) || (tcb->snd_wl1 == seg->seq && seq_leq(tcb->snd_wl2, seg->ack))) {
 		tcb_set_snd_wnd(tcb, seg->wnd);

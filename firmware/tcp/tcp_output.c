@@ -269,7 +269,8 @@ bool tcb_output(struct tcb *tcb, uint32_t now)
 
 /*
  * RTO expired (RFC 6298 5.4): retransmit the earliest unacknowledged
- * segment. With nothing outstanding, the timer was the persist timer (a
+ * segment, and resend the segments after it as partial ACKs show them
+ * missing (tcb_enter_recovery). With nothing outstanding, the timer was the persist timer (a
  * zero window: probe with one byte beyond it) or a retry after a failed
  * allocation.
  */
@@ -288,10 +289,35 @@ void tcb_retransmit(struct tcb *tcb, uint32_t now)
 	} else if (inflight == 0) {
 		tcb_output(tcb, now);
 	} else {
-		uint32_t data = inflight < len ? inflight : len;
-		uint32_t n = data < tcb->mss ? data : tcb->mss;
-		bool fin = tcb_fin_sent(tcb) && !tcb_fin_acked(tcb) && n == len;
-		tcb_send_data(tcb, tcb->snd_una, 0, (uint16_t)n, fin);
+		tcb_enter_recovery(tcb);
+		tcb_resend_una(tcb);
 	}
 	tcb_arm_rtx(tcb, now);
+}
+
+void tcb_resend_una(struct tcb *tcb)
+{
+	uint32_t len = tcb_sndq_len(tcb), inflight = tcb->snd_nxt - tcb->snd_una;
+	uint32_t data = inflight < len ? inflight : len;
+	uint32_t n = data < tcb->mss ? data : tcb->mss;
+	bool fin = tcb_fin_sent(tcb) && !tcb_fin_acked(tcb) && n == len;
+
+	/* Karn: an ACK covering a segment sent twice times neither copy. */
+	tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
+	tcb_send_data(tcb, tcb->snd_una, 0, (uint16_t)n, fin);
+}
+
+/*
+ * RFC 6582 3.2 without a congestion window: after a timeout (and a fast
+ * retransmit) the sender remembers "recover", the highest sequence number
+ * sent. Segments after the one just resent were sent once and may be lost
+ * too; the peer (which keeps out-of-order data, unlike finwait) then ACKs
+ * only up to the next hole: "a partial acknowledgment", answered by
+ * resending the first unacknowledged segment at once instead of waiting
+ * for another, backed-off, RTO per hole.
+ */
+void tcb_enter_recovery(struct tcb *tcb)
+{
+	tcb->recover = tcb->snd_nxt;
+	tcb->flags |= TCB_F_RECOVERY;
 }

@@ -14,6 +14,8 @@
 	X(bytes_in,           "payload bytes accepted in order") \
 	X(bytes_out,          "payload bytes sent (retransmissions included)") \
 	X(retransmits,        "segments retransmitted on RTO (SYN, data, FIN)") \
+	X(fast_retransmits,   "segments retransmitted on the third duplicate ACK (RFC 5681 3.2)") \
+	X(partial_ack_rtx,    "segments retransmitted on a partial ACK during recovery (RFC 6582)") \
 	X(rst_sent,           "RSTs sent") \
 	X(rst_rcvd,           "RSTs that reset a connection") \
 	X(challenge_acks,     "RFC 5961 challenge ACKs sent") \

@@ -539,6 +539,11 @@ static void fz_check_tcb(const struct tcb *tcb, unsigned id)
 		fz_fail("closing state without a FIN queued", id);
 	if (tcb->state == TCB_FIN_WAIT_2 && !(tcb->flags & TCB_F_FIN_ACKED))
 		fz_fail("FIN_WAIT_2 with our FIN not acked", id);
+	/* RFC 6582 "recover": set at a loss to SND.NXT, left once SND.UNA reaches it. */
+	if ((tcb->flags & TCB_F_RECOVERY) && !(seq_lt(tcb->snd_una, tcb->recover) && seq_leq(tcb->recover, tcb->snd_nxt)))
+		fz_fail("recovery with recover outside (SND.UNA, SND.NXT]", id);
+	if ((tcb->flags & TCB_F_RECOVERY) && !tcb_synchronized(tcb))
+		fz_fail("loss recovery in an unsynchronized state", id);
 	/* RFC 6298 (5.1): a timer runs while anything is outstanding. */
 	if (inflight && !(tcb->timers & TCB_T_RTX))
 		fz_fail("data outstanding, no retransmission timer", id);

@@ -180,8 +180,10 @@ static void window_closes_and_reopens(void **state)
 }
 
 /* RFC 6298: retransmission with exponential backoff; Karn: the ACK of a
- * retransmitted segment gives no RTT sample (RTO stays backed off until a
- * fresh segment is timed). */
+ * retransmitted segment gives no RTT sample (SRTT and RTTVAR unchanged).
+ * The backoff itself ends with the forward progress (finwait's deliberate
+ * choice, tcp_input.c tcb_ack_advance: RTO recomputed from SRTT/RTTVAR);
+ * this test used to expect 4 x RTO here until a fresh sample. */
 static void data_retransmit_backoff_karn(void **state)
 {
 	(void)state;
@@ -196,20 +198,26 @@ static void data_retransmit_backoff_karn(void **state)
 	h_advance(1);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
 	assert_int_equal(g.tcb->rto, 4 * rto);
+	uint16_t srtt = g.tcb->srtt, rttvar = g.tcb->rttvar;
 	h_advance(10);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 4);
 	g.snd += 4;
-	assert_int_equal(g.tcb->rto, 4 * rto);     /* Karn: no sample */
+	assert_int_equal(g.tcb->srtt, srtt);       /* Karn: no sample */
+	assert_int_equal(g.tcb->rttvar, rttvar);
+	assert_int_equal(g.tcb->rto, rto);         /* backoff dropped on progress */
 	assert_int_equal(tcp_get_stats()->retransmits, 2);
-	/* a fresh segment, acked after 300 ms, is sampled (RFC 6298 2.3; the
-	 * handshake gave R = 0): RTTVAR = 300/4 = 75, SRTT = 300/8 = 37,
-	 * RTO = 37 + 4 * 75 = 337 */
+	/* a fresh segment, acked after 190 ms (inside the 200 ms RTO), is
+	 * sampled (RFC 6298 2.3; the handshake gave R = 0): RTTVAR = 190/4 =
+	 * 47, SRTT = 190/8 = 23, RTO = 23 + 4 * 47 = 211 */
 	assert_int_equal(tcp_write(g.tcb, "e", 1, h_now), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 1);
-	h_advance(300);
+	h_advance(190);
+	expect_no_tx();
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 1);
 	g.snd += 1;
-	assert_int_equal(g.tcb->rto, 337);
+	assert_int_equal(g.tcb->srtt, 23);
+	assert_int_equal(g.tcb->rttvar, 47);
+	assert_int_equal(g.tcb->rto, 211);
 	tcp_abort(g.tcb);
 	h_tx_drain();
 }

@@ -1,8 +1,10 @@
 /*
- * Staying alive and recovering under loss: the PBUF_RAM heap reserve
- * application data cannot take (found by the e2e fault tests: two stalled
- * echo connections filled the heap and no ACK, retransmission or ping
- * reply could be sent again).
+ * Staying alive and recovering under loss (both found by the e2e fault
+ * tests): the PBUF_RAM heap reserve application data cannot take (two
+ * stalled echo connections filled the heap and no ACK, retransmission or
+ * ping reply could be sent again), and quicker repair than one segment per
+ * backed-off RTO: fast retransmit (RFC 5681 3.2), partial ACKs (RFC 6582,
+ * no cwnd), the RTO's backoff dropped on forward progress.
  */
 #include <string.h>
 #include "harness.h"
@@ -102,7 +104,220 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	h_tx_drain();
 }
 
+/* ESTABLISHED (peer window 8192), n full segments written and sent. */
+static void send_segments(unsigned n)
+{
+	fixture_established();
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(tcp_write(g.tcb, r_buf, FW_TCP_MSS, h_now), ERR_OK);
+	for (unsigned i = 0; i < n; i++)
+		expect_tx(F_P | F_A, g.snd + i * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
+	expect_no_tx();
+}
+
+static void dupack(uint32_t una)
+{
+	inject(.flags = F_A, .seq = g.rcv, .ack = una);
+}
+
+static void finish(void)
+{
+	tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/*
+ * RFC 5681 3.2: the third duplicate ACK retransmits the first
+ * unacknowledged segment at once, the fourth nothing more; RFC 6582 3.2
+ * (5): the ACK that follows, short of "recover", resends the next hole.
+ * > P. x4 (1460 each)   < . ack +1460   < . ack +1460 x2 (nothing)
+ * < . ack +1460 (third dup)  > P. +1460   < . ack +1460 (fourth: nothing)
+ * < . ack +2920 (partial)    > P. +2920   < . ack +5840 (all): nothing
+ */
+static void third_dupack_fast_retransmit_once_rfc5681_3_2(void **state)
+{
+	uint32_t una;
+	(void)state;
+	send_segments(4);
+	una = g.snd + FW_TCP_MSS;
+	inject(.flags = F_A, .seq = g.rcv, .ack = una);
+	dupack(una);
+	dupack(una);
+	expect_no_tx();
+	dupack(una);
+	expect_tx(F_P | F_A, una, g.rcv, FW_TCP_MSS);
+	assert_int_equal(g.tcb->rtx_at, h_now + g.tcb->rto);   /* RFC 6298 5.3: a full RTO */
+	dupack(una);
+	dupack(una);
+	expect_no_tx();
+	assert_int_equal(tcp_get_stats()->fast_retransmits, 1);
+	assert_int_equal(tcp_get_stats()->retransmits, 0);
+	inject(.flags = F_A, .seq = g.rcv, .ack = una + FW_TCP_MSS);
+	expect_tx(F_P | F_A, una + FW_TCP_MSS, g.rcv, FW_TCP_MSS);
+	assert_int_equal(tcp_get_stats()->partial_ack_rtx, 1);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 4u * FW_TCP_MSS);
+	expect_no_tx();
+	assert_false(g.tcb->flags & TCB_F_RECOVERY);
+	assert_false(g.tcb->timers & TCB_T_RTX);
+	g.snd += 4u * FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * RFC 5681 2: two duplicates are not enough, and an ACK that changes the
+ * window (e) or carries data (b) is no duplicate, so four such ACKs in a
+ * row retransmit nothing; the RTO still does (RFC 6298 5.4).
+ * > P. x2   < . x2 (dup)   < . win 4096   < P. 10 (> . ACK only)   RTO > P.
+ */
+static void two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2(void **state)
+{
+	(void)state;
+	send_segments(2);
+	dupack(g.snd);
+	dupack(g.snd);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .wnd = 4096);
+	expect_no_tx();
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .wnd = 4096, .len = 10);
+	g.rcv += 10;
+	expect_tx(F_A, g.snd + 2u * FW_TCP_MSS, g.rcv, 0);
+	expect_no_tx();
+	assert_int_equal(tcp_get_stats()->fast_retransmits, 0);
+	h_advance(g.tcb->rto);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	g.snd += 2u * FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * RFC 6582 3.2 (5) after a timeout, without cwnd: "recover" is SND.NXT
+ * when the timer fired; each ACK short of it resends the next segment at
+ * once, with the timer restarted at the un-backed-off RTO; duplicates
+ * meanwhile trigger no fast retransmit (3.2 (1)).
+ * > P. x3   RTO > P. +0   < . dup x3 (nothing)
+ * < . ack +1460 > P. +1460   < . ack +2920 > P. +2920   < . ack all
+ */
+static void partial_ack_after_rto_resends_next_rfc6582_3_2(void **state)
+{
+	uint32_t base;
+	(void)state;
+	send_segments(3);
+	base = g.tcb->rto;
+	h_advance(base);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	assert_int_equal(g.tcb->rto, 2u * base);
+	for (unsigned i = 0; i < 3; i++)
+		dupack(g.snd);
+	expect_no_tx();
+	for (unsigned k = 1; k < 3; k++) {
+		inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + k * FW_TCP_MSS);
+		expect_tx(F_P | F_A, g.snd + k * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
+		assert_int_equal(g.tcb->rtx_at, h_now + base);
+	}
+	assert_int_equal(tcp_get_stats()->partial_ack_rtx, 2);
+	assert_int_equal(tcp_get_stats()->fast_retransmits, 0);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 3u * FW_TCP_MSS);
+	expect_no_tx();
+	assert_false(g.tcb->flags & TCB_F_RECOVERY);
+	g.snd += 3u * FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * Forward progress ends the backoff (finwait's deliberate choice, RFC
+ * 6298 (5.7)-style; see tcb_ack_advance): two timeouts take the RTO to
+ * 4 x; the ACK of the first segment brings it back to SRTT + 4 RTTVAR,
+ * and the next timeout comes that much later, not 8 x later.
+ * > P. x2   RTO > P.   2 RTO > P.   < . ack +1460 > P. +1460 (partial)
+ * RTO (not 8 x): > P. +1460
+ */
+static void backoff_cleared_on_forward_progress_rfc6298_5_7(void **state)
+{
+	uint32_t base;
+	(void)state;
+	send_segments(2);
+	base = g.tcb->rto;
+	h_advance(base);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	h_advance(2u * base);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	assert_int_equal(g.tcb->rto, 4u * base);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + FW_TCP_MSS);
+	expect_tx(F_P | F_A, g.snd + FW_TCP_MSS, g.rcv, FW_TCP_MSS);
+	assert_int_equal(g.tcb->rto, base);
+	assert_int_equal(g.tcb->retries, 0);
+	h_advance(base - 1u);
+	expect_no_tx();
+	h_advance(1);
+	expect_tx(F_P | F_A, g.snd + FW_TCP_MSS, g.rcv, FW_TCP_MSS);
+	g.snd += 2u * FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * Karn (RFC 6298 3): a segment sent twice gives no RTT sample, also when
+ * the second copy came from fast retransmit: SRTT/RTTVAR stay as the
+ * handshake left them although the ACK comes 150 ms after the first send.
+ * > P. x2   < . dup x3   > P. +0   (150 ms)  < . ack all
+ */
+static void karn_no_sample_after_fast_retransmit_rfc6298_3(void **state)
+{
+	uint16_t srtt, rttvar;
+	(void)state;
+	send_segments(2);
+	srtt = g.tcb->srtt;
+	rttvar = g.tcb->rttvar;
+	for (unsigned i = 0; i < 3; i++)
+		dupack(g.snd);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	h_advance(150);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 2u * FW_TCP_MSS);
+	expect_no_tx();
+	assert_int_equal(g.tcb->srtt, srtt);
+	assert_int_equal(g.tcb->rttvar, rttvar);
+	g.snd += 2u * FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * A FIN alone in flight (FIN_WAIT_1, no data) is not "outstanding data"
+ * (RFC 5681 2 (a)): duplicate ACKs resend nothing; the timer resends the
+ * FIN with its backoff as before (RFC 9293 3.10.4, RFC 6298 5.5), and its
+ * ACK ends the recovery that timeout started.
+ * > F.   < . dup x3 (nothing)   RTO > F.   2 RTO > F.   < . ack FIN: FIN_WAIT_2
+ */
+static void fin_only_retransmission_unaffected(void **state)
+{
+	uint32_t base;
+	(void)state;
+	fixture_fin_wait_1();
+	base = g.tcb->rto;
+	for (unsigned i = 0; i < 3; i++)
+		dupack(g.snd - 1u);
+	expect_no_tx();
+	h_advance(base - 1u);
+	expect_no_tx();
+	h_advance(1);
+	expect_tx(F_F | F_A, g.snd - 1u, g.rcv, 0);
+	h_advance(2u * base - 1u);
+	expect_no_tx();
+	h_advance(1);
+	expect_tx(F_F | F_A, g.snd - 1u, g.rcv, 0);
+	assert_int_equal(tcp_get_stats()->fast_retransmits, 0);
+	assert_int_equal(tcp_get_stats()->partial_ack_rtx, 0);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	expect_no_tx();
+	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	assert_false(g.tcb->flags & TCB_F_RECOVERY);
+	finish();
+}
+
 const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(heap_reserve_keeps_acks_rtx_rst_alive),
+	H_TEST(third_dupack_fast_retransmit_once_rfc5681_3_2),
+	H_TEST(two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2),
+	H_TEST(partial_ack_after_rto_resends_next_rfc6582_3_2),
+	H_TEST(backoff_cleared_on_forward_progress_rfc6298_5_7),
+	H_TEST(karn_no_sample_after_fast_retransmit_rfc6298_3),
+	H_TEST(fin_only_retransmission_unaffected),
 };
 const size_t tcp_recovery_count = sizeof tcp_recovery_tests / sizeof tcp_recovery_tests[0];
