@@ -418,14 +418,14 @@ class Namespace:
     def create(self) -> "Namespace":
         self._token = _cleanup.add(self.destroy)
         _sh(["ip", "netns", "add", self.name])
-        _sh(["ip", "-n", self.name, "link", "set", "lo", "up"])
-        _sh(["ip", "-n", self.name, "tuntap", "add", "dev", self.tap, "mode", "tap"])
+        self.run(["ip", "link", "set", "lo", "up"], check=True)
+        self.run(["ip", "tuntap", "add", "dev", self.tap, "mode", "tap"], check=True)
         # No IPv6 on the tap: router solicitations and MLD would only be
         # noise in the pcaps (the firmware is IPv4-only and drops them).
         self.run(["sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1"],
                  check=False)
-        _sh(["ip", "-n", self.name, "addr", "add", self.peer, "dev", self.tap])
-        _sh(["ip", "-n", self.name, "link", "set", self.tap, "up"])
+        self.run(["ip", "addr", "add", self.peer, "dev", self.tap], check=True)
+        self.run(["ip", "link", "set", self.tap, "up"], check=True)
         return self
 
     def argv(self, argv: list[str]) -> list[str]:
@@ -446,7 +446,7 @@ class Namespace:
         if self._token is None:
             return
         _kill_ns_pids(self.name)
-        _sh(["ip", "-n", self.name, "link", "del", self.tap], check=False)
+        self.run(["ip", "link", "del", self.tap], check=False)
         _sh(["ip", "netns", "del", self.name], check=False)
         _cleanup.done(self._token)
         self._token = None
