@@ -8,13 +8,12 @@
 #include <stdint.h>
 
 /*
- * Deferred work. The services' callbacks only take data and note what is
- * owed; writes and tcp_recved() happen from an lwIP timeout that the main
- * loop's sys_check_timeouts() runs, outside the engine's callbacks, so no
- * callback re-enters the engine (tcp_recved() delivers queued data and end
- * of stream, tcp_write() sends with a window computed mid-delivery).
- * svc_kick(0): as soon as the callback has returned; a delay: retry after
- * the PBUF_RAM heap was full.
+ * Deferred work: an lwIP timeout that the main loop's sys_check_timeouts()
+ * runs, outside the engine's callbacks. Echo writes from its callbacks (the
+ * engine coalesces what one event produces) and uses this only to retry
+ * after the PBUF_RAM heap was full; discard and the console client do their
+ * tcp_recved()/writes here. svc_kick(0): as soon as the callback has
+ * returned; a delay: retry later.
  */
 void svc_kick(uint32_t delay_ms);
 

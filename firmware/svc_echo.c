@@ -118,13 +118,16 @@ static void echo_credit(struct echo_conn *c, uint32_t now)
 	}
 }
 
-/* Queue only; the deferred run writes (svc.h). Before engine commit
- * 0801ee2 a write from here advertised the bytes being delivered as free
- * window and Linux overran it; the deferral keeps callbacks out of the
- * engine whatever its internals. */
+/* Echo from the callback: the engine counts the bytes we hold against the
+ * window before calling us, and sends what one event produced together
+ * once it ends, so the echo carries the ACK of the data it answers, and
+ * after the peer's FIN our FIN carries its ACK (CLOSE_WAIT -> LAST_ACK in
+ * one segment). What the send queue cannot take yet stays in `pend` for
+ * sent_cb or the deferred retry. */
 static err_t echo_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 {
 	struct echo_conn *c = arg;
+	uint32_t now = board_now_ms();
 
 	(void)tcb;
 	if (p == NULL)
@@ -133,7 +136,8 @@ static err_t echo_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 		pbuf_cat(c->pend, p);
 	else
 		c->pend = p;
-	svc_kick(0);
+	if (echo_pump(c, now))
+		echo_credit(c, now);
 	return ERR_OK;
 }
 
