@@ -21,11 +21,14 @@ BENCH_LW    := $(BUILD)/$(BENCH_BOARD)-lwip
 # Probe objects: never linked; their array sizes are the numbers (sizes.py).
 $(BENCH)/probe/finwait.o: bench/probe/probe_finwait.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
-	arm-none-eabi-gcc $($(BENCH_BOARD)_CFLAGS) $(WARN) -c $< -o $@
+	arm-none-eabi-gcc $($(BENCH_BOARD)_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
 $(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
-	arm-none-eabi-gcc $($(BENCH_LW)_CFLAGS) $(WARN) -c $< -o $@
+	arm-none-eabi-gcc $($(BENCH_LW)_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
+# the probes read struct sizes from headers: rebuild when one changes
+-include $(BENCH)/probe/finwait.d $(BENCH)/probe/lwip.d
 
 BENCH_FW_TCP_OBJS := $(filter $(BENCH_FW)/obj/firmware/tcp/%,$($(BENCH_BOARD)_OBJS))
 BENCH_LW_TCP_OBJS := $(patsubst $(LWIP)/src/%.c,$(BENCH_LW)/lwip/%.o,$(LWIP_TCP_SRCS))
