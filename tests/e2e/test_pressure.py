@@ -121,7 +121,8 @@ def pressure(fw, count: int) -> None:
     assert after["tcp.tcb_in_use"] == before["tcp.tcb_in_use"]
     assert grew("daytime.served") == count
     assert not slow, f"console slow under pressure: {slow}"
-    assert sent >= took / PING_INTERVAL_S * 0.5 and got == sent, (
+    # the last request may still be on its way when SIGINT stops ping
+    assert sent >= took / PING_INTERVAL_S * 0.5 and got >= sent - 1, (
         f"ping during the run: {got} of {sent} answered\n{out}")
     # Linux did CLOSE_WAIT -> LAST_ACK -> CLOSED every time: nothing left
     left = lambda: [x for x in u.ss(fw) if x[2] == f"{fw.ip}:{u.DAYTIME}"]  # noqa: E731
