@@ -23,10 +23,17 @@ const char *board_name(void);
 /** Milliseconds since boot, from the 1 ms time base. */
 uint32_t board_now_ms(void);
 
-/* ---- console UART (RX is interrupt driven and buffered) ---- */
+/* ---- console UART (RX and TX are interrupt driven and buffered) ---- */
 
-/** Blocking write of one byte to the console. */
+/** Queue one byte for the console and return; the UART's TX interrupt
+ *  sends it. When the ring (FW_CONSOLE_TX_BYTES) is full, waits at most
+ *  FW_CONSOLE_TX_WAIT_MS for room, so output stays complete while the host
+ *  reads, then drops the byte and counts it: a console nobody reads never
+ *  stalls the network loop. Fault handlers write polled, not through here. */
 void board_console_putc(char c);
+
+/** Console bytes board_console_putc() dropped because the ring stayed full. */
+uint32_t board_console_tx_dropped(void);
 
 /** Next received console byte, or -1 when none is waiting. */
 int board_console_getc(void);

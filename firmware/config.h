@@ -23,6 +23,12 @@
 #ifndef FW_CONSOLE_RX_BYTES
 #define FW_CONSOLE_RX_BYTES 256   /* console bytes waiting for the main loop */
 #endif
+#ifndef FW_CONSOLE_TX_BYTES
+#define FW_CONSOLE_TX_BYTES 2048  /* console output waiting for the UART (power of two) */
+#endif
+#ifndef FW_CONSOLE_TX_WAIT_MS
+#define FW_CONSOLE_TX_WAIT_MS 2   /* longest wait for room before a byte is dropped */
+#endif
 
 /* ---- TCP engine pools ---- */
 #ifndef FW_TCB_COUNT

@@ -117,9 +117,11 @@ void console_print_stats(void)
 	const struct console_stats *s = &console_st;
 
 	console_printf("console: lines=%u unknown=%u usage=%u overflow=%u "
-	    "too_many_args=%u ignored=%u out_truncated=%u register_full=%u\n",
+	    "too_many_args=%u ignored=%u out_truncated=%u register_full=%u "
+	    "tx_dropped=%lu\n",
 	    s->lines, s->unknown, s->usage, s->overflow, s->too_many_args,
-	    s->ignored, s->out_truncated, s->register_full);
+	    s->ignored, s->out_truncated, s->register_full,
+	    (unsigned long)board_console_tx_dropped());
 	for (size_t i = 0; i < console_nprinters; i++)
 		console_printers[i]();
 }

@@ -71,6 +71,7 @@ void NMI_Handler(void);
 void HardFault_Handler(void);
 void SysTick_Handler(void);
 void UART0RX_IRQHandler(void);
+void UART0TX_IRQHandler(void);
 void TIMER0_IRQHandler(void);
 void TIMER1_IRQHandler(void);
 void ETHERNET_IRQHandler(void);

@@ -33,6 +33,7 @@ void board_init(void)
 	cmsdk_timer_init(AN385_TIMER0_BASE, AN385_SYSCLK_HZ);
 
 	an385_irq_enable(AN385_IRQ_UART0_RX, AN385_PRIO_UART);
+	an385_irq_enable(AN385_IRQ_UART0_TX, AN385_PRIO_UART);
 	an385_irq_enable(AN385_IRQ_TIMER0, AN385_PRIO_TIMER);
 	an385_irq_enable(AN385_IRQ_TIMER1, AN385_PRIO_TIMER);
 	an385_eth = lan9118_ops;
@@ -55,7 +56,20 @@ uint32_t board_now_ms(void)
 
 void board_console_putc(char c)
 {
-	cmsdk_uart_putc(c);
+	uint32_t start = board_now_ms();
+
+	for (;;) {
+		uint32_t s = board_irq_save();
+		bool queued = cmsdk_uart_tx_queue(c);
+		board_irq_restore(s);
+		if (queued || cmsdk_uart_tx_give_up(board_now_ms() - start))
+			return;
+	}
+}
+
+uint32_t board_console_tx_dropped(void)
+{
+	return cmsdk_uart_tx_dropped();
 }
 
 int board_console_getc(void)
@@ -162,6 +176,11 @@ void SysTick_Handler(void)
 void UART0RX_IRQHandler(void)
 {
 	cmsdk_uart_rx_isr();
+}
+
+void UART0TX_IRQHandler(void)
+{
+	cmsdk_uart_tx_isr();
 }
 
 void TIMER0_IRQHandler(void)

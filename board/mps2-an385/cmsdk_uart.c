@@ -1,14 +1,18 @@
 /*
  * CMSDK APB UART driver (ARM DDI0479C, 4.3). The UART holds one received
  * byte; the RX interrupt moves it to a ring so a console line can arrive
- * while the main loop is busy with traffic. TX is polled: the console
- * writes little and a blocking write keeps output ordered with faults.
+ * while the main loop is busy with traffic. Console TX goes through a
+ * ring the TX interrupt drains (it fires when TX full goes from set to
+ * clear, 4.3.2), so a host that stops reading cannot stall the network
+ * loop. cmsdk_uart_putc() stays polled for the fault handlers, which run
+ * with the ring's interrupt dead.
  */
 #include "cmsdk_uart.h"
 
 
 #include "an385.h"
 #include "config.h"
+#include "uart_tx_ring.h"
 
 struct cmsdk_uart_regs {
 	volatile uint32_t data;       /* 0x00 RX/TX data (bits 7:0) */
@@ -23,7 +27,9 @@ struct cmsdk_uart_regs {
 #define CMSDK_UART_STATE_RXOVR    (1u << 3)
 #define CMSDK_UART_CTRL_TXEN      (1u << 0)
 #define CMSDK_UART_CTRL_RXEN      (1u << 1)
+#define CMSDK_UART_CTRL_TXINTEN   (1u << 2)
 #define CMSDK_UART_CTRL_RXINTEN   (1u << 3)
+#define CMSDK_UART_INT_TX         (1u << 0)
 #define CMSDK_UART_INT_RX         (1u << 1)
 #define CMSDK_UART_INT_RXOVR      (1u << 3)
 #define CMSDK_UART_BAUDDIV_MIN    16u
@@ -37,6 +43,7 @@ static volatile uint8_t cmsdk_uart_ring[FW_CONSOLE_RX_BYTES];
 static volatile uint32_t cmsdk_uart_head;   /* written by the ISR */
 static volatile uint32_t cmsdk_uart_tail;   /* written by the main loop */
 static volatile uint32_t cmsdk_uart_dropped;
+static struct uart_tx_ring cmsdk_uart_tx;
 
 static uint32_t cmsdk_uart_div(uint32_t pclk_hz, uint32_t baud)
 {
@@ -57,9 +64,11 @@ void cmsdk_uart_init(uint32_t pclk_hz, uint32_t baud)
 	UART0->ctrl = 0;
 	UART0->bauddiv = cmsdk_uart_div(pclk_hz, baud);
 	UART0->state = CMSDK_UART_STATE_RXOVR;
-	UART0->intstatus = CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
+	UART0->intstatus = CMSDK_UART_INT_TX | CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
 	cmsdk_uart_head = cmsdk_uart_tail = 0;
-	UART0->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN;
+	uart_tx_ring_reset(&cmsdk_uart_tx);
+	UART0->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN |
+	    CMSDK_UART_CTRL_TXINTEN;
 }
 
 void cmsdk_uart_putc(char c)
@@ -67,6 +76,43 @@ void cmsdk_uart_putc(char c)
 	while (UART0->state & CMSDK_UART_STATE_TXFULL)
 		;
 	UART0->data = (uint8_t)c;
+}
+
+/* Fill the one-byte TX buffer while it has room. The interrupt is an edge
+ * (full to not full), so the producer must also start an idle UART. */
+static void cmsdk_uart_tx_pump(void)
+{
+	uint8_t b;
+
+	while ((UART0->state & CMSDK_UART_STATE_TXFULL) == 0 &&
+	    uart_tx_ring_get(&cmsdk_uart_tx, &b))
+		UART0->data = b;
+}
+
+bool cmsdk_uart_tx_queue(char c)
+{
+	cmsdk_uart_tx_pump();
+	if (!uart_tx_ring_put(&cmsdk_uart_tx, (uint8_t)c))
+		return false;
+	uart_tx_ring_accepted(&cmsdk_uart_tx);
+	cmsdk_uart_tx_pump();
+	return true;
+}
+
+bool cmsdk_uart_tx_give_up(uint32_t waited_ms)
+{
+	return uart_tx_ring_give_up(&cmsdk_uart_tx, waited_ms);
+}
+
+uint32_t cmsdk_uart_tx_dropped(void)
+{
+	return cmsdk_uart_tx.dropped;
+}
+
+void cmsdk_uart_tx_isr(void)
+{
+	UART0->intstatus = CMSDK_UART_INT_TX;
+	cmsdk_uart_tx_pump();
 }
 
 void cmsdk_uart_puts(const char *s)

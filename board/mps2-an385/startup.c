@@ -42,7 +42,7 @@ static const struct an385_vector_table an385_vectors = {
 		Default_Handler,     /* PendSV */
 		SysTick_Handler,
 		UART0RX_IRQHandler,  /* 0 UART0 RX */
-		Default_Handler,     /* 1 UART0 TX (TX is polled) */
+		UART0TX_IRQHandler,  /* 1 UART0 TX */
 		Default_Handler,     /* 2 UART1 RX */
 		Default_Handler,     /* 3 UART1 TX */
 		Default_Handler,     /* 4 UART2 RX */

@@ -115,7 +115,20 @@ uint32_t board_now_ms(void)
 
 void board_console_putc(char c)
 {
-	stm32_usart_putc(c);
+	uint32_t start = board_now_ms();
+
+	for (;;) {
+		uint32_t s = stm32_irq_save();
+		bool queued = stm32_usart_tx_queue(c);
+		stm32_irq_restore(s);
+		if (queued || stm32_usart_tx_give_up(board_now_ms() - start))
+			return;
+	}
+}
+
+uint32_t board_console_tx_dropped(void)
+{
+	return stm32_usart_tx_dropped();
 }
 
 int board_console_getc(void)

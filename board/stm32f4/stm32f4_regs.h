@@ -129,6 +129,7 @@ static inline void stm32_irq_restore(uint32_t s)
 #define  USART_CR1_RE       (1u << 2)
 #define  USART_CR1_TE       (1u << 3)
 #define  USART_CR1_RXNEIE   (1u << 5)
+#define  USART_CR1_TXEIE    (1u << 7)
 #define  USART_CR1_UE       (1u << 13)
 
 /* ---- TIM2..TIM5 general-purpose timers [18.4] ---- */

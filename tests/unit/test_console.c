@@ -55,6 +55,12 @@ void board_console_putc(char c)
 static struct eth_mac_stats fake_mac_stats = { .rx_frames = 7, .tx_frames = 5 };
 static const struct eth_mac_ops fake_mac = { .stats = &fake_mac_stats };
 
+/* Bytes the board's TX ring dropped; console_print_stats() reports them. */
+uint32_t board_console_tx_dropped(void)
+{
+	return 42;
+}
+
 const struct eth_mac_ops *board_eth_mac(void)
 {
 	return &fake_mac;
@@ -463,6 +469,7 @@ static void test_stats_printers_in_order_and_bounded(void **state)
 	assert_int_equal(printer_seq, CONSOLE_STATS_MAX);
 	assert_non_null(strstr(fake_out, "\r\nb: y=2\r\n"));
 	assert_non_null(strstr(fake_out, "register_full=1"));
+	assert_non_null(strstr(fake_out, "tx_dropped=42\r\n"));
 }
 
 static void test_printf_crlf_and_truncation(void **state)
