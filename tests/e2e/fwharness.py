@@ -122,6 +122,15 @@ def _die_with_parent() -> None:
     libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
 
 
+def _reap(proc: subprocess.Popen, timeout: float = 5.0) -> None:
+    """Wait for a process already asked to stop; kill it if it will not."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 def _sh(argv: list[str], check: bool = True, timeout: float = 20.0,
         **kw) -> subprocess.CompletedProcess:
     r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
@@ -676,11 +685,7 @@ class QemuFirmware(Firmware):
             self.qmp.close()
             self.qmp = None
         if self.proc is not None:
-            try:
-                self.proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+            _reap(self.proc, timeout=3)
             self.proc = None
         if self.console is not None:
             self.console.close()
@@ -762,10 +767,7 @@ class BoardFirmware(Firmware):
             return None
         time.sleep(0.2)   # the last frames on their way through the ring
         self._tcpdump.terminate()
-        try:
-            self._tcpdump.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._tcpdump.kill()
+        _reap(self._tcpdump)
         self._tcpdump = None
         return self.pcap_path
 
@@ -855,11 +857,7 @@ class NetemRelay:
         if self.proc is not None:
             if self.proc.poll() is None:
                 self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+            _reap(self.proc)
             self.proc = None
             if self.stats_path.exists():
                 self.final = json.loads(self.stats_path.read_text())
@@ -923,11 +921,7 @@ class TapCapture:
         if self.proc is not None:
             time.sleep(0.2)   # let -U flush the last frames
             self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+            _reap(self.proc)
             self.proc = None
             self._err.unlink(missing_ok=True)
         if self._token is not None:
