@@ -7,17 +7,24 @@
 #   make FW_TCP=lwip    the lwIP-TCP baseline, build/<board>-lwip/firmware.elf
 #   make bench          finwait against lwIP's TCP (bench/bench.mk; not in test)
 #
-# Each area keeps its own fragment: board/<board>/board.mk (target flags and
-# sources), firmware/firmware.mk (portable sources), tests/unit/*.mk (one
-# per host test suite), tests/e2e/e2e.mk. This file holds the rules.
+# Each area keeps its own fragment: bsp/<family>/boards/<board>/board.mk
+# (target flags and sources), tcp/tcp.mk (the engine), port/lwip/port.mk,
+# app/app.mk, tests/unit/*.mk (one per host test suite), tests/e2e/e2e.mk.
+# This file holds the rules.
 
 BOARD   ?= mps2-an385
 FW_TCP  ?= finwait
-BOARDS  := $(notdir $(patsubst %/board.mk,%,$(wildcard board/*/board.mk)))
 PY      := /usr/bin/python3
 BUILD   := build
 LWIP    := $(BUILD)/lwip/lwip-2.1.3
 LWIP_STAMP := $(BUILD)/lwip/.unpacked-0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
+
+# A board is a folder bsp/<family>/boards/<board>/ with a board.mk; only the
+# selected board's fragment is read (targets that cover every board run
+# make once per board).
+BOARD_MKS := $(sort $(wildcard bsp/*/boards/*/board.mk))
+BOARDS    := $(notdir $(patsubst %/board.mk,%,$(BOARD_MKS)))
+BOARD_DIR := $(patsubst %/board.mk,%,$(filter %/boards/$(BOARD)/board.mk,$(BOARD_MKS)))
 
 WARN    := -Wall -Wextra -Werror -Wswitch-enum -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 STD     := -std=c11
@@ -27,10 +34,10 @@ LWIP_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-address
 CFLAGS_EXTRA ?=
 
 .DEFAULT_GOAL := firmware
-.PHONY: firmware all-boards run demo qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help
+.PHONY: firmware firmware-only all-boards run demo qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help checks
 .SECONDARY:
 
-ifeq ($(filter $(BOARD),$(BOARDS)),)
+ifeq ($(BOARD_DIR),)
 $(error unknown BOARD '$(BOARD)': boards are $(BOARDS))
 endif
 ifeq ($(filter $(FW_TCP),finwait lwip),)
@@ -59,40 +66,51 @@ LWIP_CORE_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c
 	core/timeouts.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
 	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c
 LWIP_SRCS := $(addprefix $(LWIP)/src/,$(LWIP_CORE_SRCS))
-LWIP_INC  := -Ilwip-port -I$(LWIP)/src/include
 
 # ---------------------------------------------------------------- firmware
-include firmware/firmware.mk
+include tcp/tcp.mk
+include port/lwip/port.mk
+include app/app.mk
+include $(BOARD_DIR)/board.mk
 
-define board_rules
-include board/$(1)/board.mk
-$(1)_OUT  := $(BUILD)/$(1)
-$(1)_OBJS := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$($(1)_SRCS) $(FW_SRCS)) \
-	$$(patsubst $(LWIP)/src/%.c,$(BUILD)/$(1)/lwip/%.o,$(LWIP_SRCS))
-$(1)_CFLAGS := $$($(1)_CPU) -Os -g3 -ffunction-sections -fdata-sections $(STD) \
-	-Iboard -Iboard/$(1) $$($(1)_INC) -Ifirmware $(LWIP_INC) $$($(1)_DEFS) $(CFLAGS_EXTRA)
+LWIP_INC := $(PORT_INC) -I$(LWIP)/src/include
+# Portable code sees the board interface (bsp/board.h), the MAC contract
+# (drivers/eth/eth_mac.h), the application's config.h and the engine's
+# public header; the board's own include paths come from its fragment.
+FW_INC    := -Ibsp -Idrivers/eth -Iapp $(FW_TCP_INC) -Itests/target $(LWIP_INC)
+FW_CFLAGS := $(BOARD_CPU) -Os -g3 -ffunction-sections -fdata-sections $(STD) \
+	$(BOARD_INC) $(FW_INC) $(BOARD_DEFS) $(CFLAGS_EXTRA)
+FW_LDFLAGS := $(BOARD_CPU) -T$(BOARD_LDSCRIPT) -Wl,--gc-sections --specs=nano.specs --specs=nosys.specs
+FW_LIBS   := -Wl,--start-group -lc -lgcc -Wl,--end-group
 
-$(BUILD)/$(1)/obj/%.o: %.c | $(LWIP_STAMP)
-	@mkdir -p $$(@D)
-	arm-none-eabi-gcc $$($(1)_CFLAGS) $(WARN) -MMD -MP -c $$< -o $$@
+FW_SRCS := $(FW_TCP_SRCS) $(PORT_SRCS) $(APP_SRCS) $(TARGET_TEST_SRCS)
+FW_OBJS := $(patsubst %.c,$(BUILD)/$(BOARD)/obj/%.o,$(BOARD_SRCS) $(FW_SRCS)) \
+	$(patsubst $(LWIP)/src/%.c,$(BUILD)/$(BOARD)/lwip/%.o,$(LWIP_SRCS))
 
-$(BUILD)/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
-	@mkdir -p $$(@D)
-	arm-none-eabi-gcc $$($(1)_CFLAGS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
+$(BUILD)/$(BOARD)/obj/%.o: %.c | $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
-$(BUILD)/$(1)/firmware.elf: $$($(1)_OBJS) $$($(1)_LDSCRIPT)
-	arm-none-eabi-gcc $$($(1)_CPU) -T$$($(1)_LDSCRIPT) -Wl,--gc-sections -Wl,-Map=$$(@:.elf=.map) \
-		--specs=nano.specs --specs=nosys.specs -o $$@ $$($(1)_OBJS) -Wl,--start-group -lc -lgcc -Wl,--end-group
-	arm-none-eabi-size $$@
+$(BUILD)/$(BOARD)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(LWIP_WARN) -MMD -MP -c $< -o $@
 
--include $$($(1)_OBJS:.o=.d)
-endef
-$(foreach b,$(BOARDS),$(eval $(call board_rules,$(b))))
+$(BUILD)/$(BOARD)/firmware.elf: $(FW_OBJS) $(BOARD_LDSCRIPT)
+	arm-none-eabi-gcc $(FW_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(FW_OBJS) $(FW_LIBS)
+	arm-none-eabi-size $@
+
+-include $(FW_OBJS:.o=.d)
+
 include bench/bench.mk
+include bsp/flash.mk
 
 firmware: deps lwip $(FW_OUT)/firmware.elf
 
-all-boards: deps lwip $(foreach b,$(BOARDS),$(BUILD)/$(b)/firmware.elf)
+# Without the package check (test and all-boards have run it).
+firmware-only: $(FW_OUT)/firmware.elf
+
+all-boards: deps lwip
+	@set -e; for b in $(BOARDS); do $(MAKE) --no-print-directory BOARD=$$b firmware-only; done
 
 # ---------------------------------------------------------------- run
 QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13
@@ -104,24 +122,29 @@ DEMO ?= 1
 run: firmware
 	@tools/bootstrap.sh run
 ifneq ($(DEMO),0)
-	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $($(BOARD)_QEMU_MACHINE) -- $($(BOARD)_QEMU_FLAGS) \
+	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $(BOARD_QEMU_MACHINE) -- $(BOARD_QEMU_FLAGS) \
 		|| echo "finwait: the demo failed (its console log is in build/demo/); the console follows anyway"
 endif
-	@echo "finwait: QEMU $($(BOARD)_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13 are on 127.0.0.1:7007/7009/7013."
-	qemu-system-arm -M $($(BOARD)_QEMU_MACHINE) -nographic -kernel $(FW_OUT)/firmware.elf \
+	@echo "finwait: QEMU $(BOARD_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13 are on 127.0.0.1:7007/7009/7013."
+	qemu-system-arm -M $(BOARD_QEMU_MACHINE) -nographic -kernel $(FW_OUT)/firmware.elf \
 		-netdev user,id=net0,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,$(QEMU_HOSTFWD) \
-		-net nic,netdev=net0 $($(BOARD)_QEMU_FLAGS)
+		-net nic,netdev=net0 $(BOARD_QEMU_FLAGS)
 
 demo: firmware
 	@tools/bootstrap.sh run
-	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $($(BOARD)_QEMU_MACHINE) -- $($(BOARD)_QEMU_FLAGS)
+	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $(BOARD_QEMU_MACHINE) -- $(BOARD_QEMU_FLAGS)
 
 qemu-tap: firmware
-	@tools/qemu-tap.sh $(BUILD)/$(BOARD)/firmware.elf $($(BOARD)_QEMU_MACHINE)
+	@tools/qemu-tap.sh $(BUILD)/$(BOARD)/firmware.elf $(BOARD_QEMU_MACHINE)
 
 # ---------------------------------------------------------------- host unit tests
 HOST_CC    := gcc
-HOST_FLAGS := $(STD) -g -O1 -DFW_HOST_TEST -Ifirmware -Iboard -Itests/unit $(LWIP_INC) $(CFLAGS_EXTRA)
+# Host tests are white-box: they see the engine's private headers and the
+# drivers' folders.
+HOST_DRIVER_INC := -Idrivers/uart -Idrivers/uart/cmsdk -Idrivers/timer/cmsdk \
+	-Idrivers/eth/lan9118 -Idrivers/eth/stm32 -Ibsp/mps2 -Ibsp/stm32f4
+HOST_FLAGS := $(STD) -g -O1 -DFW_HOST_TEST $(FW_INC) $(FW_TCP_PRIV_INC) $(HOST_DRIVER_INC) -Itests/unit \
+	$(CFLAGS_EXTRA)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 UNIT_SUITES :=
@@ -177,12 +200,26 @@ ifneq ($(CI),)
 export FINWAIT_E2E_REQUIRE := 1
 endif
 
+# The tree's boundaries: nothing outside the engine includes its private
+# headers, board code knows no TCP, portable code sees only board.h and
+# eth_mac.h (tools/check_includes.py); the engine defines no name of
+# lwIP's TCP (tools/check_names.py, over both builds' objects).
+checks: deps-test lwip
+	@$(MAKE) --no-print-directory BOARD=mps2-an385 firmware-only
+	@$(MAKE) --no-print-directory BOARD=mps2-an385 FW_TCP=lwip firmware-only
+	$(PY) tools/check_includes.py --skip-drivers
+	$(PY) tools/check_names.py --nm arm-none-eabi-nm \
+		--engine-objs $(patsubst %.c,$(BUILD)/mps2-an385/obj/%.o,$(FW_TCP_SRCS)) \
+		--lwip-objs $(patsubst $(LWIP)/src/%.c,$(BUILD)/mps2-an385-lwip/lwip/%.o,$(LWIP_TCP_SRCS)) \
+		--lwip-src $(LWIP)/src --public-header tcp/include/fw_tcp.h
+
 test: deps-test lwip
 	$(MAKE) all-boards
+	$(MAKE) checks
 	$(MAKE) unit
 	$(MAKE) unit-asan
 	$(MAKE) tools-test
 	$(MAKE) e2e
 
 clean:
-	rm -rf $(BUILD)/host $(foreach b,$(BOARDS),$(BUILD)/$(b)) $(BUILD)/e2e
+	rm -rf $(BUILD)/host $(foreach b,$(BOARDS),$(BUILD)/$(b) $(BUILD)/$(b)-lwip) $(BUILD)/e2e

@@ -1,4 +1,4 @@
-# Benchmarks: finwait's TCP against lwIP's own TCP (issue 6).
+# Benchmarks: finwait's TCP against lwIP's own TCP.
 #
 #   make FW_TCP=lwip     the baseline firmware, build/<board>-lwip/firmware.elf
 #   make bench           every measurement; table, CSV and plots in build/bench/
@@ -9,9 +9,6 @@
 
 include bench/lwip/lwip.mk
 
-LWIP_BASELINE_ELF := $(BUILD)/mps2-an385-lwip/firmware.elf
-e2e: $(LWIP_BASELINE_ELF)
-
 BENCH       := $(BUILD)/bench
 BENCH_BOARD := mps2-an385
 BENCH_FW    := $(BUILD)/$(BENCH_BOARD)
@@ -21,7 +18,7 @@ BENCH_LW    := $(BUILD)/$(BENCH_BOARD)-lwip
 # Probe objects: never linked; their array sizes are the numbers (sizes.py).
 $(BENCH)/probe/finwait.o: bench/probe/probe_finwait.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
-	arm-none-eabi-gcc $($(BENCH_BOARD)_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+	arm-none-eabi-gcc $(FW_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
 $(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
@@ -30,14 +27,15 @@ $(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c | $(LWIP_STAMP)
 # the probes read struct sizes from headers: rebuild when one changes
 -include $(BENCH)/probe/finwait.d $(BENCH)/probe/lwip.d
 
-BENCH_FW_TCP_OBJS := $(filter $(BENCH_FW)/obj/firmware/tcp/%,$($(BENCH_BOARD)_OBJS))
+BENCH_FW_TCP_OBJS := $(patsubst %.c,$(BENCH_FW)/obj/%.o,$(FW_TCP_SRCS))
 BENCH_LW_TCP_OBJS := $(patsubst $(LWIP)/src/%.c,$(BENCH_LW)/lwip/%.o,$(LWIP_TCP_SRCS))
 
 $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/probe/lwip.o \
 		$(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf
 	$(PY) bench/tools/sizes.py --finwait-probe $(BENCH)/probe/finwait.o \
 		--lwip-probe $(BENCH)/probe/lwip.o \
-		--finwait-timewait-obj $(BENCH_FW)/obj/firmware/tcp/timewait.o \
+		--finwait-timewait-obj $(BENCH_FW)/obj/tcp/src/timewait.o \
+		--finwait-tcb-obj $(BENCH_FW)/obj/tcp/src/tcb.o \
 		--lwip-memp-obj $(BENCH_LW)/lwip/core/memp.o \
 		--finwait-tcp-objs $(BENCH_FW_TCP_OBJS) --lwip-tcp-objs $(BENCH_LW_TCP_OBJS) \
 		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf > $@.tmp
@@ -47,10 +45,10 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 # Both engines with the same compiler, flags and lwIP core; pools big enough
 # for 1,000 connections in TIME_WAIT (finwait's table, lwIP's PCB pool).
 BENCH_TW_MAX    := 1200
-BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST -Ifirmware -Iboard -Ibench/host $(LWIP_INC) \
+BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_HOST_finwait_SRCS := bench/host/bench_main.c bench/host/eng_finwait.c \
-	$(filter firmware/tcp/%,$(FW_SRCS)) $(LWIP_SRCS)
+	$(FW_TCP_SRCS) $(LWIP_SRCS)
 BENCH_HOST_lwip_SRCS := bench/host/bench_main.c bench/host/eng_lwip.c \
 	$(LWIP_SRCS) $(LWIP_TCP_SRCS)
 BENCH_HOST_finwait_DEFS :=
@@ -83,12 +81,12 @@ $(BENCH)/host.json: bench/tools/hostbench.py $(BENCH)/host/finwait/bench_host $(
 # lwIP's TIME_WAIT length is a build-time constant (2 * TCP_MSL): a short
 # one for the 2MSL accuracy run (finwait sets its MSL from the console).
 BENCH_MSL_MS ?= 500
-$(eval $(call lwip_fw_rules,$(BENCH_BOARD),$(BENCH)/fw/lwip-msl$(BENCH_MSL_MS),-DFW_MSL_MS=$(BENCH_MSL_MS)))
+$(eval $(call lwip_fw_rules,$(BENCH)/fw/lwip-msl$(BENCH_MSL_MS),-DFW_MSL_MS=$(BENCH_MSL_MS)))
 # The close-rate run gives lwIP as many PCBs as fit in the RAM finwait
 # spends on connection state; qemubench.py computes the count from
 # static.json and builds $(BENCH)/fw/lwip-pcbs<N>/ with BENCH_LWIP_PCBS=<N>.
 ifdef BENCH_LWIP_PCBS
-$(eval $(call lwip_fw_rules,$(BENCH_BOARD),$(BENCH)/fw/lwip-pcbs$(BENCH_LWIP_PCBS),-DFW_LWIP_TCP_PCBS=$(BENCH_LWIP_PCBS)))
+$(eval $(call lwip_fw_rules,$(BENCH)/fw/lwip-pcbs$(BENCH_LWIP_PCBS),-DFW_LWIP_TCP_PCBS=$(BENCH_LWIP_PCBS)))
 endif
 
 # ---------------------------------------------------------------- make bench
@@ -97,6 +95,9 @@ BENCH_SECONDS ?= 60
 BENCH_QEMU_ARGS ?=
 
 bench:
+ifneq ($(BOARD),$(BENCH_BOARD))
+	@echo "bench: runs on BOARD=$(BENCH_BOARD) only (QEMU with a network)"; exit 1
+endif
 	@tools/bootstrap.sh build test bench
 	$(MAKE) lwip
 	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH)/static.json $(BENCH)/host.json

@@ -1,32 +1,31 @@
 /*
  * finwait's engine under the host benchmark: the same application as
- * eng_lwip.c on the tcp.h API.
+ * eng_lwip.c on the fw_tcp.h API.
  */
 #include "bench_eng.h"
 
-#include "tcp/tcp.h"
-#include "tcp/timewait.h"
+#include "fw_tcp.h"
 
 const char eng_name[] = "finwait";
 
 static bool eng_close_first;
 static unsigned eng_errors;
 
-static err_t eng_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
+static err_t eng_recv_cb(void *arg, struct fw_tcp_conn *tcb, struct pbuf *p)
 {
 	(void)arg;
 	if (p == NULL) {
-		tcp_close(tcb, bench_now_ms);   /* peer's FIN: our close completes it */
+		fw_tcp_close(tcb);   /* peer's FIN: our close completes it */
 		return ERR_OK;
 	}
 	uint16_t len = p->tot_len;
 	for (struct pbuf *q = p; q != NULL; q = q->next)
-		if (tcp_write(tcb, q->payload, q->len, bench_now_ms) != ERR_OK)
+		if (fw_tcp_write(tcb, q->payload, q->len) != ERR_OK)
 			eng_errors++;
-	tcp_recved(tcb, len, bench_now_ms);
+	fw_tcp_recved(tcb, len);
 	pbuf_free(p);
 	if (eng_close_first)
-		tcp_close(tcb, bench_now_ms);   /* FIN after the reply */
+		fw_tcp_close(tcb);   /* FIN after the reply */
 	return ERR_OK;
 }
 
@@ -37,12 +36,17 @@ static void eng_err_cb(void *arg, err_t err)
 	eng_errors++;
 }
 
-static err_t eng_accept_cb(void *arg, struct tcb *tcb)
+static err_t eng_accept_cb(void *arg, struct fw_tcp_conn *tcb)
 {
 	(void)arg;
-	tcp_recv(tcb, eng_recv_cb);
-	tcp_err(tcb, eng_err_cb);
+	fw_tcp_recv(tcb, eng_recv_cb);
+	fw_tcp_err(tcb, eng_err_cb);
 	return ERR_OK;
+}
+
+static uint32_t eng_clock(void)
+{
+	return bench_now_ms;
 }
 
 void eng_start(bool server_closes_first)
@@ -50,8 +54,8 @@ void eng_start(bool server_closes_first)
 	static const uint8_t key[16] = { 6 };
 
 	eng_close_first = server_closes_first;
-	tcp_init(bench_now_ms, key);
-	if (tcp_listen(BENCH_PORT, eng_accept_cb, NULL) == NULL)
+	fw_tcp_init(eng_clock, key);
+	if (fw_tcp_listen(BENCH_PORT, eng_accept_cb, NULL) == NULL)
 		eng_errors++;
 }
 
@@ -59,18 +63,21 @@ void eng_timers(void)
 {
 	uint32_t at;
 
-	tcp_timers(bench_now_ms);
-	(void)tcp_next_deadline(&at);   /* main.c re-arms the board's timer */
+	fw_tcp_timers(bench_now_ms);
+	(void)fw_tcp_next_deadline(&at);   /* main.c re-arms the board's timer */
 }
 
 bool eng_next_timer(uint32_t *at)
 {
-	return tcp_next_deadline(at);
+	return fw_tcp_next_deadline(at);
 }
 
 unsigned eng_time_wait_count(void)
 {
-	return tw_get_stats()->in_use;
+	struct fw_tcp_tw_stats w;
+
+	fw_tcp_get_tw_stats(&w);
+	return w.in_use;
 }
 
 unsigned eng_app_errors(void)

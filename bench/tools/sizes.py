@@ -56,6 +56,7 @@ def main() -> None:
     ap.add_argument("--finwait-probe", required=True)
     ap.add_argument("--lwip-probe", required=True)
     ap.add_argument("--finwait-timewait-obj", required=True)
+    ap.add_argument("--finwait-tcb-obj", required=True)
     ap.add_argument("--lwip-memp-obj", required=True)
     ap.add_argument("--finwait-tcp-objs", nargs="+", required=True)
     ap.add_argument("--lwip-tcp-objs", nargs="+", required=True)
@@ -67,6 +68,9 @@ def main() -> None:
     lp = symbol_sizes(a.lwip_probe)
     tw_tab = symbol_sizes(a.finwait_timewait_obj)["tw_tab"]
     tw_entries = fp["bench_fw_tw_entries"]
+    # sizeof(struct fw_tcp_conn) from the engine's own pool: the struct is
+    # private to the engine, the probe cannot name it.
+    sizeof_tcb = symbol_sizes(a.finwait_tcb_obj)["tcb_pool"] // fp["bench_fw_tcb_count"]
     fw_tw = -(-tw_tab // tw_entries)   # ceil, as tw_bytes_per_entry()
     pool = symbol_sizes(a.lwip_memp_obj)["memp_memory_TCP_PCB_base"]
     n_pcb = lp["bench_memp_num_tcp_pcb"]
@@ -78,11 +82,11 @@ def main() -> None:
         row("tw_16k", "TIME_WAIT connections in 16 KiB", "conns",
             RAM_BUDGET // fw_tw, RAM_BUDGET // lw_tw, "higher"),
         row("ram_conn", "RAM per open connection (TCB / tcp_pcb)", "B",
-            fp["bench_sizeof_tcb"], lw_tw, "lower",
-            "struct tcb vs MEMP_TCP_PCB element; buffers not included"),
+            sizeof_tcb, lw_tw, "lower",
+            "struct fw_tcp_conn vs MEMP_TCP_PCB element; buffers not included"),
         row("flash_tcp", "Flash, TCP code (-Os objects, text+data)", "B",
             text_data(a.finwait_tcp_objs), text_data(a.lwip_tcp_objs), "lower",
-            "finwait firmware/tcp/*.o vs lwIP core/tcp*.o"),
+            "finwait tcp/src/*.o vs lwIP core/tcp*.o"),
         row("flash_fw", "Flash, whole firmware (text+data)", "B",
             text_data([a.finwait_elf]), text_data([a.lwip_elf]), "lower",
             "same board, main loop and lwIP core; services and console included"),

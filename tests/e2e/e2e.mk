@@ -17,7 +17,13 @@ E2E_ELF     := $(BUILD)/mps2-an385/firmware.elf
 # test_selftest.py boots this one itself (no network, no root needed).
 E2E_SELFTEST_ELF := $(BUILD)/netduinoplus2/firmware.elf
 
-e2e: deps-test $(E2E_ELF) $(E2E_SELFTEST_ELF)
+# The images it boots: each board's own make run (one board.mk per make).
+E2E_IMAGES = @$(MAKE) --no-print-directory BOARD=mps2-an385 firmware-only && \
+	$(MAKE) --no-print-directory BOARD=mps2-an385 FW_TCP=lwip firmware-only && \
+	$(MAKE) --no-print-directory BOARD=netduinoplus2 firmware-only
+
+e2e: deps-test lwip
+	$(E2E_IMAGES)
 	@mkdir -p $(BUILD)/e2e
 	@PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=30 $(E2E_TIMEOUT) \
 		$(PY) -m pytest -q -rfEs -p no:cacheprovider -o faulthandler_timeout=150 \
@@ -36,7 +42,8 @@ e2e: deps-test $(E2E_ELF) $(E2E_SELFTEST_ELF)
 # TIME_WAIT table. Replay a fault run with E2E_ARGS='--seed N'.
 SOAK_TIMEOUT ?= 3600
 
-soak: deps-test $(E2E_ELF)
+soak: deps-test lwip
+	$(E2E_IMAGES)
 	@mkdir -p $(BUILD)/e2e
 	@PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=30 $(SOAK_TIMEOUT) \
 		$(PY) -m pytest -q -s -rfEs -p no:cacheprovider --fw-elf=$(E2E_ELF) --soak \

@@ -197,7 +197,7 @@ def _kill_ns_pids(name: str) -> None:
 # ---------------------------------------------------------------- records
 
 def parse_records(text: str) -> dict[str, dict[str, str]]:
-    """Parse console output in the format of firmware/console.h:
+    """Parse console output in the format of app/console.h:
     `section: k=v k=v` lines merge into result[section]; lone `k=v` lines go
     to result[""]. Other lines are ignored."""
     out: dict[str, dict[str, str]] = {}

@@ -1,9 +1,9 @@
 """The netduinoplus2 loopback teardown self-test (issue 5, item 5), in QEMU.
 
-The firmware (board/netduinoplus2/board.mk builds it with FW_SELFTEST) runs
+The firmware (bsp/stm32f4/boards/netduinoplus2/board.mk builds it with FW_SELFTEST) runs
 two ends of finwait's TCP over lwIP's loopback at boot and prints one line
 per case, `selftest CASE: PASS detail` or `... FAIL detail`, then
-`selftest: N passed, M failed` (firmware/selftest.c). This test boots it,
+`selftest: N passed, M failed` (tests/target/selftest.c). This test boots it,
 reads the console and checks every line. It needs neither root nor the
 network namespace: QEMU gets no network device at all, so it runs wherever
 qemu-system-arm is installed.
@@ -27,7 +27,7 @@ LOG = REPO / "build" / "e2e" / "test_selftest.console.log"
 QEMU = "qemu-system-arm"
 BOOT_LIMIT_S = 25          # the run takes ~4 s: six cases of 2MSL = 500 ms each
 
-# In order, as firmware/selftest.c runs them; with a fragment each detail
+# In order, as tests/target/selftest.c runs them; with a fragment each detail
 # must show (the firmware compares whole traces; this catches a firmware
 # whose checks went vacuous).
 CASES = {

@@ -6,9 +6,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_OUT   := $(BUILD)/fuzz
 FUZZ_CC    := clang
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_SRCS  := tests/fuzz/fuzz_tcp.c firmware/tcp/tcb.c firmware/tcp/tcp_api.c firmware/tcp/tcp_input.c \
-	firmware/tcp/tcp_output.c firmware/tcp/tcp_raw.c firmware/tcp/tcp_stats.c firmware/tcp/timewait.c \
-	firmware/tcp/isn.c
+FUZZ_SRCS  := tests/fuzz/fuzz_tcp.c $(FW_TCP_SRCS)
 FUZZ_OBJS  := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_SRCS))
 FUZZ_LWIP_OBJS := $(patsubst $(LWIP)/src/%.c,$(FUZZ_OUT)/lwip/%.o,$(LWIP_SRCS))
 

@@ -25,10 +25,10 @@
 #include "lwip/prot/ip.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
-#include "tcp/tcb.h"
-#include "tcp/tcp.h"
-#include "tcp/tcp_stats.h"
-#include "tcp/timewait.h"
+#include "tcb.h"
+#include "fw_tcp.h"
+#include "stats.h"
+#include "timewait.h"
 
 #define FZ_LPORT 7u
 #define FZ_RPORT 40000u
@@ -44,16 +44,16 @@
 
 /* An application handle: valid from accept/connect until close, abort or err_cb. */
 struct fz_slot {
-	struct tcb *tcb;
+	struct fw_tcp_conn *tcb;
 	bool refuse;        /* recv_cb returns ERR_MEM */
 	bool close_on_eof;
 	bool established;   /* accept_cb or connected_cb ran */
 	bool eof;           /* recv_cb(NULL) ran */
-	uint32_t unrecved;  /* bytes taken, not yet tcp_recved() */
+	uint32_t unrecved;  /* bytes taken, not yet fw_tcp_recved() */
 };
 
 static struct fz_slot fz_slots[FZ_SLOTS];
-static struct tcb *fz_listener;
+static struct fw_tcp_conn *fz_listener;
 static uint32_t fz_now;
 static struct netif fz_netif;
 static bool fz_lwip_up;
@@ -65,6 +65,14 @@ static bool fz_refuse_accept;
 /* ------------------------------------------------------------ lwIP stubs */
 
 u32_t sys_now(void) { return fz_now; }
+static uint32_t fz_clock(void) { return fz_now; }
+
+static struct fw_tcp_stats fz_stats(void)
+{
+	struct fw_tcp_stats s;
+	fw_tcp_get_stats(&s);
+	return s;
+}
 uint32_t fw_rand32(void) { return 0x2545F491u; }
 
 void fw_assert_failed(const char *msg, const char *file, int line)
@@ -127,7 +135,7 @@ static bool fz_more(const struct fz_in *in) { return in->i < in->n; }
 
 /* ------------------------------------------------------------ the application */
 
-static struct fz_slot *fz_slot_new(struct tcb *tcb)
+static struct fz_slot *fz_slot_new(struct fw_tcp_conn *tcb)
 {
 	for (unsigned i = 0; i < FZ_SLOTS; i++) {
 		if (!fz_slots[i].tcb) {
@@ -139,7 +147,7 @@ static struct fz_slot *fz_slot_new(struct tcb *tcb)
 	return NULL;
 }
 
-static err_t fz_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
+static err_t fz_recv_cb(void *arg, struct fw_tcp_conn *tcb, struct pbuf *p)
 {
 	struct fz_slot *s = arg;
 	if (!s || s->tcb != tcb)
@@ -148,7 +156,7 @@ static err_t fz_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 		s->eof = true;
 		if (s->close_on_eof) {
 			s->tcb = NULL;
-			tcp_close(tcb, fz_now);
+			fw_tcp_close(tcb);
 		}
 		return ERR_OK;
 	}
@@ -159,7 +167,7 @@ static err_t fz_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
 	return ERR_OK;
 }
 
-static void fz_sent_cb(void *arg, struct tcb *tcb, uint16_t len)
+static void fz_sent_cb(void *arg, struct fw_tcp_conn *tcb, uint16_t len)
 {
 	struct fz_slot *s = arg;
 	(void)len;
@@ -179,15 +187,15 @@ static void fz_err_cb(void *arg, err_t err)
 	s->tcb = NULL;
 }
 
-static void fz_hook(struct tcb *tcb, struct fz_slot *s)
+static void fz_hook(struct fw_tcp_conn *tcb, struct fz_slot *s)
 {
-	tcp_arg(tcb, s);
-	tcp_recv(tcb, fz_recv_cb);
-	tcp_sent(tcb, fz_sent_cb);
-	tcp_err(tcb, fz_err_cb);
+	fw_tcp_arg(tcb, s);
+	fw_tcp_recv(tcb, fz_recv_cb);
+	fw_tcp_sent(tcb, fz_sent_cb);
+	fw_tcp_err(tcb, fz_err_cb);
 }
 
-static err_t fz_accept_cb(void *arg, struct tcb *tcb)
+static err_t fz_accept_cb(void *arg, struct fw_tcp_conn *tcb)
 {
 	struct fz_slot *s;
 	(void)arg;
@@ -201,7 +209,7 @@ static err_t fz_accept_cb(void *arg, struct tcb *tcb)
 	return ERR_OK;
 }
 
-static void fz_connected_cb(void *arg, struct tcb *tcb)
+static void fz_connected_cb(void *arg, struct fw_tcp_conn *tcb)
 {
 	struct fz_slot *s = arg;
 	if (!s || s->tcb != tcb)
@@ -256,7 +264,7 @@ static void fz_send_seg(const struct fz_seg *s)
 	if (s->bad_chksum)
 		sum ^= 0x0101u;
 	memcpy(b + 16, &sum, sizeof sum);
-	tcp_input(p, &fz_remote, &fz_local, fz_now);
+	fw_tcp_input(p, &fz_remote, &fz_local, fz_now);
 }
 
 /* Sequence numbers the peer would use, for the chosen target. */
@@ -271,7 +279,7 @@ struct fz_tw_pick {
 	bool found;
 };
 
-static void fz_tw_visit(const struct tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t deadline, void *arg)
+static void fz_tw_visit(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t deadline, void *arg)
 {
 	struct fz_tw_pick *k = arg;
 	(void)deadline;
@@ -288,7 +296,7 @@ static void fz_tw_visit(const struct tcp_tuple *t, uint32_t snd_nxt, uint32_t rc
 /* 0-7: TCB by id; 8-11: a TIME_WAIT entry; 12-15: a stranger. */
 static void fz_pick_target(uint8_t sel, struct fz_target *t)
 {
-	struct tcb *tcb = tcb_by_id(sel % FW_TCB_COUNT);
+	struct fw_tcp_conn *tcb = tcb_by_id(sel % FW_TCB_COUNT);
 	struct fz_tw_pick k = { (unsigned)(sel >> 4), 0, t, false };
 
 	t->rport = (uint16_t)(FZ_RPORT + (sel >> 4));
@@ -298,7 +306,7 @@ static void fz_pick_target(uint8_t sel, struct fz_target *t)
 	switch ((sel >> 2) & 3u) {
 	case 0:
 	case 1:
-		if (tcb && tcb->state != TCB_LISTEN) {
+		if (tcb && tcb->state != FW_TCP_LISTEN) {
 			t->rport = tcb->t.rport;
 			t->lport = tcb->t.lport;
 			t->rcv_nxt = tcb->rcv_nxt;
@@ -375,11 +383,11 @@ static void fz_op_segment(struct fz_in *in)
 static void fz_run_timers_until(uint32_t target, unsigned max_steps)
 {
 	uint32_t at;
-	while (max_steps-- && tcp_next_deadline(&at) && time_reached(target, at)) {
+	while (max_steps-- && fw_tcp_next_deadline(&at) && time_reached(target, at)) {
 		if (!time_reached(at, fz_now))
 			at = fz_now;
 		fz_now = at;
-		tcp_timers(fz_now);
+		fw_tcp_timers(fz_now);
 	}
 	fz_now = target;
 }
@@ -392,12 +400,12 @@ static void fz_op_clock(struct fz_in *in)
 	case 0: break;                        /* ms */
 	case 1: ms *= 100u; break;            /* RTOs */
 	case 2: ms *= 1000u; break;           /* FIN_WAIT_2, 2MSL */
-	default: ms = 2u * tcp_get_msl() + (uint32_t)(int32_t)(int8_t)ms; break;
+	default: ms = 2u * fw_tcp_get_msl() + (uint32_t)(int32_t)(int8_t)ms; break;
 	}
 	/* Either exact timer service, or a late timer (the main loop was busy). */
 	if (mode & 4u) {
 		fz_now += ms;
-		tcp_timers(fz_now);
+		fw_tcp_timers(fz_now);
 	} else {
 		fz_run_timers_until(fz_now + ms, 10000u);
 	}
@@ -416,41 +424,41 @@ static void fz_op_api(struct fz_in *in, uint8_t op)
 	uint8_t sel = fz_u8(in), arg = fz_u8(in);
 	struct fz_slot *s = fz_pick_slot(sel);
 	static const uint8_t data[FZ_MAX_PAYLOAD];
-	struct tcb *tcb;
+	struct fw_tcp_conn *tcb;
 
 	if (!s)
 		return;
 	tcb = s->tcb;
 	switch (op) {
 	case 0:
-		tcp_write(tcb, data, (uint16_t)((arg & 0x80u) ? (arg & 0x7fu) * 11u : arg), fz_now);
+		fw_tcp_write(tcb, data, (uint16_t)((arg & 0x80u) ? (arg & 0x7fu) * 11u : arg));
 		break;
 	case 1:
 		s->tcb = NULL;
-		tcp_close(tcb, fz_now);
+		fw_tcp_close(tcb);
 		break;
 	case 2:
 		if ((arg & 3u) == 3u)
 			s->tcb = NULL;
-		tcp_shutdown(tcb, arg & 1u, (arg & 2u) != 0, fz_now);
+		fw_tcp_shutdown(tcb, arg & 1u, (arg & 2u) != 0);
 		break;
 	case 3:
 		s->tcb = NULL;
-		tcp_abort(tcb);
+		fw_tcp_abort(tcb);
 		break;
 	case 4: {
 		uint32_t n = arg & 0x80u ? s->unrecved : arg;
 		if (n > s->unrecved)
 			n = s->unrecved;
 		s->unrecved -= n;
-		tcp_recved(tcb, (uint16_t)n, fz_now);
+		fw_tcp_recved(tcb, (uint16_t)n);
 		break;
 	}
 	default:
 		s->refuse = arg & 1u;
 		s->close_on_eof = (arg & 2u) != 0;
 		if (arg & 4u)
-			tcp_recved(tcb, 0, fz_now);   /* offer refused data again */
+			fw_tcp_recved(tcb, 0);   /* offer refused data again */
 		break;
 	}
 }
@@ -459,11 +467,11 @@ static void fz_op_connect(struct fz_in *in)
 {
 	uint16_t port = (uint16_t)(FZ_RPORT + (fz_u8(in) & 3u));
 	struct fz_slot *s = fz_slot_new(NULL);
-	struct tcb *tcb;
+	struct fw_tcp_conn *tcb;
 
 	if (!s)
 		return;
-	tcb = tcp_connect(&fz_local, &fz_remote, port, fz_connected_cb, s, fz_now);
+	tcb = fw_tcp_connect(&fz_local, &fz_remote, port, fz_connected_cb, s);
 	if (!tcb)
 		return;
 	s->tcb = tcb;
@@ -484,25 +492,25 @@ static void fz_check_chain(const struct pbuf *p, unsigned id)
 
 static bool fz_state_is_tcb_state(uint8_t s)
 {
-	switch ((enum tcb_state)s) {
-	case TCB_LISTEN:
-	case TCB_SYN_SENT:
-	case TCB_SYN_RCVD:
-	case TCB_ESTABLISHED:
-	case TCB_FIN_WAIT_1:
-	case TCB_FIN_WAIT_2:
-	case TCB_CLOSE_WAIT:
-	case TCB_CLOSING:
-	case TCB_LAST_ACK:
+	switch ((enum fw_tcp_state)s) {
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSE_WAIT:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
 		return true;
-	case TCB_CLOSED:
-	case TCB_TIME_WAIT:
+	case FW_TCP_CLOSED:
+	case FW_TCP_TIME_WAIT:
 		return false;
 	}
 	return false;
 }
 
-static bool fz_held(const struct tcb *tcb)
+static bool fz_held(const struct fw_tcp_conn *tcb)
 {
 	for (unsigned i = 0; i < FZ_SLOTS; i++)
 		if (fz_slots[i].tcb == tcb)
@@ -510,7 +518,7 @@ static bool fz_held(const struct tcb *tcb)
 	return false;
 }
 
-static void fz_check_tcb(const struct tcb *tcb, unsigned id)
+static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 {
 	uint32_t inflight, room;
 
@@ -521,7 +529,7 @@ static void fz_check_tcb(const struct tcb *tcb, unsigned id)
 	/* Between events nothing is owed: tcb_event_end() flushed every TCB. */
 	if (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING))
 		fz_fail("ACK or output still pending after the event", id);
-	if (tcb->state == TCB_LISTEN)
+	if (tcb->state == FW_TCP_LISTEN)
 		return;
 	if (seq_gt(tcb->snd_una, tcb->snd_nxt))
 		fz_fail("SND.UNA > SND.NXT", id);
@@ -534,10 +542,10 @@ static void fz_check_tcb(const struct tcb *tcb, unsigned id)
 		fz_fail("receive queue beyond the window", id);
 	if ((tcb->flags & TCB_F_FIN_ACKED) && !(tcb->flags & TCB_F_FIN_QUEUED))
 		fz_fail("FIN acked but never queued", id);
-	if ((tcb->state == TCB_FIN_WAIT_1 || tcb->state == TCB_CLOSING || tcb->state == TCB_LAST_ACK ||
-	     tcb->state == TCB_FIN_WAIT_2) && !(tcb->flags & TCB_F_FIN_QUEUED))
+	if ((tcb->state == FW_TCP_FIN_WAIT_1 || tcb->state == FW_TCP_CLOSING || tcb->state == FW_TCP_LAST_ACK ||
+	     tcb->state == FW_TCP_FIN_WAIT_2) && !(tcb->flags & TCB_F_FIN_QUEUED))
 		fz_fail("closing state without a FIN queued", id);
-	if (tcb->state == TCB_FIN_WAIT_2 && !(tcb->flags & TCB_F_FIN_ACKED))
+	if (tcb->state == FW_TCP_FIN_WAIT_2 && !(tcb->flags & TCB_F_FIN_ACKED))
 		fz_fail("FIN_WAIT_2 with our FIN not acked", id);
 	/* RFC 6582 "recover": set at a loss to SND.NXT, left once SND.UNA reaches it. */
 	if ((tcb->flags & TCB_F_RECOVERY) && !(seq_lt(tcb->snd_una, tcb->recover) && seq_leq(tcb->recover, tcb->snd_nxt)))
@@ -556,16 +564,16 @@ static void fz_check(void)
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct tcb *tcb = tcb_by_id(i);
+		struct fw_tcp_conn *tcb = tcb_by_id(i);
 		if (tcb) {
 			n++;
 			fz_check_tcb(tcb, i);
 		}
 	}
-	if (n != tcp_get_stats()->tcb_in_use)
+	if (n != fz_stats().tcb_in_use)
 		fz_fail("tcb_in_use counter disagrees with the pool", n);
 	for (unsigned i = 0; i < FZ_SLOTS; i++) {
-		const struct tcb *tcb = fz_slots[i].tcb;
+		const struct fw_tcp_conn *tcb = fz_slots[i].tcb;
 		if (tcb && (!tcb->in_use || tcb->arg != &fz_slots[i]))
 			fz_fail("TCB freed behind the application's back (no err_cb)", i);
 	}
@@ -588,7 +596,7 @@ static void fz_peer(uint16_t rport, uint8_t flags, uint32_t seq, uint32_t ack, u
 	s.doff = -1;
 	s.len = len;
 	s.fill = 'x';
-	if (flags & TCP_SYN) {
+	if (flags & FW_TCP_SYN) {
 		s.opts[0] = 2;
 		s.opts[1] = 4;
 		fz_put16(s.opts + 2, 1460);
@@ -613,46 +621,46 @@ enum fz_fixture {
 /* One connection from FZ_RPORT into ESTABLISHED; NULL if the engine refused. */
 static struct fz_slot *fz_establish(uint8_t variant)
 {
-	struct tcb *tcb;
+	struct fw_tcp_conn *tcb;
 	struct fz_slot *s;
 	static const uint8_t data[64];
 
-	fz_peer(FZ_RPORT, TCP_SYN, FZ_PEER_ISS, 0, 0);
+	fz_peer(FZ_RPORT, FW_TCP_SYN, FZ_PEER_ISS, 0, 0);
 	tcb = NULL;
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct tcb *c = tcb_by_id(i);
-		if (c && c->state == TCB_SYN_RCVD)
+		struct fw_tcp_conn *c = tcb_by_id(i);
+		if (c && c->state == FW_TCP_SYN_RCVD)
 			tcb = c;
 	}
 	if (!tcb)
 		return NULL;
-	fz_peer(FZ_RPORT, TCP_ACK, FZ_PEER_ISS + 1u, tcb->snd_nxt, 0);
+	fz_peer(FZ_RPORT, FW_TCP_ACK, FZ_PEER_ISS + 1u, tcb->snd_nxt, 0);
 	s = fz_find(FZ_RPORT);
 	if (s && (variant & 1u))
-		tcp_write(s->tcb, data, sizeof data, fz_now);     /* data in flight */
+		fw_tcp_write(s->tcb, data, sizeof data);     /* data in flight */
 	if (s && (variant & 2u))
-		fz_peer(FZ_RPORT, TCP_ACK | TCP_PSH, s->tcb->rcv_nxt, s->tcb->snd_una, 10);
+		fz_peer(FZ_RPORT, FW_TCP_ACK | FW_TCP_PSH, s->tcb->rcv_nxt, s->tcb->snd_una, 10);
 	return s;
 }
 
 /* Our FIN: close (orphan) or shutdown of the write side (half-close). */
 static void fz_our_fin(struct fz_slot *s, uint8_t variant)
 {
-	struct tcb *tcb = s->tcb;
+	struct fw_tcp_conn *tcb = s->tcb;
 	if (variant & 4u) {
-		tcp_shutdown(tcb, false, true, fz_now);
+		fw_tcp_shutdown(tcb, false, true);
 	} else {
 		s->tcb = NULL;
-		tcp_close(tcb, fz_now);
+		fw_tcp_close(tcb);
 	}
 }
 
 static void fz_fixture(uint8_t which, uint8_t variant)
 {
 	struct fz_slot *s;
-	struct tcb *tcb;
+	struct fw_tcp_conn *tcb;
 
-	fz_listener = tcp_listen(FZ_LPORT, fz_accept_cb, NULL);
+	fz_listener = fw_tcp_listen(FZ_LPORT, fz_accept_cb, NULL);
 	switch ((enum fz_fixture)(which % FZ_FIXTURES)) {
 	case FZ_LISTEN:
 		return;
@@ -660,7 +668,7 @@ static void fz_fixture(uint8_t which, uint8_t variant)
 		fz_op_connect(&(struct fz_in){ &variant, 1, 0 });
 		return;
 	case FZ_SYN_RCVD:
-		fz_peer(FZ_RPORT, TCP_SYN, FZ_PEER_ISS, 0, 0);
+		fz_peer(FZ_RPORT, FW_TCP_SYN, FZ_PEER_ISS, 0, 0);
 		return;
 	case FZ_ESTABLISHED:
 		fz_establish(variant);
@@ -677,12 +685,12 @@ static void fz_fixture(uint8_t which, uint8_t variant)
 		if (which % FZ_FIXTURES == FZ_FIN_WAIT_1 || !tcb->in_use)
 			return;
 		if (which % FZ_FIXTURES == FZ_CLOSING) {
-			fz_peer(FZ_RPORT, TCP_FIN | TCP_ACK, tcb->rcv_nxt, tcb->snd_una, 0);
+			fz_peer(FZ_RPORT, FW_TCP_FIN | FW_TCP_ACK, tcb->rcv_nxt, tcb->snd_una, 0);
 			return;
 		}
-		fz_peer(FZ_RPORT, TCP_ACK, tcb->rcv_nxt, tcb->snd_nxt, 0);
+		fz_peer(FZ_RPORT, FW_TCP_ACK, tcb->rcv_nxt, tcb->snd_nxt, 0);
 		if (which % FZ_FIXTURES == FZ_TIME_WAIT && tcb->in_use)
-			fz_peer(FZ_RPORT, TCP_FIN | TCP_ACK, tcb->rcv_nxt, tcb->snd_nxt, (variant & 8u) ? 5u : 0u);
+			fz_peer(FZ_RPORT, FW_TCP_FIN | FW_TCP_ACK, tcb->rcv_nxt, tcb->snd_nxt, (variant & 8u) ? 5u : 0u);
 		return;
 	case FZ_CLOSE_WAIT:
 	case FZ_LAST_ACK:
@@ -690,7 +698,7 @@ static void fz_fixture(uint8_t which, uint8_t variant)
 		if (!s)
 			return;
 		tcb = s->tcb;
-		fz_peer(FZ_RPORT, TCP_FIN | TCP_ACK, tcb->rcv_nxt, tcb->snd_una, (variant & 8u) ? 5u : 0u);
+		fz_peer(FZ_RPORT, FW_TCP_FIN | FW_TCP_ACK, tcb->rcv_nxt, tcb->snd_una, (variant & 8u) ? 5u : 0u);
 		if (which % FZ_FIXTURES == FZ_LAST_ACK && s->tcb)
 			fz_our_fin(s, variant);
 		return;
@@ -717,25 +725,25 @@ static void fz_teardown(void)
 	fz_run_timers_until(fz_now + FZ_DRAIN_MS, FZ_DRAIN_STEPS);
 	fz_check();
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct tcb *tcb = tcb_by_id(i);
+		struct fw_tcp_conn *tcb = tcb_by_id(i);
 		if (tcb && (tcb->flags & TCB_F_ORPHAN))
 			fz_fail("orphaned TCB still alive an hour later", i);
 	}
 	for (unsigned i = 0; i < FZ_SLOTS; i++) {
-		struct tcb *tcb = fz_slots[i].tcb;
+		struct fw_tcp_conn *tcb = fz_slots[i].tcb;
 		if (tcb) {
 			fz_slots[i].tcb = NULL;
-			tcp_abort(tcb);
+			fw_tcp_abort(tcb);
 		}
 	}
-	if (fz_listener && tcp_state(fz_listener) == TCB_LISTEN)
-		tcp_abort(fz_listener);
+	if (fz_listener && fw_tcp_get_state(fz_listener) == FW_TCP_LISTEN)
+		fw_tcp_abort(fz_listener);
 	fz_listener = NULL;
-	if (tcp_get_stats()->tcb_in_use != 0)
-		fz_fail("TCB leaked: in use after every handle was aborted", tcp_get_stats()->tcb_in_use);
-	msl2 = 2u * tcp_get_msl();
+	if (fz_stats().tcb_in_use != 0)
+		fz_fail("TCB leaked: in use after every handle was aborted", fz_stats().tcb_in_use);
+	msl2 = 2u * fw_tcp_get_msl();
 	fz_now += msl2;
-	tcp_timers(fz_now);
+	fw_tcp_timers(fz_now);
 	if (tw_get_stats()->in_use != 0)
 		fz_fail("TIME_WAIT entry alive after 2MSL", tw_get_stats()->in_use);
 	if ((int)lwip_stats.mem.used != fz_mem_start)
@@ -753,7 +761,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fz_lwip_init();
 	fz_now = 5000u;
-	tcp_init(fz_now, key);
+	fw_tcp_init(fz_clock, key);
 	memset(fz_slots, 0, sizeof fz_slots);
 	fz_listener = NULL;
 	fz_refuse_accept = false;
@@ -784,7 +792,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			fz_refuse_accept = (op & 8u) != 0;
 			if (op & 16u)
-				tcp_set_msl((uint32_t)fz_u8(&in) * 100u + 1u);
+				fw_tcp_set_msl((uint32_t)fz_u8(&in) * 100u + 1u);
 			break;
 		}
 		fz_check();

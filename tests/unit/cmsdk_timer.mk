@@ -2,4 +2,4 @@
 # free-running clock's wrap accounting (pure functions plus the drivers over
 # a plain-memory register block).
 UNIT_SUITES += cmsdk_timer
-cmsdk_timer_SRCS := tests/unit/test_cmsdk_timer.c board/mps2-an385/cmsdk_timer.c
+cmsdk_timer_SRCS := tests/unit/test_cmsdk_timer.c drivers/timer/cmsdk/cmsdk_timer.c

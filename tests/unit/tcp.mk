@@ -2,6 +2,5 @@
 # with the real TIME_WAIT table and ISN generator.
 UNIT_SUITES += tcp
 tcp_SRCS := tests/unit/tcp/harness.c tests/unit/tcp/test_teardown.c tests/unit/tcp/test_rst_syn.c \
-	tests/unit/tcp/test_open_data.c tests/unit/tcp/test_hardening.c tests/unit/tcp/test_coalesce.c tests/unit/tcp/test_recovery.c \
-	firmware/tcp/tcb.c firmware/tcp/tcp_api.c firmware/tcp/tcp_input.c firmware/tcp/tcp_output.c \
-	firmware/tcp/tcp_raw.c firmware/tcp/tcp_stats.c firmware/tcp/timewait.c firmware/tcp/isn.c
+	tests/unit/tcp/test_open_data.c tests/unit/tcp/test_hardening.c tests/unit/tcp/test_coalesce.c tests/unit/tcp/test_recovery.c tests/unit/tcp/test_api.c \
+	$(FW_TCP_SRCS)

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "mps2-an385/cmsdk_timer.h"
+#include "cmsdk_timer.h"
 
 #define CLK_HZ        25000000u   /* AN385 SYSCLK */
 #define TICKS_PER_MS  (CLK_HZ / 1000u)

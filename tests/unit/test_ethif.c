@@ -1,5 +1,5 @@
 /*
- * lwip-port/ethif.c over a fake MAC: what the bridge promises the main
+ * port/lwip/ethif.c over a fake MAC: what the bridge promises the main
  * loop (frames in order to netif->input, bounded per poll, nothing leaked
  * when input refuses one; link followed at ETHIF_LINK_POLL_MS; a MAC that
  * cannot send turns into ERR_IF and a counted drop).

@@ -1,6 +1,6 @@
 /*
  * Unit tests of the RFC 6528 ISN generator and its SipHash-2-4
- * (firmware/tcp/isn.c).
+ * (tcp/src/isn.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,18 +9,18 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tcp/isn.h"
+#include "isn.h"
 
 #define TICKS_PER_MS 250u  /* RFC 793's 4 us clock from the ms time base */
 
 /* The SipHash paper's key: bytes 00 01 02 ... 0f. */
 static const uint8_t paper_key[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
-static struct tcp_tuple tup(uint16_t rport)
+static struct fw_tcp_tuple tup(uint16_t rport)
 {
 	/* 192.0.2.2:7 <- 192.0.2.1:rport, network byte order on any host */
 	const uint8_t l[4] = { 192, 0, 2, 2 }, r[4] = { 192, 0, 2, 1 };
-	struct tcp_tuple t = { .lport = 7, .rport = rport };
+	struct fw_tcp_tuple t = { .lport = 7, .rport = rport };
 
 	memcpy(&t.laddr, l, 4);
 	memcpy(&t.raddr, r, 4);
@@ -59,7 +59,7 @@ static void test_siphash24_paper_vectors(void **state)
 		msg[i] = (uint8_t)i;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		print_message("len %u\n", v[i].len);
-		assert_int_equal(siphash24(paper_key, msg, v[i].len), v[i].want);
+		assert_int_equal(isn_siphash24(paper_key, msg, v[i].len), v[i].want);
 	}
 }
 
@@ -67,7 +67,7 @@ static void test_siphash24_paper_vectors(void **state)
  * 250 ticks per ms. */
 static void test_isn_stable_and_clocked(void **state)
 {
-	struct tcp_tuple t = tup(40000);
+	struct fw_tcp_tuple t = tup(40000);
 	uint32_t a = isn_generate(&t, 1000);
 
 	(void)state;
@@ -82,7 +82,7 @@ static void test_isn_stable_and_clocked(void **state)
  * the 4-tuple changes the ISN. */
 static void test_isn_differs_per_tuple(void **state)
 {
-	struct tcp_tuple t = tup(40000), u;
+	struct fw_tcp_tuple t = tup(40000), u;
 	uint32_t base = isn_generate(&t, 0);
 	uint16_t p;
 
@@ -116,7 +116,7 @@ static void test_isn_differs_per_tuple(void **state)
  * algorithm but not the key cannot predict the ISN. */
 static void test_isn_differs_across_keys(void **state)
 {
-	struct tcp_tuple t = tup(40000);
+	struct fw_tcp_tuple t = tup(40000);
 	uint8_t other[16];
 	uint32_t a = isn_generate(&t, 77);
 

@@ -16,8 +16,8 @@
 
 #include "config.h"
 #include "eth_mac.h"
-#include "mps2-an385/lan9118.h"
-#include "mps2-an385/lan9118_regs.h"
+#include "lan9118.h"
+#include "lan9118_regs.h"
 
 #include "lwip/init.h"
 #include "lwip/memp.h"

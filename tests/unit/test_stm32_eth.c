@@ -24,8 +24,8 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
-#include "stm32f4/stm32_eth.h"
-#include "stm32f4/stm32_eth_regs.h"
+#include "stm32_eth.h"
+#include "stm32_eth_regs.h"
 
 #define FRAME_MAX   2048u
 #define WIRE_MAX    32u

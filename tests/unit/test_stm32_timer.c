@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "stm32f4/stm32_clock.h"
-#include "stm32f4/stm32_timer.h"
-#include "stm32f4/stm32f4_regs.h"
+#include "stm32_clock.h"
+#include "stm32_timer.h"
+#include "stm32f4_regs.h"
 
 #define REG_WORDS 256
 static uint32_t fake_tim[REG_WORDS];

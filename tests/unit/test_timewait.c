@@ -1,8 +1,8 @@
 /*
- * Unit tests of the compact TIME_WAIT table (firmware/tcp/timewait.c).
+ * Unit tests of the compact TIME_WAIT table (tcp/src/timewait.c).
  *
  * Each test scripts segments into tw_input() with a fake clock and checks
- * what went out through a recording tcp_send_ctl(). On failure the
+ * what went out through a recording seg_send_ctl(). On failure the
  * exchange is printed packetdrill-style:
  *   t=61000 < F. 4999:4999(0) ack 9001        (segment from the peer)
  *   t=61000 > .  9001:9001(0) ack 5000 win 0   (what TIME_WAIT sent)
@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "tcp/tcp_out.h"
-#include "tcp/timewait.h"
+#include "tcp_out.h"
+#include "timewait.h"
 
 #define TWOMSL (2u * FW_MSL_MS)
 #define LOCAL_PORT 7u
@@ -30,7 +30,7 @@ _Static_assert(FW_TW_ENTRIES >= 5, "the scenarios below hold up to five entries 
 /* ------------------------------------------------------------ fake output */
 
 struct sent {
-	struct tcp_tuple t;
+	struct fw_tcp_tuple t;
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t wnd;
@@ -39,7 +39,7 @@ struct sent {
 #define TX_MAX 8
 static struct sent tx[TX_MAX];
 static int ntx;
-static int tx_fail;           /* make tcp_send_ctl() fail (no pbuf) */
+static int tx_fail;           /* make seg_send_ctl() fail (no pbuf) */
 static char xlog[4096];
 static uint32_t clock_ms;
 
@@ -57,15 +57,15 @@ static void flags_str(uint8_t f, char *out)
 {
 	int n = 0;
 
-	if (f & TCP_SYN) out[n++] = 'S';
-	if (f & TCP_FIN) out[n++] = 'F';
-	if (f & TCP_RST) out[n++] = 'R';
-	if (f & TCP_PSH) out[n++] = 'P';
-	if (f & TCP_ACK) out[n++] = '.';
+	if (f & FW_TCP_SYN) out[n++] = 'S';
+	if (f & FW_TCP_FIN) out[n++] = 'F';
+	if (f & FW_TCP_RST) out[n++] = 'R';
+	if (f & FW_TCP_PSH) out[n++] = 'P';
+	if (f & FW_TCP_ACK) out[n++] = '.';
 	out[n] = '\0';
 }
 
-int tcp_send_ctl(const struct tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd)
+int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd)
 {
 	char fs[8];
 
@@ -85,7 +85,7 @@ int tcp_send_ctl(const struct tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t 
 static int ca_budget = -1;      /* < 0: unlimited */
 static int ca_asked;
 
-bool tcp_challenge_ack_allowed(uint32_t now)
+bool seg_challenge_ack_allowed(uint32_t now)
 {
 	(void)now;
 	ca_asked++;
@@ -109,16 +109,16 @@ static uint32_t ip_net(uint8_t x)
 	return a;
 }
 
-static struct tcp_tuple tup(uint32_t n)
+static struct fw_tcp_tuple tup(uint32_t n)
 {
-	return (struct tcp_tuple){ .laddr = ip_net(2), .raddr = ip_net((uint8_t)(1 + n / 20000u)),
+	return (struct fw_tcp_tuple){ .laddr = ip_net(2), .raddr = ip_net((uint8_t)(1 + n / 20000u)),
 				   .lport = LOCAL_PORT, .rport = (uint16_t)(PEER_PORT0 + n % 20000u) };
 }
 
-static enum tw_verdict inject(const struct tcp_tuple *t, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len,
+static enum tw_verdict inject(const struct fw_tcp_tuple *t, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len,
 			      uint32_t *floor)
 {
-	struct tcp_seg s = { .seq = seq, .ack = ack, .wnd = 1000, .flags = flags, .len = len };
+	struct fw_tcp_seg s = { .seq = seq, .ack = ack, .wnd = 1000, .flags = flags, .len = len };
 	uint32_t dummy = 0;
 	char fs[8];
 
@@ -138,7 +138,7 @@ static void expect_ack(uint32_t seq, uint32_t ack)
 {
 	char why[128];
 
-	if (ntx != 1 || tx[0].seq != seq || tx[0].ack != ack || tx[0].flags != TCP_ACK || tx[0].wnd != 0) {
+	if (ntx != 1 || tx[0].seq != seq || tx[0].ack != ack || tx[0].flags != FW_TCP_ACK || tx[0].wnd != 0) {
 		snprintf(why, sizeof(why), "expected exactly one ACK %u ack %u win 0, %d sent", seq, ack, ntx);
 		show_and_fail(why);
 	}
@@ -160,15 +160,15 @@ static uint32_t next_deadline(void)
 
 /* The entry for t is live with SND.NXT snd and RCV.NXT rcv: an old
  * duplicate (unacceptable) is answered with exactly those numbers. */
-static void expect_entry(const struct tcp_tuple *t, uint32_t snd, uint32_t rcv)
+static void expect_entry(const struct fw_tcp_tuple *t, uint32_t snd, uint32_t rcv)
 {
-	assert_int_equal(inject(t, TCP_ACK, rcv - 100u, snd, 10, NULL), TW_CONSUMED);
+	assert_int_equal(inject(t, FW_TCP_ACK, rcv - 100u, snd, 10, NULL), TW_CONSUMED);
 	expect_ack(snd, rcv);
 }
 
-static void expect_gone(const struct tcp_tuple *t)
+static void expect_gone(const struct fw_tcp_tuple *t)
 {
-	assert_int_equal(inject(t, TCP_ACK, RCV0, SND0, 0, NULL), TW_NO_MATCH);
+	assert_int_equal(inject(t, FW_TCP_ACK, RCV0, SND0, 0, NULL), TW_NO_MATCH);
 	expect_no_tx();
 }
 
@@ -179,7 +179,7 @@ struct visit {
 	uint32_t laddr;
 };
 
-static void visit_cb(const struct tcp_tuple *t, uint32_t snd, uint32_t rcv, uint32_t deadline, void *arg)
+static void visit_cb(const struct fw_tcp_tuple *t, uint32_t snd, uint32_t rcv, uint32_t deadline, void *arg)
 {
 	struct visit *v = arg;
 
@@ -209,7 +209,7 @@ static int setup(void **state)
  * expired exactly at the deadline, not a millisecond early. */
 static void test_2msl_expires_exactly_at_deadline(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 1000);
@@ -229,7 +229,7 @@ static void test_2msl_expires_exactly_at_deadline(void **state)
  * after the deadline finds the connection CLOSED (RFC 9293 3.6.1). */
 static void test_segment_after_deadline_finds_closed(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
@@ -247,7 +247,7 @@ static void test_fifo_order_many_entries(void **state)
 
 	(void)state;
 	for (i = 0; i < n; i++) {
-		struct tcp_tuple t = tup(i);
+		struct fw_tcp_tuple t = tup(i);
 
 		tw_enter(&t, SND0 + i, RCV0 + i, 7 * i);
 	}
@@ -273,7 +273,7 @@ static void test_fifo_order_many_entries(void **state)
  * time_reached(), never by plain comparison. */
 static void test_clock_wraparound(void **state)
 {
-	struct tcp_tuple a = tup(0), b = tup(1);
+	struct fw_tcp_tuple a = tup(0), b = tup(1);
 	const uint32_t t0 = UINT32_MAX - 1000u;
 	const uint32_t da = t0 + TWOMSL, db = 200u + TWOMSL;
 
@@ -297,7 +297,7 @@ static void test_clock_wraparound(void **state)
 static void test_msl_changed_at_run_time(void **state)
 {
 	static struct visit v;
-	struct tcp_tuple a = tup(0), b = tup(1), c = tup(2), d = tup(3);
+	struct fw_tcp_tuple a = tup(0), b = tup(1), c = tup(2), d = tup(3);
 	int i;
 
 	(void)state;
@@ -340,7 +340,7 @@ static void test_full_table_every_lookup_hits(void **state)
 
 	(void)state;
 	for (i = 0; i < FW_TW_ENTRIES; i++) {
-		struct tcp_tuple t = tup(i * 37u);
+		struct fw_tcp_tuple t = tup(i * 37u);
 
 		tw_enter(&t, SND0 + 3 * i, RCV0 + 5 * i, i);
 		chain[tw_hash_bucket(&t)]++;
@@ -348,7 +348,7 @@ static void test_full_table_every_lookup_hits(void **state)
 	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->recycled, 0);
 	for (i = 0; i < FW_TW_ENTRIES; i++) {
-		struct tcp_tuple t = tup(i * 37u);
+		struct fw_tcp_tuple t = tup(i * 37u);
 
 		expect_entry(&t, SND0 + 3 * i, RCV0 + 5 * i);
 		if (chain[i] > longest)
@@ -361,12 +361,12 @@ static void test_full_table_every_lookup_hits(void **state)
 /* Issue 3 item 10: full table -> the oldest entry is recycled, counted. */
 static void test_full_table_recycles_oldest(void **state)
 {
-	struct tcp_tuple extra = tup(FW_TW_ENTRIES), first, second;
+	struct fw_tcp_tuple extra = tup(FW_TW_ENTRIES), first, second;
 	uint32_t i;
 
 	(void)state;
 	for (i = 0; i < FW_TW_ENTRIES; i++) {
-		struct tcp_tuple t = tup(i);
+		struct fw_tcp_tuple t = tup(i);
 
 		tw_enter(&t, SND0, RCV0, i);
 	}
@@ -389,7 +389,7 @@ static void test_full_table_prefers_expired(void **state)
 	uint32_t i;
 
 	(void)state;
-	struct tcp_tuple t;
+	struct fw_tcp_tuple t;
 
 	for (i = 0; i < FW_TW_ENTRIES; i++) {
 		t = tup(i);
@@ -406,7 +406,7 @@ static void test_full_table_prefers_expired(void **state)
  * middle, the head and the tail of the chain. */
 static void test_hash_collisions_remove_from_chain(void **state)
 {
-	struct tcp_tuple t[5];
+	struct fw_tcp_tuple t[5];
 	uint32_t n = 0, k, want;
 	uint32_t floor = 0;
 
@@ -414,7 +414,7 @@ static void test_hash_collisions_remove_from_chain(void **state)
 	t[0] = tup(0);
 	want = tw_hash_bucket(&t[0]);
 	for (k = 1; n < 4 && k < 200000u; k++) {
-		struct tcp_tuple c = tup(k);
+		struct fw_tcp_tuple c = tup(k);
 
 		if (tw_hash_bucket(&c) == want)
 			t[++n] = c;
@@ -423,7 +423,7 @@ static void test_hash_collisions_remove_from_chain(void **state)
 	for (k = 0; k < 5; k++)
 		tw_enter(&t[k], SND0 + k, RCV0 + k, k);
 	/* chain is 4 3 2 1 0 (pushed at the head): take out 2, the middle */
-	assert_int_equal(inject(&t[2], TCP_SYN, RCV0 + 2 + 1000, 0, 0, &floor), TW_NEW_SYN);
+	assert_int_equal(inject(&t[2], FW_TCP_SYN, RCV0 + 2 + 1000, 0, 0, &floor), TW_NEW_SYN);
 	assert_int_equal(floor, SND0 + 2);
 	expect_gone(&t[2]);
 	for (k = 0; k < 5; k++)
@@ -431,7 +431,7 @@ static void test_hash_collisions_remove_from_chain(void **state)
 			expect_entry(&t[k], SND0 + k, RCV0 + k);
 	tw_expire(TWOMSL);  /* t[0]: chain tail */
 	expect_gone(&t[0]);
-	assert_int_equal(inject(&t[4], TCP_SYN, RCV0 + 4 + 1, 0, 0, &floor), TW_NEW_SYN);  /* chain head */
+	assert_int_equal(inject(&t[4], FW_TCP_SYN, RCV0 + 4 + 1, 0, 0, &floor), TW_NEW_SYN);  /* chain head */
 	expect_gone(&t[4]);
 	expect_entry(&t[1], SND0 + 1, RCV0 + 1);
 	expect_entry(&t[3], SND0 + 3, RCV0 + 3);
@@ -441,7 +441,7 @@ static void test_hash_collisions_remove_from_chain(void **state)
 /* One entry per 4-tuple: entering again replaces the old one. */
 static void test_reenter_same_tuple_replaces(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
@@ -470,14 +470,14 @@ static void test_bytes_per_entry_within_budget(void **state)
 static void test_fin_again_acked_and_2msl_restarted(void **state)
 {
 	static struct visit v;
-	struct tcp_tuple a = tup(0), b = tup(1), c = tup(2);
+	struct fw_tcp_tuple a = tup(0), b = tup(1), c = tup(2);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
 	tw_enter(&b, SND0, RCV0, 10);
 	tw_enter(&c, SND0, RCV0, 20);
 	clock_ms = 5000;
-	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK, RCV0 - 1, SND0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_FIN | FW_TCP_ACK, RCV0 - 1, SND0, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
 	assert_memory_equal(&tx[0].t, &a, sizeof(a));
 	assert_int_equal(tw_get_stats()->fin_reacked, 1);
@@ -498,12 +498,12 @@ static void test_fin_again_acked_and_2msl_restarted(void **state)
 /* The same with data on the FIN: SEG.SEQ + payload = RCV.NXT - 1. */
 static void test_fin_with_data_again_acked(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
 	clock_ms = 300;
-	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK | TCP_PSH, RCV0 - 1 - 100, SND0, 100, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_FIN | FW_TCP_ACK | FW_TCP_PSH, RCV0 - 1 - 100, SND0, 100, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
 	assert_int_equal(tw_get_stats()->fin_reacked, 1);
 	assert_int_equal(next_deadline(), 300 + TWOMSL);
@@ -512,12 +512,12 @@ static void test_fin_with_data_again_acked(void **state)
 /* A FIN that is not the peer's FIN again: unacceptable -> ACK, no restart. */
 static void test_fin_elsewhere_acked_not_restarted(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
 	clock_ms = 300;
-	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK, RCV0, SND0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_FIN | FW_TCP_ACK, RCV0, SND0, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
 	assert_int_equal(tw_get_stats()->fin_reacked, 0);
 	assert_int_equal(next_deadline(), TWOMSL);
@@ -526,15 +526,15 @@ static void test_fin_elsewhere_acked_not_restarted(void **state)
 /* RFC 1337 (fix F1): an RST in TIME-WAIT is ignored, never answered. */
 static void test_rst_ignored_rfc1337(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
-	assert_int_equal(inject(&a, TCP_RST, RCV0, 0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_RST, RCV0, 0, 0, NULL), TW_CONSUMED);
 	expect_no_tx();
-	assert_int_equal(inject(&a, TCP_RST | TCP_ACK, RCV0 - 100000u, SND0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_RST | FW_TCP_ACK, RCV0 - 100000u, SND0, 0, NULL), TW_CONSUMED);
 	expect_no_tx();
-	assert_int_equal(inject(&a, TCP_RST | TCP_SYN, RCV0 + 1000, 0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_RST | FW_TCP_SYN, RCV0 + 1000, 0, 0, NULL), TW_CONSUMED);
 	expect_no_tx();
 	assert_int_equal(tw_get_stats()->rst_ignored, 3);
 	assert_int_equal(tw_get_stats()->in_use, 1);
@@ -545,13 +545,13 @@ static void test_rst_ignored_rfc1337(void **state)
  * and the new ISN must lie beyond the old SND.NXT. */
 static void test_syn_beyond_rcv_nxt_reopens_rfc1122(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 	uint32_t floor = 0;
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
 	clock_ms = 2000;
-	assert_int_equal(inject(&a, TCP_SYN, RCV0 + 1, 0, 0, &floor), TW_NEW_SYN);
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 + 1, 0, 0, &floor), TW_NEW_SYN);
 	expect_no_tx();
 	assert_int_equal(floor, SND0);
 	assert_int_equal(tw_get_stats()->reused, 1);
@@ -564,16 +564,16 @@ static void test_syn_beyond_rcv_nxt_reopens_rfc1122(void **state)
  * RCV.NXT (or a SYN with ACK) gets a challenge ACK and changes nothing. */
 static void test_syn_at_or_below_rcv_nxt_challenge_ack(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
 	clock_ms = 10;
-	assert_int_equal(inject(&a, TCP_SYN, RCV0, 0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0, 0, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
-	assert_int_equal(inject(&a, TCP_SYN, RCV0 - 4000, 0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 - 4000, 0, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
-	assert_int_equal(inject(&a, TCP_SYN | TCP_ACK, RCV0 + 500, SND0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_SYN | FW_TCP_ACK, RCV0 + 500, SND0, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
 	assert_int_equal(tw_get_stats()->reused, 0);
 	assert_int_equal(tw_get_stats()->in_use, 1);
@@ -581,19 +581,19 @@ static void test_syn_at_or_below_rcv_nxt_challenge_ack(void **state)
 }
 
 /* RFC 5961 section 7: the SYN challenge ACK from TIME_WAIT draws on the
- * engine's one global budget (tcp_challenge_ack_allowed): once spent, the
+ * engine's one global budget (seg_challenge_ack_allowed): once spent, the
  * SYN is still consumed but nothing is sent. */
 static void test_syn_challenge_ack_rate_limited_rfc5961_7(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
 	ca_budget = 1;
 	ca_asked = 0;
-	assert_int_equal(inject(&a, TCP_SYN, RCV0, 0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0, 0, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
-	assert_int_equal(inject(&a, TCP_SYN, RCV0 - 10, 0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 - 10, 0, 0, NULL), TW_CONSUMED);
 	expect_no_tx();
 	assert_int_equal(ca_asked, 2);
 	assert_int_equal(tw_get_stats()->in_use, 1);
@@ -604,13 +604,13 @@ static void test_syn_challenge_ack_rate_limited_rfc5961_7(void **state)
  * data at RCV.NXT, is not acceptable -> ACK. */
 static void test_old_duplicate_data_acked(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
-	assert_int_equal(inject(&a, TCP_ACK | TCP_PSH, RCV0 - 1 - 500, SND0 - 200, 500, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_ACK | FW_TCP_PSH, RCV0 - 1 - 500, SND0 - 200, 500, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
-	assert_int_equal(inject(&a, TCP_ACK | TCP_PSH, RCV0, SND0, 10, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_ACK | FW_TCP_PSH, RCV0, SND0, 10, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
 	assert_int_equal(next_deadline(), TWOMSL);
 }
@@ -621,15 +621,15 @@ static void test_old_duplicate_data_acked(void **state)
  * check); one without the ACK bit is dropped (fifth check). */
 static void test_bare_ack_cases(void **state)
 {
-	struct tcp_tuple a = tup(0);
+	struct fw_tcp_tuple a = tup(0);
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
-	assert_int_equal(inject(&a, TCP_ACK, RCV0, SND0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_ACK, RCV0, SND0, 0, NULL), TW_CONSUMED);
 	expect_no_tx();
-	assert_int_equal(inject(&a, TCP_ACK, RCV0 - 1, SND0, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_ACK, RCV0 - 1, SND0, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
-	assert_int_equal(inject(&a, TCP_ACK, RCV0, SND0 + 1, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_ACK, RCV0, SND0 + 1, 0, NULL), TW_CONSUMED);
 	expect_ack(SND0, RCV0);
 	assert_int_equal(inject(&a, 0, RCV0, 0, 0, NULL), TW_CONSUMED);
 	expect_no_tx();
@@ -639,7 +639,7 @@ static void test_bare_ack_cases(void **state)
 /* No entry for the 4-tuple: the engine goes on. */
 static void test_no_match(void **state)
 {
-	struct tcp_tuple a = tup(0), other_port = tup(1), other_addr = tup(0);
+	struct fw_tcp_tuple a = tup(0), other_port = tup(1), other_addr = tup(0);
 
 	(void)state;
 	expect_gone(&a);
@@ -656,24 +656,24 @@ static void test_no_match(void **state)
 /* Sequence numbers wrapping past 2^32 (RFC 9293 3.4: modulo 2^32). */
 static void test_sequence_wraparound(void **state)
 {
-	struct tcp_tuple a = tup(0), b = tup(1);
+	struct fw_tcp_tuple a = tup(0), b = tup(1);
 	uint32_t floor = 0;
 
 	(void)state;
 	/* RCV.NXT = 0: the FIN sat at 2^32 - 1 */
 	tw_enter(&a, 0xFFFFFFF0u, 0, 0);
-	assert_int_equal(inject(&a, TCP_FIN | TCP_ACK, 0xFFFFFFFFu, 0xFFFFFFF0u, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&a, FW_TCP_FIN | FW_TCP_ACK, 0xFFFFFFFFu, 0xFFFFFFF0u, 0, NULL), TW_CONSUMED);
 	expect_ack(0xFFFFFFF0u, 0);
 	assert_int_equal(tw_get_stats()->fin_reacked, 1);
-	assert_int_equal(inject(&a, TCP_SYN, 0xFFFFFF00u, 0, 0, NULL), TW_CONSUMED);  /* below */
+	assert_int_equal(inject(&a, FW_TCP_SYN, 0xFFFFFF00u, 0, 0, NULL), TW_CONSUMED);  /* below */
 	expect_ack(0xFFFFFFF0u, 0);
-	assert_int_equal(inject(&a, TCP_SYN, 0x10u, 0, 0, &floor), TW_NEW_SYN);        /* beyond */
+	assert_int_equal(inject(&a, FW_TCP_SYN, 0x10u, 0, 0, &floor), TW_NEW_SYN);        /* beyond */
 	assert_int_equal(floor, 0xFFFFFFF0u);
 	/* RCV.NXT just under 2^32: a SYN past the wrap is beyond it */
 	tw_enter(&b, 0x7u, 0xFFFFFFF0u, 0);
-	assert_int_equal(inject(&b, TCP_ACK, 0xFFFFFFF0u, 0x7u, 0, NULL), TW_CONSUMED);
+	assert_int_equal(inject(&b, FW_TCP_ACK, 0xFFFFFFF0u, 0x7u, 0, NULL), TW_CONSUMED);
 	expect_no_tx();
-	assert_int_equal(inject(&b, TCP_SYN, 0x20u, 0, 0, &floor), TW_NEW_SYN);
+	assert_int_equal(inject(&b, FW_TCP_SYN, 0x20u, 0, 0, &floor), TW_NEW_SYN);
 	assert_int_equal(floor, 0x7u);
 }
 
@@ -682,21 +682,21 @@ static void test_sequence_wraparound(void **state)
 /* Every stats counter has one increment site; this script hits each. */
 static void test_stats_counters(void **state)
 {
-	struct tcp_tuple a = tup(0), b = tup(1), c = tup(2);
-	struct tw_stats want = { 0 };
+	struct fw_tcp_tuple a = tup(0), b = tup(1), c = tup(2);
+	struct fw_tcp_tw_stats want = { 0 };
 
 	(void)state;
 	tw_enter(&a, SND0, RCV0, 0);
 	tw_enter(&b, SND0, RCV0, 1);
 	tw_enter(&c, SND0, RCV0, 2);
 	clock_ms = 100;                                          /* a now lives past c */
-	inject(&a, TCP_FIN | TCP_ACK, RCV0 - 1, SND0, 0, NULL);  /* fin_reacked, ack */
-	inject(&a, TCP_RST, RCV0, 0, 0, NULL);                   /* rst_ignored */
-	inject(&a, TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* ack */
+	inject(&a, FW_TCP_FIN | FW_TCP_ACK, RCV0 - 1, SND0, 0, NULL);  /* fin_reacked, ack */
+	inject(&a, FW_TCP_RST, RCV0, 0, 0, NULL);                   /* rst_ignored */
+	inject(&a, FW_TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* ack */
 	tx_fail = 1;
-	inject(&a, TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* no pbuf: not sent */
+	inject(&a, FW_TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* no pbuf: not sent */
 	tx_fail = 0;
-	inject(&b, TCP_SYN, RCV0 + 9, 0, 0, NULL);               /* reused */
+	inject(&b, FW_TCP_SYN, RCV0 + 9, 0, 0, NULL);               /* reused */
 	tw_expire(2 + TWOMSL);                                   /* c expired */
 	want.entered = 3;
 	want.expired = 1;

@@ -1,5 +1,5 @@
 /*
- * Console TX ring (board/uart_tx_ring.h): the main loop is the producer,
+ * Console TX ring (drivers/uart/uart_tx_ring.h): the main loop is the producer,
  * the TX interrupt the consumer. These tests play both sides in turn.
  */
 #include <setjmp.h>

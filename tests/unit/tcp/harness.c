@@ -28,12 +28,25 @@ static char h_log[H_LOG_LINES][H_LOG_LEN];
 static unsigned h_log_n;
 static int h_pool_mem;
 static int h_pool_memp[MEMP_MAX];
+static unsigned h_cb_depth;   /* callbacks running now (see H_CB_ENTER) */
 
 /* ------------------------------------------------------------ stubs lwIP needs */
 
 u32_t sys_now(void)
 {
 	return h_now;
+}
+
+static uint32_t h_clock(void)
+{
+	return h_now;
+}
+
+struct fw_tcp_stats h_stats(void)
+{
+	struct fw_tcp_stats s;
+	fw_tcp_get_stats(&s);
+	return s;
 }
 
 uint32_t fw_rand32(void)
@@ -51,11 +64,11 @@ void fw_assert_failed(const char *msg, const char *file, int line)
 static const char *h_flags(uint8_t f, char *buf)
 {
 	char *b = buf;
-	if (f & TCP_SYN) *b++ = 'S';
-	if (f & TCP_FIN) *b++ = 'F';
-	if (f & TCP_RST) *b++ = 'R';
-	if (f & TCP_PSH) *b++ = 'P';
-	if (f & TCP_ACK) *b++ = '.';
+	if (f & FW_TCP_SYN) *b++ = 'S';
+	if (f & FW_TCP_FIN) *b++ = 'F';
+	if (f & FW_TCP_RST) *b++ = 'R';
+	if (f & FW_TCP_PSH) *b++ = 'P';
+	if (f & FW_TCP_ACK) *b++ = '.';
 	if (b == buf) *b++ = '-';
 	*b = 0;
 	return buf;
@@ -201,10 +214,11 @@ int h_setup(void **state)
 	(void)state;
 	h_lwip_init();
 	h_now = 5000;
-	tcp_init(h_now, key);
+	fw_tcp_init(h_clock, key);
 	memset(&app, 0, sizeof app);
 	memset(&g, 0, sizeof g);
 	h_tx_head = h_tx_tail = 0;
+	h_cb_depth = 0;
 	h_log_n = 0;
 	h_pools_snapshot();
 	return 0;
@@ -220,19 +234,24 @@ unsigned h_tcbs_in_use(void)
 
 unsigned h_tw_in_use(void)
 {
-	return tw_get_stats()->in_use;
+	struct fw_tcp_tw_stats w;
+
+	fw_tcp_get_tw_stats(&w);
+	return w.in_use;
 }
 
 /* Every TCB free and every lwIP pool back where it started. */
 int h_teardown(void **state)
 {
 	(void)state;
-	if (g.listener && tcp_state(g.listener) == TCB_LISTEN)
-		tcp_close(g.listener, h_now);
+	if (app.nested)
+		h_fail(__FILE__, __LINE__, "%u callbacks ran inside another callback", app.nested);
+	if (g.listener && fw_tcp_get_state(g.listener) == FW_TCP_LISTEN)
+		fw_tcp_close(g.listener);
 	if (h_tcbs_in_use() != 0)
 		h_fail(__FILE__, __LINE__, "%u TCBs still in use", h_tcbs_in_use());
-	if (tcp_get_stats()->tcb_in_use != 0)
-		h_fail(__FILE__, __LINE__, "tcb_in_use counter %u", tcp_get_stats()->tcb_in_use);
+	if (h_stats().tcb_in_use != 0)
+		h_fail(__FILE__, __LINE__, "tcb_in_use counter %u", h_stats().tcb_in_use);
 	if ((int)lwip_stats.mem.used != h_pool_mem)
 		h_fail(__FILE__, __LINE__, "PBUF_RAM heap %d bytes, was %d", (int)lwip_stats.mem.used, h_pool_mem);
 	for (int i = 0; i < MEMP_MAX; i++)
@@ -289,7 +308,7 @@ void h_inject(struct h_seg s)
 	struct pbuf *p = h_build(&s, &src, &dst);
 	ip4_addr_set_u32(&a, src);
 	ip4_addr_set_u32(&b, dst);
-	tcp_input(p, &a, &b, h_now);
+	fw_tcp_input(p, &a, &b, h_now);
 }
 
 void h_inject_ip(struct h_seg s)
@@ -380,99 +399,144 @@ void h_expect_no_tx(const char *file, int line)
 void h_advance(uint32_t ms)
 {
 	uint32_t target = h_now + ms, at;
-	while (tcp_next_deadline(&at) && time_reached(target, at)) {
+	while (fw_tcp_next_deadline(&at) && time_reached(target, at)) {
 		if (!time_reached(at, h_now))
 			at = h_now;      /* overdue: run now */
 		h_now = at;
-		tcp_timers(h_now);
+		fw_tcp_timers(h_now);
 	}
 	h_now = target;
 }
 
 /* ------------------------------------------------------------ application */
 
-static err_t h_recv_cb(void *arg, struct tcb *tcb, struct pbuf *p)
+/* No callback may run inside another (fw_tcp.h: callbacks only from
+ * fw_tcp_input() and fw_tcp_timers(), never from an API call a callback
+ * makes); every test's teardown checks the count. */
+#define H_CB_ENTER() do { if (h_cb_depth++) app.nested++; } while (0)
+#define H_CB_EXIT() (h_cb_depth--)
+
+static void h_connected_cb(void *arg, struct fw_tcp_conn *tcb);
+
+static err_t h_recv_body(struct fw_tcp_conn *tcb, struct pbuf *p)
 {
-	(void)arg;
 	if (!p) {
 		app.eofs++;
 		if (app.close_on_eof)
-			tcp_close(tcb, h_now);
+			fw_tcp_close(tcb);
 		return ERR_OK;
 	}
-	if (app.refuse_data)
+	if (app.refuse_data) {
+		if (app.recved_on_refuse)
+			fw_tcp_recved(tcb, 0);
 		return ERR_MEM;
+	}
 	app.rx_bytes += p->tot_len;
 	if (app.abort_in_recv) {
 		pbuf_free(p);
-		tcp_abort(tcb);
+		fw_tcp_abort(tcb);
 		return ERR_ABRT;
 	}
 	if (app.echo_in_recv) {
 		uint8_t buf[FW_TCP_MSS];
 		uint16_t n = pbuf_copy_partial(p, buf, sizeof buf, 0);
-		assert_int_equal(tcp_write(tcb, buf, n, h_now), ERR_OK);
+		assert_int_equal(fw_tcp_write(tcb, buf, n), ERR_OK);
 	}
 	if (app.recved_at_once)
-		tcp_recved(tcb, p->tot_len, h_now);
+		fw_tcp_recved(tcb, p->tot_len);
 	pbuf_free(p);
 	if (app.close_after_echo)
-		tcp_close(tcb, h_now);
+		fw_tcp_close(tcb);
 	return ERR_OK;
 }
 
-static void h_sent_cb(void *arg, struct tcb *tcb, uint16_t len)
+static err_t h_recv_cb(void *arg, struct fw_tcp_conn *tcb, struct pbuf *p)
+{
+	err_t err;
+	(void)arg;
+	H_CB_ENTER();
+	err = h_recv_body(tcb, p);
+	H_CB_EXIT();
+	return err;
+}
+
+static void h_sent_cb(void *arg, struct fw_tcp_conn *tcb, uint16_t len)
 {
 	(void)arg;
-	(void)tcb;
+	H_CB_ENTER();
 	app.sent_bytes += len;
+	app.sent_to = tcb;
+	H_CB_EXIT();
 }
 
 static void h_err_cb(void *arg, err_t err)
 {
 	(void)arg;
+	H_CB_ENTER();
 	app.errs++;
 	app.last_err = err;
+	if (app.connect_on_err) {
+		ip4_addr_t l, r;
+		ip4addr_aton(H_LOCAL_IP, &l);
+		ip4addr_aton(H_REMOTE_IP, &r);
+		app.reopened = fw_tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app);
+		if (app.reopened) {
+			fw_tcp_recv(app.reopened, h_recv_cb);
+			fw_tcp_sent(app.reopened, h_sent_cb);
+		}
+	}
+	H_CB_EXIT();
 }
 
-static err_t h_accept_cb(void *arg, struct tcb *tcb)
+static err_t h_accept_body(struct fw_tcp_conn *tcb)
 {
-	(void)arg;
 	if (app.refuse_accept)
 		return ERR_VAL;
 	app.accepts++;
 	app.accepted = tcb;
-	tcp_recv(tcb, h_recv_cb);
-	tcp_sent(tcb, h_sent_cb);
-	tcp_err(tcb, h_err_cb);
+	fw_tcp_recv(tcb, h_recv_cb);
+	fw_tcp_sent(tcb, h_sent_cb);
+	fw_tcp_err(tcb, h_err_cb);
 	if (app.accept_write) {
 		static const uint8_t buf[FW_TCP_MSS];
-		assert_int_equal(tcp_write(tcb, buf, app.accept_write, h_now), ERR_OK);
-		tcp_close(tcb, h_now);
+		assert_int_equal(fw_tcp_write(tcb, buf, app.accept_write), ERR_OK);
+		fw_tcp_close(tcb);
 	}
 	return ERR_OK;
 }
 
-static void h_connected_cb(void *arg, struct tcb *tcb)
+static err_t h_accept_cb(void *arg, struct fw_tcp_conn *tcb)
+{
+	err_t err;
+	(void)arg;
+	H_CB_ENTER();
+	err = h_accept_body(tcb);
+	H_CB_EXIT();
+	return err;
+}
+
+static void h_connected_cb(void *arg, struct fw_tcp_conn *tcb)
 {
 	(void)arg;
+	H_CB_ENTER();
 	app.connects++;
-	tcp_recv(tcb, h_recv_cb);
-	tcp_sent(tcb, h_sent_cb);
-	tcp_err(tcb, h_err_cb);
+	fw_tcp_recv(tcb, h_recv_cb);
+	fw_tcp_sent(tcb, h_sent_cb);
+	fw_tcp_err(tcb, h_err_cb);
 	if (app.connect_write) {
 		static const uint8_t buf[FW_TCP_MSS];
-		assert_int_equal(tcp_write(tcb, buf, app.connect_write, h_now), ERR_OK);
+		assert_int_equal(fw_tcp_write(tcb, buf, app.connect_write), ERR_OK);
 	}
+	H_CB_EXIT();
 }
 
 /* ------------------------------------------------------------ fixtures */
 
 void fixture_listen(void)
 {
-	g.listener = tcp_listen(H_LPORT, h_accept_cb, &app);
+	g.listener = fw_tcp_listen(H_LPORT, h_accept_cb, &app);
 	assert_non_null(g.listener);
-	expect_state(g.listener, TCB_LISTEN);
+	expect_state(g.listener, FW_TCP_LISTEN);
 }
 
 /*
@@ -494,10 +558,10 @@ void fixture_established(void)
 	expect_no_tx();
 	assert_int_equal(app.accepts, 1);
 	g.tcb = app.accepted;
-	expect_state(g.tcb, TCB_ESTABLISHED);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
 }
 
-struct tcb *h_establish_from(uint16_t rport, uint32_t *snd)
+struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd)
 {
 	uint32_t iss;
 
@@ -519,23 +583,23 @@ void fixture_syn_sent(void)
 	ip4_addr_t l, r;
 	ip4addr_aton(H_LOCAL_IP, &l);
 	ip4addr_aton(H_REMOTE_IP, &r);
-	g.tcb = tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app, h_now);
+	g.tcb = fw_tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app);
 	assert_non_null(g.tcb);
 	assert_int_equal(h_tx_pending(), 1);
 	g.iss = h_tx[h_tx_head % H_MAX_PKTS].seq;
 	expect_tx(F_S, g.iss, 0, 0);
 	g.snd = g.iss + 1;
-	expect_state(g.tcb, TCB_SYN_SENT);
+	expect_state(g.tcb, FW_TCP_SYN_SENT);
 }
 
 /* ESTABLISHED, app closes: > F. snd ack rcv */
 void fixture_fin_wait_1(void)
 {
 	fixture_established();
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	g.snd++;
-	expect_state(g.tcb, TCB_FIN_WAIT_1);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_1);
 }
 
 /* < . rcv ack snd (our FIN acked) */
@@ -544,7 +608,7 @@ void fixture_fin_wait_2(void)
 	fixture_fin_wait_1();
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 }
 
 /* Simultaneous close: < F. rcv ack snd-1 (our FIN not acked) > . */
@@ -554,7 +618,7 @@ void fixture_closing(void)
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd - 1);
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_CLOSING);
+	expect_state(g.tcb, FW_TCP_CLOSING);
 }
 
 /* < F. rcv ack snd  > . snd ack rcv+1; app sees end of stream */
@@ -565,17 +629,17 @@ void fixture_close_wait(void)
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.eofs, 1);
-	expect_state(g.tcb, TCB_CLOSE_WAIT);
+	expect_state(g.tcb, FW_TCP_CLOSE_WAIT);
 }
 
 /* CLOSE_WAIT, app closes: > F. */
 void fixture_last_ack(void)
 {
 	fixture_close_wait();
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	g.snd++;
-	expect_state(g.tcb, TCB_LAST_ACK);
+	expect_state(g.tcb, FW_TCP_LAST_ACK);
 }
 
 void fixture_time_wait(void)
@@ -600,5 +664,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_hardening", tcp_hardening_tests, tcp_hardening_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_coalesce", tcp_coalesce_tests, tcp_coalesce_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_recovery", tcp_recovery_tests, tcp_recovery_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_api", tcp_api_tests, tcp_api_count, NULL, NULL);
 	return fails;
 }

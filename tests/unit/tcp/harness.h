@@ -1,6 +1,6 @@
 /*
  * Scripted harness for the TCP engine: a fake netif records every IP
- * packet the engine sends, inject() feeds segments into tcp_input(),
+ * packet the engine sends, inject() feeds segments into fw_tcp_input(),
  * expect_tx()/expect_no_tx() check what went out, a fake clock drives the
  * timers, fixtures build each state by editing the one before. A failing
  * expectation prints the whole exchange, packetdrill style.
@@ -20,10 +20,10 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "tcp/tcb.h"
-#include "tcp/tcp.h"
-#include "tcp/tcp_stats.h"
-#include "tcp/timewait.h"
+#include "tcb.h"
+#include "fw_tcp.h"
+#include "stats.h"
+#include "timewait.h"
 
 #define H_LOCAL_IP  "192.0.2.2"
 #define H_REMOTE_IP "192.0.2.1"
@@ -32,11 +32,11 @@
 #define H_PEER_ISS 1000u
 #define H_PEER_WND 8192u
 
-#define F_S TCP_SYN
-#define F_A TCP_ACK
-#define F_F TCP_FIN
-#define F_R TCP_RST
-#define F_P TCP_PSH
+#define F_S FW_TCP_SYN
+#define F_A FW_TCP_ACK
+#define F_F FW_TCP_FIN
+#define F_R FW_TCP_RST
+#define F_P FW_TCP_PSH
 
 /* A segment to inject; zero fields take defaults (ports, window). */
 struct h_seg {
@@ -66,28 +66,35 @@ struct h_pkt {
 
 /* The application side: records every callback. */
 struct h_app {
-	struct tcb *accepted;
+	struct fw_tcp_conn *accepted;
 	unsigned accepts, connects, eofs, errs;
 	err_t last_err;
 	uint32_t rx_bytes, sent_bytes;
 	bool refuse_data;      /* recv_cb returns ERR_MEM */
 	bool refuse_accept;    /* accept_cb returns ERR_VAL */
-	bool close_on_eof;     /* tcp_close() from recv_cb(NULL) */
-	bool recved_at_once;   /* tcp_recved() from recv_cb */
-	bool echo_in_recv;     /* tcp_write() of the data back from recv_cb */
-	bool close_after_echo; /* tcp_close() from recv_cb after the echo */
-	bool abort_in_recv;    /* tcp_abort() from recv_cb (data), returns ERR_ABRT */
-	uint16_t accept_write; /* daytime: tcp_write() of this many bytes, tcp_close(), from accept_cb */
-	uint16_t connect_write; /* tcp_write() of this many bytes from connected_cb */
+	bool close_on_eof;     /* fw_tcp_close() from recv_cb(NULL) */
+	bool recved_at_once;   /* fw_tcp_recved() from recv_cb */
+	bool echo_in_recv;     /* fw_tcp_write() of the data back from recv_cb */
+	bool close_after_echo; /* fw_tcp_close() from recv_cb after the echo */
+	bool abort_in_recv;    /* fw_tcp_abort() from recv_cb (data), returns ERR_ABRT */
+	uint16_t accept_write; /* daytime: fw_tcp_write() of this many bytes, fw_tcp_close(), from accept_cb */
+	uint16_t connect_write; /* fw_tcp_write() of this many bytes from connected_cb */
+	bool recved_on_refuse; /* fw_tcp_recved(0) from recv_cb before refusing the data */
+	bool connect_on_err;   /* fw_tcp_connect() to the peer from err_cb (reuses the slot) */
+	struct fw_tcp_conn *reopened; /* what connect_on_err opened */
+	struct fw_tcp_conn *sent_to;  /* the handle sent_cb got last */
+	unsigned nested;       /* callbacks called while another callback ran */
 };
 
 struct h_state {
-	struct tcb *listener, *tcb;
+	struct fw_tcp_conn *listener, *tcb;
 	uint32_t iss;          /* the engine's ISS as seen in its SYN */
 	uint32_t snd, rcv;     /* engine's SND.NXT, peer's next sequence number */
 };
 
 extern uint32_t h_now;
+/* A copy of the engine's counters (fw_tcp_get_stats). */
+struct fw_tcp_stats h_stats(void);
 extern struct h_app app;
 extern struct h_state g;
 
@@ -113,8 +120,8 @@ void h_tx_drain(void);
 void h_tx_head_skip(void);
 void h_fail(const char *file, int line, const char *fmt, ...);
 #define expect_state(tcb, s) do { \
-	if (tcp_state(tcb) != (s)) h_fail(__FILE__, __LINE__, "state %s, expected %s", \
-		tcb_state_name(tcp_state(tcb)), tcb_state_name(s)); } while (0)
+	if (fw_tcp_get_state(tcb) != (s)) h_fail(__FILE__, __LINE__, "state %s, expected %s", \
+		fw_tcp_state_name(fw_tcp_get_state(tcb)), fw_tcp_state_name(s)); } while (0)
 
 /* Fire every deadline up to `ms` from now, each at its exact time. */
 void h_advance(uint32_t ms);
@@ -134,7 +141,7 @@ void fixture_last_ack(void);
 void fixture_time_wait(void);
 /* One more connection to the listener from port `rport`, ESTABLISHED;
  * its ISS+1 in *snd (the peer's next sequence number is H_PEER_ISS + 1). */
-struct tcb *h_establish_from(uint16_t rport, uint32_t *snd);
+struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd);
 
 /* Test lists, one per file. */
 extern const struct CMUnitTest tcp_teardown_tests[];
@@ -147,6 +154,8 @@ extern const struct CMUnitTest tcp_hardening_tests[];
 extern const size_t tcp_hardening_count;
 extern const struct CMUnitTest tcp_coalesce_tests[];
 extern const size_t tcp_coalesce_count;
+extern const struct CMUnitTest tcp_api_tests[];
+extern const size_t tcp_api_count;
 extern const struct CMUnitTest tcp_recovery_tests[];
 extern const size_t tcp_recovery_count;
 

@@ -1,5 +1,5 @@
 /*
- * One event, few segments: what one tcp_input()/tcp_timers() call and the
+ * One event, few segments: what one fw_tcp_input()/fw_tcp_timers() call and the
  * application callbacks it makes produce for a TCB leaves in as few
  * segments as the RFC allows. RFC 9293 3.8.6.3 and RFC 1122 4.2.3.2 let an
  * ACK wait to be combined with data (by less than 0.5 s, every second
@@ -26,7 +26,7 @@ static void daytime_data_and_fin_one_segment_rfc9293_3_10_4(void **state)
 	expect_tx(F_F | F_P | F_A, g.snd, g.rcv, 26);
 	expect_no_tx();
 	g.tcb = app.accepted;
-	expect_state(g.tcb, TCB_FIN_WAIT_1);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_1);
 	g.snd += 27;
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
 	g.rcv++;
@@ -51,7 +51,7 @@ static void echo_then_close_in_recv_one_segment_rfc1122_4_2_3_2(void **state)
 	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);   /* recved: nothing held */
 	expect_no_tx();
 	g.snd += 101;
-	expect_state(g.tcb, TCB_FIN_WAIT_1);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_1);
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
@@ -73,7 +73,7 @@ static void close_on_eof_fin_ack_combined_rfc9293_3_8_6_3(void **state)
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	expect_no_tx();
 	assert_int_equal(app.eofs, 1);
-	expect_state(g.tcb, TCB_LAST_ACK);
+	expect_state(g.tcb, FW_TCP_LAST_ACK);
 	g.snd++;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_no_tx();
@@ -98,14 +98,14 @@ static void ack_sent_when_app_does_nothing_rfc9293_3_10_7_4(void **state)
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_CLOSE_WAIT);
-	tcp_abort(g.tcb);
+	expect_state(g.tcb, FW_TCP_CLOSE_WAIT);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
 /* Outside an event (main loop, console) the API sends at once: each call
  * its own segment, in call order (RFC 9293 3.10.2 SEND, 3.10.4 CLOSE),
- * and a window update when tcp_recved() reopens the window (3.8.6.2.2). */
+ * and a window update when fw_tcp_recved() reopens the window (3.8.6.2.2). */
 static void api_outside_event_sends_at_once_rfc9293_3_10_2(void **state)
 {
 	(void)state;
@@ -116,14 +116,14 @@ static void api_outside_event_sends_at_once_rfc9293_3_10_2(void **state)
 		expect_tx(F_A, g.snd, g.rcv, 0);
 	}
 	assert_int_equal(h_last_tx()->wnd, 0);
-	tcp_recved(g.tcb, FW_TCP_WND, h_now);
+	fw_tcp_recved(g.tcb, FW_TCP_WND);
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);
-	assert_int_equal(tcp_write(g.tcb, "abc", 3, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "abc", 3), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 3);
 	expect_no_tx();
 	g.snd += 3;
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	expect_no_tx();
 	g.snd++;
@@ -133,7 +133,7 @@ static void api_outside_event_sends_at_once_rfc9293_3_10_2(void **state)
 	assert_int_equal(h_tw_in_use(), 1);
 }
 
-/* tcp_abort() inside recv_cb: the RST (RFC 9293 3.10.5 ABORT) is all that
+/* fw_tcp_abort() inside recv_cb: the RST (RFC 9293 3.10.5 ABORT) is all that
  * goes out, the ACK the data earned goes with the TCB; the slot, taken by
  * the next connection, carries nothing of it over. */
 static void abort_in_recv_leaves_no_owed_ack_rfc9293_3_10_5(void **state)
@@ -164,11 +164,11 @@ static void fin_wait_2_fin_acked_before_time_wait_rfc9293_3_10_7_4(void **state)
 {
 	(void)state;
 	fixture_established();
-	tcp_shutdown(g.tcb, false, true, h_now);
+	fw_tcp_shutdown(g.tcb, false, true);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	g.snd++;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	inject(.flags = F_F | F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
 	g.rcv += 11;
 	expect_tx(F_A, g.snd, g.rcv, 0);
@@ -195,7 +195,7 @@ static void connect_write_carries_syn_ack_ack_rfc9293_3_10_7_3(void **state)
 	expect_tx(F_P | F_A, g.snd, g.rcv, 20);
 	expect_no_tx();
 	assert_int_equal(app.connects, 1);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -208,7 +208,7 @@ static void unacceptable_segment_acked_once_rfc9293_3_10_7_4(void **state)
 	inject(.flags = F_P | F_A, .seq = g.rcv + FW_TCP_WND + 10, .ack = g.snd, .len = 10);
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	expect_no_tx();
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 

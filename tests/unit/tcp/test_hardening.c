@@ -5,7 +5,7 @@
  * half-closed application's connection ends.
  */
 #include "harness.h"
-#include "tcp/tcp_out.h"
+#include "tcp_out.h"
 
 /*
  * RFC 5961 5.2: acceptable iff (SND.UNA - MAX.SND.WND) =< SEG.ACK =< SND.NXT.
@@ -21,16 +21,16 @@ static void ack_too_old_challenge_rfc5961_5_2(void **s)
 	inject(.flags = F_A | F_P, .seq = g.rcv, .ack = g.snd - H_PEER_WND - 1u, .len = 5);
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.rx_bytes, 0);
-	assert_int_equal(tcp_get_stats()->challenge_acks, 1);
+	assert_int_equal(h_stats().challenge_acks, 1);
 	inject(.flags = F_A | F_P, .seq = g.rcv, .ack = g.snd - H_PEER_WND, .len = 5);
 	g.rcv += 5;
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.rx_bytes, 5);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 1u);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	assert_int_equal(tcp_get_stats()->challenge_acks, 2);
-	expect_state(g.tcb, TCB_ESTABLISHED);
-	tcp_abort(g.tcb);
+	assert_int_equal(h_stats().challenge_acks, 2);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -44,12 +44,12 @@ static void ack_challenge_rate_limited_rfc5961_7(void **s)
 	for (unsigned i = 0; i < FW_CHALLENGE_ACK_PER_S + 3u; i++)
 		inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 100u);
 	assert_int_equal(h_tx_pending(), FW_CHALLENGE_ACK_PER_S);
-	assert_int_equal(tcp_get_stats()->challenge_limited, 3);
+	assert_int_equal(h_stats().challenge_limited, 3);
 	h_tx_drain();
 	h_advance(1000);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 100u);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -64,14 +64,14 @@ static void time_wait_challenge_shares_budget_rfc5961_7(void **s)
 	tw_snd = g.snd;
 	tw_rcv = g.rcv;
 	for (unsigned i = 0; i < FW_CHALLENGE_ACK_PER_S; i++)
-		assert_true(tcp_challenge_ack_allowed(h_now));
+		assert_true(seg_challenge_ack_allowed(h_now));
 	inject(.flags = F_S, .seq = tw_rcv - 100u);
 	expect_no_tx();
 	assert_int_equal(h_tw_in_use(), 1);
 	h_advance(1000);
 	inject(.flags = F_S, .seq = tw_rcv - 100u);
 	expect_tx(F_A, tw_snd, tw_rcv, 0);
-	h_advance(2u * tcp_get_msl());
+	h_advance(2u * fw_tcp_get_msl());
 }
 
 /* Ephemeral ports (RFC 6335 6, RFC 6056 2.1): a port whose 4-tuple is in
@@ -79,13 +79,13 @@ static void time_wait_challenge_shares_budget_rfc5961_7(void **s)
  * TIME_WAIT) as an old duplicate. */
 static void ephemeral_port_skips_time_wait_tuple(void **s)
 {
-	struct tcp_tuple t;
+	struct fw_tcp_tuple t;
 	uint16_t p;
 	(void)s;
 	fixture_syn_sent();
 	t = g.tcb->t;
 	p = t.lport;
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 	for (uint16_t k = 1; k <= 2; k++) {
 		t.lport = (uint16_t)(p + k);
@@ -93,9 +93,9 @@ static void ephemeral_port_skips_time_wait_tuple(void **s)
 	}
 	fixture_syn_sent();
 	assert_int_equal(g.tcb->t.lport, (uint16_t)(p + 3u));
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
-	h_advance(2u * tcp_get_msl());
+	h_advance(2u * fw_tcp_get_msl());
 }
 
 /*
@@ -104,17 +104,17 @@ static void ephemeral_port_skips_time_wait_tuple(void **s)
  * and the EOF, then enters TIME_WAIT and err_cb(ERR_CLSD) says so.
  * app: shutdown(tx)  > F.   < .  (FIN_WAIT_2)
  * < .P 30 bytes (refused)  > .    < F.  > .   (still FIN_WAIT_2, data kept)
- * app: recved -> data, EOF, TIME_WAIT
+ * app: recved; next timers -> data, EOF, TIME_WAIT
  */
 static void half_close_data_kept_until_taken_before_time_wait(void **s)
 {
 	(void)s;
 	fixture_established();
-	tcp_shutdown(g.tcb, false, true, h_now);
+	fw_tcp_shutdown(g.tcb, false, true);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	g.snd++;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	app.refuse_data = true;
 	inject(.flags = F_A | F_P, .seq = g.rcv, .ack = g.snd, .len = 30);
 	g.rcv += 30;
@@ -123,21 +123,23 @@ static void half_close_data_kept_until_taken_before_time_wait(void **s)
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	assert_int_equal(h_tw_in_use(), 0);
 	assert_int_equal(app.errs, 0);
 	/* the peer's FIN again (our ACK lost): ACKed, nothing else changes */
 	inject(.flags = F_F | F_A, .seq = g.rcv - 1u, .ack = g.snd);
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	app.refuse_data = false;
-	tcp_recved(g.tcb, 0, h_now);
+	fw_tcp_recved(g.tcb, 0);
+	assert_int_equal(app.rx_bytes, 0);   /* no callback from inside the call */
+	h_advance(0);                        /* the next timers deliver */
 	assert_int_equal(app.rx_bytes, 30);
 	assert_int_equal(app.eofs, 1);
 	assert_int_equal(app.errs, 1);
 	assert_int_equal(app.last_err, ERR_CLSD);
 	assert_int_equal(h_tw_in_use(), 1);
 	expect_no_tx();
-	h_advance(2u * tcp_get_msl());
+	h_advance(2u * fw_tcp_get_msl());
 	assert_int_equal(h_tw_in_use(), 0);
 }
 
@@ -152,16 +154,18 @@ static void last_ack_data_kept_until_taken(void **s)
 	inject(.flags = F_F | F_A | F_P, .seq = g.rcv, .ack = g.snd, .len = 12);
 	g.rcv += 13;
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_CLOSE_WAIT);
-	tcp_shutdown(g.tcb, false, true, h_now);
+	expect_state(g.tcb, FW_TCP_CLOSE_WAIT);
+	fw_tcp_shutdown(g.tcb, false, true);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	g.snd++;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_LAST_ACK);
+	expect_state(g.tcb, FW_TCP_LAST_ACK);
 	assert_int_equal(app.errs, 0);
 	app.refuse_data = false;
-	tcp_recved(g.tcb, 0, h_now);
+	fw_tcp_recved(g.tcb, 0);
+	assert_int_equal(app.rx_bytes, 0);   /* no callback from inside the call */
+	h_advance(0);                        /* the next timers deliver */
 	assert_int_equal(app.rx_bytes, 12);
 	assert_int_equal(app.eofs, 1);
 	assert_int_equal(app.errs, 1);
@@ -175,15 +179,15 @@ static void half_close_pending_then_close_with_unread_rsts(void **s)
 {
 	(void)s;
 	fixture_established();
-	tcp_shutdown(g.tcb, false, true, h_now);
+	fw_tcp_shutdown(g.tcb, false, true);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	g.snd++;
 	app.refuse_data = true;
 	inject(.flags = F_F | F_A | F_P, .seq = g.rcv, .ack = g.snd, .len = 8);
 	g.rcv += 9;
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
-	tcp_close(g.tcb, h_now);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_tw_in_use(), 0);
 	assert_int_equal(h_tcbs_in_use(), 1);

@@ -24,11 +24,11 @@ static void passive_open_mss(void **state)
 	g.rcv = H_PEER_ISS + 1;
 	/* a 1000-byte write goes out in 536 + 464 */
 	static const char buf[1000];
-	assert_int_equal(tcp_write(g.tcb, buf, sizeof buf, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, buf, sizeof buf), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 536);
 	expect_tx(F_P | F_A, g.snd + 536, g.rcv, 464);
 	g.snd += 1000;
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 }
 
@@ -44,10 +44,10 @@ static void active_open(void **state)
 	assert_non_null(h_peek_tx());
 	assert_int_equal(h_peek_tx()->sport, lport);
 	h_tx_head_skip();
-	expect_state(g.tcb, TCB_ESTABLISHED);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
 	assert_int_equal(app.connects, 1);
 	assert_int_equal(g.tcb->mss, 1200);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -57,7 +57,7 @@ static void syn_retransmit_then_timeout(void **state)
 {
 	(void)state;
 	fixture_syn_sent();
-	tcp_err(g.tcb, NULL);
+	fw_tcp_err(g.tcb, NULL);
 	uint32_t rto = FW_RTO_INITIAL_MS;
 	for (unsigned i = 0; i < FW_SYN_RETRIES; i++) {
 		h_advance(rto - 1);
@@ -69,7 +69,7 @@ static void syn_retransmit_then_timeout(void **state)
 	h_advance(rto);
 	expect_no_tx();
 	assert_int_equal(h_tcbs_in_use(), 0);
-	assert_int_equal(tcp_get_stats()->syn_timeouts, 1);
+	assert_int_equal(h_stats().syn_timeouts, 1);
 }
 
 /* SYN_RCVD: SYN-ACK lost, the peer's SYN again gets the SYN-ACK again. */
@@ -99,19 +99,19 @@ static void data_both_ways(void **state)
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND - 100);
 	assert_int_equal(app.rx_bytes, 100);
-	tcp_recved(g.tcb, 100, h_now);
+	fw_tcp_recved(g.tcb, 100);
 	expect_no_tx();
-	assert_int_equal(tcp_write(g.tcb, "0123456789", 10, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "0123456789", 10), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 10);
 	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);
 	g.snd += 10;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	assert_int_equal(app.sent_bytes, 10);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
-/* An application that calls tcp_recved() inside recv_cb (as lwIP raw-API
+/* An application that calls fw_tcp_recved() inside recv_cb (as lwIP raw-API
  * applications do) gets its window back: RFC 9293 3.8.6.2.2 says RCV.WND
  * reopens as data is consumed; a window lost here would shrink for good.
  * The ACK goes out at the end of the event, after the application gave the
@@ -130,7 +130,7 @@ static void recved_inside_recv_cb_keeps_window(void **state)
 		assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);
 	}
 	assert_int_equal(app.rx_bytes, 3000);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -151,7 +151,7 @@ static void write_inside_recv_cb_advertises_held_bytes(void **state)
 	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND - 100);
 	expect_no_tx();
 	g.snd += 100;
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -172,24 +172,24 @@ static void window_closes_and_reopens(void **state)
 	/* zero window: data at RCV.NXT is not taken, only ACKed */
 	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	tcp_recved(g.tcb, FW_TCP_WND, h_now);
+	fw_tcp_recved(g.tcb, FW_TCP_WND);
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
 /* RFC 6298: retransmission with exponential backoff; Karn: the ACK of a
  * retransmitted segment gives no RTT sample (SRTT and RTTVAR unchanged).
  * The backoff itself ends with the forward progress (finwait's deliberate
- * choice, tcp_input.c tcb_ack_advance: RTO recomputed from SRTT/RTTVAR);
+ * choice, fw_tcp_input.c tcb_ack_advance: RTO recomputed from SRTT/RTTVAR);
  * this test used to expect 4 x RTO here until a fresh sample. */
 static void data_retransmit_backoff_karn(void **state)
 {
 	(void)state;
 	fixture_established();
 	uint32_t rto = g.tcb->rto;
-	assert_int_equal(tcp_write(g.tcb, "abcd", 4, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "abcd", 4), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
 	h_advance(rto);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
@@ -205,11 +205,11 @@ static void data_retransmit_backoff_karn(void **state)
 	assert_int_equal(g.tcb->srtt, srtt);       /* Karn: no sample */
 	assert_int_equal(g.tcb->rttvar, rttvar);
 	assert_int_equal(g.tcb->rto, rto);         /* backoff dropped on progress */
-	assert_int_equal(tcp_get_stats()->retransmits, 2);
+	assert_int_equal(h_stats().retransmits, 2);
 	/* a fresh segment, acked after 190 ms (inside the 200 ms RTO), is
 	 * sampled (RFC 6298 2.3; the handshake gave R = 0): RTTVAR = 190/4 =
 	 * 47, SRTT = 190/8 = 23, RTO = 23 + 4 * 47 = 211 */
-	assert_int_equal(tcp_write(g.tcb, "e", 1, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "e", 1), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 1);
 	h_advance(190);
 	expect_no_tx();
@@ -218,7 +218,7 @@ static void data_retransmit_backoff_karn(void **state)
 	assert_int_equal(g.tcb->srtt, 23);
 	assert_int_equal(g.tcb->rttvar, 47);
 	assert_int_equal(g.tcb->rto, 211);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -230,7 +230,7 @@ static void out_of_order_dropped_dup_ack(void **state)
 	inject(.flags = F_P | F_A, .seq = g.rcv + 10, .ack = g.snd, .len = 10);
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.rx_bytes, 0);
-	assert_int_equal(tcp_get_stats()->drop_ooo, 1);
+	assert_int_equal(h_stats().drop_ooo, 1);
 	/* partially old data: the new part is taken */
 	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
 	inject(.flags = F_P | F_A, .seq = g.rcv + 5, .ack = g.snd, .len = 10);
@@ -238,7 +238,7 @@ static void out_of_order_dropped_dup_ack(void **state)
 	h_tx_drain();
 	assert_int_equal(app.rx_bytes, 15);
 	assert_int_equal(g.tcb->rcv_nxt, g.rcv);
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -253,20 +253,20 @@ static void malformed_dropped_counted(void **state)
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .doff_override = 15);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .raw_opts = bad_opt, .raw_optlen = 4);
 	expect_no_tx();
-	const struct tcp_stats *st = tcp_get_stats();
-	assert_int_equal(st->drop_chksum, 1);
-	assert_int_equal(st->drop_hdrlen, 2);
-	assert_int_equal(st->drop_opts, 1);
+	struct fw_tcp_stats st = h_stats();
+	assert_int_equal(st.drop_chksum, 1);
+	assert_int_equal(st.drop_hdrlen, 2);
+	assert_int_equal(st.drop_opts, 1);
 	/* too short */
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, 10, PBUF_POOL);
 	memset(p->payload, 0, 10);
 	ip4_addr_t a, b;
 	ip4addr_aton(H_REMOTE_IP, &a);
 	ip4addr_aton(H_LOCAL_IP, &b);
-	tcp_input(p, &a, &b, h_now);
-	assert_int_equal(st->drop_short, 1);
-	expect_state(g.tcb, TCB_ESTABLISHED);
-	tcp_abort(g.tcb);
+	fw_tcp_input(p, &a, &b, h_now);
+	assert_int_equal(h_stats().drop_short, 1);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -280,24 +280,24 @@ static void raw_pcb_path(void **state)
 	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
 	h_inject_ip((struct h_seg){ .flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1 });
 	assert_int_equal(app.accepts, 1);
-	tcp_abort(app.accepted);
+	fw_tcp_abort(app.accepted);
 	h_tx_drain();
 }
 
-/* tcp_next_deadline: earliest of TCB timers and the TIME_WAIT head. */
+/* fw_tcp_next_deadline: earliest of TCB timers and the TIME_WAIT head. */
 static void next_deadline_minimum(void **state)
 {
 	(void)state;
 	uint32_t at;
-	assert_false(tcp_next_deadline(&at));
+	assert_false(fw_tcp_next_deadline(&at));
 	fixture_time_wait();
-	assert_true(tcp_next_deadline(&at));
+	assert_true(fw_tcp_next_deadline(&at));
 	assert_int_equal(at, h_now + 2u * FW_MSL_MS);
 	h_advance(1000);
 	/* a SYN_RCVD child's retransmission timer is earlier */
 	inject(.flags = F_S, .seq = 1, .rport = 999);
 	h_tx_drain();
-	assert_true(tcp_next_deadline(&at));
+	assert_true(fw_tcp_next_deadline(&at));
 	assert_int_equal(at, h_now + FW_RTO_INITIAL_MS);
 }
 

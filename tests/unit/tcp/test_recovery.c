@@ -23,9 +23,9 @@ static uint32_t heap_free(void)
 
 static const uint8_t r_buf[FW_TCP_MSS];
 
-/* Three connections write full segments in turn until tcp_write() says
+/* Three connections write full segments in turn until fw_tcp_write() says
  * ERR_MEM; each connection's first unacknowledged sequence number in snd[]. */
-static unsigned fill_heap(struct tcb *c[R_CONNS], uint32_t snd[R_CONNS])
+static unsigned fill_heap(struct fw_tcp_conn *c[R_CONNS], uint32_t snd[R_CONNS])
 {
 	unsigned writes = 0;
 	err_t err = ERR_OK;
@@ -34,7 +34,7 @@ static unsigned fill_heap(struct tcb *c[R_CONNS], uint32_t snd[R_CONNS])
 	for (unsigned i = 0; i < R_CONNS; i++)
 		c[i] = h_establish_from((uint16_t)(R_RPORT0 + i), &snd[i]);
 	while (err == ERR_OK && writes < R_CONNS * FW_TCP_SNDQ_PBUFS) {
-		err = tcp_write(c[writes % R_CONNS], r_buf, FW_TCP_MSS, h_now);
+		err = fw_tcp_write(c[writes % R_CONNS], r_buf, FW_TCP_MSS);
 		writes += err == ERR_OK;
 	}
 	assert_int_equal(err, ERR_MEM);
@@ -44,16 +44,16 @@ static unsigned fill_heap(struct tcb *c[R_CONNS], uint32_t snd[R_CONNS])
 
 /*
  * The heap's reserve (FW_TCP_HEAP_RESERVE, config.h explains the number):
- * tcp_write() x N on three connections   -> ERR_MEM, heap never below the reserve
+ * fw_tcp_write() x N on three connections   -> ERR_MEM, heap never below the reserve
  * < P. 10 bytes on conn 0                -> > . ACK (RFC 9293 3.10.7.4 seventh)
  * RTO                                    -> > P. 1460 retransmitted on each (RFC 6298 5.4)
  * < . to a closed port                   -> > R (RFC 9293 3.10.7.1)
  * and an ICMP echo reply plus an ARP packet still fit beside a full segment;
- * < . ACK of conn 0's first segment      -> sent_cb, tcp_write() works again.
+ * < . ACK of conn 0's first segment      -> sent_cb, fw_tcp_write() works again.
  */
 static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 {
-	struct tcb *c[R_CONNS];
+	struct fw_tcp_conn *c[R_CONNS];
 	uint32_t snd[R_CONNS], rcv = H_PEER_ISS + 1u;
 	struct pbuf *p[7];
 	(void)state;
@@ -62,8 +62,8 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	assert_true(writes >= 2u);
 	assert_true(heap_free() >= FW_TCP_HEAP_RESERVE);
 	assert_true(heap_free() < FW_TCP_HEAP_RESERVE + 2u * FW_TCP_MSS);   /* it was filled */
-	assert_int_equal(tcp_get_stats()->sndq_heap_reserve, 1);
-	assert_int_equal(tcp_get_stats()->sndq_full, 0);
+	assert_int_equal(h_stats().sndq_heap_reserve, 1);
+	assert_int_equal(h_stats().sndq_full, 0);
 
 	inject(.flags = F_P | F_A, .seq = rcv, .ack = snd[0], .len = 10, .rport = R_RPORT0);
 	rcv += 10;
@@ -76,11 +76,11 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 		h_tx_head_skip();
 	}
 	expect_no_tx();
-	assert_int_equal(tcp_get_stats()->retransmits, R_CONNS);
+	assert_int_equal(h_stats().retransmits, R_CONNS);
 
 	inject(.flags = F_A, .seq = 77, .ack = 1234, .lport = 9);
 	expect_tx(F_R, 1234, 0, 0);
-	assert_int_equal(tcp_get_stats()->pbuf_fail, 0);
+	assert_int_equal(h_stats().pbuf_fail, 0);
 
 	/* What the rest of the stack needs at once fits too. */
 	p[0] = pbuf_alloc(PBUF_IP, R_ACK_LEN + FW_TCP_MSS, PBUF_RAM);
@@ -94,13 +94,13 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	}
 
 	/* The application waits for sent_cb and writes again. */
-	assert_int_equal(tcp_write(c[0], r_buf, FW_TCP_MSS, h_now), ERR_MEM);
+	assert_int_equal(fw_tcp_write(c[0], r_buf, FW_TCP_MSS), ERR_MEM);
 	inject(.flags = F_A, .seq = rcv, .ack = snd[0] + FW_TCP_MSS, .rport = R_RPORT0);
 	assert_int_equal(app.sent_bytes, FW_TCP_MSS);
-	assert_int_equal(tcp_write(c[0], r_buf, FW_TCP_MSS, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(c[0], r_buf, FW_TCP_MSS), ERR_OK);
 	assert_true(heap_free() >= FW_TCP_HEAP_RESERVE);
 	for (unsigned i = 0; i < R_CONNS; i++)
-		tcp_abort(c[i]);
+		fw_tcp_abort(c[i]);
 	h_tx_drain();
 }
 
@@ -109,7 +109,7 @@ static void send_segments(unsigned n)
 {
 	fixture_established();
 	for (unsigned i = 0; i < n; i++)
-		assert_int_equal(tcp_write(g.tcb, r_buf, FW_TCP_MSS, h_now), ERR_OK);
+		assert_int_equal(fw_tcp_write(g.tcb, r_buf, FW_TCP_MSS), ERR_OK);
 	for (unsigned i = 0; i < n; i++)
 		expect_tx(F_P | F_A, g.snd + i * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
 	expect_no_tx();
@@ -122,7 +122,7 @@ static void dupack(uint32_t una)
 
 static void finish(void)
 {
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -150,11 +150,11 @@ static void third_dupack_fast_retransmit_once_rfc5681_3_2(void **state)
 	dupack(una);
 	dupack(una);
 	expect_no_tx();
-	assert_int_equal(tcp_get_stats()->fast_retransmits, 1);
-	assert_int_equal(tcp_get_stats()->retransmits, 0);
+	assert_int_equal(h_stats().fast_retransmits, 1);
+	assert_int_equal(h_stats().retransmits, 0);
 	inject(.flags = F_A, .seq = g.rcv, .ack = una + FW_TCP_MSS);
 	expect_tx(F_P | F_A, una + FW_TCP_MSS, g.rcv, FW_TCP_MSS);
-	assert_int_equal(tcp_get_stats()->partial_ack_rtx, 1);
+	assert_int_equal(h_stats().partial_ack_rtx, 1);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 4u * FW_TCP_MSS);
 	expect_no_tx();
 	assert_false(g.tcb->flags & TCB_F_RECOVERY);
@@ -181,7 +181,7 @@ static void two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2(void **st
 	g.rcv += 10;
 	expect_tx(F_A, g.snd + 2u * FW_TCP_MSS, g.rcv, 0);
 	expect_no_tx();
-	assert_int_equal(tcp_get_stats()->fast_retransmits, 0);
+	assert_int_equal(h_stats().fast_retransmits, 0);
 	h_advance(g.tcb->rto);
 	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
 	g.snd += 2u * FW_TCP_MSS;
@@ -213,8 +213,8 @@ static void partial_ack_after_rto_resends_next_rfc6582_3_2(void **state)
 		expect_tx(F_P | F_A, g.snd + k * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
 		assert_int_equal(g.tcb->rtx_at, h_now + base);
 	}
-	assert_int_equal(tcp_get_stats()->partial_ack_rtx, 2);
-	assert_int_equal(tcp_get_stats()->fast_retransmits, 0);
+	assert_int_equal(h_stats().partial_ack_rtx, 2);
+	assert_int_equal(h_stats().fast_retransmits, 0);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 3u * FW_TCP_MSS);
 	expect_no_tx();
 	assert_false(g.tcb->flags & TCB_F_RECOVERY);
@@ -302,11 +302,11 @@ static void fin_only_retransmission_unaffected(void **state)
 	expect_no_tx();
 	h_advance(1);
 	expect_tx(F_F | F_A, g.snd - 1u, g.rcv, 0);
-	assert_int_equal(tcp_get_stats()->fast_retransmits, 0);
-	assert_int_equal(tcp_get_stats()->partial_ack_rtx, 0);
+	assert_int_equal(h_stats().fast_retransmits, 0);
+	assert_int_equal(h_stats().partial_ack_rtx, 0);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	assert_false(g.tcb->flags & TCB_F_RECOVERY);
 	finish();
 }

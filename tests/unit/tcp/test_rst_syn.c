@@ -18,7 +18,7 @@ static void h_exact_rst(h_fixture f, bool app_told)
 	assert_int_equal(app.errs, app_told ? 1 : 0);
 	if (app_told)
 		assert_int_equal(app.last_err, ERR_RST);
-	assert_int_equal(tcp_get_stats()->resets, 1);
+	assert_int_equal(h_stats().resets, 1);
 }
 
 static void exact_rst_established(void **s) { (void)s; h_exact_rst(fixture_established, true); }
@@ -39,7 +39,7 @@ static void exact_rst_syn_rcvd_back_to_listen(void **state)
 	inject(.flags = F_R, .seq = H_PEER_ISS + 1);
 	expect_no_tx();
 	assert_int_equal(h_tcbs_in_use(), 1);
-	expect_state(g.listener, TCB_LISTEN);
+	expect_state(g.listener, FW_TCP_LISTEN);
 }
 
 /* SYN_SENT (RFC 9293 3.10.7.3): RST with acceptable ACK -> refused
@@ -48,9 +48,9 @@ static void rst_in_syn_sent(void **state)
 {
 	(void)state;
 	fixture_syn_sent();
-	tcp_err(g.tcb, NULL);
+	fw_tcp_err(g.tcb, NULL);
 	inject(.flags = F_R, .seq = 0, .lport = g.tcb->t.lport);
-	expect_state(g.tcb, TCB_SYN_SENT);
+	expect_state(g.tcb, FW_TCP_SYN_SENT);
 	inject(.flags = F_R | F_A, .seq = 0, .ack = g.snd, .lport = g.tcb->t.lport);
 	expect_no_tx();
 	assert_int_equal(h_tcbs_in_use(), 0);
@@ -63,12 +63,12 @@ static void h_inwindow_rst(h_fixture f)
 	f();
 	inject(.flags = F_R, .seq = g.rcv + 100);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	assert_true(tcp_state(g.tcb) != TCB_CLOSED);
-	assert_int_equal(tcp_get_stats()->challenge_acks, 1);
+	assert_true(fw_tcp_get_state(g.tcb) != FW_TCP_CLOSED);
+	assert_int_equal(h_stats().challenge_acks, 1);
 	/* out of window: dropped silently (never answer an RST) */
 	inject(.flags = F_R, .seq = g.rcv + 100000u);
 	expect_no_tx();
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -88,9 +88,9 @@ static void h_syn_challenge(h_fixture f)
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	inject(.flags = F_S, .seq = g.rcv - 100000u);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	assert_true(tcp_state(g.tcb) != TCB_CLOSED);
-	assert_int_equal(tcp_get_stats()->challenge_acks, 2);
-	tcp_abort(g.tcb);
+	assert_true(fw_tcp_get_state(g.tcb) != FW_TCP_CLOSED);
+	assert_int_equal(h_stats().challenge_acks, 2);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -111,12 +111,12 @@ static void challenge_ack_rate_limit(void **state)
 		inject(.flags = F_R, .seq = g.rcv + 1);
 	assert_int_equal(h_tx_pending(), FW_CHALLENGE_ACK_PER_S);
 	h_tx_drain();
-	assert_int_equal(tcp_get_stats()->challenge_limited, 5);
+	assert_int_equal(h_stats().challenge_limited, 5);
 	h_advance(1000);
 	inject(.flags = F_R, .seq = g.rcv + 1);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_ESTABLISHED);
-	tcp_abort(g.tcb);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
 
@@ -143,7 +143,7 @@ static void closed_port_rst(void **state)
 	expect_tx(F_R, 5, 0, 0);
 	inject(.flags = F_R, .seq = 10, .lport = 9);
 	expect_no_tx();
-	assert_int_equal(tcp_get_stats()->rst_closed, 3);
+	assert_int_equal(h_stats().rst_closed, 3);
 }
 
 /* RFC 9293 3.10.7.2: LISTEN answers an ACK with RST, ignores RST. */

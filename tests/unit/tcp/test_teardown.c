@@ -7,7 +7,7 @@
 
 static void h_cleanup_established(void)
 {
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 }
 
@@ -18,12 +18,12 @@ static void active_close_time_wait_exact_2msl(void **state)
 {
 	(void)state;
 	fixture_fin_wait_2();
-	assert_int_equal(tcp_get_stats()->fin_wait_2_timeouts, 0);
+	assert_int_equal(h_stats().fin_wait_2_timeouts, 0);
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
 	expect_tx(F_A, g.snd, g.rcv + 1, 0);
 	assert_int_equal(h_tcbs_in_use(), 1);
 	assert_int_equal(h_tw_in_use(), 1);
-	assert_int_equal(tcp_get_stats()->time_wait_entered, 1);
+	assert_int_equal(h_stats().time_wait_entered, 1);
 	h_advance(2u * FW_MSL_MS - 1u);
 	assert_int_equal(h_tw_in_use(), 1);
 	h_advance(1);
@@ -52,19 +52,19 @@ static void passive_close_send_in_close_wait(void **state)
 {
 	(void)state;
 	fixture_close_wait();
-	assert_int_equal(tcp_write(g.tcb, "hello", 5, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "hello", 5), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 5);
 	g.snd += 5;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	assert_int_equal(app.sent_bytes, 5);
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_LAST_ACK);
+	expect_state(g.tcb, FW_TCP_LAST_ACK);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 1);
 	expect_no_tx();
 	assert_int_equal(h_tcbs_in_use(), 1);
 	assert_int_equal(h_tw_in_use(), 0);
-	assert_int_equal(tcp_get_stats()->closed, 1);
+	assert_int_equal(h_stats().closed, 1);
 }
 
 /* RFC 9293 3.6 case 2 (simultaneous close):
@@ -87,22 +87,22 @@ static void half_close_receive_in_fin_wait_1_and_2(void **state)
 {
 	(void)state;
 	fixture_established();
-	tcp_shutdown(g.tcb, false, true, h_now);
+	fw_tcp_shutdown(g.tcb, false, true);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_FIN_WAIT_1);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_1);
 	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
 	g.rcv += 10;
 	expect_tx(F_A, g.snd + 1, g.rcv, 0);
 	g.snd++;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 5);
 	g.rcv += 5;
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.rx_bytes, 15);
 	/* not orphaned: no FIN_WAIT_2 timeout however long it waits */
 	h_advance(10u * FW_FIN_WAIT_2_MS);
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
 	expect_tx(F_A, g.snd, g.rcv + 1, 0);
 	assert_int_equal(app.eofs, 1);
@@ -128,8 +128,8 @@ static void fin_retransmit_backoff_then_abort(void **state)
 	h_advance(rto);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_tcbs_in_use(), 1);
-	assert_int_equal(tcp_get_stats()->rtx_aborts, 1);
-	assert_int_equal(tcp_get_stats()->retransmits, FW_DATA_RETRIES);
+	assert_int_equal(h_stats().rtx_aborts, 1);
+	assert_int_equal(h_stats().retransmits, FW_DATA_RETRIES);
 }
 
 /* FIN lost once, retransmitted, then acknowledged:
@@ -141,8 +141,8 @@ static void fin_lost_retransmitted(void **state)
 	h_advance(g.tcb->rto);
 	expect_tx(F_F | F_A, g.snd - 1, g.rcv, 0);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
-	tcp_abort(g.tcb);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
+	fw_tcp_abort(g.tcb);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 }
 
@@ -176,15 +176,15 @@ static void closing_fin_retransmitted(void **state)
 static void fin_wait_2_orphan_timeout(void **state)
 {
 	(void)state;
-	tcp_set_fin_wait_2_timeout(3000);
+	fw_tcp_set_fin_wait_2_timeout(3000);
 	fixture_fin_wait_2();
 	h_advance(2999);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	h_advance(1);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_tcbs_in_use(), 1);
-	assert_int_equal(tcp_get_stats()->fin_wait_2_timeouts, 1);
+	assert_int_equal(h_stats().fin_wait_2_timeouts, 1);
 }
 
 /* Item 7, RFC 1122 4.2.2.13 / RFC 2525 2.17: close() with unread data sends RST, not FIN.
@@ -198,11 +198,11 @@ static void close_with_unread_data_rst(void **state)
 	g.rcv += 10;
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_last_tx()->wnd, FW_TCP_WND - 10);
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 	expect_no_tx();
 	assert_int_equal(h_tcbs_in_use(), 1);
-	assert_int_equal(tcp_get_stats()->close_unread_rst, 1);
+	assert_int_equal(h_stats().close_unread_rst, 1);
 }
 
 /* Item 7, data arriving after a full close: > F.  < P. 5  > R. */
@@ -213,7 +213,7 @@ static void data_after_full_close_rst(void **state)
 	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 5);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_tcbs_in_use(), 1);
-	assert_int_equal(tcp_get_stats()->data_after_close_rst, 1);
+	assert_int_equal(h_stats().data_after_close_rst, 1);
 	assert_int_equal(app.errs, 0);   /* orphaned: no callback */
 }
 
@@ -222,7 +222,7 @@ static void abort_sends_rst_frees_at_once(void **state)
 {
 	(void)state;
 	fixture_established();
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 	assert_int_equal(h_tcbs_in_use(), 1);
 	assert_int_equal(app.errs, 0);
@@ -233,8 +233,8 @@ static void abort_sends_rst_frees_at_once(void **state)
 /* Item 13, CLOSE_WAIT watchdog: reported (log hook, counter) once the
  * threshold passes; the connection is kept by default. */
 static unsigned h_hook_calls;
-static enum tcb_state h_hook_from, h_hook_to;
-static void h_hook(unsigned id, const struct tcp_tuple *t, enum tcb_state from, enum tcb_state to, const char *r)
+static enum fw_tcp_state h_hook_from, h_hook_to;
+static void h_hook(unsigned id, const struct fw_tcp_tuple *t, enum fw_tcp_state from, enum fw_tcp_state to, const char *r)
 {
 	(void)id;
 	(void)t;
@@ -248,20 +248,20 @@ static void close_wait_watchdog_reports(void **state)
 {
 	(void)state;
 	h_hook_calls = 0;
-	tcp_set_log_hook(h_hook);
-	tcp_set_log(false);
-	tcp_set_close_wait_threshold(2000);
+	fw_tcp_set_log_hook(h_hook);
+	fw_tcp_set_log(false);
+	fw_tcp_set_close_wait_threshold(2000);
 	fixture_close_wait();
 	h_advance(1999);
-	assert_int_equal(tcp_get_stats()->close_wait_warnings, 0);
+	assert_int_equal(h_stats().close_wait_warnings, 0);
 	h_advance(1);
-	assert_int_equal(tcp_get_stats()->close_wait_warnings, 1);
+	assert_int_equal(h_stats().close_wait_warnings, 1);
 	assert_int_equal(h_hook_calls, 1);
-	assert_int_equal(h_hook_from, TCB_CLOSE_WAIT);
-	assert_int_equal(h_hook_to, TCB_CLOSE_WAIT);
+	assert_int_equal(h_hook_from, FW_TCP_CLOSE_WAIT);
+	assert_int_equal(h_hook_to, FW_TCP_CLOSE_WAIT);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_CLOSE_WAIT);
-	tcp_set_log_hook(NULL);
+	expect_state(g.tcb, FW_TCP_CLOSE_WAIT);
+	fw_tcp_set_log_hook(NULL);
 	h_cleanup_established();
 }
 
@@ -269,14 +269,14 @@ static void close_wait_watchdog_reports(void **state)
 static void close_wait_watchdog_abort_policy(void **state)
 {
 	(void)state;
-	tcp_set_close_wait_threshold(2000);
-	tcp_set_close_wait_abort(true);
+	fw_tcp_set_close_wait_threshold(2000);
+	fw_tcp_set_close_wait_abort(true);
 	fixture_close_wait();
 	h_advance(2000);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.errs, 1);
 	assert_int_equal(app.last_err, ERR_ABRT);
-	assert_int_equal(tcp_get_stats()->close_wait_aborts, 1);
+	assert_int_equal(h_stats().close_wait_aborts, 1);
 }
 
 /* Item 12: final ACK lost, the peer retransmits its FIN into TIME_WAIT:
@@ -309,14 +309,14 @@ static void time_wait_new_syn_isn_beyond_floor(void **state)
 	assert_true(seq_gt(iss, old_snd + 65535u));
 	assert_int_equal(h_tw_in_use(), 0);
 	assert_int_equal(tw_get_stats()->reused, 1);
-	assert_int_equal(tcp_get_stats()->tw_new_syn, 1);
+	assert_int_equal(h_stats().tw_new_syn, 1);
 	g.snd = iss + 1;
 	g.rcv = seq + 1;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_no_tx();
 	assert_int_equal(app.accepts, 2);
 	g.tcb = app.accepted;
-	expect_state(g.tcb, TCB_ESTABLISHED);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
 	h_cleanup_established();
 }
 
@@ -327,18 +327,18 @@ static void fin_piggybacked_on_data(void **state)
 	(void)state;
 	fixture_established();
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .zero_wnd = true);
-	assert_int_equal(tcp_write(g.tcb, "abc", 3, h_now), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "abc", 3), ERR_OK);
 	expect_no_tx();
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_no_tx();
-	expect_state(g.tcb, TCB_FIN_WAIT_1);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_1);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_tx(F_F | F_P | F_A, g.snd, g.rcv, 3);
 	g.snd += 4;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
-	expect_state(g.tcb, TCB_FIN_WAIT_2);
+	expect_state(g.tcb, FW_TCP_FIN_WAIT_2);
 	assert_int_equal(app.sent_bytes, 0);   /* orphaned: no sent_cb */
-	tcp_abort(g.tcb);
+	fw_tcp_abort(g.tcb);
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 }
 
@@ -352,7 +352,7 @@ static void fin_with_data(void **state)
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.rx_bytes, 4);
 	assert_int_equal(app.eofs, 1);
-	expect_state(g.tcb, TCB_CLOSE_WAIT);
+	expect_state(g.tcb, FW_TCP_CLOSE_WAIT);
 	h_cleanup_established();
 }
 
@@ -363,12 +363,12 @@ static void fin_out_of_window(void **state)
 	fixture_established();
 	inject(.flags = F_F | F_A, .seq = g.rcv + FW_TCP_WND + 100u, .ack = g.snd);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_ESTABLISHED);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
 	assert_int_equal(app.eofs, 0);
 	/* in window but beyond a gap: out of order, duplicate ACK */
 	inject(.flags = F_F | F_A, .seq = g.rcv + 10u, .ack = g.snd);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_ESTABLISHED);
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
 	h_cleanup_established();
 }
 
@@ -379,7 +379,7 @@ static void duplicate_fin_in_close_wait(void **state)
 	fixture_close_wait();
 	inject(.flags = F_F | F_A, .seq = g.rcv - 1, .ack = g.snd);
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	expect_state(g.tcb, TCB_CLOSE_WAIT);
+	expect_state(g.tcb, FW_TCP_CLOSE_WAIT);
 	assert_int_equal(app.eofs, 1);
 	h_cleanup_established();
 }
@@ -391,7 +391,7 @@ static void zero_window_fin_wait_1_bounded(void **state)
 	(void)state;
 	fixture_established();
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .zero_wnd = true);
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	for (unsigned i = 0; i < FW_DATA_RETRIES; i++) {
 		h_advance(g.tcb->rto);
@@ -425,7 +425,7 @@ static void seq_wraparound_during_close(void **state)
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	tcp_close(g.tcb, h_now);
+	fw_tcp_close(g.tcb);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 1);
 	assert_int_equal(h_tcbs_in_use(), 1);
@@ -449,12 +449,12 @@ static void pool_tcb_exhausted_syn_dropped(void **state)
 	assert_int_equal(app.accepts, FW_TCB_COUNT - 1);
 	inject(.flags = F_S, .seq = H_PEER_ISS, .rport = 5000);
 	expect_no_tx();
-	assert_int_equal(tcp_get_stats()->syn_no_tcb, 1);
-	assert_int_equal(tcp_get_stats()->tcb_peak, FW_TCB_COUNT);
+	assert_int_equal(h_stats().syn_no_tcb, 1);
+	assert_int_equal(h_stats().tcb_peak, FW_TCB_COUNT);
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct tcb *t = tcb_by_id(i);
+		struct fw_tcp_conn *t = tcb_by_id(i);
 		if (t && t != g.listener)
-			tcp_abort(t);
+			fw_tcp_abort(t);
 	}
 	assert_int_equal(h_tx_pending(), FW_TCB_COUNT - 1);
 	h_tx_drain();
@@ -473,9 +473,9 @@ static void pool_backlog_full_syn_dropped(void **state)
 	}
 	inject(.flags = F_S, .seq = H_PEER_ISS, .rport = 3000);
 	expect_no_tx();
-	assert_int_equal(tcp_get_stats()->syn_backlog_full, 1);
+	assert_int_equal(h_stats().syn_backlog_full, 1);
 	assert_int_equal(h_tcbs_in_use(), 1 + FW_LISTEN_BACKLOG);
-	tcp_close(g.listener, h_now);
+	fw_tcp_close(g.listener);
 	for (unsigned i = 0; i < FW_LISTEN_BACKLOG; i++) {
 		assert_non_null(h_peek_tx());
 		assert_int_equal(h_peek_tx()->flags, F_R | F_A);
@@ -486,7 +486,7 @@ static void pool_backlog_full_syn_dropped(void **state)
 	assert_int_equal(h_tcbs_in_use(), 0);
 }
 
-/* Item 15, send queue: tcp_write() fails with ERR_MEM once
+/* Item 15, send queue: fw_tcp_write() fails with ERR_MEM once
  * FW_TCP_SNDQ_PBUFS pbufs are queued (peer window zero, nothing leaves). */
 static void pool_sndq_full_write_fails(void **state)
 {
@@ -494,9 +494,9 @@ static void pool_sndq_full_write_fails(void **state)
 	fixture_established();
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .zero_wnd = true);
 	for (unsigned i = 0; i < FW_TCP_SNDQ_PBUFS; i++)
-		assert_int_equal(tcp_write(g.tcb, "x", 1, h_now), ERR_OK);
-	assert_int_equal(tcp_write(g.tcb, "x", 1, h_now), ERR_MEM);
-	assert_int_equal(tcp_get_stats()->sndq_full, 1);
+		assert_int_equal(fw_tcp_write(g.tcb, "x", 1), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "x", 1), ERR_MEM);
+	assert_int_equal(h_stats().sndq_full, 1);
 	expect_no_tx();
 	h_cleanup_established();
 }
@@ -516,24 +516,24 @@ static void ten_thousand_cycles(void **state)
 		uint32_t iss = h_peek_tx()->seq;
 		h_tx_drain();
 		inject(.flags = F_A | F_P, .seq = peer + 1, .ack = iss + 1, .rport = port, .len = 20);
-		struct tcb *t = app.accepted;
+		struct fw_tcp_conn *t = app.accepted;
 		assert_non_null(t);
 		assert_int_equal(app.rx_bytes, 20u * (i + 1));
 		if (i % 2) {
 			/* passive close */
 			inject(.flags = F_F | F_A, .seq = peer + 21, .ack = iss + 1, .rport = port);
-			tcp_close(t, h_now);
+			fw_tcp_close(t);
 			inject(.flags = F_A, .seq = peer + 22, .ack = iss + 2, .rport = port);
 		} else {
 			/* active close */
-			tcp_close(t, h_now);
+			fw_tcp_close(t);
 			inject(.flags = F_F | F_A, .seq = peer + 21, .ack = iss + 2, .rport = port);
 		}
 		h_tx_drain();
 		assert_int_equal(h_tcbs_in_use(), 1);
 		h_now += 10;
 	}
-	assert_int_equal(tcp_get_stats()->tcb_in_use, 1);
+	assert_int_equal(h_stats().tcb_in_use, 1);
 	assert_true(tw_get_stats()->recycled > 0);
 }
 

@@ -1,0 +1,236 @@
+/*
+ * Console commands for the TCP engine. Output follows console.h's record
+ * format; `netstat -m` prints one `tcb: key=value ...` or `tw: ...` line per
+ * entry for the end-to-end tests.
+ */
+#include "cmd_tcp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "lwip/def.h"
+#include "lwip/ip4_addr.h"
+#include "fw_tcp.h"
+
+#define CMD_TCP_EP_STR (IP4ADDR_STRLEN_MAX + 6)   /* "a.b.c.d:port" */
+
+struct cmd_tcp_ctx {
+	bool machine;
+	uint32_t now;
+};
+
+static void cmd_tcp_ep(uint32_t addr, uint16_t port, char buf[CMD_TCP_EP_STR])
+{
+	ip4_addr_t a;
+	char ip[IP4ADDR_STRLEN_MAX];
+	size_t n;
+
+	ip4_addr_set_u32(&a, addr);
+	ip4addr_ntoa_r(&a, ip, sizeof ip);
+	n = strlen(ip);
+	memcpy(buf, ip, n);
+	buf[n++] = ':';
+	/* port in decimal without printf width games */
+	char d[6];
+	int k = 0;
+	do {
+		d[k++] = (char)('0' + port % 10u);
+		port /= 10u;
+	} while (port);
+	while (k)
+		buf[n++] = d[--k];
+	buf[n] = '\0';
+}
+
+static long cmd_tcp_left(uint32_t now, bool armed, uint32_t at)
+{
+	int32_t left = (int32_t)(at - now);   /* wrapping ms clock */
+
+	if (!armed)
+		return -1;
+	return left <= 0 ? 0 : (long)left;
+}
+
+static void cmd_tcp_tcb(const struct fw_tcp_info *i, void *arg)
+{
+	const struct cmd_tcp_ctx *c = arg;
+	char l[CMD_TCP_EP_STR], r[CMD_TCP_EP_STR];
+	long left = cmd_tcp_left(c->now, i->timer_armed, i->timer_at);
+
+	cmd_tcp_ep(i->tuple.laddr, i->tuple.lport, l);
+	cmd_tcp_ep(i->tuple.raddr, i->tuple.rport, r);
+	if (c->machine)
+		console_printf("tcb: id=%u state=%s local=%s remote=%s sndq=%lu rcvq=%lu timer_ms=%ld orphan=%u\n",
+		    i->id, fw_tcp_state_name(i->state), l, r, (unsigned long)i->sndq_bytes,
+		    (unsigned long)i->rcvq_bytes, left, i->orphan ? 1u : 0u);
+	else
+		console_printf("%-11s %6lu %6lu %-21s %-21s %ld\n", fw_tcp_state_name(i->state),
+		    (unsigned long)i->rcvq_bytes, (unsigned long)i->sndq_bytes, l, r, left);
+}
+
+static void cmd_tcp_tw(const struct fw_tcp_tw_info *tw, void *arg)
+{
+	const struct cmd_tcp_ctx *c = arg;
+	char l[CMD_TCP_EP_STR], r[CMD_TCP_EP_STR];
+	long left = cmd_tcp_left(c->now, true, tw->deadline);
+
+	cmd_tcp_ep(tw->tuple.laddr, tw->tuple.lport, l);
+	cmd_tcp_ep(tw->tuple.raddr, tw->tuple.rport, r);
+	if (c->machine)
+		console_printf("tw: local=%s remote=%s left_ms=%ld\n", l, r, left);
+	else
+		console_printf("%-11s %6u %6u %-21s %-21s %ld\n", "TIME_WAIT", 0u, 0u, l, r, left);
+}
+
+static int cmd_tcp_netstat(int argc, char **argv)
+{
+	struct cmd_tcp_ctx c = { false, fw_tcp_now() };
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-m") != 0))
+		return 1;
+	c.machine = argc == 2;
+	if (!c.machine)
+		console_printf("%-11s %6s %6s %-21s %-21s %s\n", "State", "Recv-Q", "Send-Q", "Local", "Peer",
+		    "Timer-ms");
+	fw_tcp_foreach(cmd_tcp_tcb, &c);
+	fw_tcp_tw_foreach(cmd_tcp_tw, &c);
+	return 0;
+}
+
+static void cmd_tcp_print_set(void)
+{
+	console_printf("msl=%lu\n", (unsigned long)fw_tcp_get_msl());
+	console_printf("finwait2=%lu\n", (unsigned long)fw_tcp_get_fin_wait_2_timeout());
+	console_printf("closewait=%lu\n", (unsigned long)fw_tcp_get_close_wait_threshold());
+	console_printf("closewait-abort=%s\n", fw_tcp_get_close_wait_abort() ? "on" : "off");
+	console_printf("log-tcp=%s\n", fw_tcp_get_log() ? "on" : "off");
+}
+
+static bool cmd_tcp_ms(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || *s == '-')
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool cmd_tcp_onoff(const char *s, bool *out)
+{
+	if (strcmp(s, "on") == 0)
+		*out = true;
+	else if (strcmp(s, "off") == 0)
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+static int cmd_tcp_set(int argc, char **argv)
+{
+	uint32_t ms;
+	bool on;
+
+	if (argc == 1) {
+		cmd_tcp_print_set();
+		return 0;
+	}
+	if (argc != 3)
+		return 1;
+	if (strcmp(argv[1], "closewait-abort") == 0) {
+		if (!cmd_tcp_onoff(argv[2], &on))
+			return 1;
+		fw_tcp_set_close_wait_abort(on);
+		console_printf("closewait-abort=%s\n", on ? "on" : "off");
+		return 0;
+	}
+	if (!cmd_tcp_ms(argv[2], &ms))
+		return 1;
+	if (strcmp(argv[1], "msl") == 0)
+		fw_tcp_set_msl(ms);
+	else if (strcmp(argv[1], "finwait2") == 0)
+		fw_tcp_set_fin_wait_2_timeout(ms);
+	else if (strcmp(argv[1], "closewait") == 0)
+		fw_tcp_set_close_wait_threshold(ms);
+	else
+		return 1;
+	console_printf("%s=%lu\n", argv[1], (unsigned long)(strcmp(argv[1], "msl") == 0 ? fw_tcp_get_msl() : ms));
+	return 0;
+}
+
+static int cmd_tcp_log(int argc, char **argv)
+{
+	bool on;
+	if (argc != 3 || strcmp(argv[1], "tcp") != 0 || !cmd_tcp_onoff(argv[2], &on))
+		return 1;
+	fw_tcp_set_log(on);
+	console_printf("log-tcp=%s\n", on ? "on" : "off");
+	return 0;
+}
+
+/* `tcb 3 192.0.2.1:40000 ESTABLISHED -> FIN_WAIT_1 (close)` */
+static void cmd_tcp_log_hook(unsigned id, const struct fw_tcp_tuple *t, enum fw_tcp_state from, enum fw_tcp_state to,
+                             const char *reason)
+{
+	char r[CMD_TCP_EP_STR];
+	cmd_tcp_ep(t->raddr, t->rport, r);
+	if (from == to)
+		console_printf("tcb %u %s %s for too long (%s)\n", id, r, fw_tcp_state_name(to), reason);
+	else
+		console_printf("tcb %u %s %s -> %s (%s)\n", id, r, fw_tcp_state_name(from), fw_tcp_state_name(to), reason);
+}
+
+static size_t cmd_tcp_kv(char *buf, size_t cap, const char *key, uint32_t v)
+{
+	int n = snprintf(buf, cap, " %s=%lu", key, (unsigned long)v);
+	return n < 0 ? 0u : (size_t)n >= cap ? cap - 1u : (size_t)n;
+}
+
+static void cmd_tcp_stats(void)
+{
+	struct fw_tcp_stats s;
+	struct fw_tcp_tw_stats w;
+	char line[CONSOLE_OUT_MAX - 8];
+	size_t n = 0;
+
+	fw_tcp_get_stats(&s);
+	fw_tcp_get_tw_stats(&w);
+
+	/* one record per line, several counters each, within CONSOLE_OUT_MAX */
+#define CMD_TCP_STAT(name, what)                                                                   \
+	do {                                                                                           \
+		size_t need = strlen(#name) + 13u;                                                         \
+		if (n + need >= sizeof line) {                                                             \
+			console_printf("tcp:%s\n", line);                                                      \
+			n = 0;                                                                                 \
+		}                                                                                          \
+		n += cmd_tcp_kv(line + n, sizeof line - n, #name, s.name);                                 \
+	} while (0);
+	line[0] = '\0';
+	FW_TCP_STATS_LIST(CMD_TCP_STAT)
+#undef CMD_TCP_STAT
+	if (n)
+		console_printf("tcp:%s\n", line);
+	console_printf("tcp.tw: entered=%lu expired=%lu recycled=%lu reused=%lu fin_reacked=%lu rst_ignored=%lu "
+	    "acks_sent=%lu in_use=%lu peak=%lu capacity=%u bytes_per_entry=%lu\n",
+	    (unsigned long)w.entered, (unsigned long)w.expired, (unsigned long)w.recycled,
+	    (unsigned long)w.reused, (unsigned long)w.fin_reacked, (unsigned long)w.rst_ignored,
+	    (unsigned long)w.acks_sent, (unsigned long)w.in_use, (unsigned long)w.peak,
+	    (unsigned)fw_tcp_tw_capacity(), (unsigned long)fw_tcp_tw_bytes_per_entry());
+}
+
+static const struct console_cmd cmd_tcp_cmds[] = {
+	{ "netstat", "[-m]", "TCBs and TIME_WAIT entries (-m: key=value lines)", cmd_tcp_netstat },
+	{ "set", "[msl|finwait2|closewait MS | closewait-abort on|off]", "TCP tunables", cmd_tcp_set },
+	{ "log", "tcp on|off", "log TCP state changes", cmd_tcp_log },
+};
+
+void cmd_tcp_register(void)
+{
+	console_register(cmd_tcp_cmds, sizeof cmd_tcp_cmds / sizeof cmd_tcp_cmds[0]);
+	console_register_stats(cmd_tcp_stats);
+	fw_tcp_set_log_hook(cmd_tcp_log_hook);
+}

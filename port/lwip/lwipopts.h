@@ -1,0 +1,107 @@
+/*
+ * lwIP options for finwait: bare metal (NO_SYS), IPv4 + ARP + ICMP + RAW.
+ * lwIP's own TCP is off: finwait's TCP receives protocol 6 through a raw
+ * PCB. The same file serves the target and the host unit tests, so the
+ * pools the tests exhaust are the pools the firmware has.
+ */
+#ifndef LWIPOPTS_H
+#define LWIPOPTS_H
+
+#define NO_SYS                      1
+#ifdef FW_HOST_TEST
+#define SYS_LIGHTWEIGHT_PROT        0   /* host tests: one thread, no interrupts */
+#else
+/* Only the main loop calls lwIP, but the Ethernet RX interrupt allocates
+ * PBUF_POOL pbufs: memp and pbuf reference counts need interrupts masked
+ * (sys_arch_protect in port/lwip/sys_arch.c). */
+#define SYS_LIGHTWEIGHT_PROT        1
+#endif
+#define LWIP_SOCKET                 0
+#define LWIP_NETCONN                0
+
+#define LWIP_IPV4                   1
+#define LWIP_IPV6                   0
+#define LWIP_ARP                    1
+#define LWIP_ETHERNET               1
+#define LWIP_ICMP                   1
+#define LWIP_RAW                    1
+#define LWIP_UDP                    0
+#define LWIP_DHCP                   0
+#define LWIP_IGMP                   0
+#define LWIP_DNS                    0
+#define IP_REASSEMBLY               0
+#define IP_FRAG                     0
+#define LWIP_HAVE_LOOPIF            1   /* the STM32 self-test talks over 127.0.0.1 */
+#define LWIP_NETIF_LOOPBACK         1
+#define LWIP_NETIF_STATUS_CALLBACK  1
+#define LWIP_NETIF_LINK_CALLBACK    1
+#define ETHARP_SUPPORT_STATIC_ENTRIES 0
+
+#ifndef FW_LWIP_TCP
+#define LWIP_TCP                    0   /* finwait's own TCP (tcp/) */
+#else
+#define LWIP_TCP                    1   /* the lwIP baseline built for the benchmarks */
+/* The baseline (make FW_TCP=lwip, bench/): lwIP's TCP sized from the same
+ * config.h knobs wherever a knob means the same thing, so a benchmark
+ * compares engines, not configurations. Everything else is lwIP's default
+ * (Nagle, delayed ACK, out-of-order queue), the stack as people ship it. */
+#include "config.h"
+#define TCP_MSS                     FW_TCP_MSS
+#define TCP_WND                     FW_TCP_WND
+#define TCP_SND_BUF                 (4 * TCP_MSS)
+#define TCP_SND_QUEUELEN            FW_TCP_SNDQ_PBUFS
+#define TCP_MSL                     FW_MSL_MS     /* TIME_WAIT = 2 * TCP_MSL, as finwait */
+/* finwait's FW_TCB_COUNT includes its listeners; lwIP keeps listeners in
+ * their own smaller pool, so the baseline gets FW_TCB_COUNT full PCBs
+ * (connections and TIME_WAIT alike) plus one listen PCB per service. */
+#ifndef FW_LWIP_TCP_PCBS
+#define FW_LWIP_TCP_PCBS            FW_TCB_COUNT
+#endif
+#define MEMP_NUM_TCP_PCB            FW_LWIP_TCP_PCBS
+#define MEMP_NUM_TCP_PCB_LISTEN     4             /* echo, discard, daytime + 1 */
+#define MEMP_NUM_TCP_SEG            (FW_TCB_COUNT * FW_TCP_SNDQ_PBUFS)
+#define TCP_LISTEN_BACKLOG          1
+#define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG
+#define TCP_MAXRTX                  FW_DATA_RETRIES
+#define TCP_SYNMAXRTX               FW_SYN_RETRIES
+#define LWIP_TCP_KEEPALIVE          0
+#define TCP_STATS                   1
+#endif
+
+/* ---- memory: every pool bounded; exhaustion is counted in lwip_stats ---- */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+#define MEM_ALIGNMENT               8   /* 64-bit host tests: struct pbuf holds 8-byte pointers (UBSan) */
+#else
+#define MEM_ALIGNMENT               4
+#endif
+#define MEM_SIZE                    (16 * 1024)   /* PBUF_RAM: outgoing segments */
+#define MEMP_NUM_PBUF               32            /* PBUF_REF/ROM headers */
+#define MEMP_NUM_RAW_PCB            2
+#define PBUF_POOL_SIZE              24            /* received frames */
+#define PBUF_POOL_BUFSIZE           1536          /* one full Ethernet frame per pbuf */
+#define ETH_PAD_SIZE                0
+#define ARP_TABLE_SIZE              8
+#define ARP_QUEUEING                1
+#define MEMP_NUM_ARP_QUEUE          8
+#define MEMP_NUM_SYS_TIMEOUT        8
+
+#define LWIP_CHKSUM_ALGORITHM       3
+#define CHECKSUM_GEN_IP             1
+#define CHECKSUM_GEN_ICMP           1
+#define CHECKSUM_CHECK_IP           1
+#define CHECKSUM_CHECK_ICMP         1
+
+#define LWIP_STATS                  1
+#define LWIP_STATS_DISPLAY          0
+#define LINK_STATS                  1
+#define ETHARP_STATS                1
+#define IP_STATS                    1
+#define ICMP_STATS                  1
+#define MEM_STATS                   1
+#define MEMP_STATS                  1
+#define SYS_STATS                   0
+
+#define LWIP_NETIF_HOSTNAME         0
+#define LWIP_SINGLE_NETIF           0
+
+#endif

@@ -1,0 +1,350 @@
+/*
+ * finwait's TCP engine: the one header applications include. Everything
+ * else under tcp/ is private to the engine (a build check enforces it).
+ * Every name here starts with fw_tcp_ / FW_TCP_, so the engine links
+ * beside lwIP's own TCP names (which lwIP's core calls when it is built
+ * with LWIP_TCP=1) without a clash.
+ *
+ * What this TCP is, and is not:
+ * - RFC 9293 state machine with exact teardown (FIN_WAIT_1/2, CLOSING,
+ *   CLOSE_WAIT, LAST_ACK); TIME_WAIT is handed to a compact table (a few
+ *   dozen bytes per connection), so a connection never holds its full
+ *   control block in TIME_WAIT.
+ * - MSS option only: no window scaling, no SACK, no timestamps (RFC 7323),
+ *   no urgent data (URG is ignored), no Nagle, no delayed ACK (every
+ *   in-order segment is ACKed at the end of the event that brought it),
+ *   no congestion window: loss is repaired by the RFC 6298 retransmission
+ *   timer (Karn's rule, exponential backoff, dropped again when an ACK
+ *   makes progress), fast retransmit on the third duplicate ACK (RFC 5681
+ *   3.2) and, until everything sent before the loss is acknowledged, an
+ *   immediate resend of the next segment on each partial ACK (RFC 6582
+ *   3.2). Only the peer's window limits what is in flight.
+ * - Out-of-order segments are dropped and answered with a duplicate ACK
+ *   (the peer retransmits); only in-order data is queued.
+ * - RFC 5961: an in-window RST that is not exact, any SYN in a
+ *   synchronized state (TIME_WAIT included), and an ACK outside
+ *   [SND.UNA - MAX.SND.WND, SND.NXT] (5.2) get a challenge ACK, all from
+ *   one global budget of FW_CHALLENGE_ACK_PER_S per second (section 7).
+ * - Every resource is bounded (config.h): FW_TCB_COUNT connections
+ *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
+ *   queued for sending and FW_TCP_RCVQ_PBUFS held for the application per
+ *   connection, FW_TW_ENTRIES in TIME_WAIT.
+ *
+ * Threading: everything runs in one thread (the main loop, NO_SYS).
+ *
+ * Callbacks run only from fw_tcp_input() and fw_tcp_timers(): no API call
+ * below ever calls the application back before it returns. Inside a
+ * callback, fw_tcp_write(), fw_tcp_close(), fw_tcp_shutdown() and
+ * fw_tcp_recved() only queue; when the event ends, each connection sends
+ * its data and FIN carrying the ACK it owes, or a bare ACK if nothing else
+ * goes (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2), and data that fw_tcp_recved()
+ * or fw_tcp_shutdown() made deliverable is offered then. Called from
+ * anywhere else they send at once, and deliver from the next
+ * fw_tcp_timers() (fw_tcp_next_deadline() asks for it at once).
+ *
+ * Time: fw_tcp_input() and fw_tcp_timers() take the time of their event;
+ * fw_tcp_now() returns it inside callbacks, and the clock given to
+ * fw_tcp_init() elsewhere. Times are milliseconds on a wrapping 32-bit
+ * clock.
+ *
+ * Ownership: a `struct fw_tcp_conn *` handed to the application stays
+ * valid until the application calls fw_tcp_close()/fw_tcp_abort() on it,
+ * or its err_cb runs (after which the connection is gone). After
+ * fw_tcp_close() the engine finishes the teardown on its own and calls no
+ * callback of the application again. A connection slot freed and reused
+ * for another connection inside a callback never receives the old
+ * connection's remaining callbacks (slots carry a generation).
+ */
+#ifndef FW_TCP_H
+#define FW_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lwip/err.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/pbuf.h"
+
+/* ------------------------------------------------------------ lifecycle */
+
+/** The engine's clock: milliseconds, free-running, wrapping at 2^32. */
+typedef uint32_t (*fw_tcp_clock_fn)(void);
+
+/** Create the raw PCB for protocol 6 and reset every table. `clock` gives
+ *  the time outside events; `key` seeds the RFC 6528 ISN generator. Call
+ *  after lwip_init(). */
+void fw_tcp_init(fw_tcp_clock_fn clock, const uint8_t key[16]);
+
+/** Run every timer that is due at `now` (retransmission, 2MSL, FIN_WAIT_2,
+ *  CLOSE_WAIT watchdog) and deliver data made deliverable outside events.
+ *  The main loop calls it when the board's deadline timer fires. */
+void fw_tcp_timers(uint32_t now);
+
+/** Earliest time the engine needs fw_tcp_timers(): true and *at set, or
+ *  false when nothing is pending. The main loop arms the board's one-shot
+ *  deadline timer with it after every input and timer run. */
+bool fw_tcp_next_deadline(uint32_t *at);
+
+/** A segment from the raw PCB, IP header removed. fw_tcp_input() owns `p`.
+ *  Addresses as in the IP header; `now` in ms. */
+void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, uint32_t now);
+
+/** The current event's time inside callbacks, else the clock's. */
+uint32_t fw_tcp_now(void);
+
+/* ------------------------------------------------------------ states */
+
+/** RFC 9293 states. FW_TCP_TIME_WAIT is never the state of a connection
+ *  (TIME_WAIT lives in the compact table); it is here for logs and
+ *  netstat. */
+enum fw_tcp_state {
+	FW_TCP_CLOSED,
+	FW_TCP_LISTEN,
+	FW_TCP_SYN_SENT,
+	FW_TCP_SYN_RCVD,
+	FW_TCP_ESTABLISHED,
+	FW_TCP_FIN_WAIT_1,
+	FW_TCP_FIN_WAIT_2,
+	FW_TCP_CLOSE_WAIT,
+	FW_TCP_CLOSING,
+	FW_TCP_LAST_ACK,
+	FW_TCP_TIME_WAIT,
+};
+#define FW_TCP_STATE_COUNT (FW_TCP_TIME_WAIT + 1)
+
+/** The RFC name ("FIN_WAIT_1"). */
+const char *fw_tcp_state_name(enum fw_tcp_state s);
+
+/** A connection's identity. Addresses in network byte order (as lwIP's
+ *  ip4_addr_t.addr), ports in host byte order. */
+struct fw_tcp_tuple {
+	uint32_t laddr;
+	uint32_t raddr;
+	uint16_t lport;
+	uint16_t rport;
+};
+
+/* ------------------------------------------------------------ application API */
+
+struct fw_tcp_conn;
+
+/** A connection reached ESTABLISHED on a listener. Return ERR_OK to keep
+ *  it; anything else makes the engine abort it (RST). */
+typedef err_t (*fw_tcp_accept_cb)(void *arg, struct fw_tcp_conn *conn);
+/** An active open reached ESTABLISHED. */
+typedef void (*fw_tcp_connected_cb)(void *arg, struct fw_tcp_conn *conn);
+/** In-order data (`p`, the callee owns it once it returns ERR_OK and must
+ *  call fw_tcp_recved() when it has consumed it), or end of stream
+ *  (p == NULL: the peer's FIN). Any other return keeps `p` queued in the
+ *  connection (counted against the advertised window) and offers it again
+ *  on the next input or after fw_tcp_recved(). */
+typedef err_t (*fw_tcp_recv_cb)(void *arg, struct fw_tcp_conn *conn, struct pbuf *p);
+/** `len` bytes we sent were acknowledged (room in the send queue). */
+typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len);
+/** The connection is gone: ERR_RST (peer reset), ERR_ABRT (retries
+ *  exhausted or watchdog abort), ERR_CLSD (closed normally, refused or
+ *  timed out while opening). The handle is invalid when this returns. */
+typedef void (*fw_tcp_err_cb)(void *arg, err_t err);
+
+/** Listen on `port` (any local address). NULL when no control block is
+ *  free or the port already has a listener. */
+struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, void *arg);
+
+/** Active open to addr:port from `local` (our address on the route) and
+ *  an ephemeral port (49152-65535, one whose 4-tuple has no connection and
+ *  no TIME_WAIT entry); the SYN goes out at once. Set fw_tcp_err() at
+ *  once: a refused open is reported there. NULL when no control block is
+ *  free. */
+struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
+                                   fw_tcp_connected_cb connected_cb, void *arg);
+
+void fw_tcp_arg(struct fw_tcp_conn *conn, void *arg);
+void fw_tcp_recv(struct fw_tcp_conn *conn, fw_tcp_recv_cb cb);
+void fw_tcp_sent(struct fw_tcp_conn *conn, fw_tcp_sent_cb cb);
+void fw_tcp_err(struct fw_tcp_conn *conn, fw_tcp_err_cb cb);
+
+/** Copy `len` bytes into the send queue and send what the window allows.
+ *  ERR_MEM when the queue (FW_TCP_SNDQ_PBUFS) is full or the copy would
+ *  leave less than FW_TCP_HEAP_RESERVE of the PBUF_RAM heap (kept for
+ *  ACKs, retransmissions, RSTs, ICMP, ARP); the heap is shared, so retry
+ *  later (after sent_cb, or on a timer when nothing of this connection is
+ *  in flight). ERR_CONN when the write side is closed or not yet open.
+ *  Never ends the connection. */
+err_t fw_tcp_write(struct fw_tcp_conn *conn, const void *data, uint16_t len);
+
+/** The application consumed `len` bytes: reopen the window (and send a
+ *  window update when it opens by an MSS or more). Data the application
+ *  refused earlier, and the end of stream, are offered again at the end of
+ *  the event (inside a callback) or from the next fw_tcp_timers(); the
+ *  connection can end then (err_cb), never inside this call. */
+void fw_tcp_recved(struct fw_tcp_conn *conn, uint16_t len);
+
+/** Full close: FIN after queued data (RFC 9293 3.10.4), or RST when
+ *  received data is left unread (RFC 1122 4.2.2.13, RFC 2525 2.17). The
+ *  handle is invalid afterwards; no callback is called. */
+void fw_tcp_close(struct fw_tcp_conn *conn);
+
+/** Half close. shut_tx: FIN after queued data, receiving goes on
+ *  (FIN_WAIT_1/2) until the peer's FIN. shut_rx: data arriving later is
+ *  answered with RST. Both: fw_tcp_close().
+ *  No received byte is lost when the connection then ends: after the
+ *  peer's FIN (or, from CLOSE_WAIT, the ACK of ours) the connection stays
+ *  in its state until recv_cb has accepted every queued byte and the end
+ *  of stream (a recv_cb refusing data holds it; fw_tcp_recved() offers it
+ *  again); only then does it enter TIME_WAIT (or CLOSED) and
+ *  err_cb(ERR_CLSD) report the handle gone. fw_tcp_close() meanwhile: RST
+ *  if data is unread. Never ends the connection inside this call (unless
+ *  both are shut: see fw_tcp_close()). */
+void fw_tcp_shutdown(struct fw_tcp_conn *conn, bool shut_rx, bool shut_tx);
+
+/** Abortive close: RST (in synchronized states), connection freed at
+ *  once; no callback is called. */
+void fw_tcp_abort(struct fw_tcp_conn *conn);
+
+/** Bytes that fw_tcp_write() could queue now. */
+uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *conn);
+
+/* ------------------------------------------------------------ observation */
+
+enum fw_tcp_state fw_tcp_get_state(const struct fw_tcp_conn *conn);
+
+/** One connection, as netstat shows it. */
+struct fw_tcp_info {
+	unsigned id;
+	enum fw_tcp_state state;
+	struct fw_tcp_tuple tuple;
+	uint32_t sndq_bytes;   /* queued, unsent or unacknowledged */
+	uint32_t rcvq_bytes;   /* received, not taken by the application */
+	bool timer_armed;
+	uint32_t timer_at;     /* earliest deadline of this connection */
+	bool orphan;           /* the application has closed it */
+};
+typedef void (*fw_tcp_visit_cb)(const struct fw_tcp_info *info, void *arg);
+/** Visit every connection in use, in pool order. */
+void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg);
+void fw_tcp_get_info(const struct fw_tcp_conn *conn, struct fw_tcp_info *info);
+
+/** One TIME_WAIT entry. The local address is the device's. */
+struct fw_tcp_tw_info {
+	struct fw_tcp_tuple tuple;
+	uint32_t snd_nxt;      /* after our FIN */
+	uint32_t rcv_nxt;      /* after the peer's FIN */
+	uint32_t deadline;     /* end of 2MSL */
+};
+typedef void (*fw_tcp_tw_visit_cb)(const struct fw_tcp_tw_info *info, void *arg);
+/** Visit the live TIME_WAIT entries, oldest first. `cb` gets a copy and
+ *  must not call back into the engine. */
+void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
+
+/* X(name, what): the engine's counters, so struct and printer agree. Each
+ * counts one event at one place; the two marked "sum" are derived from
+ * others (kept for the `stats` output's readers). */
+#define FW_TCP_STATS_LIST(X) \
+	X(segs_in,            "segments received (valid checksum)") \
+	X(segs_out,           "segments sent") \
+	X(bytes_in,           "payload bytes accepted in order") \
+	X(bytes_out,          "payload bytes sent (retransmissions included)") \
+	X(retransmits,        "segments retransmitted on RTO (SYN, data, FIN)") \
+	X(fast_retransmits,   "segments retransmitted on the third duplicate ACK (RFC 5681 3.2)") \
+	X(partial_ack_rtx,    "segments retransmitted on a partial ACK during recovery (RFC 6582)") \
+	X(rst_sent,           "RSTs sent") \
+	X(rst_rcvd,           "RSTs that ended a connection (sum: resets + open_refused)") \
+	X(challenge_acks,     "RFC 5961 challenge ACKs sent") \
+	X(challenge_limited,  "RFC 5961 challenge ACKs suppressed by the rate limit") \
+	X(drop_short,         "dropped: shorter than a TCP header") \
+	X(drop_hdrlen,        "dropped: bad data offset") \
+	X(drop_opts,          "dropped: malformed options") \
+	X(drop_chksum,        "dropped: bad checksum") \
+	X(drop_addr,          "dropped: broadcast/multicast destination") \
+	X(drop_seq,           "dropped: sequence number not acceptable (ACK sent)") \
+	X(drop_ack,           "dropped: ACK of data never sent, or no ACK") \
+	X(drop_ooo,           "dropped: out of order (duplicate ACK sent)") \
+	X(drop_rcvq_full,     "dropped: receive queue full") \
+	X(drop_listen,        "dropped at a listener (RST, stray segments)") \
+	X(syn_no_tcb,         "SYNs dropped: no free control block") \
+	X(syn_backlog_full,   "SYNs dropped: listener backlog full") \
+	X(rst_closed,         "RSTs sent for segments to no connection") \
+	X(active_opens,       "connections opened by fw_tcp_connect") \
+	X(passive_opens,      "SYNs accepted by a listener") \
+	X(tw_new_syn,         "new incarnations opened from TIME_WAIT") \
+	X(accept_refused,     "connections refused by accept_cb") \
+	X(syn_timeouts,       "opens aborted after FW_SYN_RETRIES") \
+	X(rtx_aborts,         "connections aborted after FW_DATA_RETRIES (RST sent)") \
+	X(fin_wait_2_timeouts,"orphaned FIN_WAIT_2 connections timed out (RST sent)") \
+	X(close_wait_warnings,"CLOSE_WAIT watchdog reports") \
+	X(close_wait_aborts,  "CLOSE_WAIT connections aborted by the watchdog") \
+	X(close_unread_rst,   "closes with unread data answered by RST (RFC 2525)") \
+	X(data_after_close_rst,"data after a full close answered by RST") \
+	X(app_aborts,         "fw_tcp_abort calls") \
+	X(resets,             "synchronized or SYN_RCVD connections reset by a peer RST") \
+	X(open_refused,       "active opens refused by a peer RST in SYN_SENT") \
+	X(time_wait_entered,  "connections handed to the TIME_WAIT table (sum: tcp.tw entered)") \
+	X(closed,             "connections ended by a normal close (LAST_ACK, or into TIME_WAIT)") \
+	X(state_changes,      "state transitions") \
+	X(pbuf_fail,          "no PBUF_RAM for an outgoing segment") \
+	X(output_fail,        "ip4_output errors (no route, ...)") \
+	X(sndq_full,          "fw_tcp_write refused: send queue full") \
+	X(sndq_heap_reserve,  "fw_tcp_write refused: PBUF_RAM heap down to FW_TCP_HEAP_RESERVE") \
+	X(tcb_in_use,         "control blocks in use now") \
+	X(tcb_peak,           "most control blocks in use at once")
+
+struct fw_tcp_stats {
+#define FW_TCP_STATS_FIELD(name, what) uint32_t name;
+	FW_TCP_STATS_LIST(FW_TCP_STATS_FIELD)
+#undef FW_TCP_STATS_FIELD
+};
+
+/* The TIME_WAIT table's counters. */
+#define FW_TCP_TW_STATS_LIST(X) \
+	X(entered,     "connections that entered TIME_WAIT") \
+	X(expired,     "entries whose 2MSL ran out") \
+	X(recycled,    "oldest entry reused because the table was full") \
+	X(reused,      "a new SYN took over the 4-tuple (RFC 1122 4.2.2.13)") \
+	X(fin_reacked, "retransmitted FIN ACKed again, 2MSL restarted") \
+	X(rst_ignored, "RSTs ignored (RFC 1337)") \
+	X(acks_sent,   "ACKs sent from TIME_WAIT") \
+	X(in_use,      "entries live now") \
+	X(peak,        "most entries live at once")
+
+struct fw_tcp_tw_stats {
+#define FW_TCP_TW_STATS_FIELD(name, what) uint32_t name;
+	FW_TCP_TW_STATS_LIST(FW_TCP_TW_STATS_FIELD)
+#undef FW_TCP_TW_STATS_FIELD
+};
+
+/** Copies of the counters as they are now. */
+void fw_tcp_get_stats(struct fw_tcp_stats *out);
+void fw_tcp_get_tw_stats(struct fw_tcp_tw_stats *out);
+/** TIME_WAIT entries the table holds at most, and the RAM one entry costs,
+ *  lookup structures included. */
+uint32_t fw_tcp_tw_capacity(void);
+uint32_t fw_tcp_tw_bytes_per_entry(void);
+
+/* ------------------------------------------------------------ tunables and logging */
+
+/** MSL in ms; TIME_WAIT lasts 2MSL. Applies to entries entered (or
+ *  FIN-restarted) from now on; capped at 2^30 - 1 ms. */
+void fw_tcp_set_msl(uint32_t ms);
+uint32_t fw_tcp_get_msl(void);
+/** FIN_WAIT_2 timeout of connections the application has closed. */
+void fw_tcp_set_fin_wait_2_timeout(uint32_t ms);
+uint32_t fw_tcp_get_fin_wait_2_timeout(void);
+/** CLOSE_WAIT watchdog: a connection left longer is reported (log hook)
+ *  and counted, and aborted (RST) when close_wait_abort is on. */
+void fw_tcp_set_close_wait_threshold(uint32_t ms);
+uint32_t fw_tcp_get_close_wait_threshold(void);
+void fw_tcp_set_close_wait_abort(bool on);
+bool fw_tcp_get_close_wait_abort(void);
+
+/** One state change (from != to) or a CLOSE_WAIT watchdog report
+ *  (from == to == FW_TCP_CLOSE_WAIT). `reason` is a short word ("close",
+ *  "fin", "rst", ...). Set by the console so the engine needs none. */
+typedef void (*fw_tcp_log_hook)(unsigned id, const struct fw_tcp_tuple *t, enum fw_tcp_state from,
+                                enum fw_tcp_state to, const char *reason);
+void fw_tcp_set_log_hook(fw_tcp_log_hook hook);
+/** The hook set now (a test installs its own and puts this one back). */
+fw_tcp_log_hook fw_tcp_get_log_hook(void);
+/** State changes reach the hook only when enabled; watchdog reports always. */
+void fw_tcp_set_log(bool on);
+bool fw_tcp_get_log(void);
+
+#endif

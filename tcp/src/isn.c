@@ -1,0 +1,122 @@
+/*
+ * Initial sequence numbers, RFC 6528 section 3:
+ *     ISN = M + F(localip, localport, remoteip, remoteport, secretkey)
+ * F is SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input
+ * PRF", 2012) keyed with a 128-bit secret from board entropy; M is the
+ * RFC 793 clock of one tick per 4 microseconds, derived from the engine's
+ * millisecond time base as now_ms * 250 (so it advances in steps of 250
+ * once per ms, and wraps every 2^32 * 4 us = 4.77 hours, as RFC 793's
+ * clock does).
+ */
+#include <stddef.h>
+#include "isn.h"
+
+/* "somepseudorandomlygeneratedbytes", the paper's initial state. */
+#define SIP_INIT0 0x736f6d6570736575ull
+#define SIP_INIT1 0x646f72616e646f6dull
+#define SIP_INIT2 0x6c7967656e657261ull
+#define SIP_INIT3 0x7465646279746573ull
+#define SIP_C_ROUNDS 2  /* SipHash-c-d with c = 2 compression rounds ... */
+#define SIP_D_ROUNDS 4  /* ... and d = 4 finalization rounds */
+#define SIP_FINAL_XOR 0xffu
+
+#define ISN_TICKS_PER_MS 250u  /* 4 us ticks per millisecond (RFC 793 3.3) */
+/* localip(4) localport(2) remoteip(4) remoteport(2) */
+#define ISN_MSG_LEN 12u
+
+static uint8_t isn_key[16];
+
+static uint64_t sip_rotl(uint64_t x, unsigned b)
+{
+	return (x << b) | (x >> (64u - b));
+}
+
+/* Little-endian load, byte by byte: no alignment or host-order assumptions. */
+static uint64_t sip_load(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8u * i);
+	return v;
+}
+
+struct sip_state {
+	uint64_t v0, v1, v2, v3;
+};
+
+static void sip_round(struct sip_state *s)
+{
+	s->v0 += s->v1;
+	s->v1 = sip_rotl(s->v1, 13) ^ s->v0;
+	s->v0 = sip_rotl(s->v0, 32);
+	s->v2 += s->v3;
+	s->v3 = sip_rotl(s->v3, 16) ^ s->v2;
+	s->v0 += s->v3;
+	s->v3 = sip_rotl(s->v3, 21) ^ s->v0;
+	s->v2 += s->v1;
+	s->v1 = sip_rotl(s->v1, 17) ^ s->v2;
+	s->v2 = sip_rotl(s->v2, 32);
+}
+
+static void sip_compress(struct sip_state *s, uint64_t m)
+{
+	int r;
+
+	s->v3 ^= m;
+	for (r = 0; r < SIP_C_ROUNDS; r++)
+		sip_round(s);
+	s->v0 ^= m;
+}
+
+uint64_t isn_siphash24(const uint8_t key[16], const void *data, uint32_t len)
+{
+	const uint8_t *in = data;
+	uint64_t k0 = sip_load(key, 8), k1 = sip_load(key + 8, 8);
+	struct sip_state s = { k0 ^ SIP_INIT0, k1 ^ SIP_INIT1, k0 ^ SIP_INIT2, k1 ^ SIP_INIT3 };
+	uint64_t tail;
+	uint32_t off;
+	int r;
+
+	for (off = 0; len - off >= 8u; off += 8u)
+		sip_compress(&s, sip_load(in + off, 8));
+	/* Last word: the 0..7 bytes left, and len mod 256 in the top byte.
+	 * (No pointer arithmetic when nothing is left: data may be NULL.) */
+	tail = (len > off) ? sip_load(in + off, len - off) : 0;
+	sip_compress(&s, tail | ((uint64_t)(len & 0xffu) << 56));
+	s.v2 ^= SIP_FINAL_XOR;
+	for (r = 0; r < SIP_D_ROUNDS; r++)
+		sip_round(&s);
+	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+void isn_init(const uint8_t key[16])
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(isn_key); i++)
+		isn_key[i] = key[i];
+}
+
+static void isn_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms)
+{
+	uint8_t msg[ISN_MSG_LEN];
+
+	isn_put32(&msg[0], t->laddr);
+	msg[4] = (uint8_t)t->lport;
+	msg[5] = (uint8_t)(t->lport >> 8);
+	isn_put32(&msg[6], t->raddr);
+	msg[10] = (uint8_t)t->rport;
+	msg[11] = (uint8_t)(t->rport >> 8);
+	/* RFC 6528 section 3: M is the clock, F the keyed hash; 32 bits of F. */
+	return now_ms * ISN_TICKS_PER_MS + (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+}

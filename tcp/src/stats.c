@@ -1,0 +1,57 @@
+/*
+ * Observation (fw_tcp.h): copies of the counters, the TIME_WAIT visitor.
+ * Two printed counters are sums of others, filled in here so that no event
+ * is counted twice.
+ */
+#include <string.h>
+#include "config.h"
+#include "stats.h"
+#include "timewait.h"
+
+struct fw_tcp_stats stats_tcp;
+
+void stats_reset(void)
+{
+	memset(&stats_tcp, 0, sizeof stats_tcp);
+}
+
+void fw_tcp_get_stats(struct fw_tcp_stats *out)
+{
+	*out = stats_tcp;
+	out->rst_rcvd = stats_tcp.resets + stats_tcp.open_refused;
+	out->time_wait_entered = tw_get_stats()->entered;
+}
+
+void fw_tcp_get_tw_stats(struct fw_tcp_tw_stats *out)
+{
+	*out = *tw_get_stats();
+}
+
+uint32_t fw_tcp_tw_capacity(void)
+{
+	return FW_TW_ENTRIES;
+}
+
+uint32_t fw_tcp_tw_bytes_per_entry(void)
+{
+	return tw_bytes_per_entry();
+}
+
+struct stats_tw_visit {
+	fw_tcp_tw_visit_cb cb;
+	void *arg;
+};
+
+static void stats_tw_copy(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t deadline,
+                          void *arg)
+{
+	const struct stats_tw_visit *v = arg;
+	struct fw_tcp_tw_info info = { *t, snd_nxt, rcv_nxt, deadline };
+	v->cb(&info, v->arg);
+}
+
+void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg)
+{
+	struct stats_tw_visit v = { cb, arg };
+	tw_foreach(stats_tw_copy, &v);
+}

@@ -1,0 +1,566 @@
+/*
+ * The TCB pool, the one writer of a TCB's state, the timers and the
+ * teardown helpers (entering TIME_WAIT, reset, drop).
+ */
+#include <string.h>
+#include "config.h"
+#include "isn.h"
+#include "tcb.h"
+#include "stats.h"
+#include "timewait.h"
+
+/* A new incarnation from TIME_WAIT starts this far beyond the old
+ * connection's SND.NXT, more than any window (65535, no scaling) so no old
+ * duplicate can fall into the new window (RFC 1122 4.2.2.13, RFC 6191). */
+#define TCB_TW_ISN_GAP 0x20000u
+
+static struct fw_tcp_conn tcb_pool[FW_TCB_COUNT];
+
+static uint32_t tcb_fw2_ms = FW_FIN_WAIT_2_MS;
+static uint32_t tcb_cw_ms = FW_CLOSE_WAIT_WARN_MS;
+static bool tcb_cw_abort;
+static bool tcb_log_on;
+static fw_tcp_log_hook tcb_log_fn;
+static uint8_t tcb_event_depth;   /* >0 while fw_tcp_input()/fw_tcp_timers() runs */
+static uint32_t tcb_event_now;    /* the running event's time */
+static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED, TCB_F_TX_PENDING or
+                                   * TCB_F_DELIVER_PENDING */
+static fw_tcp_clock_fn tcb_clock;
+
+/* Passes of the end-of-event work: a delivery's callback may make more
+ * deliverable (fw_tcp_recved() from recv_cb); an application that keeps
+ * doing so gets the rest from the next fw_tcp_timers(). */
+#define TCB_EVENT_PASSES 4u
+
+static const char *const tcb_state_names[FW_TCP_STATE_COUNT] = {
+	[FW_TCP_CLOSED] = "CLOSED",         [FW_TCP_LISTEN] = "LISTEN",
+	[FW_TCP_SYN_SENT] = "SYN_SENT",     [FW_TCP_SYN_RCVD] = "SYN_RCVD",
+	[FW_TCP_ESTABLISHED] = "ESTABLISHED", [FW_TCP_FIN_WAIT_1] = "FIN_WAIT_1",
+	[FW_TCP_FIN_WAIT_2] = "FIN_WAIT_2", [FW_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[FW_TCP_CLOSING] = "CLOSING",       [FW_TCP_LAST_ACK] = "LAST_ACK",
+	[FW_TCP_TIME_WAIT] = "TIME_WAIT",
+};
+
+const char *fw_tcp_state_name(enum fw_tcp_state s)
+{
+	return (unsigned)s < FW_TCP_STATE_COUNT ? tcb_state_names[s] : "?";
+}
+
+/* ------------------------------------------------------------ pool */
+
+static void pbuf_free_chain_or_null(struct pbuf *p)
+{
+	if (p)
+		pbuf_free(p);
+}
+
+void tcb_pool_reset(void)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *tcb = &tcb_pool[i];
+		if (tcb->in_use) {
+			pbuf_free_chain_or_null(tcb->sndq);
+			pbuf_free_chain_or_null(tcb->rcvq);
+		}
+	}
+	memset(tcb_pool, 0, sizeof tcb_pool);
+	tcb_event_depth = 0;
+	tcb_event_owed = false;
+}
+
+struct fw_tcp_conn *tcb_alloc(void)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *tcb = &tcb_pool[i];
+		if (!tcb->in_use) {
+			uint8_t gen = (uint8_t)(tcb->gen + 1u);
+			memset(tcb, 0, sizeof *tcb);
+			tcb->in_use = 1;
+			tcb->gen = gen;
+			tcb->rto = FW_RTO_INITIAL_MS;
+			tcb->mss = FW_TCP_MSS;
+			STAT_INC(tcb_in_use);
+			if (stats_tcp.tcb_in_use > stats_tcp.tcb_peak)
+				stats_tcp.tcb_peak = stats_tcp.tcb_in_use;
+			return tcb;
+		}
+	}
+	return NULL;
+}
+
+static void tcb_release(struct fw_tcp_conn *tcb, const char *reason)
+{
+	if (tcb->state != FW_TCP_TIME_WAIT)
+		tcb_set_state(tcb, FW_TCP_CLOSED, reason);
+	uint8_t gen = tcb->gen;
+	pbuf_free_chain_or_null(tcb->sndq);
+	pbuf_free_chain_or_null(tcb->rcvq);
+	memset(tcb, 0, sizeof *tcb);
+	tcb->gen = gen;
+	stats_tcp.tcb_in_use--;
+}
+
+void tcb_free(struct fw_tcp_conn *tcb)
+{
+	tcb_release(tcb, "free");
+}
+
+unsigned tcb_id(const struct fw_tcp_conn *tcb)
+{
+	return (unsigned)(tcb - tcb_pool);
+}
+
+struct fw_tcp_conn *tcb_by_id(unsigned id)
+{
+	return id < FW_TCB_COUNT && tcb_pool[id].in_use ? &tcb_pool[id] : NULL;
+}
+
+struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *tcb = &tcb_pool[i];
+		if (tcb->in_use && tcb->state != FW_TCP_LISTEN && tcb->t.lport == t->lport &&
+		    tcb->t.rport == t->rport && tcb->t.laddr == t->laddr && tcb->t.raddr == t->raddr)
+			return tcb;
+	}
+	return NULL;
+}
+
+struct fw_tcp_conn *tcb_find_listener(uint16_t port)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *tcb = &tcb_pool[i];
+		if (tcb->in_use && tcb->state == FW_TCP_LISTEN && tcb->t.lport == port)
+			return tcb;
+	}
+	return NULL;
+}
+
+/* Children of `listener` not yet handed to the application. */
+unsigned tcb_backlog(const struct fw_tcp_conn *listener)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		const struct fw_tcp_conn *c = &tcb_pool[i];
+		if (c->in_use && c->state != FW_TCP_LISTEN && (c->flags & TCB_F_PASSIVE) &&
+		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(listener))
+			n++;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------ states */
+
+void tcb_set_state(struct fw_tcp_conn *tcb, enum fw_tcp_state s, const char *reason)
+{
+	enum fw_tcp_state from = (enum fw_tcp_state)tcb->state;
+	if (from == s)
+		return;
+	tcb->state = (uint8_t)s;
+	STAT_INC(state_changes);
+	if (tcb_log_on && tcb_log_fn)
+		tcb_log_fn(tcb_id(tcb), &tcb->t, from, s, reason);
+}
+
+bool tcb_synchronized(const struct fw_tcp_conn *tcb)
+{
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_TIME_WAIT:
+		return false;
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSE_WAIT:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+		return true;
+	}
+	return false;
+}
+
+/* Free the TCB; the application, unless it closed the TCB, learns why. */
+void tcb_drop(struct fw_tcp_conn *tcb, err_t err)
+{
+	fw_tcp_err_cb cb = (tcb->flags & TCB_F_ORPHAN) ? NULL : tcb->err_cb;
+	void *arg = tcb->arg;
+	const char *why = err == ERR_RST ? "rst" : err == ERR_CLSD ? "closed" : "abort";
+	tcb_release(tcb, why);
+	if (cb)
+		cb(arg, err);
+}
+
+void tcb_reset(struct fw_tcp_conn *tcb, err_t err)
+{
+	if (tcb_synchronized(tcb) || tcb->state == FW_TCP_SYN_RCVD)
+		tcb_send_rst(tcb);
+	tcb_drop(tcb, err);
+}
+
+/* The TCB goes before its event ends: an ACK it owes (the FIN or data
+ * that made it finish) goes now, the flush will not find it. */
+static void tcb_pay_ack(struct fw_tcp_conn *tcb)
+{
+	if (tcb->flags & TCB_F_ACK_OWED) {
+		tcb->flags &= (uint16_t)~TCB_F_ACK_OWED;
+		tcb_send_ack(tcb);
+	}
+}
+
+/*
+ * The one way into TIME_WAIT (RFC 9293 3.10.7.4, from FIN_WAIT_1 on FIN
+ * with our FIN acked, FIN_WAIT_2 on FIN, CLOSING on the ACK of our FIN):
+ * the full TCB and its buffers go back to the pool; the compact table
+ * keeps the 4-tuple and both sequence numbers for 2MSL.
+ */
+void tcb_enter_time_wait(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	tcb_pay_ack(tcb);
+	tcb_set_state(tcb, FW_TCP_TIME_WAIT, "fin");
+	tw_enter(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, now);
+	STAT_INC(closed);
+	tcb_drop(tcb, ERR_CLSD);
+}
+
+/*
+ * The end of a connection whose application only shut its write side:
+ * every byte the engine ACKed must reach the application, then the end of
+ * stream, and only then does the TCB go (TIME_WAIT or, from LAST_ACK,
+ * CLOSED) with err_cb(ERR_CLSD). The compact TIME_WAIT entry holds no
+ * data, so while the application refuses data (recv_cb != ERR_OK) the TCB
+ * stays in its state with TCB_F_DONE_PENDING and 2MSL starts when it goes.
+ */
+bool tcb_finish(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	if (!(tcb->flags & TCB_F_ORPHAN) && (tcb->rcvq || (tcb->flags & TCB_F_EOF_PENDING))) {
+		tcb->flags |= TCB_F_DONE_PENDING;
+		return false;
+	}
+	if (tcb->state == FW_TCP_LAST_ACK) {
+		tcb_pay_ack(tcb);
+		STAT_INC(closed);
+		tcb_drop(tcb, ERR_CLSD);
+	} else {
+		tcb_enter_time_wait(tcb, now);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------ windows and queues */
+
+uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
+{
+	return tcb->sndq ? tcb->sndq->tot_len : 0u;
+}
+
+/* RCV.WND: what is left of FW_TCP_WND once queued and unconsumed data is
+ * counted, zero when the receive queue has no pbuf slot left. */
+uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
+{
+	uint32_t held = (tcb->rcvq ? tcb->rcvq->tot_len : 0u) + tcb->unrecved;
+	if (tcb->rcvq && pbuf_clen(tcb->rcvq) >= FW_TCP_RCVQ_PBUFS)
+		return 0;
+	return held >= FW_TCP_WND ? 0u : FW_TCP_WND - held;
+}
+
+/* ------------------------------------------------------------ timers */
+
+void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	tcb->rtx_at = now + tcb->rto;
+	tcb->timers |= TCB_T_RTX;
+}
+
+void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
+{
+	tcb->aux_at = now + after;
+	tcb->timers |= TCB_T_AUX;
+}
+
+void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer)
+{
+	tcb->timers &= (uint8_t)~timer;
+}
+
+void tcb_state_timer(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_FIN_WAIT_2:
+		/* Only orphans time out: a half-closed app may wait forever (RFC 9293). */
+		if (tcb->flags & TCB_F_ORPHAN)
+			tcb_arm_aux(tcb, now, tcb_fw2_ms);
+		break;
+	case FW_TCP_CLOSE_WAIT:
+		tcb_arm_aux(tcb, now, tcb_cw_ms);
+		break;
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+	case FW_TCP_TIME_WAIT:
+		tcb_disarm(tcb, TCB_T_AUX);
+		break;
+	}
+}
+
+static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	bool opening = tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD;
+	unsigned limit = opening ? FW_SYN_RETRIES : FW_DATA_RETRIES;
+
+	tcb_disarm(tcb, TCB_T_RTX);
+	if (tcb->retries >= limit) {
+		if (opening) {
+			STAT_INC(syn_timeouts);
+			tcb_reset(tcb, ERR_CLSD);
+		} else {
+			STAT_INC(rtx_aborts);
+			tcb_reset(tcb, ERR_ABRT);
+		}
+		return;
+	}
+	tcb->retries++;
+	/* RFC 6298 (5.5): back off the timer. */
+	tcb->rto = tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u;
+	tcb_retransmit(tcb, now);
+}
+
+static void tcb_aux_timeout(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	(void)now;
+	tcb_disarm(tcb, TCB_T_AUX);
+	if (tcb->state == FW_TCP_FIN_WAIT_2) {
+		/* Orphan: nobody will read the peer's FIN; free it (RST so the peer knows). */
+		STAT_INC(fin_wait_2_timeouts);
+		tcb_reset(tcb, ERR_ABRT);
+	} else if (tcb->state == FW_TCP_CLOSE_WAIT) {
+		/* The application forgot to close (the classic server bug). */
+		STAT_INC(close_wait_warnings);
+		if (tcb_log_fn)
+			tcb_log_fn(tcb_id(tcb), &tcb->t, FW_TCP_CLOSE_WAIT, FW_TCP_CLOSE_WAIT, "close-wait watchdog");
+		if (tcb_cw_abort) {
+			STAT_INC(close_wait_aborts);
+			tcb_reset(tcb, ERR_ABRT);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ events */
+
+/*
+ * One engine event is one fw_tcp_input() or fw_tcp_timers() call, with the
+ * application callbacks it makes. What the event and the application
+ * produce for a TCB leaves in as few segments as possible: the ACK owed
+ * for data or a FIN rides on the reply data or the FIN the application
+ * queued from its callback (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2: an ACK
+ * may be delayed to combine with data, by less than 0.5 s, and every
+ * second full-size segment ACKed; deferred only to the end of the same
+ * event, both hold trivially). Outside events the API sends at once.
+ */
+void tcb_set_clock(fw_tcp_clock_fn clock)
+{
+	tcb_clock = clock;
+}
+
+uint32_t tcb_now(void)
+{
+	if (tcb_event_depth)
+		return tcb_event_now;
+	return tcb_clock ? tcb_clock() : 0u;
+}
+
+uint32_t fw_tcp_now(void)
+{
+	return tcb_now();
+}
+
+void tcb_event_begin(uint32_t now)
+{
+	if (tcb_event_depth++ == 0)
+		tcb_event_now = now;
+}
+
+void tcb_deliver_later(struct fw_tcp_conn *tcb)
+{
+	tcb->flags |= TCB_F_DELIVER_PENDING;
+	tcb_event_owed = true;
+}
+
+void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	if (!tcb_event_depth) {
+		(void)tcb_output(tcb, now);
+		return;
+	}
+	tcb->flags |= TCB_F_TX_PENDING;
+	tcb_event_owed = true;
+}
+
+void tcb_owe_ack(struct fw_tcp_conn *tcb)
+{
+	if (!tcb_event_depth) {
+		tcb_send_ack(tcb);
+		return;
+	}
+	tcb->flags |= TCB_F_ACK_OWED;
+	tcb_event_owed = true;
+}
+
+/* Data and FIN carry the ACK and the window as they are now, after the
+ * callbacks (bytes the application holds are counted: tcb_rcv_wnd). */
+static void tcb_flush(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	bool owed = (tcb->flags & TCB_F_ACK_OWED) != 0;
+
+	tcb->flags &= (uint16_t)~(TCB_F_ACK_OWED | TCB_F_TX_PENDING);
+	if (!tcb_output(tcb, now) && owed)
+		tcb_send_ack(tcb);
+}
+
+/* Deliveries first, still inside the event (their callbacks only queue),
+ * then the output they and the event produced. A TCB freed during the
+ * event took its flags with it (tcb_release); one allocated since in the
+ * same slot starts clean. */
+void tcb_event_end(uint32_t now)
+{
+	if (tcb_event_depth > 1) {
+		tcb_event_depth--;
+		return;
+	}
+	for (unsigned pass = 0; tcb_event_owed && pass < TCB_EVENT_PASSES; pass++) {
+		tcb_event_owed = false;
+		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+			struct fw_tcp_conn *tcb = &tcb_pool[i];
+			if (tcb->in_use && (tcb->flags & TCB_F_DELIVER_PENDING)) {
+				tcb->flags &= (uint16_t)~TCB_F_DELIVER_PENDING;
+				tcb_deliver(tcb, now);
+			}
+		}
+		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+			struct fw_tcp_conn *tcb = &tcb_pool[i];
+			if (tcb->in_use && (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING)))
+				tcb_flush(tcb, now);
+		}
+	}
+	tcb_event_depth = 0;
+}
+
+void fw_tcp_timers(uint32_t now)
+{
+	tcb_event_begin(now);
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *tcb = &tcb_pool[i];
+		if (tcb->in_use && (tcb->timers & TCB_T_RTX) && time_reached(now, tcb->rtx_at))
+			tcb_rtx_timeout(tcb, now);
+		if (tcb->in_use && (tcb->timers & TCB_T_AUX) && time_reached(now, tcb->aux_at))
+			tcb_aux_timeout(tcb, now);
+	}
+	tw_expire(now);
+	tcb_event_end(now);
+}
+
+static bool tcb_deadline(const struct fw_tcp_conn *tcb, uint32_t *at)
+{
+	bool any = false;
+	if (tcb->timers & TCB_T_RTX) {
+		*at = tcb->rtx_at;
+		any = true;
+	}
+	if ((tcb->timers & TCB_T_AUX) && (!any || time_reached(*at, tcb->aux_at))) {
+		*at = tcb->aux_at;
+		any = true;
+	}
+	return any;
+}
+
+bool fw_tcp_next_deadline(uint32_t *at)
+{
+	uint32_t best = 0, d;
+	bool any;
+
+	if (tcb_event_owed) {
+		*at = tcb_now();          /* deliveries an API call made possible */
+		return true;
+	}
+	any = tw_next_deadline(&best);
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		if (tcb_pool[i].in_use && tcb_deadline(&tcb_pool[i], &d) && (!any || time_reached(best, d))) {
+			best = d;
+			any = true;
+		}
+	}
+	if (any)
+		*at = best;
+	return any;
+}
+
+/* ------------------------------------------------------------ ISN */
+
+uint32_t tcb_isn(const struct fw_tcp_tuple *t, uint32_t now)
+{
+	return isn_generate(t, now);
+}
+
+uint32_t tcb_isn_beyond(const struct fw_tcp_tuple *t, uint32_t now, uint32_t floor)
+{
+	uint32_t iss = isn_generate(t, now);
+	if (seq_leq(iss, floor + TCB_TW_ISN_GAP))
+		iss = floor + TCB_TW_ISN_GAP;
+	return iss;
+}
+
+/* ------------------------------------------------------------ observation and tunables */
+
+void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
+{
+	info->id = tcb_id(tcb);
+	info->state = (enum fw_tcp_state)tcb->state;
+	info->tuple = tcb->t;
+	info->sndq_bytes = tcb_sndq_len(tcb);
+	info->rcvq_bytes = tcb->rcvq ? tcb->rcvq->tot_len : 0u;
+	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
+	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
+}
+
+void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg)
+{
+	struct fw_tcp_info info;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		if (tcb_pool[i].in_use) {
+			fw_tcp_get_info(&tcb_pool[i], &info);
+			cb(&info, arg);
+		}
+	}
+}
+
+enum fw_tcp_state fw_tcp_get_state(const struct fw_tcp_conn *tcb)
+{
+	return tcb->in_use ? (enum fw_tcp_state)tcb->state : FW_TCP_CLOSED;
+}
+
+void fw_tcp_set_msl(uint32_t ms) { tw_set_msl(ms); }
+uint32_t fw_tcp_get_msl(void) { return tw_msl(); }
+void fw_tcp_set_fin_wait_2_timeout(uint32_t ms) { tcb_fw2_ms = ms; }
+uint32_t fw_tcp_get_fin_wait_2_timeout(void) { return tcb_fw2_ms; }
+void fw_tcp_set_close_wait_threshold(uint32_t ms) { tcb_cw_ms = ms; }
+uint32_t fw_tcp_get_close_wait_threshold(void) { return tcb_cw_ms; }
+void fw_tcp_set_close_wait_abort(bool on) { tcb_cw_abort = on; }
+bool fw_tcp_get_close_wait_abort(void) { return tcb_cw_abort; }
+void fw_tcp_set_log_hook(fw_tcp_log_hook hook) { tcb_log_fn = hook; }
+fw_tcp_log_hook fw_tcp_get_log_hook(void) { return tcb_log_fn; }
+void fw_tcp_set_log(bool on) { tcb_log_on = on; }
+bool fw_tcp_get_log(void) { return tcb_log_on; }
+
+void tcb_tunables_reset(void)
+{
+	tcb_fw2_ms = FW_FIN_WAIT_2_MS;
+	tcb_cw_ms = FW_CLOSE_WAIT_WARN_MS;
+	tcb_cw_abort = false;
+}

@@ -1,0 +1,165 @@
+/*
+ * The transmission control block and the engine's internal interface
+ * between tcb.c (pool, states, timers, API), fw_tcp_input.c (RFC 9293
+ * 3.10.7) and tcp_output.c (segments out).
+ */
+#ifndef TCB_H
+#define TCB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lwip/pbuf.h"
+#include "fw_tcp.h"
+#include "tcp_types.h"
+
+/* tcb.flags */
+#define TCB_F_PASSIVE   0x01u  /* opened from a listener (RST in SYN_RCVD -> gone, RFC 9293 3.10.7.4) */
+#define TCB_F_FIN_QUEUED 0x02u /* the app shut the write side: FIN follows the send queue */
+#define TCB_F_RX_CLOSED 0x04u  /* the app will read no more: data -> RST */
+#define TCB_F_ORPHAN    0x08u  /* the app closed it: no callbacks, FIN_WAIT_2 timeout */
+#define TCB_F_ACCEPTED  0x10u  /* handed to the app (accept_cb or connected_cb) */
+#define TCB_F_EOF_PENDING 0x20u /* peer's FIN seen, end of stream not yet delivered */
+#define TCB_F_RTT_TIMING 0x40u /* rtt_seq is being timed (RFC 6298, Karn) */
+#define TCB_F_FIN_ACKED 0x80u  /* our FIN was acknowledged */
+#define TCB_F_HAVE_RTT  0x100u /* srtt/rttvar hold a sample (RFC 6298 2.2) */
+#define TCB_F_DONE_PENDING 0x200u /* both FINs done; waits for a half-closed app to take its data */
+/* Set only while an engine event runs (tcb_event_begin/end); the flush at
+ * its end clears them (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2: an ACK may wait
+ * to ride on data, here never beyond the event that owes it). */
+#define TCB_F_ACK_OWED  0x400u /* accepted data, a FIN or a window update wants an ACK */
+#define TCB_F_TX_PENDING 0x800u /* the app queued data or a FIN: tcb_output() at the flush */
+#define TCB_F_RECOVERY  0x1000u /* a loss was repaired at SND.UNA; until SND.UNA >= recover, a
+                                 * partial ACK resends the next hole (RFC 6582, no cwnd) */
+#define TCB_F_DELIVER_PENDING 0x2000u /* fw_tcp_recved()/fw_tcp_shutdown() made data or the end of
+                                       * stream deliverable: offered at the end of the event, or by
+                                       * the next fw_tcp_timers() (no API call calls back) */
+
+struct fw_tcp_conn {
+	struct fw_tcp_tuple t;
+	/* RFC 9293 3.3.1 send sequence variables (no SND.UP) */
+	uint32_t iss, snd_una, snd_nxt, snd_wl1, snd_wl2;
+	/* receive sequence variables */
+	uint32_t irs, rcv_nxt;
+	uint16_t snd_wnd;       /* peer's window (no scaling) */
+	uint16_t mss;           /* effective send MSS */
+	/* RFC 6298, in ms */
+	uint16_t srtt, rttvar;  /* valid with TCB_F_HAVE_RTT */
+	uint32_t rto;
+	uint32_t rtt_seq, rtt_start;
+	uint32_t rtx_at;        /* retransmission / zero-window probe deadline */
+	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
+	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
+	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
+	struct pbuf *rcvq;      /* in-order data the app has not taken */
+	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
+	uint16_t flags;         /* TCB_F_* */
+	uint16_t max_snd_wnd;   /* MAX.SND.WND, largest window the peer offered (RFC 5961 5.2) */
+	uint8_t state;          /* enum fw_tcp_state; written by tcb_set_state() only */
+	uint8_t timers;         /* TCB_T_* armed */
+	uint8_t retries;        /* RTO expiries since the last forward progress */
+	uint8_t dupacks;        /* RFC 5681 duplicate ACKs since SND.UNA last advanced (saturates) */
+	uint8_t listener;       /* pool index of the listener (passive opens) */
+	uint8_t in_use;
+	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
+	                         * this connection and opened another in the slot is detected */
+	void *arg;
+	union {
+		fw_tcp_accept_cb accept;     /* LISTEN */
+		fw_tcp_connected_cb connected; /* SYN_SENT */
+	} open_cb;
+	fw_tcp_recv_cb recv_cb;
+	fw_tcp_sent_cb sent_cb;
+	fw_tcp_err_cb err_cb;
+};
+
+#define TCB_T_RTX 0x01u
+#define TCB_T_AUX 0x02u
+
+/* ---- tcb.c ---- */
+/** The slot still holds the connection it held when `gen` was read. */
+static inline bool tcb_alive(const struct fw_tcp_conn *tcb, uint8_t gen)
+{
+	return tcb->in_use && tcb->gen == gen;
+}
+struct fw_tcp_conn *tcb_alloc(void);
+void tcb_free(struct fw_tcp_conn *tcb);
+unsigned tcb_id(const struct fw_tcp_conn *tcb);
+struct fw_tcp_conn *tcb_by_id(unsigned id);
+void tcb_set_state(struct fw_tcp_conn *tcb, enum fw_tcp_state s, const char *reason);
+void tcb_enter_time_wait(struct fw_tcp_conn *tcb, uint32_t now);
+/** Both FINs are done (TIME_WAIT next, or CLOSED from LAST_ACK): finish,
+ *  or wait while a half-closed app has data or EOF to take. True when the
+ *  TCB is gone. */
+bool tcb_finish(struct fw_tcp_conn *tcb, uint32_t now);
+/** Free the TCB, telling the app (err_cb) unless it is orphaned. */
+void tcb_drop(struct fw_tcp_conn *tcb, err_t err);
+/** RST (synchronized states), count `why`, tcb_drop(err). */
+void tcb_reset(struct fw_tcp_conn *tcb, err_t err);
+struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t);
+struct fw_tcp_conn *tcb_find_listener(uint16_t port);
+unsigned tcb_backlog(const struct fw_tcp_conn *listener);
+bool tcb_synchronized(const struct fw_tcp_conn *tcb);
+uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb);
+uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb);
+void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now);
+void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after);
+void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer);
+/** The TCB sits in FIN_WAIT_2 or CLOSE_WAIT: start its state's timer. */
+void tcb_state_timer(struct fw_tcp_conn *tcb, uint32_t now);
+/** Deliver queued data and a pending end of stream to the app, then
+ *  finish a connection that was only waiting for that (TCB_F_DONE_PENDING).
+ *  Only from inside an event (callbacks). */
+void tcb_deliver(struct fw_tcp_conn *tcb, uint32_t now);
+/** Delivery became possible from an API call: at the end of the event, or
+ *  from the next fw_tcp_timers() outside one. */
+void tcb_deliver_later(struct fw_tcp_conn *tcb);
+/** Application callbacks, none after an orphaning close. */
+void tcb_notify_sent(struct fw_tcp_conn *tcb, uint16_t len);
+void tcb_notify_established(struct fw_tcp_conn *tcb);
+uint32_t tcb_isn(const struct fw_tcp_tuple *t, uint32_t now);
+/** ISN for a new incarnation out of TIME_WAIT, beyond the old SND.NXT. */
+uint32_t tcb_isn_beyond(const struct fw_tcp_tuple *t, uint32_t now, uint32_t floor);
+/** Free every TCB (fw_tcp_init) and restore the tunables' defaults. */
+void tcb_pool_reset(void);
+void tcb_tunables_reset(void);
+/** An engine event (one fw_tcp_input() or fw_tcp_timers()) starts at
+ *  `now`; API calls made meanwhile (from callbacks) only queue. */
+void tcb_event_begin(uint32_t now);
+/** The engine's time: the event's inside one, else the clock's. */
+uint32_t tcb_now(void);
+void tcb_set_clock(fw_tcp_clock_fn clock);
+/** The event ends: pending deliveries are made (their callbacks still
+ *  inside the event), then every TCB with something pending sends it, data
+ *  and FIN carrying the ACK, else a bare ACK if one is owed. */
+void tcb_event_end(uint32_t now);
+/** The app queued data or a FIN: send now, or at the end of the event. */
+void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now);
+/** An ACK (or window update) is owed: send now, or at the end of the event. */
+void tcb_owe_ack(struct fw_tcp_conn *tcb);
+
+/* ---- tcp_output.c ---- */
+/** Send what the queue and the window allow (SYN, data, FIN). True when
+ *  a segment went out (it carried the ACK and the window). */
+bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now);
+/** RTO expired: retransmit the oldest unacknowledged segment. */
+void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now);
+/** Send the segment at SND.UNA again (up to one MSS, FIN when it fits),
+ *  now, outside the timer: fast retransmit and partial ACKs. No RTT sample
+ *  from it (Karn). */
+void tcb_resend_una(struct fw_tcp_conn *tcb);
+/** Start loss recovery up to SND.NXT (RFC 6582 "recover"). */
+void tcb_enter_recovery(struct fw_tcp_conn *tcb);
+void tcb_send_ack(struct fw_tcp_conn *tcb);
+/** SYN (SYN_SENT) or SYN,ACK (SYN_RCVD) with the MSS option. */
+void tcb_send_syn(struct fw_tcp_conn *tcb);
+/** RFC 5961 section 7: rate-limited ACK for a suspicious RST or SYN. */
+void tcb_challenge_ack(struct fw_tcp_conn *tcb, uint32_t now);
+/** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, counted. */
+void tcb_send_rst(struct fw_tcp_conn *tcb);
+/** Sequence number of our FIN, valid when TCB_F_FIN_QUEUED. */
+uint32_t tcb_fin_seq(const struct fw_tcp_conn *tcb);
+bool tcb_fin_sent(const struct fw_tcp_conn *tcb);
+bool tcb_fin_acked(const struct fw_tcp_conn *tcb);
+void seg_output_reset(void);
+
+#endif

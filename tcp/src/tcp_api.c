@@ -1,0 +1,332 @@
+/*
+ * The application API (fw_tcp.h): open, write, read window, close,
+ * shutdown, abort, and the callbacks the engine makes into the
+ * application. No API call calls the application back: what one makes
+ * deliverable is delivered at the end of the event (tcb_deliver_later).
+ */
+#include <string.h>
+#include "config.h"
+#include "lwip/stats.h"
+#include "tcb.h"
+#include "stats.h"
+#include "timewait.h"
+
+#if !LWIP_STATS || !MEM_STATS
+#error "fw_tcp_write()'s heap reserve reads lwIP's MEM_STATS (lwipopts.h)"
+#endif
+
+/* What fw_tcp_write() may hold per TCB, in bytes and in pbufs. */
+#define TCB_SNDBUF ((uint32_t)FW_TCP_SNDQ_PBUFS * FW_TCP_MSS)
+/* IANA dynamic ports (RFC 6335 6). */
+#define TCB_EPHEMERAL_FIRST 49152u
+#define TCB_EPHEMERAL_LAST 65535u
+
+static uint16_t tcb_next_port = TCB_EPHEMERAL_FIRST;
+
+/* ------------------------------------------------------------ callbacks into the application */
+
+void tcb_notify_established(struct fw_tcp_conn *tcb)
+{
+	struct fw_tcp_conn *l;
+	uint8_t gen = tcb->gen;
+	err_t err;
+
+	tcb->flags |= TCB_F_ACCEPTED;
+	if (!(tcb->flags & TCB_F_PASSIVE)) {
+		if (tcb->open_cb.connected)
+			tcb->open_cb.connected(tcb->arg, tcb);
+		return;
+	}
+	l = tcb_by_id(tcb->listener);
+	err = ERR_CONN;
+	if (l && l->state == FW_TCP_LISTEN && l->open_cb.accept)
+		err = l->open_cb.accept(l->arg, tcb);
+	if (err == ERR_ABRT || !tcb_alive(tcb, gen))
+		return;                  /* the application aborted it inside accept_cb */
+	if (err != ERR_OK) {
+		STAT_INC(accept_refused);
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_reset(tcb, ERR_ABRT);
+	}
+}
+
+void tcb_notify_sent(struct fw_tcp_conn *tcb, uint16_t len)
+{
+	if (!(tcb->flags & TCB_F_ORPHAN) && tcb->sent_cb)
+		tcb->sent_cb(tcb->arg, tcb, len);
+}
+
+/* Queued data first, then end of stream; a refusal keeps the data queued. */
+static void tcb_deliver_data(struct fw_tcp_conn *tcb)
+{
+	uint8_t gen = tcb->gen;
+
+	while (tcb->rcvq && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
+		struct pbuf *p = tcb->rcvq;
+		uint16_t len = p->tot_len;
+		err_t err;
+
+		/* The bytes count against the window from the moment the
+		 * application holds them, so a fw_tcp_recved() or a fw_tcp_write()
+		 * (whose segment carries our window) inside the callback sees
+		 * the right RCV.WND: lwIP-style applications do both there. */
+		tcb->rcvq = NULL;
+		tcb->unrecved = (uint16_t)(tcb->unrecved + len);
+		err = tcb->recv_cb(tcb->arg, tcb, p);
+		if (!tcb_alive(tcb, gen))
+			return;
+		if (err != ERR_OK) {
+			tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
+			if (tcb->rcvq)
+				pbuf_cat(p, tcb->rcvq);
+			tcb->rcvq = p;
+			return;
+		}
+	}
+	if (!tcb->rcvq && (tcb->flags & TCB_F_EOF_PENDING) && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
+		tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;
+		tcb->recv_cb(tcb->arg, tcb, NULL);
+	}
+}
+
+void tcb_deliver(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	uint8_t gen = tcb->gen;
+
+	tcb_deliver_data(tcb);
+	if (tcb_alive(tcb, gen) && (tcb->flags & TCB_F_DONE_PENDING))
+		tcb_finish(tcb, now);
+}
+
+/* ------------------------------------------------------------ open */
+
+struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, void *arg)
+{
+	struct fw_tcp_conn *tcb;
+
+	if (tcb_find_listener(port))
+		return NULL;
+	tcb = tcb_alloc();
+	if (!tcb)
+		return NULL;
+	tcb->t.lport = port;
+	tcb->open_cb.accept = accept_cb;
+	tcb->arg = arg;
+	tcb_set_state(tcb, FW_TCP_LISTEN, "listen");
+	return tcb;
+}
+
+static uint16_t tcb_ephemeral(struct fw_tcp_tuple *t)
+{
+	for (uint32_t tries = 0; tries <= TCB_EPHEMERAL_LAST - TCB_EPHEMERAL_FIRST; tries++) {
+		t->lport = tcb_next_port;
+		tcb_next_port = tcb_next_port == TCB_EPHEMERAL_LAST ? TCB_EPHEMERAL_FIRST : (uint16_t)(tcb_next_port + 1u);
+		/* A 4-tuple still in TIME_WAIT here would make our SYN meet
+		 * our own entry (and the peer's) as an old duplicate. */
+		if (!tcb_lookup(t) && !tcb_find_listener(t->lport) && !tw_contains(t))
+			return t->lport;
+	}
+	return 0;
+}
+
+struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
+                                   fw_tcp_connected_cb connected_cb, void *arg)
+{
+	struct fw_tcp_tuple t = { ip4_addr_get_u32(local), ip4_addr_get_u32(addr), 0, port };
+	uint32_t now = tcb_now();
+	struct fw_tcp_conn *tcb;
+
+	if (!tcb_ephemeral(&t))
+		return NULL;
+	tcb = tcb_alloc();
+	if (!tcb)
+		return NULL;
+	STAT_INC(active_opens);
+	tcb->t = t;
+	tcb->open_cb.connected = connected_cb;
+	tcb->arg = arg;
+	tcb->iss = tcb_isn(&t, now);
+	tcb->snd_una = tcb->snd_nxt = tcb->iss;
+	tcb_set_state(tcb, FW_TCP_SYN_SENT, "connect");
+	tcb_output(tcb, now);
+	return tcb;
+}
+
+void fw_tcp_arg(struct fw_tcp_conn *tcb, void *arg) { tcb->arg = arg; }
+void fw_tcp_recv(struct fw_tcp_conn *tcb, fw_tcp_recv_cb cb) { tcb->recv_cb = cb; }
+void fw_tcp_sent(struct fw_tcp_conn *tcb, fw_tcp_sent_cb cb) { tcb->sent_cb = cb; }
+void fw_tcp_err(struct fw_tcp_conn *tcb, fw_tcp_err_cb cb) { tcb->err_cb = cb; }
+
+/* ------------------------------------------------------------ data */
+
+uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *tcb)
+{
+	uint32_t used = tcb_sndq_len(tcb);
+	if (tcb->sndq && pbuf_clen(tcb->sndq) >= FW_TCP_SNDQ_PBUFS)
+		return 0;
+	return used >= TCB_SNDBUF ? 0u : TCB_SNDBUF - used;
+}
+
+/* PBUF_RAM heap left, as lwIP's own accounting (MEM_STATS) sees it. */
+static uint32_t tcb_heap_free(void)
+{
+	return lwip_stats.mem.avail > lwip_stats.mem.used ? (uint32_t)(lwip_stats.mem.avail - lwip_stats.mem.used) : 0u;
+}
+
+/*
+ * Application data never takes the last FW_TCP_HEAP_RESERVE bytes of the
+ * PBUF_RAM heap: with send queues full and the peer losing segments, ACKs,
+ * retransmissions (copied into a fresh pbuf each time), RSTs, ICMP echo
+ * replies and ARP must still find a buffer, or nothing ever recovers. The
+ * copy is made first and measured, so the check is exact whatever lwIP's
+ * per-allocation overhead. fw_tcp_sndbuf() does not count the heap: a
+ * connection with nothing in flight gets no sent_cb, so an application
+ * told "0 bytes" would wait forever; ERR_MEM says "try again later".
+ */
+err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
+{
+	struct pbuf *p;
+
+	if ((tcb->state != FW_TCP_ESTABLISHED && tcb->state != FW_TCP_CLOSE_WAIT) || (tcb->flags & TCB_F_FIN_QUEUED))
+		return ERR_CONN;
+	if (len == 0)
+		return ERR_OK;
+	if (len > fw_tcp_sndbuf(tcb)) {
+		STAT_INC(sndq_full);
+		return ERR_MEM;
+	}
+	p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
+	if (!p) {
+		STAT_INC(pbuf_fail);
+		return ERR_MEM;
+	}
+	if (tcb_heap_free() < FW_TCP_HEAP_RESERVE) {
+		pbuf_free(p);
+		STAT_INC(sndq_heap_reserve);
+		return ERR_MEM;
+	}
+	pbuf_take(p, data, len);
+	if (tcb->sndq)
+		pbuf_cat(tcb->sndq, p);
+	else
+		tcb->sndq = p;
+	tcb_kick(tcb, tcb_now());   /* from a callback: at the end of the event, with its ACK */
+	return ERR_OK;
+}
+
+void fw_tcp_recved(struct fw_tcp_conn *tcb, uint16_t len)
+{
+	uint32_t before = tcb_rcv_wnd(tcb);
+
+	tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
+	/* Data refused earlier, the end of stream and a teardown that waited
+	 * for them: offered when the event ends (or from the next timers). */
+	if (tcb->rcvq || (tcb->flags & (TCB_F_EOF_PENDING | TCB_F_DONE_PENDING)))
+		tcb_deliver_later(tcb);
+	/* Window update when the window opens from below one MSS to at least
+	 * one (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
+	if (tcb_synchronized(tcb) && before < FW_TCP_MSS && tcb_rcv_wnd(tcb) >= FW_TCP_MSS)
+		tcb_owe_ack(tcb);
+}
+
+/* ------------------------------------------------------------ close */
+
+/* The FIN goes after the queued data (RFC 9293 3.10.4). */
+static void tcb_queue_fin(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	if (tcb->flags & TCB_F_FIN_QUEUED)
+		return;
+	tcb->flags |= TCB_F_FIN_QUEUED;
+	tcb_set_state(tcb, tcb->state == FW_TCP_CLOSE_WAIT ? FW_TCP_LAST_ACK : FW_TCP_FIN_WAIT_1, "close");
+	tcb_state_timer(tcb, now);
+	tcb_kick(tcb, now);      /* from a callback: one FIN with the event's ACK and data */
+}
+
+static void tcb_close_children(const struct fw_tcp_conn *l)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *c = tcb_by_id(i);
+		if (c && c != l && c->state != FW_TCP_LISTEN && (c->flags & TCB_F_PASSIVE) &&
+		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(l)) {
+			c->flags |= TCB_F_ORPHAN;
+			tcb_reset(c, ERR_ABRT);
+		}
+	}
+}
+
+void fw_tcp_close(struct fw_tcp_conn *tcb)
+{
+	uint32_t now = tcb_now();
+
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_LISTEN:
+		tcb_close_children(tcb);
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_drop(tcb, ERR_CLSD);
+		return;
+	case FW_TCP_SYN_SENT:
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_drop(tcb, ERR_CLSD);
+		return;
+	case FW_TCP_SYN_RCVD:
+		/* Only an active open gets here (simultaneous open): keep it simple, RST. */
+		tcb->flags |= TCB_F_ORPHAN;
+		tcb_reset(tcb, ERR_ABRT);
+		return;
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_CLOSE_WAIT:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+		break;
+	case FW_TCP_CLOSED:
+	case FW_TCP_TIME_WAIT:
+		return;
+	}
+	tcb->flags |= TCB_F_ORPHAN;
+	if (tcb->rcvq) {
+		/* RFC 1122 4.2.2.13, RFC 2525 2.17: unread data -> RST, not FIN. */
+		STAT_INC(close_unread_rst);
+		tcb_reset(tcb, ERR_ABRT);
+		return;
+	}
+	tcb->flags |= TCB_F_RX_CLOSED;
+	tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;
+	if ((tcb->flags & TCB_F_DONE_PENDING) && tcb_finish(tcb, now))
+		return;
+	if (tcb->state == FW_TCP_ESTABLISHED || tcb->state == FW_TCP_CLOSE_WAIT)
+		tcb_queue_fin(tcb, now);
+	else
+		tcb_state_timer(tcb, now);   /* FIN_WAIT_2 orphan timeout */
+}
+
+void fw_tcp_shutdown(struct fw_tcp_conn *tcb, bool shut_rx, bool shut_tx)
+{
+	if (shut_rx && shut_tx) {
+		fw_tcp_close(tcb);
+		return;
+	}
+	if (shut_rx) {
+		tcb->flags |= TCB_F_RX_CLOSED;
+		if (tcb->rcvq) {
+			pbuf_free(tcb->rcvq);
+			tcb->rcvq = NULL;
+		}
+		/* EOF, and finish a connection that waited for it: at the end of
+		 * the event (or from the next timers). */
+		if (tcb->flags & (TCB_F_EOF_PENDING | TCB_F_DONE_PENDING))
+			tcb_deliver_later(tcb);
+	}
+	if (shut_tx && (tcb->state == FW_TCP_ESTABLISHED || tcb->state == FW_TCP_CLOSE_WAIT))
+		tcb_queue_fin(tcb, tcb_now());
+}
+
+void fw_tcp_abort(struct fw_tcp_conn *tcb)
+{
+	STAT_INC(app_aborts);
+	if (tcb->state == FW_TCP_LISTEN)
+		tcb_close_children(tcb);
+	tcb->flags |= TCB_F_ORPHAN;
+	tcb_reset(tcb, ERR_ABRT);
+}

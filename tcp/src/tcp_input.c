@@ -1,0 +1,733 @@
+/*
+ * Segments in: validation, demultiplexing (TCB, TIME_WAIT table, listener,
+ * nobody) and RFC 9293 section 3.10.7 event processing, in the RFC's order.
+ * The state machine runs to completion before any application callback,
+ * which come last (a callback may close or abort the TCB). The ACK a
+ * segment earns is owed, not sent: it leaves at the end of the event with
+ * whatever the callbacks queued (tcb_event_end). Replies to unacceptable
+ * segments, challenge ACKs and RSTs go at once.
+ */
+#include <string.h>
+#include "config.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/prot/ip.h"
+#include "tcb.h"
+#include "tcp_out.h"
+#include "stats.h"
+#include "timewait.h"
+
+#define SEG_HLEN 20u
+#define SEG_OPT_END 0u
+#define SEG_OPT_NOP 1u
+#define SEG_OPT_MSS 2u
+#define SEG_OPT_MSS_LEN 4u
+#define SEG_MSS_MIN 64u       /* ignore absurd MSS values (RFC 9293 3.7.1 MUST accept >= 536 by default) */
+#define SEG_MSS_DEFAULT 536u  /* RFC 9293 3.7.1: no option -> 536 */
+#define SEG_DUPTHRESH 3u      /* RFC 5681 2: DupThresh, the third duplicate ACK */
+
+/* What the state machine leaves for the application, in order. */
+struct seg_post {
+	uint32_t acked;        /* data bytes newly acknowledged */
+	bool established;      /* SYN_RCVD/SYN_SENT -> ESTABLISHED */
+};
+
+/* SND.WND, and MAX.SND.WND for RFC 5961 5.2's ACK check. */
+static void tcb_set_snd_wnd(struct fw_tcp_conn *tcb, uint16_t wnd)
+{
+	tcb->snd_wnd = wnd;
+	if (wnd > tcb->max_snd_wnd)
+		tcb->max_snd_wnd = wnd;
+}
+
+static uint16_t seg_get16(const uint8_t *b) { return (uint16_t)((b[0] << 8) | b[1]); }
+static uint32_t seg_get32(const uint8_t *b) { return ((uint32_t)seg_get16(b) << 16) | seg_get16(b + 2); }
+
+/* Options (RFC 9293 3.1): END, NOP, MSS understood; others skipped by length. */
+static bool seg_options(const uint8_t *o, unsigned len, struct fw_tcp_seg *seg)
+{
+	unsigned i = 0;
+	while (i < len) {
+		unsigned kind = o[i], olen;
+		if (kind == SEG_OPT_END)
+			break;
+		if (kind == SEG_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return false;
+		olen = o[i + 1];
+		if (olen < 2 || i + olen > len)
+			return false;
+		if (kind == SEG_OPT_MSS) {
+			if (olen != SEG_OPT_MSS_LEN)
+				return false;
+			seg->mss = seg_get16(o + i + 2);
+		}
+		i += olen;
+	}
+	return true;
+}
+
+/* Header checks; on success the header is removed from p. */
+static bool seg_parse(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, struct fw_tcp_seg *seg,
+                      struct fw_tcp_tuple *t)
+{
+	const uint8_t *h = p->payload;
+	unsigned doff;
+
+	if (p->tot_len < SEG_HLEN || p->len < SEG_HLEN) {
+		STAT_INC(drop_short);
+		return false;
+	}
+	doff = (h[12] >> 4) * 4u;
+	if (doff < SEG_HLEN || doff > p->len) {
+		STAT_INC(drop_hdrlen);
+		return false;
+	}
+	if (ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, src, dst) != 0) {
+		STAT_INC(drop_chksum);
+		return false;
+	}
+	memset(seg, 0, sizeof *seg);
+	if (!seg_options(h + SEG_HLEN, doff - SEG_HLEN, seg)) {
+		STAT_INC(drop_opts);
+		return false;
+	}
+	t->laddr = ip4_addr_get_u32(dst);
+	t->raddr = ip4_addr_get_u32(src);
+	t->lport = seg_get16(h + 2);
+	t->rport = seg_get16(h);
+	seg->seq = seg_get32(h + 4);
+	seg->ack = seg_get32(h + 8);
+	seg->flags = h[13] & (FW_TCP_FIN | FW_TCP_SYN | FW_TCP_RST | FW_TCP_PSH | FW_TCP_ACK | FW_TCP_URG);
+	seg->wnd = seg_get16(h + 14);
+	pbuf_remove_header(p, doff);
+	seg->len = p->tot_len;
+	seg->p = seg->len ? p : NULL;
+	return true;
+}
+
+/* ------------------------------------------------------------ no TCB */
+
+/* RFC 9293 3.10.7.1, CLOSED: an RST is discarded; otherwise RST, with
+ * <SEQ=SEG.ACK> if ACK is on, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+static void seg_input_closed(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg)
+{
+	if (seg->flags & FW_TCP_RST)
+		return;
+	STAT_INC(rst_closed);
+	if (seg->flags & FW_TCP_ACK)
+		seg_send_ctl(t, seg->ack, 0, FW_TCP_RST, 0);
+	else
+		seg_send_ctl(t, 0, seg->seq + seg_seqlen(seg), FW_TCP_RST | FW_TCP_ACK, 0);
+}
+
+/* RFC 9293 3.10.7.2, LISTEN: RST ignored; ACK -> <SEQ=SEG.ACK><CTL=RST>;
+ * SYN -> SYN_RCVD (bounded by the backlog and the TCB pool: a SYN that
+ * finds no room is dropped, the peer retries). `floor` is non-NULL for a
+ * new incarnation out of TIME_WAIT. */
+static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg,
+                             const uint32_t *floor, uint32_t now)
+{
+	struct fw_tcp_conn *tcb;
+
+	if (seg->flags & FW_TCP_RST) {
+		STAT_INC(drop_listen);
+		return;
+	}
+	if (seg->flags & FW_TCP_ACK) {
+		STAT_INC(drop_listen);
+		seg_send_ctl(t, seg->ack, 0, FW_TCP_RST, 0);
+		return;
+	}
+	if (!(seg->flags & FW_TCP_SYN)) {
+		STAT_INC(drop_listen);
+		return;
+	}
+	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG) {
+		STAT_INC(syn_backlog_full);
+		return;
+	}
+	tcb = tcb_alloc();
+	if (!tcb) {
+		STAT_INC(syn_no_tcb);
+		return;
+	}
+	STAT_INC(passive_opens);
+	tcb->t = *t;
+	tcb->flags = TCB_F_PASSIVE;
+	tcb->listener = (uint8_t)tcb_id(l);
+	tcb->arg = l->arg;
+	tcb->irs = seg->seq;
+	tcb->rcv_nxt = seg->seq + 1u;
+	tcb->iss = floor ? tcb_isn_beyond(t, now, *floor) : tcb_isn(t, now);
+	tcb->snd_una = tcb->snd_nxt = tcb->iss;
+	tcb->mss = seg->mss ? (seg->mss < FW_TCP_MSS ? seg->mss : FW_TCP_MSS) : SEG_MSS_DEFAULT;
+	if (tcb->mss < SEG_MSS_MIN)
+		tcb->mss = SEG_MSS_MIN;
+	tcb_set_snd_wnd(tcb, seg->wnd);
+	tcb->snd_wl1 = seg->seq;
+	tcb_set_state(tcb, FW_TCP_SYN_RCVD, floor ? "syn-from-time-wait" : "syn");
+	tcb_output(tcb, now);
+}
+
+/* ------------------------------------------------------------ SYN_SENT */
+
+/* RFC 9293 3.10.7.3. */
+static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
+{
+	bool ack = (seg->flags & FW_TCP_ACK) != 0;
+
+	/* first: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless
+	 * the RST bit is set, if so drop the segment and return)". */
+	if (ack && (seq_leq(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
+		STAT_INC(drop_ack);
+		if (!(seg->flags & FW_TCP_RST))
+			seg_send_ctl(&tcb->t, seg->ack, 0, FW_TCP_RST, 0);
+		return;
+	}
+	/* second: RST with an acceptable ACK -> "connection reset"; without ACK -> drop. */
+	if (seg->flags & FW_TCP_RST) {
+		if (ack) {
+			STAT_INC(open_refused);
+			tcb_drop(tcb, ERR_CLSD);
+		}
+		return;
+	}
+	/* fourth: SYN. */
+	if (!(seg->flags & FW_TCP_SYN))
+		return;
+	tcb->irs = seg->seq;
+	tcb->rcv_nxt = seg->seq + 1u;
+	if (seg->mss && seg->mss < tcb->mss)
+		tcb->mss = seg->mss < SEG_MSS_MIN ? SEG_MSS_MIN : seg->mss;
+	tcb_set_snd_wnd(tcb, seg->wnd);
+	tcb->snd_wl1 = seg->seq;
+	tcb->snd_wl2 = seg->ack;
+	if (ack) {
+		/* Our SYN is acknowledged: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+		 * ("data or controls that were queued for transmission MAY be
+		 * included": owed, it rides on what connected_cb writes).
+		 * Data or FIN on the SYN,ACK is not queued: the peer retransmits it. */
+		tcb->snd_una = seg->ack;
+		tcb->retries = 0;
+		tcb_disarm(tcb, TCB_T_RTX);
+		tcb_set_state(tcb, FW_TCP_ESTABLISHED, "syn-ack");
+		post->established = true;
+		tcb_owe_ack(tcb);
+	} else {
+		/* Simultaneous open: SYN_RCVD, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+		tcb_set_state(tcb, FW_TCP_SYN_RCVD, "syn");
+		tcb_send_syn(tcb);
+	}
+	(void)now;
+}
+
+/* ------------------------------------------------------------ synchronized */
+
+/* First check (RFC 9293 3.10.7.4), the four cases of SEG.LEN and RCV.WND.
+ * With a zero window, a segment at RCV.NXT is still taken for its ACK
+ * ("special allowance should be made to accept valid ACKs"); its text is
+ * then trimmed away. */
+static bool seg_acceptable(const struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
+{
+	uint32_t wnd = tcb_rcv_wnd(tcb), len = seg_seqlen(seg);
+	uint32_t end = tcb->rcv_nxt + wnd;
+
+	if (wnd == 0)
+		return seg->seq == tcb->rcv_nxt;
+	if (len == 0)
+		return seq_in_window(seg->seq, tcb->rcv_nxt, end);
+	return seq_in_window(seg->seq, tcb->rcv_nxt, end) || seq_in_window(seg->seq + len - 1u, tcb->rcv_nxt, end);
+}
+
+/* Second check: RST. RFC 5961 3.2: only SEG.SEQ == RCV.NXT resets; any
+ * other (in-window: the first check passed) gets a challenge ACK. */
+static void seg_rst(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, uint32_t now)
+{
+	if (seg->seq != tcb->rcv_nxt) {
+		tcb_challenge_ack(tcb, now);
+		return;
+	}
+	err_t err = ERR_RST;
+
+	/* Each state says what the application hears; one place resets. */
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_SYN_RCVD:
+		/* Passive: "return this connection to LISTEN" (the listener still
+		 * listens; the child just goes). Active: "connection refused". */
+		err = (tcb->flags & TCB_F_PASSIVE) ? ERR_RST : ERR_CLSD;
+		break;
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSE_WAIT:
+		/* "any outstanding RECEIVEs and SEND should receive reset responses" */
+		err = ERR_RST;
+		break;
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+		/* "enter the CLOSED state, delete the TCB, and return" */
+		err = ERR_RST;
+		break;
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_TIME_WAIT:
+		return;
+	}
+	STAT_INC(resets);
+	tcb_drop(tcb, err);
+}
+
+/* RFC 6298 (2.1) before the first sample, else (2.2, 2.3) with the
+ * (2.4) floor (FW_RTO_MIN_MS) and (2.5) ceiling. */
+static uint32_t tcb_rto_base(const struct fw_tcp_conn *tcb)
+{
+	uint32_t rto;
+	if (!(tcb->flags & TCB_F_HAVE_RTT))
+		return FW_RTO_INITIAL_MS;
+	rto = tcb->srtt + 4u * tcb->rttvar;
+	return rto < FW_RTO_MIN_MS ? FW_RTO_MIN_MS : rto > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : rto;
+}
+
+/* RFC 6298 (2.2, 2.3) RTT sample R, in ms. */
+static void tcb_rtt_sample(struct fw_tcp_conn *tcb, uint32_t r)
+{
+	if (r > UINT16_MAX)
+		r = UINT16_MAX;
+	if (!(tcb->flags & TCB_F_HAVE_RTT)) {
+		tcb->srtt = (uint16_t)r;
+		tcb->rttvar = (uint16_t)(r / 2u);
+		tcb->flags |= TCB_F_HAVE_RTT;
+	} else {
+		uint32_t d = r > tcb->srtt ? r - tcb->srtt : tcb->srtt - r;
+		tcb->rttvar = (uint16_t)((3u * tcb->rttvar + d) / 4u);
+		tcb->srtt = (uint16_t)((7u * tcb->srtt + r) / 8u);
+	}
+}
+
+/* RFC 6582 3.2 (5), partial ACK, and (6), full ACK, without cwnd: an ACK
+ * short of "recover" (SND.NXT when the loss was detected) means the next
+ * segment was lost too: "retransmit the first unacknowledged segment" now;
+ * the timer restarts with every ACK of new data (RFC 6298 5.3). */
+static void tcb_ack_recovery(struct fw_tcp_conn *tcb, uint32_t ack)
+{
+	if (!(tcb->flags & TCB_F_RECOVERY))
+		return;
+	if (seq_geq(ack, tcb->recover)) {
+		tcb->flags &= (uint16_t)~TCB_F_RECOVERY;
+		return;
+	}
+	STAT_INC(partial_ack_rtx);
+	tcb_resend_una(tcb);
+}
+
+/* SND.UNA < SEG.ACK =< SND.NXT: drop acknowledged bytes (and SYN/FIN). */
+static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_post *post, uint32_t now)
+{
+	uint32_t n = ack - tcb->snd_una, len = tcb_sndq_len(tcb);
+
+	if (tcb->snd_una == tcb->iss)
+		n--;                     /* our SYN */
+	if (n > len) {
+		n = len;                 /* the rest is our FIN */
+		tcb->flags |= TCB_F_FIN_ACKED;
+	}
+	if (n)
+		tcb->sndq = pbuf_free_header(tcb->sndq, (u16_t)n);
+	post->acked += n;
+	/* RFC 6298 (Karn): sample only a segment sent once. */
+	if ((tcb->flags & TCB_F_RTT_TIMING) && seq_gt(ack, tcb->rtt_seq)) {
+		tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
+		tcb_rtt_sample(tcb, now - tcb->rtt_start);
+	}
+	tcb->snd_una = ack;
+	tcb->retries = 0;
+	tcb->dupacks = 0;
+	/*
+	 * Deliberate departure from RFC 6298 (5.5) with Karn's rule, which
+	 * keep the backed-off RTO until a fresh RTT sample: under steady loss
+	 * every flight holds a retransmission, no sample ever arrives and the
+	 * RTO stays at 3.2, 6.4, 12.8 s on a LAN. Forward progress shows the
+	 * path works, so the RTO goes back to what SRTT and RTTVAR say (as
+	 * RFC 6298 (5.7) re-initializes it for data after a SYN timeout, and
+	 * as a timestamping TCP (RFC 7323) gets from the sample every ACK
+	 * brings). Karn still holds: SRTT/RTTVAR learn nothing from this ACK.
+	 */
+	tcb->rto = tcb_rto_base(tcb);
+	tcb_ack_recovery(tcb, ack);
+	/* RFC 6298 (5.2, 5.3): stop when all is acknowledged, else restart. */
+	tcb_disarm(tcb, TCB_T_RTX);
+	if (tcb->snd_una != tcb->snd_nxt)
+		tcb_arm_rtx(tcb, now);
+}
+
+/* Data bytes sent and not acknowledged (SYN and FIN not counted). */
+static uint32_t tcb_data_inflight(const struct fw_tcp_conn *tcb)
+{
+	uint32_t inflight = tcb->snd_nxt - tcb->snd_una, len = tcb_sndq_len(tcb);
+	return inflight < len ? inflight : len;
+}
+
+/* RFC 5681 2, DUPLICATE ACKNOWLEDGMENT: "(a) the receiver of the ACK has
+ * outstanding data, (b) the incoming acknowledgment carries no data, (c)
+ * the SYN and FIN bits are both off, (d) the acknowledgment number is equal
+ * to the greatest acknowledgment received on the given connection
+ * (TCP.UNA from [RFC793]) and (e) the advertised window in the incoming
+ * acknowledgment equals the advertised window in the last incoming
+ * acknowledgment." A zero window is left out: the ACKs of window probes
+ * would count. */
+static bool seg_dupack(const struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
+{
+	return tcb_data_inflight(tcb) > 0 && seg->len == 0 && !(seg->flags & (FW_TCP_SYN | FW_TCP_FIN)) &&
+	       seg->ack == tcb->snd_una && seg->wnd == tcb->snd_wnd && tcb->snd_wnd != 0;
+}
+
+/*
+ * RFC 5681 3.2 (fast retransmit), minus its congestion window (finwait
+ * keeps none; the peer's window is its only limit): "The TCP sender SHOULD
+ * use the 'fast retransmit' algorithm to detect and repair loss, based on
+ * incoming duplicate ACKs ... after receiving 3 duplicate ACKs ... the
+ * TCP performs a retransmission of what appears to be the missing
+ * segment". Only the third: later ones retransmit nothing more, and while
+ * a recovery is running, none (RFC 6582 3.2 (1): not before SND.UNA has
+ * passed "recover"). The resent segment gets a full RTO (RFC 6298 5.3).
+ */
+static void tcb_dupack(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	if (tcb->dupacks < UINT8_MAX)
+		tcb->dupacks++;
+	if (tcb->dupacks != SEG_DUPTHRESH || (tcb->flags & TCB_F_RECOVERY))
+		return;
+	STAT_INC(fast_retransmits);
+	tcb_enter_recovery(tcb);
+	tcb_resend_una(tcb);
+	tcb_arm_rtx(tcb, now);
+}
+
+/* Fifth check, the ACK field, for the synchronized states. Returns false
+ * when the segment is done with (dropped, or the TCB is gone). */
+static bool seg_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
+{
+	/* RFC 5961 5.2 (ACK-injection): "the ACK value is considered acceptable
+	 * only if it is in the range of ((SND.UNA - MAX.SND.WND) =< SEG.ACK =<
+	 * SND.NXT). All incoming segments whose acknowledgment value doesn't
+	 * satisfy the above condition MUST be discarded and an ACK sent back",
+	 * rate-limited as every challenge ACK (RFC 5961 7). SEG.ACK > SND.NXT
+	 * is also RFC 9293 3.10.7.4's "acks something not yet sent". */
+	if (seq_gt(seg->ack, tcb->snd_nxt) || seq_lt(seg->ack, tcb->snd_una - tcb->max_snd_wnd)) {
+		STAT_INC(drop_ack);
+		tcb_challenge_ack(tcb, now);
+		return false;
+	}
+	if (seq_lt(tcb->snd_una, seg->ack))
+		tcb_ack_advance(tcb, seg->ack, post, now);
+	else if (seg_dupack(tcb, seg))
+		tcb_dupack(tcb, now);
+	/* Window update, "SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)". */
+	if (seq_lt(tcb->snd_wl1, seg->seq) || (tcb->snd_wl1 == seg->seq && seq_leq(tcb->snd_wl2, seg->ack))) {
+		tcb_set_snd_wnd(tcb, seg->wnd);
+		tcb->snd_wl1 = seg->seq;
+		tcb->snd_wl2 = seg->ack;
+	}
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_FIN_WAIT_1:
+		/* "if the FIN segment is now acknowledged, enter FIN-WAIT-2" */
+		if (tcb_fin_acked(tcb)) {
+			tcb_set_state(tcb, FW_TCP_FIN_WAIT_2, "ack");
+			tcb_state_timer(tcb, now);
+		}
+		return true;
+	case FW_TCP_CLOSING:
+		/* "if the ACK acknowledges our FIN, enter TIME-WAIT" */
+	case FW_TCP_LAST_ACK:
+		/* "If our FIN is now acknowledged, delete the TCB, enter CLOSED"
+		 * (both once a half-closed application has its data: tcb_finish) */
+		return !(tcb_fin_acked(tcb) && tcb_finish(tcb, now));
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSE_WAIT:
+		return true;
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_TIME_WAIT:
+		return true;
+	}
+	return true;
+}
+
+/* SYN_RCVD and the ACK bit: "If SND.UNA < SEG.ACK =< SND.NXT, enter
+ * ESTABLISHED and continue processing ... else <SEQ=SEG.ACK><CTL=RST>". */
+static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struct seg_post *post)
+{
+	if (!(seq_lt(tcb->snd_una, seg->ack) && seq_leq(seg->ack, tcb->snd_nxt))) {
+		STAT_INC(drop_ack);
+		seg_send_ctl(&tcb->t, seg->ack, 0, FW_TCP_RST, 0);
+		return false;
+	}
+	tcb_set_snd_wnd(tcb, seg->wnd);
+	tcb->snd_wl1 = seg->seq;
+	tcb->snd_wl2 = seg->ack;
+	tcb_set_state(tcb, FW_TCP_ESTABLISHED, "ack");
+	post->established = true;
+	return true;
+}
+
+/* Seventh: segment text, in order only. Returns false when the TCB is gone. */
+static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need_ack, bool *fin_ok)
+{
+	uint32_t off, take, wnd;
+	struct pbuf *p;
+
+	*fin_ok = seg->seq + seg->len == tcb->rcv_nxt;
+	if (seg->len == 0)
+		return true;
+	*need_ack = true;
+	off = seq_gt(seg->seq, tcb->rcv_nxt) ? 0u : tcb->rcv_nxt - seg->seq;
+	if (off >= seg->len)
+		return true;             /* all old (only the FIN, if any, is new) */
+	if (tcb->flags & TCB_F_RX_CLOSED) {
+		/* RFC 1122 4.2.2.13, RFC 2525 2.17: new data nobody will read. */
+		STAT_INC(data_after_close_rst);
+		tcb_reset(tcb, ERR_ABRT);
+		return false;
+	}
+	*fin_ok = false;
+	if (seq_gt(seg->seq, tcb->rcv_nxt)) {
+		/* Out of order: dropped, the duplicate ACK asks for RCV.NXT again. */
+		STAT_INC(drop_ooo);
+		return true;
+	}
+	wnd = tcb_rcv_wnd(tcb);
+	take = seg->len - off < wnd ? seg->len - off : wnd;
+	if (take == 0) {
+		STAT_INC(drop_rcvq_full);
+		return true;
+	}
+	p = seg->p;
+	seg->p = NULL;
+	if (off)
+		p = pbuf_free_header(p, (u16_t)off);
+	if (take < p->tot_len)
+		pbuf_realloc(p, (u16_t)take);
+	if (tcb->rcvq)
+		pbuf_cat(tcb->rcvq, p);
+	else
+		tcb->rcvq = p;
+	tcb->rcv_nxt += take;
+	stats_tcp.bytes_in += take;
+	*fin_ok = off + take == seg->len;
+	return true;
+}
+
+/* Eighth: FIN (in order: it sits at RCV.NXT after the text). Returns false
+ * when the TCB is gone. */
+static bool seg_fin(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	tcb->rcv_nxt++;
+	tcb->flags |= TCB_F_EOF_PENDING;
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_ESTABLISHED:
+		tcb_set_state(tcb, FW_TCP_CLOSE_WAIT, "fin");
+		tcb_state_timer(tcb, now);
+		return true;
+	case FW_TCP_FIN_WAIT_1:
+		/* "If our FIN has been ACKed ... enter TIME-WAIT; otherwise CLOSING." */
+		if (!tcb_fin_acked(tcb)) {
+			tcb_set_state(tcb, FW_TCP_CLOSING, "fin");
+			return true;
+		}
+		break;
+	case FW_TCP_FIN_WAIT_2:
+		break;
+	case FW_TCP_CLOSE_WAIT:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+		return true;             /* "Remain in the ... state" */
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_TIME_WAIT:
+		return true;
+	}
+	/* TIME-WAIT. An orphan goes at once (ACK first: the TCB is gone after).
+	 * A half-closed application first gets its data and end of stream
+	 * (seg_post_run -> tcb_deliver -> tcb_finish); the caller owes the
+	 * ACK, which tcb_enter_time_wait() pays before the TCB goes. */
+	if (tcb->flags & TCB_F_ORPHAN) {
+		tcb_send_ack(tcb);
+		tcb_enter_time_wait(tcb, now);
+		return false;
+	}
+	tcb->flags |= TCB_F_DONE_PENDING;
+	return true;
+}
+
+/* RFC 5961 4.2 and RFC 9293 3.10.7.4 fourth check: a SYN in a synchronized
+ * state, whatever its sequence number, gets a challenge ACK and is dropped. */
+static bool seg_syn_synchronized(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, uint32_t now)
+{
+	if (!(seg->flags & FW_TCP_SYN) || !tcb_synchronized(tcb))
+		return false;
+	tcb_challenge_ack(tcb, now);
+	return true;
+}
+
+/* SYN_RCVD and the peer's SYN again (our SYN,ACK was lost): answer it now
+ * rather than with a bare ACK (first check) the peer cannot use. */
+static bool seg_syn_again(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
+{
+	if (tcb->state != FW_TCP_SYN_RCVD || (seg->flags & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_RST)) != FW_TCP_SYN ||
+	    seg->seq != tcb->irs)
+		return false;
+	tcb_send_syn(tcb);
+	return true;
+}
+
+static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
+{
+	bool need_ack = false, fin_ok = false;
+
+	if (seg_syn_again(tcb, seg) || seg_syn_synchronized(tcb, seg, now))
+		return;
+	/* first */
+	if (!seg_acceptable(tcb, seg)) {
+		STAT_INC(drop_seq);
+		if (!(seg->flags & FW_TCP_RST))
+			tcb_send_ack(tcb);
+		return;
+	}
+	/* second */
+	if (seg->flags & FW_TCP_RST) {
+		seg_rst(tcb, seg, now);
+		return;
+	}
+	/* fourth (SYN_RCVD only here): passive -> back to LISTEN; active -> challenge ACK. */
+	if (seg->flags & FW_TCP_SYN) {
+		if (tcb->flags & TCB_F_PASSIVE)
+			tcb_drop(tcb, ERR_RST);
+		else
+			tcb_challenge_ack(tcb, now);
+		return;
+	}
+	/* fifth */
+	if (!(seg->flags & FW_TCP_ACK)) {
+		STAT_INC(drop_ack);
+		return;
+	}
+	if (tcb->state == FW_TCP_SYN_RCVD && !seg_ack_syn_rcvd(tcb, seg, post))
+		return;
+	if (!seg_ack(tcb, seg, post, now))
+		return;
+	/* sixth: URG ignored. seventh: text, in ESTABLISHED, FIN_WAIT_1/2 only. */
+	if (tcb->state == FW_TCP_ESTABLISHED || tcb->state == FW_TCP_FIN_WAIT_1 || tcb->state == FW_TCP_FIN_WAIT_2) {
+		if (!seg_text(tcb, seg, &need_ack, &fin_ok))
+			return;
+	} else {
+		fin_ok = seg->seq + seg->len == tcb->rcv_nxt;
+	}
+	/* eighth; a FIN beyond a gap is out of order: duplicate ACK */
+	if ((seg->flags & FW_TCP_FIN) && !fin_ok)
+		need_ack = true;
+	if ((seg->flags & FW_TCP_FIN) && fin_ok) {
+		if (!seg_fin(tcb, now))
+			return;
+		need_ack = true;
+	}
+	/* RFC 9293 3.10.7.4 seventh/eighth: "Send an acknowledgment" -- at the
+	 * end of this event, on the data or FIN the application answers with
+	 * (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2). The ACK may also have opened
+	 * the window for queued data. */
+	if (need_ack)
+		tcb_owe_ack(tcb);
+	tcb_kick(tcb, now);
+}
+
+/* Callbacks last: each may close or abort the TCB, and an err_cb may
+ * open another connection in the same slot, which must not get this
+ * one's callbacks (the generation tells). */
+static void seg_post_run(struct fw_tcp_conn *tcb, uint8_t gen, const struct seg_post *post, uint32_t now)
+{
+	if (tcb_alive(tcb, gen) && post->established)
+		tcb_notify_established(tcb);
+	if (tcb_alive(tcb, gen) && post->acked)
+		tcb_notify_sent(tcb, (uint16_t)post->acked);
+	if (tcb_alive(tcb, gen))
+		tcb_deliver(tcb, now);
+}
+
+static void seg_input_tcb(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, uint32_t now)
+{
+	struct seg_post post = { 0, false };
+	uint8_t gen = tcb->gen;
+
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_SYN_SENT:
+		seg_input_syn_sent(tcb, seg, &post, now);
+		break;
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSE_WAIT:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+		seg_input_sync(tcb, seg, &post, now);
+		break;
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_TIME_WAIT:
+		return;
+	}
+	seg_post_run(tcb, gen, &post, now);
+}
+
+void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, uint32_t now)
+{
+	struct fw_tcp_seg seg;
+	struct fw_tcp_tuple t;
+	struct fw_tcp_conn *tcb;
+	uint32_t floor;
+
+	if (!seg_parse(p, src, dst, &seg, &t)) {
+		pbuf_free(p);
+		return;
+	}
+	STAT_INC(segs_in);
+	tcb_event_begin(now);
+	tcb = tcb_lookup(&t);
+	if (tcb) {
+		seg_input_tcb(tcb, &seg, now);
+	} else {
+		switch (tw_input(&t, &seg, now, &floor)) {
+		case TW_CONSUMED:
+			break;
+		case TW_NEW_SYN:
+			STAT_INC(tw_new_syn);
+			tcb = tcb_find_listener(t.lport);
+			if (tcb)
+				seg_input_listen(tcb, &t, &seg, &floor, now);
+			else
+				seg_input_closed(&t, &seg);
+			break;
+		case TW_NO_MATCH:
+			tcb = tcb_find_listener(t.lport);
+			if (tcb)
+				seg_input_listen(tcb, &t, &seg, NULL, now);
+			else
+				seg_input_closed(&t, &seg);
+			break;
+		}
+	}
+	tcb_event_end(now);
+	/* seg.p is NULL when the text was queued (or there was none). */
+	if (seg.len == 0)
+		pbuf_free(p);
+	else if (seg.p)
+		pbuf_free(seg.p);
+}

@@ -1,0 +1,26 @@
+/*
+ * Segment output, shared by the TCB engine and the TIME_WAIT table.
+ */
+#ifndef TCP_OUT_H
+#define TCP_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "tcp_types.h"
+
+/**
+ * Send a segment with no payload (ACK, RST, RST+ACK, challenge ACK) for
+ * the 4-tuple `t` (local -> remote). Returns 0, or -1 when no pbuf was to be
+ * had (counted). `wnd` is the advertised window.
+ */
+int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
+
+/**
+ * RFC 5961 section 7: one global budget of FW_CHALLENGE_ACK_PER_S
+ * challenge ACKs per second, shared by TCBs and the TIME_WAIT table. True
+ * (counted as sent) when one may go out at `now`, false (counted as
+ * suppressed) when the budget is spent.
+ */
+bool seg_challenge_ack_allowed(uint32_t now);
+
+#endif

@@ -1,0 +1,323 @@
+/*
+ * Segments out: headers built in PBUF_RAM pbufs at the PBUF_IP layer (lwIP
+ * adds the IP header), checksummed with lwIP's ip_chksum_pseudo(), sent
+ * with ip4_output() (routing picks the netif). A failed allocation is
+ * counted and left to the retransmission timer.
+ */
+#include <string.h>
+#include "config.h"
+#include "lwip/def.h"
+#include "lwip/inet_chksum.h"
+#include "lwip/ip.h"
+#include "lwip/ip4.h"
+#include "lwip/prot/ip.h"
+#include "tcb.h"
+#include "tcp_out.h"
+#include "stats.h"
+
+#define SEG_HLEN 20u          /* RFC 9293 3.1, no options */
+#define SEG_OPT_MSS_LEN 4u    /* kind 2, length 4, MSS (RFC 9293 3.7.1) */
+#define SEG_OPT_MSS 2u
+#define SEG_DOFF_SHIFT 12u    /* data offset: top 4 bits of the 16-bit word */
+#define SEG_TTL IP_DEFAULT_TTL
+#define SEG_CA_PERIOD_MS 1000u  /* RFC 5961 7: the limit is per second */
+
+static uint32_t seg_ca_window;   /* RFC 5961 7: start of this second */
+static uint16_t seg_ca_count;    /* challenge ACKs sent in it */
+
+static struct pbuf *seg_alloc(uint16_t optlen, uint16_t datalen)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_IP, (u16_t)(SEG_HLEN + optlen + datalen), PBUF_RAM);
+	if (!p)
+		STAT_INC(pbuf_fail);
+	return p;
+}
+
+static void seg_put16(uint8_t *b, uint16_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+static void seg_put32(uint8_t *b, uint32_t v)
+{
+	seg_put16(b, (uint16_t)(v >> 16));
+	seg_put16(b + 2, (uint16_t)v);
+}
+
+/* Fill the header, checksum, send, free. Returns 0 or -1. */
+static int seg_send(struct pbuf *p, const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack,
+                    uint8_t flags, uint16_t wnd, uint16_t optlen)
+{
+	uint8_t *h = p->payload;
+	ip4_addr_t src, dst;
+	err_t err;
+
+	seg_put16(h, t->lport);
+	seg_put16(h + 2, t->rport);
+	seg_put32(h + 4, seq);
+	seg_put32(h + 8, ack);
+	seg_put16(h + 12, (uint16_t)((((SEG_HLEN + optlen) / 4u) << SEG_DOFF_SHIFT) | flags));
+	seg_put16(h + 14, wnd);
+	seg_put16(h + 16, 0);
+	seg_put16(h + 18, 0);   /* urgent pointer: no urgent data */
+	ip4_addr_set_u32(&src, t->laddr);
+	ip4_addr_set_u32(&dst, t->raddr);
+	{
+		/* already in network order, as lwIP stores it */
+		uint16_t sum = ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &src, &dst);
+		memcpy(h + 16, &sum, sizeof sum);
+	}
+	err = ip4_output(p, &src, &dst, SEG_TTL, 0, IP_PROTO_TCP);
+	pbuf_free(p);
+	if (err != ERR_OK) {
+		STAT_INC(output_fail);
+		return -1;
+	}
+	STAT_INC(segs_out);
+	if (flags & FW_TCP_RST)
+		STAT_INC(rst_sent);
+	return 0;
+}
+
+int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd)
+{
+	struct pbuf *p = seg_alloc(0, 0);
+	if (!p)
+		return -1;
+	return seg_send(p, t, seq, ack, flags, wnd, 0);
+}
+
+/* ------------------------------------------------------------ per TCB */
+
+static uint16_t tcb_wnd_field(const struct fw_tcp_conn *tcb)
+{
+	uint32_t w = tcb_rcv_wnd(tcb);
+	return w > 0xffffu ? 0xffffu : (uint16_t)w;
+}
+
+uint32_t tcb_fin_seq(const struct fw_tcp_conn *tcb)
+{
+	return tcb->snd_una + tcb_sndq_len(tcb);
+}
+
+bool tcb_fin_acked(const struct fw_tcp_conn *tcb)
+{
+	return (tcb->flags & TCB_F_FIN_ACKED) != 0;
+}
+
+bool tcb_fin_sent(const struct fw_tcp_conn *tcb)
+{
+	if (tcb_fin_acked(tcb))
+		return true;
+	return (tcb->flags & TCB_F_FIN_QUEUED) && seq_gt(tcb->snd_nxt, tcb_fin_seq(tcb));
+}
+
+void tcb_send_ack(struct fw_tcp_conn *tcb)
+{
+	seg_send_ctl(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, FW_TCP_ACK, tcb_wnd_field(tcb));
+}
+
+void tcb_send_rst(struct fw_tcp_conn *tcb)
+{
+	seg_send_ctl(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, FW_TCP_RST | FW_TCP_ACK, 0);
+}
+
+/* RFC 5961 section 7: at most FW_CHALLENGE_ACK_PER_S per second, for all
+ * connections together, so an attacker cannot use us as an amplifier. */
+bool seg_challenge_ack_allowed(uint32_t now)
+{
+	if (now - seg_ca_window >= SEG_CA_PERIOD_MS) {
+		seg_ca_window = now;
+		seg_ca_count = 0;
+	}
+	if (seg_ca_count >= FW_CHALLENGE_ACK_PER_S) {
+		STAT_INC(challenge_limited);
+		return false;
+	}
+	seg_ca_count++;
+	STAT_INC(challenge_acks);
+	return true;
+}
+
+void tcb_challenge_ack(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	if (seg_challenge_ack_allowed(now))
+		tcb_send_ack(tcb);
+}
+
+void seg_output_reset(void)
+{
+	seg_ca_window = 0;
+	seg_ca_count = 0;
+}
+
+/* SYN (SYN_SENT) or SYN,ACK (SYN_RCVD), with our MSS (RFC 9293 3.7.1). */
+void tcb_send_syn(struct fw_tcp_conn *tcb)
+{
+	struct pbuf *p = seg_alloc(SEG_OPT_MSS_LEN, 0);
+	uint8_t flags = FW_TCP_SYN;
+	uint32_t ack = 0;
+	uint8_t *o;
+
+	if (!p)
+		return;
+	if (tcb->state == FW_TCP_SYN_RCVD) {
+		flags |= FW_TCP_ACK;
+		ack = tcb->rcv_nxt;
+	}
+	o = (uint8_t *)p->payload + SEG_HLEN;
+	o[0] = SEG_OPT_MSS;
+	o[1] = SEG_OPT_MSS_LEN;
+	seg_put16(o + 2, FW_TCP_MSS);
+	seg_send(p, &tcb->t, tcb->iss, ack, flags, tcb_wnd_field(tcb), SEG_OPT_MSS_LEN);
+}
+
+/* `n` bytes from sndq offset `off`, with FIN when `fin`. 0 or -1. */
+static int tcb_send_data(struct fw_tcp_conn *tcb, uint32_t seq, uint16_t off, uint16_t n, bool fin)
+{
+	struct pbuf *p = seg_alloc(0, n);
+	uint8_t flags = FW_TCP_ACK;
+
+	if (!p)
+		return -1;
+	if (n) {
+		pbuf_copy_partial(tcb->sndq, (uint8_t *)p->payload + SEG_HLEN, n, off);
+		flags |= FW_TCP_PSH;
+	}
+	if (fin)
+		flags |= FW_TCP_FIN;
+	stats_tcp.bytes_out += n;
+	return seg_send(p, &tcb->t, seq, tcb->rcv_nxt, flags, tcb_wnd_field(tcb), 0);
+}
+
+static bool tcb_can_send_data(const struct fw_tcp_conn *tcb)
+{
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_CLOSE_WAIT:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+		return true;
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_TIME_WAIT:
+		return false;
+	}
+	return false;
+}
+
+/* Send one new segment if there is one to send. Returns true if sent. */
+static bool tcb_output_one(struct fw_tcp_conn *tcb)
+{
+	uint32_t len = tcb_sndq_len(tcb), off = tcb->snd_nxt - tcb->snd_una;
+	uint32_t unsent = len > off ? len - off : 0u;
+	uint32_t edge = tcb->snd_una + tcb->snd_wnd, avail = seq_gt(edge, tcb->snd_nxt) ? edge - tcb->snd_nxt : 0u;
+	uint32_t n = unsent < tcb->mss ? unsent : tcb->mss;
+	bool fin;
+
+	if (n > avail)
+		n = avail;
+	/* The FIN needs no window: sent at once after the data, a zero window
+	 * leaves it to the retransmission timer, bounded by FW_DATA_RETRIES. */
+	fin = (tcb->flags & TCB_F_FIN_QUEUED) && !tcb_fin_sent(tcb) && n == unsent;
+	if (n == 0 && !fin)
+		return false;
+	if (tcb_send_data(tcb, tcb->snd_nxt, (uint16_t)off, (uint16_t)n, fin) != 0)
+		return false;
+	if (!(tcb->flags & TCB_F_RTT_TIMING)) {
+		tcb->flags |= TCB_F_RTT_TIMING;
+		tcb->rtt_seq = tcb->snd_nxt;
+	}
+	tcb->snd_nxt += n + (fin ? 1u : 0u);
+	return true;
+}
+
+bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	bool sent = false;
+
+	if ((tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD) && tcb->snd_nxt == tcb->iss) {
+		tcb_send_syn(tcb);
+		tcb->snd_nxt = tcb->iss + 1u;
+		tcb->flags |= TCB_F_RTT_TIMING;
+		tcb->rtt_seq = tcb->iss;
+		tcb->rtt_start = now;
+		tcb_arm_rtx(tcb, now);
+		return true;
+	}
+	if (!tcb_can_send_data(tcb))
+		return false;
+	bool was_timing = (tcb->flags & TCB_F_RTT_TIMING) != 0;
+	while (tcb_output_one(tcb))
+		sent = true;
+	if (!was_timing && (tcb->flags & TCB_F_RTT_TIMING))
+		tcb->rtt_start = now;
+	/* RFC 6298 (5.1): run the timer while data is outstanding; also as the
+	 * persist timer when a zero window holds back queued data, and to
+	 * retry after a failed allocation. */
+	if (!(tcb->timers & TCB_T_RTX) &&
+	    (tcb->snd_nxt != tcb->snd_una || tcb_sndq_len(tcb) > 0 ||
+	     ((tcb->flags & TCB_F_FIN_QUEUED) && !tcb_fin_sent(tcb))))
+		tcb_arm_rtx(tcb, now);
+	return sent;
+}
+
+/*
+ * RTO expired (RFC 6298 5.4): retransmit the earliest unacknowledged
+ * segment, and resend the segments after it as partial ACKs show them
+ * missing (tcb_enter_recovery). With nothing outstanding, the timer was the persist timer (a
+ * zero window: probe with one byte beyond it) or a retry after a failed
+ * allocation.
+ */
+void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	uint32_t len = tcb_sndq_len(tcb), inflight = tcb->snd_nxt - tcb->snd_una;
+
+	/* Karn: a retransmitted segment gives no RTT sample. */
+	tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
+	STAT_INC(retransmits);
+	if (tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD) {
+		tcb_send_syn(tcb);
+	} else if (inflight == 0 && len > 0 && tcb->snd_wnd == 0) {
+		if (tcb_send_data(tcb, tcb->snd_nxt, 0, 1, false) == 0)
+			tcb->snd_nxt++;
+	} else if (inflight == 0) {
+		tcb_output(tcb, now);
+	} else {
+		tcb_enter_recovery(tcb);
+		tcb_resend_una(tcb);
+	}
+	tcb_arm_rtx(tcb, now);
+}
+
+void tcb_resend_una(struct fw_tcp_conn *tcb)
+{
+	uint32_t len = tcb_sndq_len(tcb), inflight = tcb->snd_nxt - tcb->snd_una;
+	uint32_t data = inflight < len ? inflight : len;
+	uint32_t n = data < tcb->mss ? data : tcb->mss;
+	bool fin = tcb_fin_sent(tcb) && !tcb_fin_acked(tcb) && n == len;
+
+	/* Karn: an ACK covering a segment sent twice times neither copy. */
+	tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
+	tcb_send_data(tcb, tcb->snd_una, 0, (uint16_t)n, fin);
+}
+
+/*
+ * RFC 6582 3.2 without a congestion window: after a timeout (and a fast
+ * retransmit) the sender remembers "recover", the highest sequence number
+ * sent. Segments after the one just resent were sent once and may be lost
+ * too; the peer (which keeps out-of-order data, unlike finwait) then ACKs
+ * only up to the next hole: "a partial acknowledgment", answered by
+ * resending the first unacknowledged segment at once instead of waiting
+ * for another, backed-off, RTO per hole.
+ */
+void tcb_enter_recovery(struct fw_tcp_conn *tcb)
+{
+	tcb->recover = tcb->snd_nxt;
+	tcb->flags |= TCB_F_RECOVERY;
+}

@@ -1,0 +1,380 @@
+/*
+ * The compact TIME_WAIT table (RFC 9293 3.6.1 and the TIME-WAIT parts of
+ * 3.10.7.4, RFC 1122 4.2.2.13, RFC 1337, RFC 5961).
+ *
+ * Layout. One static array of FW_TW_ENTRIES entries, linked by 16-bit
+ * indices (TW_NIL = none), never pointers, so an entry costs the same on
+ * the host and on Cortex-M:
+ *  - a doubly-linked FIFO ordered by deadline (prev/next). Doubly linked,
+ *    not a ring with tombstones, because a retransmitted FIN moves an entry
+ *    from the middle to the tail: unlinking is O(1) and the slot keeps its
+ *    identity, whereas a tombstone would hold a slot until its old deadline
+ *    and shrink the table exactly when a peer retransmits.
+ *  - hash chains (hnext) from bucket heads. There are as many buckets as
+ *    entries, and the head of bucket b lives in entry b (bucket_head): the
+ *    two bytes would otherwise be padding, so the lookup structure costs
+ *    nothing beyond the entry (28 bytes in all, see tw_bytes_per_entry()).
+ *  - a free list through `next`.
+ *
+ * The local address is not stored: a finwait device has one address per
+ * netif and one netif, so every entry's local address is that address.
+ * Lookup compares the remote address and both ports; replies go out on the
+ * tuple of the arriving segment; tw_foreach() reports the address last
+ * given to tw_enter().
+ *
+ * Ordering. Deadlines are entry time + 2MSL. While MSL stays put, every new
+ * deadline is >= the tail's and tw_enter() appends in O(1). After MSL is
+ * shortened at run time, a new deadline can be earlier than older entries'
+ * deadlines; insertion then walks back from the tail past those entries, so
+ * the FIFO stays sorted and the head's deadline is always the minimum
+ * (which is what the one-shot timer is armed with). That walk is bounded by
+ * the entries entered under the longer MSL and ends when they expire.
+ */
+#include <stddef.h>
+#include "config.h"
+#include "tcp_out.h"
+#include "timewait.h"
+
+#define TW_NIL 0xFFFFu
+/* time_reached() needs any two live deadlines within 2^31 ms of each other. */
+#define TW_MSL_MAX_MS 0x3FFFFFFFu
+/* Issue 3, item 10: an entry, lookup share included, within 32 bytes. */
+#define TW_BYTES_BUDGET 32u
+
+/*
+ * RCV.WND in TIME-WAIT is 0, and that is what our ACKs advertise. The
+ * peer's sequence space ended with its FIN at RCV.NXT - 1 (RFC 9293 3.6:
+ * after a FIN no more data is sent), 3.10.7.4 says to ignore any segment
+ * text in TIME-WAIT, and the receive buffer went back with the TCB: no
+ * octet can ever be accepted, so a zero window is the truthful one. With
+ * RCV.WND = 0 the acceptability table of 3.10.7.4 gives exactly the
+ * behaviour wanted: only a zero-length segment at RCV.NXT is acceptable,
+ * anything carrying data or a FIN elsewhere is answered with an ACK. The
+ * right edge moving back (RFC 1122 4.2.2.16 "SHOULD NOT shrink") strands
+ * nothing, since the peer has no data left to send into it.
+ */
+#define TW_RCV_WND 0u
+
+/* Knuth's multiplicative constant and a second odd mixer (murmur3-style
+ * finaliser): spreads ports and addresses over every bucket. */
+#define TW_HASH_MUL1 0x9E3779B1u
+#define TW_HASH_MUL2 0x85EBCA6Bu
+
+_Static_assert(FW_TW_ENTRIES > 0 && FW_TW_ENTRIES < TW_NIL, "TIME_WAIT indices are 16-bit");
+
+struct tw_entry {
+	uint32_t raddr;       /* network byte order, as struct fw_tcp_tuple */
+	uint32_t snd_nxt;
+	uint32_t rcv_nxt;
+	uint32_t deadline;
+	uint16_t lport;
+	uint16_t rport;
+	uint16_t prev;        /* FIFO: toward the head (earlier deadline) */
+	uint16_t next;        /* FIFO: toward the tail; free-list link when free */
+	uint16_t hnext;       /* hash chain */
+	uint16_t bucket_head; /* head of hash bucket number <this index> */
+};
+
+_Static_assert(sizeof(void *) != 4 || sizeof(struct tw_entry) <= TW_BYTES_BUDGET,
+	       "TIME_WAIT entry over its Cortex-M budget (issue 3 item 10)");
+
+static struct tw_entry tw_tab[FW_TW_ENTRIES];
+static uint16_t tw_head;     /* earliest deadline */
+static uint16_t tw_tail;     /* latest deadline */
+static uint16_t tw_free;
+static uint32_t tw_laddr;    /* the device's address, for tw_foreach() */
+static uint32_t tw_msl_ms;
+static struct fw_tcp_tw_stats tw_st;
+
+/* ------------------------------------------------------------ hash */
+
+#ifndef FW_HOST_TEST
+static
+#endif
+uint32_t tw_hash_bucket(const struct fw_tcp_tuple *t)
+{
+	uint32_t h = t->raddr * TW_HASH_MUL1;
+
+	h ^= ((uint32_t)t->lport << 16) | t->rport;
+	h ^= h >> 16;
+	h *= TW_HASH_MUL2;
+	h ^= h >> 13;
+	return h % FW_TW_ENTRIES;
+}
+
+static bool tw_matches(const struct tw_entry *e, const struct fw_tcp_tuple *t)
+{
+	return e->raddr == t->raddr && e->lport == t->lport && e->rport == t->rport;
+}
+
+static uint16_t tw_find(const struct fw_tcp_tuple *t)
+{
+	uint16_t i = tw_tab[tw_hash_bucket(t)].bucket_head;
+
+	while (i != TW_NIL && !tw_matches(&tw_tab[i], t))
+		i = tw_tab[i].hnext;
+	return i;
+}
+
+static void tw_hash_link(uint16_t i)
+{
+	struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
+	struct tw_entry *b = &tw_tab[tw_hash_bucket(&t)];
+
+	tw_tab[i].hnext = b->bucket_head;
+	b->bucket_head = i;
+}
+
+/* O(chain): chains average one entry or so with one bucket per entry. */
+static void tw_hash_unlink(uint16_t i)
+{
+	struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
+	uint16_t *link = &tw_tab[tw_hash_bucket(&t)].bucket_head;
+
+	while (*link != i)
+		link = &tw_tab[*link].hnext;
+	*link = tw_tab[i].hnext;
+}
+
+/* ------------------------------------------------------------ FIFO */
+
+static void tw_fifo_unlink(uint16_t i)
+{
+	struct tw_entry *e = &tw_tab[i];
+
+	if (e->prev != TW_NIL)
+		tw_tab[e->prev].next = e->next;
+	else
+		tw_head = e->next;
+	if (e->next != TW_NIL)
+		tw_tab[e->next].prev = e->prev;
+	else
+		tw_tail = e->prev;
+}
+
+/* Append at the tail, or further back after MSL was shortened (see top). */
+static void tw_fifo_insert(uint16_t i)
+{
+	struct tw_entry *e = &tw_tab[i];
+	uint16_t after = tw_tail;
+
+	while (after != TW_NIL && !time_reached(e->deadline, tw_tab[after].deadline))
+		after = tw_tab[after].prev;
+	e->prev = after;
+	e->next = (after == TW_NIL) ? tw_head : tw_tab[after].next;
+	if (after == TW_NIL)
+		tw_head = i;
+	else
+		tw_tab[after].next = i;
+	if (e->next == TW_NIL)
+		tw_tail = i;
+	else
+		tw_tab[e->next].prev = i;
+}
+
+/* ------------------------------------------------------------ slots */
+
+static void tw_release(uint16_t i)
+{
+	tw_hash_unlink(i);
+	tw_fifo_unlink(i);
+	tw_tab[i].next = tw_free;
+	tw_free = i;
+	tw_st.in_use--;
+}
+
+/* A free slot, or the oldest entry when the table is full (issue 3 item 10). */
+static uint16_t tw_alloc(void)
+{
+	uint16_t i;
+
+	if (tw_free == TW_NIL) {
+		tw_release(tw_head);
+		tw_st.recycled++;
+	}
+	i = tw_free;
+	tw_free = tw_tab[i].next;
+	tw_st.in_use++;
+	if (tw_st.in_use > tw_st.peak)
+		tw_st.peak = tw_st.in_use;
+	return i;
+}
+
+/* ------------------------------------------------------------ API */
+
+void tw_init(void)
+{
+	uint16_t i;
+
+	for (i = 0; i < FW_TW_ENTRIES; i++) {
+		tw_tab[i].next = (uint16_t)(i + 1u < FW_TW_ENTRIES ? i + 1u : TW_NIL);
+		tw_tab[i].bucket_head = TW_NIL;
+	}
+	tw_free = 0;
+	tw_head = TW_NIL;
+	tw_tail = TW_NIL;
+	tw_laddr = 0;
+	tw_msl_ms = FW_MSL_MS;
+	tw_st = (struct fw_tcp_tw_stats){ 0 };
+}
+
+void tw_set_msl(uint32_t msl_ms)
+{
+	tw_msl_ms = msl_ms > TW_MSL_MAX_MS ? TW_MSL_MAX_MS : msl_ms;
+}
+
+uint32_t tw_msl(void)
+{
+	return tw_msl_ms;
+}
+
+void tw_expire(uint32_t now)
+{
+	while (tw_head != TW_NIL && time_reached(now, tw_tab[tw_head].deadline)) {
+		tw_release(tw_head);
+		tw_st.expired++;
+	}
+}
+
+/* 2MSL counts from entering TIME_WAIT, not from the last segment received
+ * before it (lwIP's behaviour, issue 3 item 10). */
+void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t now)
+{
+	uint16_t i;
+	struct tw_entry *e;
+
+	tw_expire(now);  /* free what is due before recycling a live entry */
+	i = tw_find(t);
+	if (i != TW_NIL)
+		tw_release(i);  /* one entry per 4-tuple: the newer incarnation wins */
+	i = tw_alloc();
+	e = &tw_tab[i];
+	e->raddr = t->raddr;
+	e->lport = t->lport;
+	e->rport = t->rport;
+	e->snd_nxt = snd_nxt;
+	e->rcv_nxt = rcv_nxt;
+	e->deadline = now + 2u * tw_msl_ms;
+	tw_laddr = t->laddr;
+	tw_hash_link(i);
+	tw_fifo_insert(i);
+	tw_st.entered++;
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, the only segment TIME-WAIT sends. */
+static void tw_send_ack(const struct fw_tcp_tuple *t, const struct tw_entry *e)
+{
+	if (seg_send_ctl(t, e->snd_nxt, e->rcv_nxt, FW_TCP_ACK, TW_RCV_WND) == 0)
+		tw_st.acks_sent++;
+}
+
+/* RFC 1122 4.2.2.13: a SYN may reopen from TIME-WAIT when its sequence
+ * number lies beyond the old connection's (no timestamps here, so RFC
+ * 6191's timestamp test does not apply). Only a plain SYN opens. */
+static bool tw_is_new_syn(const struct tw_entry *e, const struct fw_tcp_seg *s)
+{
+	return (s->flags & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_FIN | FW_TCP_RST)) == FW_TCP_SYN && seq_gt(s->seq, e->rcv_nxt);
+}
+
+/* The peer's FIN again: it occupies RCV.NXT - 1, so SEG.SEQ + payload
+ * length == RCV.NXT - 1 (our final ACK was lost). */
+static bool tw_is_fin_again(const struct tw_entry *e, const struct fw_tcp_seg *s)
+{
+	return (s->flags & FW_TCP_FIN) && (s->seq + s->len) == e->rcv_nxt - 1u;
+}
+
+/*
+ * Segments that are neither RST, SYN nor the FIN again (RFC 9293 3.10.7.4).
+ * First check, with RCV.WND = 0: acceptable only if SEG.LEN = 0 and
+ * SEG.SEQ = RCV.NXT; "if an incoming segment is not acceptable, an
+ * acknowledgment should be sent in reply" (old duplicates, any data).
+ * Fifth check, for acceptable ones: ACK bit off -> drop; an ACK of
+ * something not yet sent (SEG.ACK > SND.NXT) -> ACK; otherwise it is a
+ * duplicate of the final ACK (simultaneous close) and needs nothing.
+ */
+static void tw_other(const struct fw_tcp_tuple *t, const struct tw_entry *e, const struct fw_tcp_seg *s)
+{
+	bool acceptable = seg_seqlen(s) == 0 && s->seq == e->rcv_nxt;
+
+	if (!acceptable)
+		tw_send_ack(t, e);
+	else if ((s->flags & FW_TCP_ACK) && seq_gt(s->ack, e->snd_nxt))
+		tw_send_ack(t, e);
+}
+
+enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, uint32_t *isn_floor)
+{
+	uint16_t i;
+	struct tw_entry *e;
+
+	tw_expire(now);  /* an entry past its deadline is CLOSED even if the timer is late */
+	i = tw_find(t);
+	if (i == TW_NIL)
+		return TW_NO_MATCH;
+	e = &tw_tab[i];
+	if (seg->flags & FW_TCP_RST) {
+		/* RFC 1337 fix (F1): ignore RST in TIME-WAIT (TIME-WAIT
+		 * assassination); RFC 9293 3.10.7.4: never answer an RST. */
+		tw_st.rst_ignored++;
+	} else if (tw_is_new_syn(e, seg)) {
+		*isn_floor = e->snd_nxt;
+		tw_release(i);
+		tw_st.reused++;
+		return TW_NEW_SYN;
+	} else if (seg->flags & FW_TCP_SYN) {
+		/* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: any other SYN
+		 * in a synchronized state gets a challenge ACK, within the
+		 * engine's one RFC 5961 section 7 budget. */
+		if (seg_challenge_ack_allowed(now))
+			tw_send_ack(t, e);
+	} else if (tw_is_fin_again(e, seg)) {
+		/* RFC 9293 3.10.7.4 (ACK field and FIN bit, TIME-WAIT):
+		 * acknowledge it and restart the 2 MSL timeout. */
+		tw_send_ack(t, e);
+		tw_fifo_unlink(i);
+		e->deadline = now + 2u * tw_msl_ms;
+		tw_fifo_insert(i);
+		tw_st.fin_reacked++;
+	} else {
+		tw_other(t, e, seg);
+	}
+	return TW_CONSUMED;
+}
+
+bool tw_contains(const struct fw_tcp_tuple *t)
+{
+	return tw_find(t) != TW_NIL;
+}
+
+bool tw_next_deadline(uint32_t *at)
+{
+	if (tw_head == TW_NIL)
+		return false;
+	*at = tw_tab[tw_head].deadline;
+	return true;
+}
+
+void tw_foreach(tw_visit_cb cb, void *arg)
+{
+	uint16_t i;
+
+	for (i = tw_head; i != TW_NIL; i = tw_tab[i].next) {
+		const struct tw_entry *e = &tw_tab[i];
+		struct fw_tcp_tuple t = { .laddr = tw_laddr, .raddr = e->raddr, .lport = e->lport, .rport = e->rport };
+
+		cb(&t, e->snd_nxt, e->rcv_nxt, e->deadline, arg);
+	}
+}
+
+const struct fw_tcp_tw_stats *tw_get_stats(void)
+{
+	return &tw_st;
+}
+
+/* Entries plus bucket heads (which live inside the entries), rounded up. */
+uint32_t tw_bytes_per_entry(void)
+{
+	uint32_t lookup = (uint32_t)sizeof(tw_tab);
+
+	return (lookup + FW_TW_ENTRIES - 1u) / FW_TW_ENTRIES;
+}

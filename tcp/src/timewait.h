@@ -1,0 +1,76 @@
+/*
+ * TIME_WAIT (RFC 9293 section 3.6.1, RFC 1122 4.2.2.13, RFC 1337).
+ *
+ * A connection that enters TIME_WAIT gives back its full TCB and keeps only
+ * a compact entry here: the 4-tuple, both sequence numbers and a deadline.
+ * Every entry waits the same 2MSL, so entries form a FIFO ordered by
+ * deadline and only the head's deadline is ever armed on the hardware
+ * timer; entering and expiring are O(1). A hash on the 4-tuple finds the
+ * entry for an arriving segment without scanning the table. The table is
+ * bounded (FW_TW_ENTRIES); when it is full the oldest entry is recycled.
+ */
+#ifndef TIMEWAIT_H
+#define TIMEWAIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "tcp_types.h"
+
+
+/** What tw_input() decided. */
+enum tw_verdict {
+	TW_NO_MATCH,  /* no entry for this 4-tuple: the engine goes on */
+	TW_CONSUMED,  /* handled here (ACKed, ignored or answered) */
+	TW_NEW_SYN,   /* acceptable new SYN: the entry is gone; open a new
+	                 incarnation with ISN beyond *isn_floor */
+};
+
+/** Empty the table and set 2MSL to 2 * FW_MSL_MS. */
+void tw_init(void);
+
+/** MSL in ms (console `set msl`); entries wait 2 * MSL. Applies to entries
+ *  entered (or FIN-restarted) from now on; capped at 2^30 - 1 ms. */
+void tw_set_msl(uint32_t msl_ms);
+uint32_t tw_msl(void);
+
+/**
+ * Record a connection entering TIME_WAIT at `now`. snd_nxt is our next
+ * sequence number (after our FIN), rcv_nxt the peer's (after its FIN).
+ */
+void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t now);
+
+/**
+ * A segment arrived for `t`. When an entry matches it is handled as RFC
+ * 9293 says for TIME_WAIT: a retransmitted FIN is ACKed and restarts 2MSL;
+ * RST is ignored (RFC 1337); a SYN with SEG.SEQ beyond the old RCV.NXT is
+ * accepted as a new incarnation (TW_NEW_SYN, *isn_floor = old SND.NXT);
+ * anything else unacceptable gets an ACK. Replies go out through
+ * seg_send_ctl() (tcp_out.h).
+ */
+enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, uint32_t *isn_floor);
+
+/** An entry exists for `t` (expired ones not yet collected included). */
+bool tw_contains(const struct fw_tcp_tuple *t);
+
+/** Expire every entry whose deadline has been reached. O(expired). */
+void tw_expire(uint32_t now);
+
+/** Deadline of the FIFO head: true and *at set, or false when empty. */
+bool tw_next_deadline(uint32_t *at);
+
+/** Visit live entries oldest first (for `netstat`). `cb` must not call
+ *  back into tw_*(). The local address reported is the device's. */
+typedef void (*tw_visit_cb)(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t deadline, void *arg);
+void tw_foreach(tw_visit_cb cb, void *arg);
+
+const struct fw_tcp_tw_stats *tw_get_stats(void);
+
+/** Bytes of RAM one entry costs, lookup structures included (for `stats`/bench). */
+uint32_t tw_bytes_per_entry(void);
+
+#ifdef FW_HOST_TEST
+/** Test hook: the hash bucket of a 4-tuple, to force chain collisions. */
+uint32_t tw_hash_bucket(const struct fw_tcp_tuple *t);
+#endif
+
+#endif
