@@ -216,13 +216,19 @@ static void tcb_pay_ack(struct fw_tcp_conn *tcb)
  * the full TCB and its buffers go back to the pool; the compact table
  * keeps the 4-tuple and both sequence numbers for 2MSL.
  */
+/* A normal close is over: LAST_ACK -> CLOSED, or into TIME_WAIT. */
+static void tcb_closed(struct fw_tcp_conn *tcb)
+{
+	STAT_INC(closed);
+	tcb_drop(tcb, ERR_CLSD);
+}
+
 void tcb_enter_time_wait(struct fw_tcp_conn *tcb, uint32_t now)
 {
 	tcb_pay_ack(tcb);
 	tcb_set_state(tcb, FW_TCP_TIME_WAIT, "fin");
 	tw_enter(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, now);
-	STAT_INC(closed);
-	tcb_drop(tcb, ERR_CLSD);
+	tcb_closed(tcb);
 }
 
 /*
@@ -241,8 +247,7 @@ bool tcb_finish(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 	if (tcb->state == FW_TCP_LAST_ACK) {
 		tcb_pay_ack(tcb);
-		STAT_INC(closed);
-		tcb_drop(tcb, ERR_CLSD);
+		tcb_closed(tcb);
 	} else {
 		tcb_enter_time_wait(tcb, now);
 	}

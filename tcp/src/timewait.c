@@ -16,11 +16,13 @@
  *    nothing beyond the entry (28 bytes in all, see tw_bytes_per_entry()).
  *  - a free list through `next`.
  *
- * The local address is not stored: a finwait device has one address per
- * netif and one netif, so every entry's local address is that address.
- * Lookup compares the remote address and both ports; replies go out on the
- * tuple of the arriving segment; tw_foreach() reports the address last
- * given to tw_enter().
+ * The local address is not stored: toward any one remote address the
+ * device uses one local address (its Ethernet address, or 127.0.0.1 toward
+ * a loopback peer: lwIP's loopback netif is on, and IPv4 drops 127/8
+ * arriving anywhere else), so the remote address and both ports identify
+ * an entry. Replies go out on the tuple of the arriving segment;
+ * tw_foreach() reports the loopback address for loopback peers and the
+ * last other local address given to tw_enter() for the rest.
  *
  * Ordering. Deadlines are entry time + 2MSL. While MSL stays put, every new
  * deadline is >= the tail's and tw_enter() appends in O(1). After MSL is
@@ -38,7 +40,7 @@
 #define TW_NIL 0xFFFFu
 /* time_reached() needs any two live deadlines within 2^31 ms of each other. */
 #define TW_MSL_MAX_MS 0x3FFFFFFFu
-/* Issue 3, item 10: an entry, lookup share included, within 32 bytes. */
+/* The Cortex-M budget: an entry, lookup share included, within 32 bytes. */
 #define TW_BYTES_BUDGET 32u
 
 /*
@@ -76,13 +78,19 @@ struct tw_entry {
 };
 
 _Static_assert(sizeof(void *) != 4 || sizeof(struct tw_entry) <= TW_BYTES_BUDGET,
-	       "TIME_WAIT entry over its Cortex-M budget (issue 3 item 10)");
+	       "TIME_WAIT entry over its Cortex-M budget");
 
 static struct tw_entry tw_tab[FW_TW_ENTRIES];
 static uint16_t tw_head;     /* earliest deadline */
 static uint16_t tw_tail;     /* latest deadline */
 static uint16_t tw_free;
-static uint32_t tw_laddr;    /* the device's address, for tw_foreach() */
+static uint32_t tw_laddr;    /* the device's non-loopback address, for tw_foreach() */
+
+/* 127.0.0.0/8 (RFC 1122 3.2.1.3); addresses in network byte order. */
+static bool tw_is_loopback(uint32_t addr)
+{
+	return ((const uint8_t *)&addr)[0] == 127u;
+}
 static uint32_t tw_msl_ms;
 static struct fw_tcp_tw_stats tw_st;
 
@@ -183,7 +191,7 @@ static void tw_release(uint16_t i)
 	tw_st.in_use--;
 }
 
-/* A free slot, or the oldest entry when the table is full (issue 3 item 10). */
+/* A free slot, or the oldest entry when the table is full. */
 static uint16_t tw_alloc(void)
 {
 	uint16_t i;
@@ -237,7 +245,7 @@ void tw_expire(uint32_t now)
 }
 
 /* 2MSL counts from entering TIME_WAIT, not from the last segment received
- * before it (lwIP's behaviour, issue 3 item 10). */
+ * before it (lwIP's behaviour). */
 void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t now)
 {
 	uint16_t i;
@@ -255,7 +263,8 @@ void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, 
 	e->snd_nxt = snd_nxt;
 	e->rcv_nxt = rcv_nxt;
 	e->deadline = now + 2u * tw_msl_ms;
-	tw_laddr = t->laddr;
+	if (!tw_is_loopback(t->raddr))
+		tw_laddr = t->laddr;
 	tw_hash_link(i);
 	tw_fifo_insert(i);
 	tw_st.entered++;
@@ -360,7 +369,8 @@ void tw_foreach(tw_visit_cb cb, void *arg)
 
 	for (i = tw_head; i != TW_NIL; i = tw_tab[i].next) {
 		const struct tw_entry *e = &tw_tab[i];
-		struct fw_tcp_tuple t = { .laddr = tw_laddr, .raddr = e->raddr, .lport = e->lport, .rport = e->rport };
+		struct fw_tcp_tuple t = { .laddr = tw_is_loopback(e->raddr) ? e->raddr : tw_laddr, .raddr = e->raddr,
+		                          .lport = e->lport, .rport = e->rport };
 
 		cb(&t, e->snd_nxt, e->rcv_nxt, e->deadline, arg);
 	}

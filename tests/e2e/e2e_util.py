@@ -1,4 +1,4 @@
-"""Helpers for the real-peer end-to-end tests (issue 4): run sockets inside
+"""Helpers for the real-peer end-to-end tests: run sockets inside
 the test namespace, read `netstat -m`, `ss` and the state log, draw ladders
 of pcaps, and a crafted peer (Scapy frames on the tap) for the segments no
 real stack would send.

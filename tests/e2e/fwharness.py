@@ -700,9 +700,8 @@ class QemuFirmware(Firmware):
 
 class BoardFirmware(Firmware):
     """A real board: console on a serial device, peer is this host on
-    `iface`, pcaps from tcpdump (issue 4's hardware in the loop; README in
-    tests/e2e). No namespace, no QEMU, no relay: tests marked needs_qemu
-    skip. Reset is the console's `reboot`."""
+    `iface`, pcaps from tcpdump. No namespace, no QEMU, no relay: tests
+    marked needs_qemu skip. Reset is the console's `reboot`."""
 
     target = "board"
 
@@ -781,7 +780,7 @@ class BoardFirmware(Firmware):
             self._token = None
 
 
-# ---------------------------------------------------------------- faults (issue 4 item 5)
+# ---------------------------------------------------------------- faults
 
 RELAY_TOOL = Path(__file__).resolve().parents[2] / "tools" / "netem_relay.py"
 RELAY_FW_LISTEN_PORT = 47001   # the relay receives QEMU's frames here (loopback of the ns)

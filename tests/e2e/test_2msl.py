@@ -1,4 +1,4 @@
-"""2MSL measured on the wire (issue 4, item 4).
+"""2MSL measured on the wire.
 
 MSL is set to 500 ms from the console (2MSL = 1000 ms). A crafted daytime
 client (e2e_util.CraftedPeer) puts finwait into TIME_WAIT with its FIN+ACK;

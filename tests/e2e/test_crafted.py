@@ -1,4 +1,4 @@
-"""Crafted segments on the tap (issue 4, item 3): the corner cases of
+"""Crafted segments on the tap: the corner cases of
 teardown that no well-behaved stack sends on cue, from a Scapy peer at
 192.0.2.3 (e2e_util.CraftedPeer: an address the namespace's kernel does not
 own, so Linux sends no RST of its own).

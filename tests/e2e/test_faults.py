@@ -1,4 +1,4 @@
-"""Faults (issue 4, item 5): the firmware behind tools/netem_relay.py.
+"""Faults: the firmware behind tools/netem_relay.py.
 
 QEMU's NIC is a `-netdev dgram` whose frames pass through the seeded relay
 on their way to and from the namespace's tap (conftest's fw_relay). Every
@@ -200,9 +200,10 @@ def run_faulty_conns(fw, count: int, seed: int) -> dict:
 
     ECHO_WORKERS is 1: two echo connections stalled under loss each hold up
     to FW_TCP_SNDQ_PBUFS x MSS = 11,680 B of PBUF_RAM in their send queues,
-    more than the 16 KiB heap, and then no segment (ACK, retransmission)
-    can be allocated at all: the firmware deadlocks (engine bug reported
-    with issue 4, pcap bug-heap-deadlock-seed2037123767.pcap)."""
+    more than the 16 KiB heap. The engine now keeps FW_TCP_HEAP_RESERVE
+    for ACKs and retransmissions (it deadlocked before that, pcap
+    bug-heap-deadlock-seed2037123767.pcap), but two stalled workers still
+    take turns at the heap and make the run slow, not more telling."""
     rng = random.Random(seed)
     echo_data = [rng.randbytes(CONN_BYTES) for _ in range((count + 1) // 2)]
     client_data = [bytes(rng.choice(PRINTABLE) for _ in range(CONN_BYTES))

@@ -1,4 +1,4 @@
-"""Foundation, end to end (issue 2): the firmware boots, prints its banner,
+"""Foundation, end to end: the firmware boots, prints its banner,
 answers ARP and ping on 192.0.2.2, and its console works.
 
 The peer is the Linux kernel in the test namespace (192.0.2.1 on a tap);

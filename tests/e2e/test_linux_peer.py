@@ -1,4 +1,4 @@
-"""Linux's TCP as finwait's peer (issue 4, item 1): Python sockets in the
+"""Linux's TCP as finwait's peer: Python sockets in the
 test namespace against the firmware's echo (7), daytime (13) and console
 client; each teardown drawn as a ladder in build/e2e/<test>.ladder.{txt,svg}.
 

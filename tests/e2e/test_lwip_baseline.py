@@ -1,4 +1,4 @@
-"""The lwIP baseline firmware (issue 6, make FW_TCP=lwip) passes the same
+"""The lwIP baseline firmware (make FW_TCP=lwip) passes the same
 echo and daytime exchanges as finwait: the benchmarks compare against it,
 and a broken baseline proves nothing.
 

@@ -1,4 +1,4 @@
-"""TIME_WAIT pressure (issue 4, item 6): daytime connections in a row with
+"""TIME_WAIT pressure: daytime connections in a row with
 2MSL = 60 s (the default MSL of 30 s), far more than the FW_TW_ENTRIES-entry
 TIME_WAIT table holds.
 

@@ -1,4 +1,4 @@
-"""The netduinoplus2 loopback teardown self-test (issue 5, item 5), in QEMU.
+"""The netduinoplus2 loopback teardown self-test, in QEMU.
 
 The firmware (bsp/stm32f4/boards/netduinoplus2/board.mk builds it with FW_SELFTEST) runs
 two ends of finwait's TCP over lwIP's loopback at boot and prints one line

@@ -1,6 +1,5 @@
-"""QEMU's user-mode network (slirp, a BSD-derived TCP) as finwait's peer
-(issue 4, item 2): the echo and daytime exchanges of test_linux_peer.py,
-through host forwards on 127.0.0.1 as `make run` users reach the board.
+"""QEMU's user-mode network (slirp, a BSD-derived TCP) as finwait's peer:
+the echo and daytime exchanges of test_linux_peer.py, through host forwards on 127.0.0.1 as `make run` users reach the board.
 
 No namespace here: QEMU runs in the host's network namespace with its own
 `-netdev user` (net 192.0.2.0/24, as in the Makefile's run target) and

@@ -1,5 +1,5 @@
 /*
- * Fuzz target for the TCP engine (issue 3): the input picks a starting
+ * Fuzz target for the TCP engine: the input picks a starting
  * fixture (a TCB in LISTEN ... LAST_ACK, or a TIME_WAIT entry), then a
  * sequence of operations: segments with fuzzed header fields, options and
  * payload (malformed ones included: bad data offset, truncated options, bad

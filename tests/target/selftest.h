@@ -1,5 +1,5 @@
 /*
- * The loopback teardown self-test (issue 5, item 5): both ends of finwait's
+ * The loopback teardown self-test: both ends of finwait's
  * TCP in this firmware, over lwIP's loopback netif at 127.0.0.1, open,
  * exchange data and close in every way RFC 9293 allows, with TIME_WAIT
  * expiry timed by the board's deadline timer. Built when FW_SELFTEST is

@@ -205,7 +205,7 @@ static int setup(void **state)
 
 /* ------------------------------------------------------------ timing */
 
-/* RFC 9293 3.6.1 / issue 3 item 11: 2MSL counted from entering TIME_WAIT,
+/* RFC 9293 3.6.1: 2MSL counted from entering TIME_WAIT,
  * expired exactly at the deadline, not a millisecond early. */
 static void test_2msl_expires_exactly_at_deadline(void **state)
 {
@@ -238,7 +238,7 @@ static void test_segment_after_deadline_finds_closed(void **state)
 	assert_int_equal(tw_get_stats()->expired, 1);
 }
 
-/* Issue 3 item 11: entries leave in deadline order, each at its own. */
+/* Entries leave in deadline order, each at its own. */
 static void test_fifo_order_many_entries(void **state)
 {
 	static struct visit v;
@@ -292,7 +292,7 @@ static void test_clock_wraparound(void **state)
 	assert_int_equal(tw_get_stats()->in_use, 0);
 }
 
-/* Issue 3 item 11 (`set msl`): a new MSL applies to entries entered
+/* `set msl`: a new MSL applies to entries entered
  * afterwards; a shorter one must not leave a later deadline at the head. */
 static void test_msl_changed_at_run_time(void **state)
 {
@@ -331,7 +331,7 @@ static void test_msl_changed_at_run_time(void **state)
 
 /* ------------------------------------------------------------ table */
 
-/* Issue 3 item 10: a full table, every lookup hits its own entry (by
+/* A full table, every lookup hits its own entry (by
  * hash, not scan: the longest chain stays short). */
 static void test_full_table_every_lookup_hits(void **state)
 {
@@ -358,7 +358,7 @@ static void test_full_table_every_lookup_hits(void **state)
 	assert_true(longest <= 8);
 }
 
-/* Issue 3 item 10: full table -> the oldest entry is recycled, counted. */
+/* Full table -> the oldest entry is recycled, counted. */
 static void test_full_table_recycles_oldest(void **state)
 {
 	struct fw_tcp_tuple extra = tup(FW_TW_ENTRIES), first, second;
@@ -451,7 +451,7 @@ static void test_reenter_same_tuple_replaces(void **state)
 	expect_entry(&a, SND0 + 7, RCV0 + 7);
 }
 
-/* Issue 3 item 10: within 32 bytes per entry, lookup share included. */
+/* Within 32 bytes per entry, lookup share included. */
 static void test_bytes_per_entry_within_budget(void **state)
 {
 	(void)state;

@@ -1,5 +1,5 @@
 /*
- * Hardening found by the fuzz target and asked for in issue 3's review:
+ * Hardening found by the fuzz target:
  * RFC 5961 5.2 ACK validation, one RFC 5961 7 budget for TIME_WAIT too,
  * ephemeral ports that avoid TIME_WAIT tuples, and no data lost when a
  * half-closed application's connection ends.
@@ -99,7 +99,7 @@ static void ephemeral_port_skips_time_wait_tuple(void **s)
 }
 
 /*
- * Half-close (issue 3 item 4) ending in TIME_WAIT while the application
+ * Half-close ending in TIME_WAIT while the application
  * refuses data: the TCB stays (FIN_WAIT_2) until the app took every byte
  * and the EOF, then enters TIME_WAIT and err_cb(ERR_CLSD) says so.
  * app: shutdown(tx)  > F.   < .  (FIN_WAIT_2)

@@ -1,5 +1,5 @@
 /*
- * RST and SYN handling per state (issue 3 item 9): RFC 9293 3.10.7 and
+ * RST and SYN handling per state: RFC 9293 3.10.7 and
  * RFC 5961 (challenge ACKs, rate limit), and segments to no connection.
  */
 #include "harness.h"

@@ -1,5 +1,5 @@
 /*
- * Teardown paths (issue 3 items 1-8, 10-13, 15): RFC 9293 section 3.6
+ * Teardown paths: RFC 9293 section 3.6
  * and the event-processing text of 3.10.7.4. Each test shows its exchange
  * (< in, > out) in the comment above it.
  */
@@ -79,7 +79,7 @@ static void simultaneous_close_closing_to_time_wait(void **state)
 	assert_int_equal(h_tcbs_in_use(), 1);
 }
 
-/* Item 4, half-close: shutdown(write) keeps receiving in FIN_WAIT_1 and
+/* Half-close: shutdown(write) keeps receiving in FIN_WAIT_1 and
  * FIN_WAIT_2 until the peer's FIN.
  * > F.  < P. 10 (FIN not acked) > .  < . (acks FIN) < P. 5 > .  < F. > .
  * app: 15 bytes, end of stream, then err_cb(ERR_CLSD): the TCB is gone. */
@@ -111,7 +111,7 @@ static void half_close_receive_in_fin_wait_1_and_2(void **state)
 	assert_int_equal(h_tw_in_use(), 1);
 }
 
-/* Item 5, FIN retransmission with RTO backoff in FIN_WAIT_1, then abort:
+/* FIN retransmission with RTO backoff in FIN_WAIT_1, then abort:
  * > F.  (lost) RTO: > F. ... each RTO doubled, FW_DATA_RETRIES times, then > R. */
 static void fin_retransmit_backoff_then_abort(void **state)
 {
@@ -146,7 +146,7 @@ static void fin_lost_retransmitted(void **state)
 	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
 }
 
-/* Item 5 in LAST_ACK: the ACK of our FIN is lost.
+/* LAST_ACK: the ACK of our FIN is lost.
  * > F.  RTO > F.  < .  (CLOSED) */
 static void last_ack_fin_retransmitted(void **state)
 {
@@ -159,7 +159,7 @@ static void last_ack_fin_retransmitted(void **state)
 	assert_int_equal(h_tcbs_in_use(), 1);
 }
 
-/* Item 5 in CLOSING: FIN retransmitted until acknowledged. */
+/* CLOSING: FIN retransmitted until acknowledged. */
 static void closing_fin_retransmitted(void **state)
 {
 	(void)state;
@@ -171,7 +171,7 @@ static void closing_fin_retransmitted(void **state)
 	assert_int_equal(h_tcbs_in_use(), 1);
 }
 
-/* Item 6, FIN_WAIT_2 timeout for an orphan (settable):
+/* FIN_WAIT_2 timeout for an orphan (settable):
  * closed by the app, FIN acked, the peer never sends its FIN: > R. */
 static void fin_wait_2_orphan_timeout(void **state)
 {
@@ -187,7 +187,7 @@ static void fin_wait_2_orphan_timeout(void **state)
 	assert_int_equal(h_stats().fin_wait_2_timeouts, 1);
 }
 
-/* Item 7, RFC 1122 4.2.2.13 / RFC 2525 2.17: close() with unread data sends RST, not FIN.
+/* RFC 1122 4.2.2.13 / RFC 2525 2.17: close() with unread data sends RST, not FIN.
  * < P. 10 (app refuses it)  > .   app closes:  > R. */
 static void close_with_unread_data_rst(void **state)
 {
@@ -205,7 +205,7 @@ static void close_with_unread_data_rst(void **state)
 	assert_int_equal(h_stats().close_unread_rst, 1);
 }
 
-/* Item 7, data arriving after a full close: > F.  < P. 5  > R. */
+/* Data arriving after a full close: > F.  < P. 5  > R. */
 static void data_after_full_close_rst(void **state)
 {
 	(void)state;
@@ -217,7 +217,7 @@ static void data_after_full_close_rst(void **state)
 	assert_int_equal(app.errs, 0);   /* orphaned: no callback */
 }
 
-/* Item 8, abortive close: > R.  and the TCB is free at once. */
+/* Abortive close: > R.  and the TCB is free at once. */
 static void abort_sends_rst_frees_at_once(void **state)
 {
 	(void)state;
@@ -230,7 +230,7 @@ static void abort_sends_rst_frees_at_once(void **state)
 	expect_tx(F_R, g.snd, 0, 0);
 }
 
-/* Item 13, CLOSE_WAIT watchdog: reported (log hook, counter) once the
+/* CLOSE_WAIT watchdog: reported (log hook, counter) once the
  * threshold passes; the connection is kept by default. */
 static unsigned h_hook_calls;
 static enum fw_tcp_state h_hook_from, h_hook_to;
@@ -265,7 +265,7 @@ static void close_wait_watchdog_reports(void **state)
 	h_cleanup_established();
 }
 
-/* Item 13 with the abort policy: > R., err_cb(ERR_ABRT). */
+/* The CLOSE_WAIT watchdog with the abort policy: > R., err_cb(ERR_ABRT). */
 static void close_wait_watchdog_abort_policy(void **state)
 {
 	(void)state;
@@ -279,7 +279,7 @@ static void close_wait_watchdog_abort_policy(void **state)
 	assert_int_equal(h_stats().close_wait_aborts, 1);
 }
 
-/* Item 12: final ACK lost, the peer retransmits its FIN into TIME_WAIT:
+/* Final ACK lost, the peer retransmits its FIN into TIME_WAIT:
  * < F.  > .  (ACK again, 2MSL restarted) */
 static void time_wait_fin_again_reacked(void **state)
 {
@@ -320,7 +320,7 @@ static void time_wait_new_syn_isn_beyond_floor(void **state)
 	h_cleanup_established();
 }
 
-/* Item 1: FIN piggy-backed on queued data.
+/* FIN piggy-backed on queued data.
  * peer window 0: app writes 3 bytes and closes; window opens: > FP. 3 */
 static void fin_piggybacked_on_data(void **state)
 {
@@ -432,7 +432,7 @@ static void seq_wraparound_during_close(void **state)
 	assert_int_equal(app.rx_bytes, 40);
 }
 
-/* Item 15, TCBs exhausted: a SYN that finds no TCB is dropped and counted. */
+/* TCBs exhausted: a SYN that finds no TCB is dropped and counted. */
 static void pool_tcb_exhausted_syn_dropped(void **state)
 {
 	(void)state;
@@ -460,7 +460,7 @@ static void pool_tcb_exhausted_syn_dropped(void **state)
 	h_tx_drain();
 }
 
-/* Item 15, backlog: SYN_RCVD children beyond FW_LISTEN_BACKLOG are dropped;
+/* Backlog: SYN_RCVD children beyond FW_LISTEN_BACKLOG are dropped;
  * closing the listener resets the children (> R. each). */
 static void pool_backlog_full_syn_dropped(void **state)
 {
@@ -486,7 +486,7 @@ static void pool_backlog_full_syn_dropped(void **state)
 	assert_int_equal(h_tcbs_in_use(), 0);
 }
 
-/* Item 15, send queue: fw_tcp_write() fails with ERR_MEM once
+/* Send queue: fw_tcp_write() fails with ERR_MEM once
  * FW_TCP_SNDQ_PBUFS pbufs are queued (peer window zero, nothing leaves). */
 static void pool_sndq_full_write_fails(void **state)
 {
