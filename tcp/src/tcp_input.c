@@ -329,8 +329,12 @@ static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_po
 {
 	uint32_t n = ack - tcb->snd_una, len = tcb_sndq_len(tcb);
 
-	if (tcb->snd_una == tcb->iss)
-		n--;                     /* our SYN */
+	/* Our SYN takes one sequence number, acknowledged by the ACK that took
+	 * the connection out of SYN_RCVD (RFC 9293 3.10.7.4). Not "SND.UNA ==
+	 * ISS": after 2^32 - 1 bytes SND.UNA is back at ISS and the ACK is of
+	 * data (RFC 9293 3.4, sequence numbers modulo 2^32). */
+	if (post->established)
+		n--;
 	if (n > len) {
 		n = len;                 /* the rest is our FIN */
 		tcb->flags |= TCB_F_FIN_ACKED;

@@ -521,6 +521,7 @@ static bool fz_held(const struct fw_tcp_conn *tcb)
 static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 {
 	uint32_t inflight, room;
+	bool syn_unacked;
 
 	if (!fz_state_is_tcb_state(tcb->state))
 		fz_fail("TCB in a state a TCB cannot have", id);
@@ -533,9 +534,12 @@ static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 		return;
 	if (seq_gt(tcb->snd_una, tcb->snd_nxt))
 		fz_fail("SND.UNA > SND.NXT", id);
-	/* In flight: SYN (until acked), queued bytes, FIN. */
+	/* In flight: SYN (until the connection leaves SYN_SENT/SYN_RCVD: not
+	 * "SND.UNA == ISS", which holds again after 2^32 - 1 bytes), queued
+	 * bytes, FIN. */
 	inflight = tcb->snd_nxt - tcb->snd_una;
-	room = tcb_sndq_len(tcb) + (tcb->snd_una == tcb->iss ? 1u : 0u) + ((tcb->flags & TCB_F_FIN_QUEUED) ? 1u : 0u);
+	syn_unacked = tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD;
+	room = tcb_sndq_len(tcb) + (syn_unacked ? 1u : 0u) + ((tcb->flags & TCB_F_FIN_QUEUED) ? 1u : 0u);
 	if (inflight > room)
 		fz_fail("SND.NXT - SND.UNA exceeds what was queued", id);
 	if (tcb->rcvq && tcb->rcvq->tot_len > FW_TCP_WND)

@@ -301,7 +301,49 @@ static void next_deadline_minimum(void **state)
 	assert_int_equal(at, h_now + FW_RTO_INITIAL_MS);
 }
 
+/*
+ * RFC 9293 3.4: sequence numbers are modulo 2^32, so after 2^32 - 1 bytes
+ * SND.UNA comes back to ISS. An ACK landing exactly on ISS then
+ * acknowledges data, not the SYN (the SYN was acknowledged when the
+ * connection left SYN_RCVD). A real 4 GiB transfer is too slow for a unit
+ * test: the connection's send sequence is placed 10 bytes short of ISS
+ * (white-box), as if 2^32 - 11 bytes had been sent and acknowledged.
+ * app: write 10     > P. seq ISS-10 len 10
+ * < . ack ISS       (all 10 acknowledged: SND.UNA = ISS)
+ * app: write 10     > P. seq ISS len 10
+ * < . ack ISS+10    all 10 acknowledged, none taken for a SYN
+ * app: write 10     > P. seq ISS+10 len 10: exactly the new bytes
+ */
+static void ack_onto_iss_after_wrap_is_data(void **state)
+{
+	static const uint8_t ten[10] = { 0 };
+	struct fw_tcp_conn *tcb;
+	uint32_t start;
+
+	(void)state;
+	fixture_established();
+	tcb = g.tcb;
+	start = g.iss - 10u;
+	tcb->snd_una = tcb->snd_nxt = tcb->snd_wl2 = start;
+	assert_int_equal(fw_tcp_write(tcb, ten, sizeof ten), ERR_OK);
+	expect_tx(F_P | F_A, start, g.rcv, 10);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.iss);
+	assert_int_equal(tcb_sndq_len(tcb), 0);
+	assert_int_equal(app.sent_bytes, 10);
+	assert_int_equal(fw_tcp_write(tcb, ten, sizeof ten), ERR_OK);
+	expect_tx(F_P | F_A, g.iss, g.rcv, 10);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.iss + 10u);
+	assert_int_equal(tcb_sndq_len(tcb), 0);
+	assert_int_equal(app.sent_bytes, 20);
+	assert_int_equal(fw_tcp_write(tcb, ten, sizeof ten), ERR_OK);
+	expect_tx(F_P | F_A, g.iss + 10u, g.rcv, 10);
+	expect_no_tx();
+	fw_tcp_abort(tcb);
+	h_tx_drain();
+}
+
 const struct CMUnitTest tcp_open_tests[] = {
+	H_TEST(ack_onto_iss_after_wrap_is_data),
 	H_TEST(passive_open_mss),
 	H_TEST(active_open),
 	H_TEST(syn_retransmit_then_timeout),
