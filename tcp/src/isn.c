@@ -22,6 +22,7 @@
 
 #define ISN_TICKS_PER_MS 250u  /* 4 us ticks per millisecond (RFC 793 3.3) */
 /* localip(4) localport(2) remoteip(4) remoteport(2) */
+#define ISN_PORT_MSG_LEN 10u /* local IP, remote IP, remote port */
 #define ISN_MSG_LEN 12u
 
 static uint8_t isn_key[16];
@@ -119,4 +120,18 @@ uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms)
 	msg[11] = (uint8_t)(t->rport >> 8);
 	/* RFC 6528 section 3: M is the clock, F the keyed hash; 32 bits of F. */
 	return now_ms * ISN_TICKS_PER_MS + (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+}
+
+/* RFC 6056 3.3.3: F(local IP, remote IP, remote port, secret key). The
+ * 10-byte message (no local port) keeps it apart from the ISN's F, whose
+ * message is 12 bytes: SipHash mixes the length into its last block. */
+uint32_t isn_port_offset(const struct fw_tcp_tuple *t)
+{
+	uint8_t msg[ISN_PORT_MSG_LEN];
+
+	isn_put32(&msg[0], t->laddr);
+	isn_put32(&msg[4], t->raddr);
+	msg[8] = (uint8_t)t->rport;
+	msg[9] = (uint8_t)(t->rport >> 8);
+	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
 }

@@ -122,6 +122,8 @@ uint32_t tcb_isn_beyond(const struct fw_tcp_tuple *t, uint32_t now, uint32_t flo
 /** Free every TCB (fw_tcp_init) and restore the tunables' defaults. */
 void tcb_pool_reset(void);
 void tcb_tunables_reset(void);
+/** Restart RFC 6056's next_ephemeral (tcp_api.c). */
+void tcb_ports_reset(void);
 /** An engine event (one fw_tcp_input() or fw_tcp_timers()) starts at
  *  `now`; API calls made meanwhile (from callbacks) only queue. */
 void tcb_event_begin(uint32_t now);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "config.h"
+#include "isn.h"
 #include "lwip/stats.h"
 #include "tcb.h"
 #include "stats.h"
@@ -17,11 +18,13 @@
 
 /* What fw_tcp_write() may hold per TCB, in bytes and in pbufs. */
 #define TCB_SNDBUF ((uint32_t)FW_TCP_SNDQ_PBUFS * FW_TCP_MSS)
-/* IANA dynamic ports (RFC 6335 6). */
+/* IANA dynamic ports (RFC 6335 6), RFC 6056's min_ephemeral..max_ephemeral. */
 #define TCB_EPHEMERAL_FIRST 49152u
 #define TCB_EPHEMERAL_LAST 65535u
 
-static uint16_t tcb_next_port = TCB_EPHEMERAL_FIRST;
+#define TCB_EPHEMERAL_COUNT (TCB_EPHEMERAL_LAST - TCB_EPHEMERAL_FIRST + 1u)
+
+static uint32_t tcb_next_ephemeral;   /* RFC 6056 3.3.3 next_ephemeral */
 
 /* ------------------------------------------------------------ callbacks into the application */
 
@@ -116,11 +119,24 @@ struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, voi
 	return tcb;
 }
 
+void tcb_ports_reset(void)
+{
+	tcb_next_ephemeral = 0;
+}
+
+/*
+ * RFC 6056 3.3.3, algorithm 3 (simple hash-based port selection):
+ * port = min + (next_ephemeral + F(local IP, remote IP, remote port,
+ * secret)) mod range, next_ephemeral counting every port tried. An
+ * off-path attacker who does not know the key cannot guess the port, and
+ * each destination walks the range from its own offset.
+ */
 static uint16_t tcb_ephemeral(struct fw_tcp_tuple *t)
 {
-	for (uint32_t tries = 0; tries <= TCB_EPHEMERAL_LAST - TCB_EPHEMERAL_FIRST; tries++) {
-		t->lport = tcb_next_port;
-		tcb_next_port = tcb_next_port == TCB_EPHEMERAL_LAST ? TCB_EPHEMERAL_FIRST : (uint16_t)(tcb_next_port + 1u);
+	uint32_t offset = isn_port_offset(t);
+
+	for (uint32_t tries = 0; tries < TCB_EPHEMERAL_COUNT; tries++) {
+		t->lport = (uint16_t)(TCB_EPHEMERAL_FIRST + (tcb_next_ephemeral++ + offset) % TCB_EPHEMERAL_COUNT);
 		/* A 4-tuple still in TIME_WAIT here would make our SYN meet
 		 * our own entry (and the peer's) as an old duplicate. */
 		if (!tcb_lookup(t) && !tcb_find_listener(t->lport) && !tw_contains(t))

@@ -44,6 +44,7 @@ void fw_tcp_init(fw_tcp_clock_fn clock, const uint8_t key[16])
 	tw_init();
 	tcb_pool_reset();
 	tcb_tunables_reset();
+	tcb_ports_reset();
 	seg_output_reset();
 	stats_reset();
 	if (!tcp_raw_pcb) {

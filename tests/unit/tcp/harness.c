@@ -224,6 +224,11 @@ int h_setup(void **state)
 	return 0;
 }
 
+void h_reinit(const uint8_t key[16])
+{
+	fw_tcp_init(h_clock, key);
+}
+
 unsigned h_tcbs_in_use(void)
 {
 	unsigned n = 0;

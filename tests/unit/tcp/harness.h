@@ -99,6 +99,9 @@ extern struct h_app app;
 extern struct h_state g;
 
 int h_setup(void **state);
+/* fw_tcp_init() again with another RFC 6528 key (a reboot, as the engine
+ * sees it); nothing may be open. */
+void h_reinit(const uint8_t key[16]);
 int h_teardown(void **state);
 
 void h_inject(struct h_seg s);

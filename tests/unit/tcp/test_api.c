@@ -154,7 +154,48 @@ static void callbacks_see_the_event_time(void **s)
 	h_tx_drain();
 }
 
+static uint16_t h_first_port(uint8_t key0, const char *raddr, uint16_t rport)
+{
+	uint8_t key[16] = { key0, 1, 2, 3 };
+	ip4_addr_t l, r;
+	struct fw_tcp_conn *c;
+	uint16_t port;
+
+	h_reinit(key);
+	ip4addr_aton(H_LOCAL_IP, &l);
+	ip4addr_aton(raddr, &r);
+	c = fw_tcp_connect(&l, &r, rport, NULL, NULL);
+	assert_non_null(c);
+	assert_non_null(h_peek_tx());
+	port = h_peek_tx()->sport;
+	h_tx_drain();
+	fw_tcp_abort(c);
+	assert_true(port >= 49152u);
+	return port;
+}
+
+/*
+ * RFC 6056 3.3.3 (algorithm 3, "simple hash-based port selection"): the
+ * ephemeral port is min + (next + F(local, remote, remote port, secret))
+ * mod range, F keyed like the ISNs. An off-path attacker cannot guess a
+ * fresh boot's first port (a counter from 49152 made it 49152 every boot),
+ * and destinations do not share one sequence of ports.
+ */
+static void ephemeral_port_keyed_hash_rfc6056(void **s)
+{
+	uint16_t a, b, c;
+
+	(void)s;
+	a = h_first_port(1, H_REMOTE_IP, 80);
+	b = h_first_port(2, H_REMOTE_IP, 80);
+	c = h_first_port(1, "192.0.2.9", 80);
+	assert_int_not_equal(a, b);              /* another boot, another key */
+	assert_int_not_equal(a, c);              /* another destination, another offset */
+	assert_int_equal(a, h_first_port(1, H_REMOTE_IP, 80));   /* the same key and tuple: the same */
+}
+
 const struct CMUnitTest tcp_api_tests[] = {
+	H_TEST(ephemeral_port_keyed_hash_rfc6056),
 	H_TEST(recved_in_callback_delivers_eof_after_it_returns),
 	H_TEST(recved_outside_event_delivers_from_next_timers),
 	H_TEST(shutdown_rx_outside_event_defers_eof),
