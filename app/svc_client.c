@@ -34,6 +34,7 @@ struct client_stats {
 	unsigned opened;      /* `connect` got a TCB */
 	unsigned no_tcb;      /* `connect` refused: engine out of TCBs */
 	unsigned table_full;  /* `connect` refused: FW_SVC_CLIENT_CONNS in use */
+	unsigned bad_addr;    /* `connect` refused: broadcast, multicast or any address */
 	unsigned connected;
 	unsigned refused;     /* ended before ESTABLISHED (RST or SYN retries) */
 	unsigned reset;       /* ended by the peer's RST */
@@ -159,6 +160,11 @@ static int client_cmd_connect(int argc, char **argv)
 	if (c == NULL) {
 		client_st.table_full++;
 		console_printf("error: all %u client connections in use\n", (unsigned)FW_SVC_CLIENT_CONNS);
+		return 0;
+	}
+	if (!fw_tcp_unicast(&addr)) {
+		client_st.bad_addr++;
+		console_printf("error: %s is not a unicast address (RFC 1122 4.2.3.10)\n", argv[1]);
 		return 0;
 	}
 	client_free(c);
@@ -300,7 +306,7 @@ void svc_client_start(void)
 void svc_client_stats(void)
 {
 	console_printf("client: opened=%u no_tcb=%u table_full=%u connected=%u refused=%u reset=%u "
-	    "aborted=%u closed=%u send_err=%u\n", client_st.opened, client_st.no_tcb,
+	    "aborted=%u closed=%u send_err=%u bad_addr=%u\n", client_st.opened, client_st.no_tcb,
 	    client_st.table_full, client_st.connected, client_st.refused, client_st.reset,
-	    client_st.aborted, client_st.closed, client_st.send_err);
+	    client_st.aborted, client_st.closed, client_st.send_err, client_st.bad_addr);
 }

@@ -32,8 +32,11 @@
  *
  * Threading: everything runs in one thread (the main loop, NO_SYS).
  *
- * Callbacks run only from fw_tcp_input() and fw_tcp_timers(): no API call
- * below ever calls the application back before it returns. Inside a
+ * Callbacks run only while the engine handles an event: a segment
+ * (fw_tcp_input()), an ICMP error about a connection (lwIP's ip4_input()
+ * shows every ICMP message to the engine's raw PCB), or its timers
+ * (fw_tcp_timers()): no API call below ever calls the application back
+ * before it returns. Inside a
  * callback, fw_tcp_write(), fw_tcp_close(), fw_tcp_shutdown() and
  * fw_tcp_recved() only queue; when the event ends, each connection sends
  * its data and FIN carrying the ACK it owes, or a bare ACK if nothing else
@@ -141,8 +144,11 @@ typedef err_t (*fw_tcp_recv_cb)(void *arg, struct fw_tcp_conn *conn, struct pbuf
 /** `len` bytes we sent were acknowledged (room in the send queue). */
 typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len);
 /** The connection is gone: ERR_RST (peer reset), ERR_ABRT (retries
- *  exhausted or watchdog abort), ERR_CLSD (closed normally, refused or
- *  timed out while opening). The handle is invalid when this returns. */
+ *  exhausted or watchdog abort), ERR_CLSD (closed normally, refused by an
+ *  RST or an ICMP port/protocol unreachable, or timed out while opening),
+ *  ERR_RTE (an ICMP network/host unreachable ended the open, or was the
+ *  last soft error before the retries ran out: RFC 5927). The handle is
+ *  invalid when this returns. */
 typedef void (*fw_tcp_err_cb)(void *arg, err_t err);
 
 /** Listen on `port` (any local address). NULL when no control block is
@@ -153,9 +159,15 @@ struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, voi
  *  an ephemeral port (49152-65535, one whose 4-tuple has no connection and
  *  no TIME_WAIT entry); the SYN goes out at once. Set fw_tcp_err() at
  *  once: a refused open is reported there. NULL when no control block is
- *  free. */
+ *  free, or when `addr` is not a unicast address (any, multicast, a
+ *  broadcast: RFC 1122 4.2.3.10, counted as connect_bad_addr). */
 struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
                                    fw_tcp_connected_cb connected_cb, void *arg);
+
+/** True when fw_tcp_connect() would take `addr`: not 0.0.0.0, not
+ *  multicast, not 255.255.255.255 nor the directed broadcast of an
+ *  interface. */
+bool fw_tcp_unicast(const ip4_addr_t *addr);
 
 void fw_tcp_arg(struct fw_tcp_conn *conn, void *arg);
 void fw_tcp_recv(struct fw_tcp_conn *conn, fw_tcp_recv_cb cb);
@@ -263,7 +275,13 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(syn_no_tcb,         "SYNs dropped: no free control block") \
 	X(syn_backlog_full,   "SYNs dropped: listener backlog full") \
 	X(rst_closed,         "RSTs sent for segments to no connection") \
+	X(icmp_bad,           "ICMP errors dropped: bad checksum or too short to quote a TCP header") \
+	X(icmp_bad_seq,       "ICMP errors ignored: quoted sequence not in SND.UNA..SND.NXT (RFC 5927 4.1)") \
+	X(icmp_open_aborts,   "opens ended by ICMP destination unreachable in SYN_SENT (RFC 1122 4.2.3.9)") \
+	X(icmp_soft,          "ICMP errors kept as soft errors in synchronized states (RFC 5927 5.2)") \
+	X(icmp_pmtu,          "MSS lowered by ICMP fragmentation needed (RFC 1191)") \
 	X(active_opens,       "connections opened by fw_tcp_connect") \
+	X(connect_bad_addr,   "fw_tcp_connect refused: broadcast, multicast or any address (RFC 1122 4.2.3.10)") \
 	X(passive_opens,      "SYNs accepted by a listener") \
 	X(tw_new_syn,         "new incarnations opened from TIME_WAIT") \
 	X(accept_refused,     "connections refused by accept_cb") \

@@ -322,12 +322,13 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 
 	tcb_disarm(tcb, TCB_T_RTX);
 	if (tcb->retries >= limit) {
+		/* RFC 5927 5.2: a soft ICMP error seen meanwhile is the reason. */
 		if (opening) {
 			STAT_INC(syn_timeouts);
-			tcb_reset(tcb, ERR_CLSD);
+			tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_CLSD);
 		} else {
 			STAT_INC(rtx_aborts);
-			tcb_reset(tcb, ERR_ABRT);
+			tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_ABRT);
 		}
 		return;
 	}

@@ -62,6 +62,8 @@ struct fw_tcp_conn {
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
 	                         * this connection and opened another in the slot is detected */
+	int8_t soft_err;        /* err_t of the last soft ICMP error (RFC 5927), ERR_OK when none:
+	                         * what the application hears if the connection times out */
 	void *arg;
 	union {
 		fw_tcp_accept_cb accept;     /* LISTEN */
@@ -138,6 +140,12 @@ void tcb_event_end(uint32_t now);
 void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now);
 /** An ACK (or window update) is owed: send now, or at the end of the event. */
 void tcb_owe_ack(struct fw_tcp_conn *tcb);
+
+/* ---- tcp_icmp.c ---- */
+/** An ICMP error of `type`/`code` quoting our segment on `t` at `seq`
+ *  (`mtu`: the next-hop MTU of "fragmentation needed", else 0). Inside an
+ *  event: it may end the connection. */
+void tcb_icmp_error(const struct fw_tcp_tuple *t, uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu);
 
 /* ---- tcp_output.c ---- */
 /** Send what the queue and the window allow (SYN, data, FIN). True when

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "config.h"
 #include "isn.h"
+#include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "tcb.h"
 #include "stats.h"
@@ -145,12 +146,34 @@ static uint16_t tcb_ephemeral(struct fw_tcp_tuple *t)
 	return 0;
 }
 
+/* A unicast address: not any, multicast, or the limited or a directed
+ * broadcast of any of our interfaces. */
+bool fw_tcp_unicast(const ip4_addr_t *addr)
+{
+	struct netif *n;
+
+	if (ip4_addr_isany(addr) || ip4_addr_ismulticast(addr) || ip4_addr_get_u32(addr) == IPADDR_BROADCAST)
+		return false;
+	NETIF_FOREACH(n) {
+		if (ip4_addr_isbroadcast(addr, n))
+			return false;
+	}
+	return true;
+}
+
 struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
                                    fw_tcp_connected_cb connected_cb, void *arg)
 {
 	struct fw_tcp_tuple t = { ip4_addr_get_u32(local), ip4_addr_get_u32(addr), 0, port };
 	uint32_t now = tcb_now();
 	struct fw_tcp_conn *tcb;
+
+	/* RFC 1122 4.2.3.10: an OPEN to a broadcast or multicast address
+	 * MUST be rejected as an error. */
+	if (!fw_tcp_unicast(addr)) {
+		STAT_INC(connect_bad_addr);
+		return NULL;
+	}
 
 	if (!tcb_ephemeral(&t))
 		return NULL;

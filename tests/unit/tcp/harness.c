@@ -316,9 +316,26 @@ void h_inject(struct h_seg s)
 	fw_tcp_input(p, &a, &b, h_now);
 }
 
+static void h_ip_header(uint8_t *ip, uint16_t tl, uint8_t proto, uint32_t src, uint32_t dst)
+{
+	uint32_t sum;
+
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	p16(ip + 2, tl);
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	sum = h_sum(ip, 20, 0);
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	p16(ip + 10, (uint16_t)~sum);
+}
+
 void h_inject_ip(struct h_seg s)
 {
-	uint32_t src, dst, sum;
+	uint32_t src, dst;
 	struct pbuf *seg = h_build(&s, &src, &dst);
 	uint16_t tl = (uint16_t)(seg->tot_len + 20u);
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, tl, PBUF_POOL);
@@ -326,19 +343,53 @@ void h_inject_ip(struct h_seg s)
 
 	assert_non_null(p);
 	ip = p->payload;
-	memset(ip, 0, 20);
-	ip[0] = 0x45;
-	p16(ip + 2, tl);
-	ip[8] = 64;
-	ip[9] = 6;
-	memcpy(ip + 12, &src, 4);
-	memcpy(ip + 16, &dst, 4);
-	sum = h_sum(ip, 20, 0);
-	while (sum >> 16)
-		sum = (sum & 0xffffu) + (sum >> 16);
-	p16(ip + 10, (uint16_t)~sum);
+	h_ip_header(ip, tl, 6, src, dst);
 	pbuf_copy_partial(seg, ip + 20, seg->tot_len, 0);
 	pbuf_free(seg);
+	if (h_netif.input(p, &h_netif) != ERR_OK)
+		pbuf_free(p);
+}
+
+/* An ICMP error from the peer (or a router) quoting the first 8 bytes of a
+ * segment we sent: our port (g.tcb's), theirs, `seq` (RFC 792: IP header +
+ * 64 bits). */
+void h_inject_icmp(uint8_t type, uint8_t code, uint16_t next_mtu, uint32_t seq, bool bad_chksum)
+{
+	h_inject_icmp_from(g.tcb ? g.tcb->t.lport : H_LPORT, type, code, next_mtu, seq, bad_chksum);
+}
+
+void h_inject_icmp_from(uint16_t lport, uint8_t type, uint8_t code, uint16_t next_mtu, uint32_t seq, bool bad_chksum)
+{
+	enum { ICMP_LEN = 8 + 20 + 8, TL = 20 + ICMP_LEN };
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, TL, PBUF_POOL);
+	uint32_t local, remote, sum;
+	ip4_addr_t a;
+	uint8_t *ip, *icmp, *q;
+
+	assert_non_null(p);
+	ip4addr_aton(H_LOCAL_IP, &a);
+	local = ip4_addr_get_u32(&a);
+	ip4addr_aton(H_REMOTE_IP, &a);
+	remote = ip4_addr_get_u32(&a);
+	ip = p->payload;
+	h_ip_header(ip, TL, 1, remote, local);
+	icmp = ip + 20;
+	memset(icmp, 0, ICMP_LEN);
+	icmp[0] = type;
+	icmp[1] = code;
+	p16(icmp + 6, next_mtu);
+	q = icmp + 8;
+	h_ip_header(q, 40, 6, local, remote);
+	p16(q + 20, lport);
+	p16(q + 22, H_RPORT);
+	p32(q + 24, seq);
+	sum = h_sum(icmp, ICMP_LEN, 0);
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	p16(icmp + 2, (uint16_t)(~sum ^ (bad_chksum ? 0x5555u : 0u)));
+	if (h_log_n < H_LOG_LINES)
+		snprintf(h_log[h_log_n++], H_LOG_LEN, "%4u.%03u < ICMP type %u code %u quoting seq %u", h_now / 1000u,
+		         h_now % 1000u, type, code, seq);
 	if (h_netif.input(p, &h_netif) != ERR_OK)
 		pbuf_free(p);
 }
@@ -590,6 +641,7 @@ void fixture_syn_sent(void)
 	ip4addr_aton(H_REMOTE_IP, &r);
 	g.tcb = fw_tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app);
 	assert_non_null(g.tcb);
+	fw_tcp_err(g.tcb, h_err_cb);          /* as fw_tcp.h asks: at once */
 	assert_int_equal(h_tx_pending(), 1);
 	g.iss = h_tx[h_tx_head % H_MAX_PKTS].seq;
 	expect_tx(F_S, g.iss, 0, 0);
@@ -670,5 +722,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_coalesce", tcp_coalesce_tests, tcp_coalesce_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_recovery", tcp_recovery_tests, tcp_recovery_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_api", tcp_api_tests, tcp_api_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_icmp", tcp_icmp_tests, tcp_icmp_count, NULL, NULL);
 	return fails;
 }

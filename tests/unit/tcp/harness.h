@@ -108,6 +108,12 @@ void h_inject(struct h_seg s);
 #define inject(...) h_inject((struct h_seg){ __VA_ARGS__ })
 /* Full path: IP datagram into netif->input (ip4_input, raw PCB, tcp_raw.c). */
 void h_inject_ip(struct h_seg s);
+/* ICMP error (type, code, next-hop MTU for "fragmentation needed") from
+ * the remote address, quoting our segment from g.tcb's port (H_LPORT
+ * without one) to H_RPORT at `seq`; _from: from `lport`. */
+void h_inject_icmp(uint8_t type, uint8_t code, uint16_t next_mtu, uint32_t seq, bool bad_chksum);
+void h_inject_icmp_from(uint16_t lport, uint8_t type, uint8_t code, uint16_t next_mtu, uint32_t seq,
+                        bool bad_chksum);
 
 void h_expect_tx(const char *file, int line, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len);
 #define expect_tx(f, s, a, l) h_expect_tx(__FILE__, __LINE__, (f), (s), (a), (l))
@@ -157,6 +163,8 @@ extern const struct CMUnitTest tcp_hardening_tests[];
 extern const size_t tcp_hardening_count;
 extern const struct CMUnitTest tcp_coalesce_tests[];
 extern const size_t tcp_coalesce_count;
+extern const struct CMUnitTest tcp_icmp_tests[];
+extern const size_t tcp_icmp_count;
 extern const struct CMUnitTest tcp_api_tests[];
 extern const size_t tcp_api_count;
 extern const struct CMUnitTest tcp_recovery_tests[];

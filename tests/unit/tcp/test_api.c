@@ -194,7 +194,29 @@ static void ephemeral_port_keyed_hash_rfc6056(void **s)
 	assert_int_equal(a, h_first_port(1, H_REMOTE_IP, 80));   /* the same key and tuple: the same */
 }
 
+/* RFC 1122 4.2.3.10: "A TCP implementation MUST reject as an error a
+ * local OPEN call for an invalid remote IP address (e.g., a broadcast or
+ * multicast address)". No control block is taken, no SYN goes out. */
+static void connect_refuses_broadcast_multicast_rfc1122(void **s)
+{
+	static const char *const bad[] = { "255.255.255.255", "192.0.2.255", "224.0.0.1", "239.1.2.3",
+	                                   "0.0.0.0" };
+	ip4_addr_t l, r;
+
+	(void)s;
+	ip4addr_aton(H_LOCAL_IP, &l);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ip4addr_aton(bad[i], &r);
+		assert_null(fw_tcp_connect(&l, &r, 80, NULL, NULL));
+		expect_no_tx();
+	}
+	assert_int_equal(h_tcbs_in_use(), 0);
+	assert_int_equal(h_stats().connect_bad_addr, 5);
+	assert_int_equal(h_stats().active_opens, 0);
+}
+
 const struct CMUnitTest tcp_api_tests[] = {
+	H_TEST(connect_refuses_broadcast_multicast_rfc1122),
 	H_TEST(ephemeral_port_keyed_hash_rfc6056),
 	H_TEST(recved_in_callback_delivers_eof_after_it_returns),
 	H_TEST(recved_outside_event_delivers_from_next_timers),
