@@ -137,9 +137,11 @@ typedef err_t (*fw_tcp_accept_cb)(void *arg, struct fw_tcp_conn *conn);
 typedef void (*fw_tcp_connected_cb)(void *arg, struct fw_tcp_conn *conn);
 /** In-order data (`p`, the callee owns it once it returns ERR_OK and must
  *  call fw_tcp_recved() when it has consumed it), or end of stream
- *  (p == NULL: the peer's FIN). Any other return keeps `p` queued in the
- *  connection (counted against the advertised window) and offers it again
- *  on the next input or after fw_tcp_recved(). */
+ *  (p == NULL: the peer's FIN). ERR_ABRT, as in lwIP, says the callee
+ *  aborted the connection and owns (has freed) `p`. Any other return keeps
+ *  `p` queued in the connection (counted against the advertised window)
+ *  and offers it again on the next input or after fw_tcp_recved(); if the
+ *  callee closed or aborted the connection meanwhile, the engine frees it. */
 typedef err_t (*fw_tcp_recv_cb)(void *arg, struct fw_tcp_conn *conn, struct pbuf *p);
 /** `len` bytes we sent were acknowledged (room in the send queue). */
 typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len);

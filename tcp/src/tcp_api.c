@@ -77,8 +77,15 @@ static void tcb_deliver_data(struct fw_tcp_conn *tcb)
 		tcb->rcvq = NULL;
 		tcb->unrecved = (uint16_t)(tcb->unrecved + len);
 		err = tcb->recv_cb(tcb->arg, tcb, p);
-		if (!tcb_alive(tcb, gen))
+		if (!tcb_alive(tcb, gen)) {
+			/* Closed or aborted inside the callback. ERR_OK and ERR_ABRT
+			 * (lwIP's rule for a callback that aborted) leave p with the
+			 * application; a refusal leaves it here, with nobody to
+			 * offer it to. */
+			if (err != ERR_OK && err != ERR_ABRT)
+				pbuf_free(p);
 			return;
+		}
 		if (err != ERR_OK) {
 			tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
 			if (tcb->rcvq)

@@ -485,6 +485,8 @@ static err_t h_recv_body(struct fw_tcp_conn *tcb, struct pbuf *p)
 	if (app.refuse_data) {
 		if (app.recved_on_refuse)
 			fw_tcp_recved(tcb, 0);
+		if (app.abort_on_refuse)
+			fw_tcp_abort(tcb);
 		return ERR_MEM;
 	}
 	app.rx_bytes += p->tot_len;

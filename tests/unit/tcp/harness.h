@@ -80,6 +80,7 @@ struct h_app {
 	uint16_t accept_write; /* daytime: fw_tcp_write() of this many bytes, fw_tcp_close(), from accept_cb */
 	uint16_t connect_write; /* fw_tcp_write() of this many bytes from connected_cb */
 	bool recved_on_refuse; /* fw_tcp_recved(0) from recv_cb before refusing the data */
+	bool abort_on_refuse;  /* fw_tcp_abort() from recv_cb, then refuse the data (ERR_MEM) */
 	bool connect_on_err;   /* fw_tcp_connect() to the peer from err_cb (reuses the slot) */
 	struct fw_tcp_conn *reopened; /* what connect_on_err opened */
 	struct fw_tcp_conn *sent_to;  /* the handle sent_cb got last */

@@ -215,7 +215,26 @@ static void connect_refuses_broadcast_multicast_rfc1122(void **s)
 	assert_int_equal(h_stats().active_opens, 0);
 }
 
+/*
+ * recv_cb aborts the connection and refuses the data (ERR_MEM, not the
+ * ERR_ABRT lwIP's rule asks for): the connection is gone, nobody else can
+ * take the pbuf, so the engine frees it (the teardown's pool check fails
+ * on a leak). ERR_ABRT keeps lwIP's rule: the callee has freed it.
+ */
+static void recv_cb_abort_then_refuse_frees_data(void **s)
+{
+	(void)s;
+	fixture_established();
+	app.refuse_data = true;
+	app.abort_on_refuse = true;
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 40);
+	h_tx_head_skip();                      /* the RST of the abort */
+	expect_no_tx();
+	assert_int_equal(h_tcbs_in_use(), 1);  /* the listener */
+}
+
 const struct CMUnitTest tcp_api_tests[] = {
+	H_TEST(recv_cb_abort_then_refuse_frees_data),
 	H_TEST(connect_refuses_broadcast_multicast_rfc1122),
 	H_TEST(ephemeral_port_keyed_hash_rfc6056),
 	H_TEST(recved_in_callback_delivers_eof_after_it_returns),
