@@ -2,6 +2,17 @@
  * What an Ethernet MAC driver offers the netif bridge (port/lwip/ethif.c):
  * four operations and a block of counters. Frames travel as lwIP pbufs;
  * the driver knows nothing of IP or TCP.
+ *
+ * Board side. A driver is handed what only the board knows through its
+ * constructor, `const struct eth_mac_ops *<driver>_ops(const struct
+ * <driver>_config *cfg)`, which keeps cfg by pointer (it must outlive the
+ * driver) and touches no hardware. The config carries the register base
+ * where the device is not at a fixed address, clocks, and `void
+ * (*irq_enable)(void)`: the board's function that enables the device's
+ * interrupt line at the interrupt controller at the board's priority,
+ * clearing anything pending first. The driver's init calls it once the
+ * device drives its line in a defined state, so a board never wraps or
+ * patches the operations. The board's vector calls `<driver>_isr()`.
  */
 #ifndef ETH_MAC_H
 #define ETH_MAC_H

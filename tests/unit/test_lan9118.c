@@ -14,7 +14,6 @@
 
 #include <cmocka.h>
 
-#include "config.h"
 #include "eth_mac.h"
 #include "lan9118.h"
 #include "lan9118_regs.h"
@@ -222,12 +221,26 @@ void fw_assert_failed(const char *msg, const char *file, int line)
 /* ---------------------------------------------------------------- fixtures */
 
 static uint16_t pool_used_at_start;
+static unsigned irq_enables;
+static uint32_t irq_cfg_at_enable;   /* IRQ_CFG when the board's line was enabled */
+
+static void count_irq_enable(void)
+{
+	irq_enables++;
+	irq_cfg_at_enable = fk.irq_cfg;
+}
+
+static const struct lan9118_config cfg = { .base = 0, .irq_enable = count_irq_enable };
+static const struct eth_mac_ops *ops;
 
 static int setup(void **state)
 {
 	(void)state;
 	fake_reset();
 	lan9118_test_reset();
+	irq_enables = 0;
+	irq_cfg_at_enable = 0;
+	ops = lan9118_ops(&cfg);
 	pool_used_at_start = lwip_stats.memp[MEMP_PBUF_POOL]->used;
 	return 0;
 }
@@ -245,7 +258,7 @@ static uint8_t mac[6];
 
 static void init_ok(void)
 {
-	assert_int_equal(lan9118_ops.init(mac), 0);
+	assert_int_equal(ops->init(mac), 0);
 	fk.tx_n = 0;
 }
 
@@ -263,7 +276,7 @@ static void frame_fill(uint8_t *f, size_t len, uint8_t seed)
 static void test_init_resets_and_configures(void **state)
 {
 	(void)state;
-	assert_int_equal(lan9118_ops.init(mac), 0);
+	assert_int_equal(ops->init(mac), 0);
 	assert_int_equal(fk.srst_writes, 1);
 	assert_int_equal(fk.irq_cfg,
 	    LAN9118_IRQ_CFG_EN | LAN9118_IRQ_CFG_POL | LAN9118_IRQ_CFG_TYPE);
@@ -296,7 +309,7 @@ static void test_init_rejects_unknown_chip_id(void **state)
 {
 	(void)state;
 	fk.id_rev = 0x12340001u;
-	assert_int_equal(lan9118_ops.init(mac), -1);
+	assert_int_equal(ops->init(mac), -1);
 	assert_int_equal(fk.srst_writes, 0);
 }
 
@@ -304,14 +317,14 @@ static void test_init_accepts_lan9220(void **state)
 {
 	(void)state;
 	fk.id_rev = 0x92200000u;   /* the chip on the real MPS2 board */
-	assert_int_equal(lan9118_ops.init(mac), 0);
+	assert_int_equal(ops->init(mac), 0);
 }
 
 static void test_init_fails_without_byte_test(void **state)
 {
 	(void)state;
 	fk.byte_test = 0xFFFFFFFFu;   /* nothing on the bus */
-	assert_int_equal(lan9118_ops.init(mac), -1);
+	assert_int_equal(ops->init(mac), -1);
 }
 
 /* A reset that never completes ends in an error, not a hang. */
@@ -319,7 +332,38 @@ static void test_init_fails_when_reset_never_clears(void **state)
 {
 	(void)state;
 	fk.srst_stuck = true;
-	assert_int_equal(lan9118_ops.init(mac), -1);
+	assert_int_equal(ops->init(mac), -1);
+}
+
+/* The board's line is enabled once, and only after IRQ_CFG drives the
+ * pin push-pull active-high: the reset setting reads as asserted. */
+static void test_init_enables_board_irq_after_irq_cfg(void **state)
+{
+	(void)state;
+	assert_int_equal(irq_enables, 0);   /* the constructor touches nothing */
+	init_ok();
+	assert_int_equal(irq_enables, 1);
+	assert_int_equal(irq_cfg_at_enable,
+	    LAN9118_IRQ_CFG_EN | LAN9118_IRQ_CFG_POL | LAN9118_IRQ_CFG_TYPE);
+}
+
+/* A chip that does not answer leaves the line disabled. */
+static void test_init_failure_leaves_irq_disabled(void **state)
+{
+	(void)state;
+	fk.byte_test = 0xFFFFFFFFu;
+	assert_int_equal(ops->init(mac), -1);
+	assert_int_equal(irq_enables, 0);
+}
+
+/* Without a configuration there is no chip to talk to. */
+static void test_init_without_config_fails(void **state)
+{
+	(void)state;
+	lan9118_test_reset();
+	assert_int_equal(ops->init(mac), -1);
+	assert_int_equal(fk.srst_writes, 0);
+	assert_int_equal(irq_enables, 0);
 }
 
 /* ---------------------------------------------------------------- link */
@@ -329,12 +373,12 @@ static void test_link_follows_phy_bsr(void **state)
 {
 	(void)state;
 	init_ok();
-	assert_true(lan9118_ops.link_up());
-	assert_true(lan9118_ops.link_up());
-	assert_int_equal(lan9118_ops.stats->link_changes, 1);
+	assert_true(ops->link_up());
+	assert_true(ops->link_up());
+	assert_int_equal(ops->stats->link_changes, 1);
 	fk.phy[LAN9118_PHY_BSR] &= (uint16_t)~LAN9118_BSR_LINK;
-	assert_false(lan9118_ops.link_up());
-	assert_int_equal(lan9118_ops.stats->link_changes, 2);
+	assert_false(ops->link_up());
+	assert_int_equal(ops->stats->link_changes, 2);
 }
 
 /* A link that dropped and came back since the last look reads low once
@@ -343,10 +387,10 @@ static void test_link_reads_through_latched_low(void **state)
 {
 	(void)state;
 	init_ok();
-	assert_true(lan9118_ops.link_up());
+	assert_true(ops->link_up());
 	fk.bsr_link_latched_low = true;
-	assert_true(lan9118_ops.link_up());
-	assert_int_equal(lan9118_ops.stats->link_changes, 1);
+	assert_true(ops->link_up());
+	assert_int_equal(ops->stats->link_changes, 1);
 }
 
 /* ---------------------------------------------------------------- TX */
@@ -370,7 +414,7 @@ static void test_tx_two_pbuf_chain(void **state)
 	memcpy(q->payload, pay, sizeof pay);
 	pbuf_cat(p, q);
 
-	assert_int_equal(lan9118_ops.tx(p), 0);
+	assert_int_equal(ops->tx(p), 0);
 
 	assert_int_equal(fk.tx_n, 2 + 4 + 2 + 2);
 	uint32_t tag = fk.tx[1] >> 16;
@@ -387,8 +431,8 @@ static void test_tx_two_pbuf_chain(void **state)
 	memcpy(got, &fk.tx[8], 8);
 	assert_memory_equal(got, pay, sizeof pay);
 	assert_int_equal(got[7], 0);
-	assert_int_equal(lan9118_ops.stats->tx_frames, 1);
-	assert_int_equal(lan9118_ops.stats->tx_bytes, 21);
+	assert_int_equal(ops->stats->tx_frames, 1);
+	assert_int_equal(ops->stats->tx_bytes, 21);
 	pbuf_free(p);
 }
 
@@ -400,7 +444,7 @@ static void test_tx_single_buffer_is_first_and_last(void **state)
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, 60, PBUF_RAM);
 	assert_non_null(p);
 	memset(p->payload, 0x5A, 60);
-	assert_int_equal(lan9118_ops.tx(p), 0);
+	assert_int_equal(ops->tx(p), 0);
 	assert_int_equal(fk.tx_n, 2 + 15);
 	assert_int_equal(fk.tx[0], LAN9118_TXA_FS | LAN9118_TXA_LS | 60u);
 	assert_int_equal(fk.tx[1] & 0x7FFu, 60u);
@@ -416,10 +460,10 @@ static void test_tx_without_fifo_space_is_dropped(void **state)
 	fk.tx_free = 60;   /* 8 command bytes + 60 data bytes do not fit */
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, 60, PBUF_RAM);
 	assert_non_null(p);
-	assert_int_equal(lan9118_ops.tx(p), -1);
+	assert_int_equal(ops->tx(p), -1);
 	assert_int_equal(fk.tx_n, 0);
-	assert_int_equal(lan9118_ops.stats->tx_errors, 1);
-	assert_int_equal(lan9118_ops.stats->tx_frames, 0);
+	assert_int_equal(ops->stats->tx_errors, 1);
+	assert_int_equal(ops->stats->tx_frames, 0);
 	pbuf_free(p);
 }
 
@@ -429,9 +473,9 @@ static void test_tx_oversized_frame_is_dropped(void **state)
 	init_ok();
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, LAN9118_TX_MAX_LEN + 1, PBUF_RAM);
 	assert_non_null(p);
-	assert_int_equal(lan9118_ops.tx(p), -1);
+	assert_int_equal(ops->tx(p), -1);
 	assert_int_equal(fk.tx_n, 0);
-	assert_int_equal(lan9118_ops.stats->tx_errors, 1);
+	assert_int_equal(ops->stats->tx_errors, 1);
 	pbuf_free(p);
 }
 
@@ -454,14 +498,14 @@ static void test_rx_frame_into_pbuf(void **state)
 	assert_int_equal(fk.rxs_n, 0);
 	assert_int_equal(fk.rxd_n, 0);
 	assert_int_equal(fk.rx_underflows, 0);
-	struct pbuf *p = lan9118_ops.rx();
+	struct pbuf *p = ops->rx();
 	assert_non_null(p);
 	assert_int_equal(p->tot_len, sizeof f);
 	assert_int_equal(p->type_internal, PBUF_TYPE_FLAG_STRUCT_DATA_CONTIGUOUS | PBUF_TYPE_ALLOC_SRC_MASK_STD_MEMP_PBUF_POOL);
 	assert_memory_equal(p->payload, f, sizeof f);
-	assert_null(lan9118_ops.rx());
-	assert_int_equal(lan9118_ops.stats->rx_frames, 1);
-	assert_int_equal(lan9118_ops.stats->rx_bytes, sizeof f);
+	assert_null(ops->rx());
+	assert_int_equal(ops->stats->rx_frames, 1);
+	assert_int_equal(ops->stats->rx_bytes, sizeof f);
 	pbuf_free(p);
 }
 
@@ -477,8 +521,8 @@ static void test_rx_two_frames_in_order(void **state)
 	fake_rx_frame(big, sizeof big, 0);
 	fake_rx_frame(small, sizeof small, 0);
 	lan9118_isr();
-	struct pbuf *a = lan9118_ops.rx();
-	struct pbuf *b = lan9118_ops.rx();
+	struct pbuf *a = ops->rx();
+	struct pbuf *b = ops->rx();
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_int_equal(a->tot_len, sizeof big);
@@ -511,11 +555,11 @@ static void test_rx_with_pool_exhausted_is_counted_not_leaked(void **state)
 	fake_rx_frame(f, sizeof f, 0);
 	lan9118_isr();
 
-	assert_int_equal(lan9118_ops.stats->rx_dropped_nopbuf, 1);
-	assert_int_equal(lan9118_ops.stats->rx_frames, 0);
+	assert_int_equal(ops->stats->rx_dropped_nopbuf, 1);
+	assert_int_equal(ops->stats->rx_frames, 0);
 	assert_int_equal(fk.rxd_n, 0);
 	assert_int_equal(fk.rxs_n, 0);
-	assert_null(lan9118_ops.rx());
+	assert_null(ops->rx());
 	assert_int_equal(lwip_stats.memp[MEMP_PBUF_POOL]->err, err_before + 1);
 	for (size_t i = 0; i < n; i++)
 		pbuf_free(held[i]);
@@ -524,7 +568,7 @@ static void test_rx_with_pool_exhausted_is_counted_not_leaked(void **state)
 	/* and the next frame, with pbufs back, gets through */
 	fake_rx_frame(f, sizeof f, 0);
 	lan9118_isr();
-	struct pbuf *p = lan9118_ops.rx();
+	struct pbuf *p = ops->rx();
 	assert_non_null(p);
 	assert_int_equal(pbuf_memcmp(p, 0, f, sizeof f), 0);
 	pbuf_free(p);
@@ -538,24 +582,24 @@ static void test_rx_with_queue_full_is_counted(void **state)
 
 	(void)state;
 	init_ok();
-	for (unsigned i = 0; i <= FW_ETH_RX_QUEUE; i++) {
+	for (unsigned i = 0; i <= LAN9118_RX_QUEUE; i++) {
 		frame_fill(f, sizeof f, (uint8_t)i);
 		fake_rx_frame(f, sizeof f, 0);
 	}
 	lan9118_isr();
-	assert_int_equal(lan9118_ops.stats->rx_frames, FW_ETH_RX_QUEUE);
-	assert_int_equal(lan9118_ops.stats->rx_dropped_queue, 1);
+	assert_int_equal(ops->stats->rx_frames, LAN9118_RX_QUEUE);
+	assert_int_equal(ops->stats->rx_dropped_queue, 1);
 	assert_int_equal(fk.rxd_n, 0);
 	assert_int_equal(lwip_stats.memp[MEMP_PBUF_POOL]->used,
-	    pool_used_at_start + FW_ETH_RX_QUEUE);
-	for (unsigned i = 0; i < FW_ETH_RX_QUEUE; i++) {
-		struct pbuf *p = lan9118_ops.rx();
+	    pool_used_at_start + LAN9118_RX_QUEUE);
+	for (unsigned i = 0; i < LAN9118_RX_QUEUE; i++) {
+		struct pbuf *p = ops->rx();
 		assert_non_null(p);
 		frame_fill(f, sizeof f, (uint8_t)i);
 		assert_int_equal(pbuf_memcmp(p, 0, f, sizeof f), 0);
 		pbuf_free(p);
 	}
-	assert_null(lan9118_ops.rx());
+	assert_null(ops->rx());
 }
 
 /* A status with the error summary bit (CRC, runt, too long...) is counted
@@ -572,11 +616,11 @@ static void test_rx_errors_are_counted_and_discarded(void **state)
 	fake_rx_frame(f, 1519, 0);    /* 1523 with FCS: longer than a VLAN frame */
 	fake_rx_frame(f, 60, 0);      /* the good one after them */
 	lan9118_isr();
-	assert_int_equal(lan9118_ops.stats->rx_errors, 3);
-	assert_int_equal(lan9118_ops.stats->rx_frames, 1);
+	assert_int_equal(ops->stats->rx_errors, 3);
+	assert_int_equal(ops->stats->rx_frames, 1);
 	assert_int_equal(fk.rxd_n, 0);
 	assert_int_equal(fk.rx_underflows, 0);
-	struct pbuf *p = lan9118_ops.rx();
+	struct pbuf *p = ops->rx();
 	assert_non_null(p);
 	assert_int_equal(p->tot_len, 60);
 	assert_int_equal(pbuf_memcmp(p, 0, f, 60), 0);
@@ -592,7 +636,7 @@ static void test_rx_error_interrupts_are_counted(void **state)
 	fk.int_sts = LAN9118_INT_RXE | LAN9118_INT_RXDF;
 	fk.rx_drop = 5;
 	lan9118_isr();
-	assert_int_equal(lan9118_ops.stats->rx_errors, 6);
+	assert_int_equal(ops->stats->rx_errors, 6);
 	assert_int_equal(fk.int_sts, 0);
 	assert_int_equal(fk.rx_drop, 0);
 }
@@ -604,8 +648,8 @@ static void test_isr_with_nothing_pending(void **state)
 	init_ok();
 	lan9118_isr();
 	assert_int_equal(fk.rx_underflows, 0);
-	assert_null(lan9118_ops.rx());
-	assert_int_equal(lan9118_ops.stats->rx_errors, 0);
+	assert_null(ops->rx());
+	assert_int_equal(ops->stats->rx_errors, 0);
 }
 
 int main(void)
@@ -618,6 +662,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_accepts_lan9220, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_fails_without_byte_test, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_fails_when_reset_never_clears, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_enables_board_irq_after_irq_cfg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_failure_leaves_irq_disabled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_without_config_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_follows_phy_bsr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_reads_through_latched_low, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_two_pbuf_chain, setup, teardown),
