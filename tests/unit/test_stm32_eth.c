@@ -78,6 +78,9 @@ struct model {
 
 static struct model m;
 static unsigned hw_setups;
+static unsigned irq_enables;
+static uint32_t dmaier_at_irq_enable;   /* DMAIER and DMAOMR when the NVIC */
+static uint32_t dmaomr_at_irq_enable;   /* line was enabled */
 
 #define REG(off) m.reg[(off) / 4u]
 
@@ -276,6 +279,13 @@ static void count_hw_setup(void)
 	hw_setups++;
 }
 
+static void count_irq_enable(void)
+{
+	irq_enables++;
+	dmaier_at_irq_enable = REG(ETH_DMAIER);
+	dmaomr_at_irq_enable = REG(ETH_DMAOMR);
+}
+
 static u16_t pool_used(void)
 {
 	return lwip_stats.memp[MEMP_PBUF_POOL]->used;
@@ -293,6 +303,9 @@ static void fixture_reset(void)
 	stm32_eth_test_reset();
 	memset(&m, 0, sizeof m);
 	hw_setups = 0;
+	irq_enables = 0;
+	dmaier_at_irq_enable = 0;
+	dmaomr_at_irq_enable = 0;
 	now_ms = 1000;
 	m.phy_present = true;
 	m.phy[PHY_ID1] = PHY_ID1_LAN8742A;
@@ -304,6 +317,7 @@ static void fixture_reset(void)
 	cfg.dma_hi = UINTPTR_MAX;
 	cfg.uid = test_uid;
 	cfg.hw_setup = count_hw_setup;
+	cfg.irq_enable = count_irq_enable;
 	ops = stm32_eth_ops(&cfg);
 }
 
@@ -390,6 +404,19 @@ static void test_init_fails_without_phy(void **state)
 	fixture_reset();
 	m.phy_present = false;
 	assert_int_equal(ops->init(mac), -1);
+	assert_int_equal(irq_enables, 0);          /* the line stays off */
+}
+
+/* The board's NVIC line is enabled once, after the DMA interrupts are
+ * unmasked and the DMA is started. */
+static void test_init_enables_board_irq_last(void **state)
+{
+	(void)state;
+	assert_int_equal(irq_enables, 1);
+	assert_true(dmaier_at_irq_enable & ETH_DMAIER_NISE);
+	assert_true(dmaier_at_irq_enable & ETH_DMAIER_RIE);
+	assert_true(dmaomr_at_irq_enable & ETH_DMAOMR_SR);
+	assert_true(dmaomr_at_irq_enable & ETH_DMAOMR_ST);
 }
 
 static void test_mac_from_uid(void **state)
@@ -744,6 +771,7 @@ int main(void)
 		T(test_init_programs_mac_phy_and_rings),
 		T(test_init_configured_mac),
 		T(test_init_fails_without_phy),
+		T(test_init_enables_board_irq_last),
 		T(test_mac_from_uid),
 		T(test_tx_chain_scatter_gather),
 		T(test_tx_completion_frees_pbufs),

@@ -561,6 +561,8 @@ static int eth_init(uint8_t mac[6])
 	eth_link = false;
 	eth_link_polled = false;
 	eth_start();
+	if (eth_cfg->irq_enable != NULL)
+		eth_cfg->irq_enable();
 	return 0;
 }
 
