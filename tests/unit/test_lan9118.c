@@ -509,6 +509,34 @@ static void test_rx_frame_into_pbuf(void **state)
 	pbuf_free(p);
 }
 
+/* rx_pending() is the queue, not a counter: true from the interrupt that
+ * queued a frame until rx() has taken the last one. */
+static void test_rx_pending_follows_queue(void **state)
+{
+	uint8_t f[60];
+
+	(void)state;
+	init_ok();
+	frame_fill(f, sizeof f, 5);
+	assert_false(ops->rx_pending());
+	fake_rx_frame(f, sizeof f, 0);
+	assert_false(ops->rx_pending());   /* still in the chip's FIFO */
+	fake_rx_frame(f, sizeof f, 0);
+	lan9118_isr();
+	assert_true(ops->rx_pending());
+	struct pbuf *a = ops->rx();
+	assert_true(ops->rx_pending());
+	struct pbuf *b = ops->rx();
+	assert_false(ops->rx_pending());
+	assert_non_null(a);
+	assert_non_null(b);
+	pbuf_free(a);
+	pbuf_free(b);
+	ops->poll();                       /* nothing to do, and harmless */
+	assert_false(ops->rx_pending());
+	assert_int_equal(fk.unknown_access, 0);
+}
+
 /* A full-size frame and a minimum one back to back, in order. */
 static void test_rx_two_frames_in_order(void **state)
 {
@@ -672,6 +700,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tx_without_fifo_space_is_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_oversized_frame_is_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_frame_into_pbuf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_pending_follows_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_two_frames_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_with_pool_exhausted_is_counted_not_leaked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_with_queue_full_is_counted, setup, teardown),

@@ -462,7 +462,8 @@ static void test_tx_chain_scatter_gather(void **state)
 	assert_memory_equal(m.wire[0], want, sizeof want);
 	assert_int_equal(p->ref, 2);               /* the driver's reference */
 	pbuf_free(p);
-	assert_null(ops->rx());                    /* reclaims */
+	ops->poll();                               /* reclaims */
+	assert_null(ops->rx());
 	assert_int_equal(ops->stats->tx_frames, 1);
 	assert_int_equal(ops->stats->tx_bytes, sizeof want);
 	assert_int_equal(lwip_stats.memp[MEMP_PBUF]->used, 0);
@@ -470,7 +471,8 @@ static void test_tx_chain_scatter_gather(void **state)
 }
 
 /* The pbufs stay referenced while the DMA owns their descriptors and are
- * freed when it hands them back (OWN cleared). */
+ * freed by poll() once it hands them back (OWN cleared); rx() leaves TX
+ * alone. */
 static void test_tx_completion_frees_pbufs(void **state)
 {
 	uint8_t b[60];
@@ -483,12 +485,16 @@ static void test_tx_completion_frees_pbufs(void **state)
 		pbuf_free(p);
 	}
 	assert_true(lwip_stats.mem.used > 0);      /* held by the driver */
+	ops->poll();
 	assert_null(ops->rx());
 	assert_true(lwip_stats.mem.used > 0);      /* DMA still owns them */
 	m.tx_paused = false;
 	model_tx_run();
 	assert_int_equal(m.wire_n, 3);
 	assert_null(ops->rx());
+	assert_true(lwip_stats.mem.used > 0);      /* rx() reclaims nothing */
+	assert_int_equal(ops->stats->tx_frames, 0);
+	ops->poll();
 	assert_int_equal(lwip_stats.mem.used, 0);
 	assert_int_equal(ops->stats->tx_frames, 3);
 }
@@ -516,6 +522,7 @@ static void test_tx_ring_full(void **state)
 	assert_int_equal(ops->tx(two), 0);
 	pbuf_free(two);
 	assert_int_equal(m.wire_n, STM32_ETH_TX_DESC);
+	ops->poll();
 	assert_null(ops->rx());
 	assert_int_equal(ops->stats->tx_frames, STM32_ETH_TX_DESC);
 	assert_int_equal(lwip_stats.mem.used, 0);
@@ -530,6 +537,7 @@ static void test_tx_error_counted(void **state)
 	struct pbuf *p = pbuf_with(b, sizeof b);
 	assert_int_equal(ops->tx(p), 0);
 	pbuf_free(p);
+	ops->poll();
 	assert_null(ops->rx());
 	assert_int_equal(ops->stats->tx_errors, 1);
 	assert_int_equal(ops->stats->tx_frames, 0);
@@ -562,7 +570,9 @@ static void test_tx_unreachable_payload_bounced(void **state)
 	assert_int_equal(stm32_eth_diag()->tx_bounced, 1);
 	assert_int_equal(m.tx_descs, 1);
 	assert_memory_equal(m.wire[0], rom, sizeof rom);
+	ops->poll();
 	assert_null(ops->rx());
+	assert_int_equal(lwip_stats.mem.used, 0);   /* the copy is freed */
 }
 
 /* ---------------------------------------------------------------- RX */
@@ -650,20 +660,53 @@ static void test_rx_ring_exhaustion_and_recovery(void **state)
 	assert_int_equal(stm32_eth_diag()->rx_starved, 1);     /* one episode */
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(model_rx(f, sizeof f, 0), 0);     /* missed */
+	assert_false(ops->rx_pending());
 	assert_null(ops->rx());
+	ops->poll();                                           /* reads MFC */
 	assert_int_equal(ops->stats->rx_dropped_nopbuf, 3);
 	assert_int_equal(stm32_eth_diag()->rx_starved, 1);
 
 	for (unsigned i = 0; i < nhold; i++)
 		pbuf_free(hold[i]);
-	assert_null(ops->rx());                                /* refills */
+	ops->poll();                                           /* refills */
 	assert_int_equal(pool_used(), STM32_ETH_RX_DESC);
+	assert_null(ops->rx());
 	assert_int_equal(model_rx(f, sizeof f, 0), 1);
 	struct pbuf *p = ops->rx();
 	assert_non_null(p);
 	assert_memory_equal(p->payload, f, sizeof f);
 	pbuf_free(p);
 	assert_int_equal(ops->stats->rx_frames, STM32_ETH_RX_DESC + 1);
+}
+
+/* rx_pending() reads the ring: true once the DMA has closed a whole
+ * frame (before any interrupt or rx()), false while it still writes the
+ * last buffer, true for a broken frame until rx() has dropped it. */
+static void test_rx_pending_follows_descriptors(void **state)
+{
+	static uint8_t f[2000];
+	(void)state;
+	fill_pattern(f, sizeof f, 31);
+	assert_false(ops->rx_pending());
+	struct stm32_eth_desc *last = &m.rx_base[1];
+	assert_int_equal(model_rx(f, sizeof f, 0), 2);
+	assert_true(ops->rx_pending());
+	uint32_t closed = last->des0;
+	last->des0 = ETH_RDES0_OWN;                 /* the DMA, mid-frame */
+	assert_false(ops->rx_pending());
+	last->des0 = closed;
+	assert_true(ops->rx_pending());
+	struct pbuf *p = ops->rx();
+	assert_non_null(p);
+	assert_int_equal(p->tot_len, sizeof f);
+	pbuf_free(p);
+	assert_false(ops->rx_pending());
+
+	assert_int_equal(model_rx(f, 64, ETH_RDES0_ES | ETH_RDES0_CE), 1);
+	assert_true(ops->rx_pending());
+	assert_null(ops->rx());
+	assert_false(ops->rx_pending());
+	assert_int_equal(ops->stats->rx_errors, 1);
 }
 
 /* CRC error (ES+CE) and a runt are dropped and counted; their buffers go
@@ -783,6 +826,7 @@ int main(void)
 		T(test_rx_frame_larger_than_one_buffer),
 		T(test_rx_fcs_split_across_buffers),
 		T(test_rx_ring_exhaustion_and_recovery),
+		T(test_rx_pending_follows_descriptors),
 		T(test_rx_error_frames_dropped),
 		T(test_rx_frames_in_order_across_wrap),
 		T(test_link_down_up_via_mdio),

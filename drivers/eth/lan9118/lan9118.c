@@ -370,6 +370,21 @@ static struct pbuf *lan9118_rx(void)
 	return p;
 }
 
+/* Read with interrupts masked or not: the handler only moves head on,
+ * and a frame it queues after this look ends the main loop's sleep. */
+static bool lan9118_rx_pending(void)
+{
+	return lan9118_rxq_head != lan9118_rxq_tail;
+}
+
+/* Nothing to reclaim: tx copies the frame into the chip's FIFO and the
+ * TX status words are never read (TX_CFG.TXSAO lets them overrun), and
+ * the handler reads the chip's drop counter (RX_DROP) when RXDF says it
+ * moved. */
+static void lan9118_poll(void)
+{
+}
+
 /* ---------------------------------------------------------------- link */
 
 static bool lan9118_link_up(void)
@@ -391,6 +406,8 @@ static const struct eth_mac_ops lan9118_eth_ops = {
 	.init = lan9118_init,
 	.tx = lan9118_tx,
 	.rx = lan9118_rx,
+	.rx_pending = lan9118_rx_pending,
+	.poll = lan9118_poll,
 	.link_up = lan9118_link_up,
 	.stats = &lan9118_stats,
 };
