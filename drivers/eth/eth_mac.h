@@ -22,7 +22,8 @@
  * interrupt line at the interrupt controller at the board's priority,
  * clearing anything pending first. The driver's init calls it once the
  * device drives its line in a defined state, so a board never wraps or
- * patches the operations.
+ * patches the operations. A new driver starts from drivers/eth/template/;
+ * tests/unit/test_eth_contract.c holds every driver to this contract.
  */
 #ifndef ETH_MAC_H
 #define ETH_MAC_H

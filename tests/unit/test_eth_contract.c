@@ -2,7 +2,8 @@
  * The MAC contract (drivers/eth/eth_mac.h), one set of scenarios run
  * against every driver over the fake hardware its own suite uses: the
  * LAN9118 over fake_lan9118.c, the STM32F4 ETH over model_stm32_eth.c,
- * each through a small adapter (eth_contract.h).
+ * each through a small adapter (eth_contract.h). The template driver has
+ * no hardware to fake; it runs the part of the contract that needs none.
  *
  * Every scenario starts from a driver that has not been initialised and
  * ends with the driver's state forgotten and every lwIP pool and the heap
@@ -19,6 +20,7 @@
 
 #include "eth_contract.h"
 #include "eth_mac.h"
+#include "eth_template.h"
 #include "ethif.h"
 
 #include "lwip/init.h"
@@ -348,6 +350,95 @@ static void test_link_follows_phy(void **state)
 	assert_int_equal(ops->stats->link_changes, 3);
 }
 
+/* ---------------------------------------------------------------- the template */
+
+static const struct eth_template_config template_cfg = {
+	.base = 0,
+	.mac = { 0x02, 0x00, 0x5e, 0x00, 0x53, 0x07 },
+	.irq_enable = eth_contract_irq_enable,
+};
+
+static int tmpl_setup(void **state)
+{
+	(void)state;
+	eth_contract_irq_enables = 0;
+	eth_template_test_reset();
+	ops = eth_template_ops(&template_cfg);
+	pool_at_start = lwip_stats.memp[MEMP_PBUF_POOL]->used;
+	heap_at_start = lwip_stats.mem.used;
+	return 0;
+}
+
+static int tmpl_teardown(void **state)
+{
+	(void)state;
+	eth_template_test_reset();
+	assert_int_equal(lwip_stats.memp[MEMP_PBUF_POOL]->used, pool_at_start);
+	assert_int_equal(lwip_stats.mem.used, heap_at_start);
+	return 0;
+}
+
+/* Every operation is there (the bridge refuses a table without one). */
+static void test_template_has_every_op(void **state)
+{
+	(void)state;
+	assert_non_null(ops->init);
+	assert_non_null(ops->tx);
+	assert_non_null(ops->rx);
+	assert_non_null(ops->rx_pending);
+	assert_non_null(ops->poll);
+	assert_non_null(ops->link_up);
+	assert_non_null(ops->stats);
+}
+
+/* init: the board's address (no EEPROM), the interrupt enabled once. */
+static void test_template_init_takes_board_config(void **state)
+{
+	(void)state;
+	assert_int_equal(eth_contract_irq_enables, 0);
+	assert_int_equal(ops->init(mac), 0);
+	assert_memory_equal(mac, template_cfg.mac, 6);
+	assert_int_equal(eth_contract_irq_enables, 1);
+}
+
+/* Nothing on the wire: an interrupt queues nothing, nothing is pending,
+ * poll() is harmless, the link is down and no change is counted. */
+static void test_template_quiet_wire(void **state)
+{
+	(void)state;
+	assert_int_equal(ops->init(mac), 0);
+	eth_template_isr();
+	assert_false(ops->rx_pending());
+	assert_null(ops->rx());
+	ops->poll();
+	assert_false(ops->link_up());
+	assert_int_equal(ops->stats->link_changes, 0);
+	assert_int_equal(ops->stats->rx_frames, 0);
+	assert_int_equal(ops->stats->rx_errors, 0);
+}
+
+/* No room to send: refused and counted, the caller keeps its pbuf. */
+static void test_template_tx_without_room_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(ops->init(mac), 0);
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, 60, PBUF_RAM);
+	assert_non_null(p);
+	assert_int_equal(ops->tx(p), -1);
+	assert_int_equal(ops->stats->tx_errors, 1);
+	assert_int_equal(p->ref, 1);
+	pbuf_free(p);
+}
+
+/* Without a configuration there is no device to talk to. */
+static void test_template_init_without_config_fails(void **state)
+{
+	(void)state;
+	eth_template_test_reset();
+	assert_int_equal(ops->init(mac), -1);
+	assert_int_equal(eth_contract_irq_enables, 0);
+}
+
 /* ---------------------------------------------------------------- main */
 
 #define CONTRACT_TEST(f, d) cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, &(d))
@@ -362,15 +453,24 @@ static void test_link_follows_phy(void **state)
 	CONTRACT_TEST(test_tx_too_long_refused, d), \
 	CONTRACT_TEST(test_link_follows_phy, d), \
 }
+#define T(f) cmocka_unit_test_setup_teardown(f, tmpl_setup, tmpl_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest lan9118[] = CONTRACT_TESTS(eth_contract_lan9118);
 	const struct CMUnitTest stm32[] = CONTRACT_TESTS(eth_contract_stm32);
+	const struct CMUnitTest tmpl[] = {
+		T(test_template_has_every_op),
+		T(test_template_init_takes_board_config),
+		T(test_template_quiet_wire),
+		T(test_template_tx_without_room_refused),
+		T(test_template_init_without_config_fails),
+	};
 	int failed = 0;
 
 	lwip_init();
 	failed += cmocka_run_group_tests_name("eth_contract lan9118", lan9118, NULL, NULL);
 	failed += cmocka_run_group_tests_name("eth_contract stm32_eth", stm32, NULL, NULL);
+	failed += cmocka_run_group_tests_name("eth_contract template", tmpl, NULL, NULL);
 	return failed;
 }
