@@ -34,8 +34,7 @@
 struct pbuf;
 
 /* Counters, for people (the console's `stats`), never for control flow:
- * the bridge decides nothing from them. Each has one increment site in
- * the driver; they only grow, and wrap at 2^32. */
+ * the bridge decides nothing from them. They only grow, and wrap at 2^32. */
 struct eth_mac_stats {
 	uint32_t rx_frames;           /* good frames received */
 	uint32_t rx_bytes;            /* their bytes, FCS not included */
@@ -62,9 +61,10 @@ struct eth_mac_ops {
 	 *  skipped. The caller keeps its reference: a driver that sends in
 	 *  place (DMA) takes a reference of its own and drops it once the
 	 *  hardware is done, from poll() (or from a later tx() that needs the
-	 *  room); a copying driver holds nothing after returning. Returns 0 when the frame was handed to the hardware,
-	 *  or -1 when it was dropped (no room, too long): counted in
-	 *  tx_errors, and the bridge reports ERR_IF. */
+	 *  room); a copying driver holds nothing after returning. Returns 0
+	 *  when the frame was handed to the hardware, or -1 when it was
+	 *  dropped (no room, too long): counted in tx_errors, and the bridge
+	 *  reports ERR_IF. */
 	int (*tx)(struct pbuf *p);
 
 	/** The next received frame, oldest first, as a pbuf chain of

@@ -13,7 +13,7 @@
 struct eth_mac_ops;
 
 struct eth_contract_drv {
-	const char *name;
+	const char *name;           /* which driver, in the suite's output */
 	/** Fresh fake hardware at power-on (link up) and a fresh driver
 	 *  configured with eth_contract_irq_enable as the board's hook;
 	 *  returns the driver's ops, not yet initialised. */

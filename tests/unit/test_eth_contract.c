@@ -469,8 +469,13 @@ int main(void)
 	int failed = 0;
 
 	lwip_init();
-	failed += cmocka_run_group_tests_name("eth_contract lan9118", lan9118, NULL, NULL);
-	failed += cmocka_run_group_tests_name("eth_contract stm32_eth", stm32, NULL, NULL);
-	failed += cmocka_run_group_tests_name("eth_contract template", tmpl, NULL, NULL);
+	/* cmocka's default output names no group: say which driver a
+	 * failure below belongs to. */
+	print_message("[ DRIVER   ] %s\n", eth_contract_lan9118.name);
+	failed += cmocka_run_group_tests_name(eth_contract_lan9118.name, lan9118, NULL, NULL);
+	print_message("[ DRIVER   ] %s\n", eth_contract_stm32.name);
+	failed += cmocka_run_group_tests_name(eth_contract_stm32.name, stm32, NULL, NULL);
+	print_message("[ DRIVER   ] eth_template\n");
+	failed += cmocka_run_group_tests_name("eth_template", tmpl, NULL, NULL);
 	return failed;
 }
