@@ -2,7 +2,8 @@
  * Ethernet netif over struct eth_mac_ops: lwIP's etharp_output builds
  * the Ethernet header and ethif_linkoutput hands the frame to the MAC;
  * received frames go from the driver's queue to ethernet_input. Knows
- * nothing of any particular MAC.
+ * nothing of any particular MAC, and decides nothing from its counters:
+ * only the operations of eth_mac.h.
  */
 #include "ethif.h"
 
@@ -28,11 +29,19 @@ static err_t ethif_linkoutput(struct netif *netif, struct pbuf *p)
 	return ERR_OK;
 }
 
+/* Every operation of the contract is there: a driver without one fails
+ * netif_add() here rather than faulting in the main loop. */
+static bool ethif_ops_complete(const struct eth_mac_ops *ops)
+{
+	return ops != NULL && ops->init != NULL && ops->tx != NULL && ops->rx != NULL &&
+	    ops->rx_pending != NULL && ops->poll != NULL && ops->link_up != NULL;
+}
+
 err_t ethif_init(struct netif *netif)
 {
 	struct ethif *e = netif->state;
 
-	if (e == NULL || e->ops == NULL || e->ops->init(netif->hwaddr) != 0)
+	if (e == NULL || !ethif_ops_complete(e->ops) || e->ops->init(netif->hwaddr) != 0)
 		return ERR_IF;
 	netif->name[0] = 'e';
 	netif->name[1] = 'n';
@@ -45,7 +54,6 @@ err_t ethif_init(struct netif *netif)
 	 * later changes go through netif_set_link_up/down. */
 	if (e->ops->link_up())
 		netif->flags |= NETIF_FLAG_LINK_UP;
-	e->rx_taken = e->ops->stats->rx_frames;
 	e->link_polled_ms = sys_now();
 	return ERR_OK;
 }
@@ -70,9 +78,11 @@ unsigned ethif_poll(struct netif *netif)
 	unsigned n = 0;
 	struct pbuf *p;
 
+	/* Housekeeping first: TX reclaim gives back descriptors and pbufs the
+	 * replies to these frames will want. */
+	e->ops->poll();
 	while (n < FW_ETH_RX_QUEUE && (p = e->ops->rx()) != NULL) {
 		n++;
-		e->rx_taken++;
 		LINK_STATS_INC(link.recv);
 		if (netif->input(p, netif) != ERR_OK) {
 			LINK_STATS_INC(link.drop);
@@ -87,6 +97,5 @@ bool ethif_rx_pending(const struct netif *netif)
 {
 	const struct ethif *e = netif->state;
 
-	/* The driver counts each frame it queues in rx_frames. */
-	return e->ops->stats->rx_frames != e->rx_taken;
+	return e->ops->rx_pending();
 }

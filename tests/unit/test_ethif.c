@@ -1,8 +1,10 @@
 /*
  * port/lwip/ethif.c over a fake MAC: what the bridge promises the main
  * loop (frames in order to netif->input, bounded per poll, nothing leaked
- * when input refuses one; link followed at ETHIF_LINK_POLL_MS; a MAC that
- * cannot send turns into ERR_IF and a counted drop).
+ * when input refuses one; the driver's poll() once per pass, before its
+ * frames are taken; "frames waiting" from ops->rx_pending, never from a
+ * counter; link followed at ETHIF_LINK_POLL_MS; a MAC that cannot send
+ * turns into ERR_IF and a counted drop).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,6 +38,20 @@ static unsigned fake_tx_calls;
 static bool fake_link;
 static struct pbuf *fake_rxq[FAKE_RX_MAX];
 static size_t fake_rx_head, fake_rx_n;
+static char fake_calls[64];     /* 'P' poll, 'R' rx, in call order */
+static size_t fake_calls_n;
+
+static void fake_log(char op)
+{
+	if (fake_calls_n < sizeof fake_calls - 1)
+		fake_calls[fake_calls_n++] = op;
+}
+
+static void fake_calls_clear(void)
+{
+	memset(fake_calls, 0, sizeof fake_calls);
+	fake_calls_n = 0;
+}
 
 static int fake_init(uint8_t mac[6])
 {
@@ -50,12 +66,26 @@ static int fake_tx(struct pbuf *p)
 	return fake_tx_result;
 }
 
+/* Counts a frame as it hands it over, as the STM32 driver does: a bridge
+ * that compared counters would never see a frame waiting. */
 static struct pbuf *fake_rx(void)
 {
+	fake_log('R');
 	if (fake_rx_n == 0)
 		return NULL;
 	fake_rx_n--;
+	fake_stats.rx_frames++;
 	return fake_rxq[fake_rx_head++];
+}
+
+static bool fake_rx_pending(void)
+{
+	return fake_rx_n > 0;
+}
+
+static void fake_poll(void)
+{
+	fake_log('P');
 }
 
 static bool fake_link_up(void)
@@ -64,8 +94,8 @@ static bool fake_link_up(void)
 }
 
 static const struct eth_mac_ops fake_ops = {
-	.init = fake_init, .tx = fake_tx, .rx = fake_rx, .link_up = fake_link_up,
-	.stats = &fake_stats,
+	.init = fake_init, .tx = fake_tx, .rx = fake_rx, .rx_pending = fake_rx_pending,
+	.poll = fake_poll, .link_up = fake_link_up, .stats = &fake_stats,
 };
 
 /* A frame the "driver" received: a pool pbuf tagged with its number. */
@@ -77,7 +107,6 @@ static void fake_receive(uint8_t tag)
 	memset(p->payload, tag, 60);
 	assert_true(fake_rx_head + fake_rx_n < FAKE_RX_MAX);
 	fake_rxq[fake_rx_head + fake_rx_n++] = p;
-	fake_stats.rx_frames++;
 }
 
 /* ---------------------------------------------------------------- host glue */
@@ -130,6 +159,7 @@ static int setup(void **state)
 	fake_tx_calls = 0;
 	fake_link = true;
 	fake_rx_head = fake_rx_n = 0;
+	fake_calls_clear();
 	input_n = 0;
 	input_result = ERR_OK;
 	fake_now = 1000;
@@ -173,6 +203,24 @@ static void test_init_takes_mac_and_sets_ethernet_netif(void **state)
 	assert_non_null(nif.linkoutput);
 }
 
+/* An ops table without one of the operations is refused before init
+ * touches any hardware. */
+static void test_init_refuses_incomplete_ops(void **state)
+{
+	ip4_addr_t a;
+	struct eth_mac_ops partial = fake_ops;
+
+	(void)state;
+	partial.poll = NULL;
+	eif.ops = &partial;
+	IP4_ADDR(&a, 192, 0, 2, 2);
+	assert_null(netif_add(&nif, &a, &a, &a, &eif, ethif_init, fake_input));
+	partial = fake_ops;
+	partial.rx_pending = NULL;
+	assert_null(netif_add(&nif, &a, &a, &a, &eif, ethif_init, fake_input));
+	netif_add_noaddr(&nif, NULL, NULL, NULL);   /* so teardown's remove has a netif */
+}
+
 /* A MAC that does not answer leaves no netif behind. */
 static void test_init_failure_fails_netif_add(void **state)
 {
@@ -198,6 +246,40 @@ static void test_poll_hands_frames_to_input_in_order(void **state)
 	assert_int_equal(input_tags[0], 1);
 	assert_int_equal(input_tags[2], 3);
 	assert_int_equal(lwip_stats.link.recv, 3);
+}
+
+/* The driver's counters say nothing to the bridge: a frame waiting with
+ * rx_frames unchanged is pending, a counter that moved with nothing
+ * waiting is not. */
+static void test_rx_pending_asks_the_driver_not_its_counters(void **state)
+{
+	(void)state;
+	add();
+	assert_false(ethif_rx_pending(&nif));
+	fake_receive(1);
+	assert_int_equal(fake_stats.rx_frames, 0);
+	assert_true(ethif_rx_pending(&nif));
+	assert_int_equal(ethif_poll(&nif), 1);
+	assert_false(ethif_rx_pending(&nif));
+	fake_stats.rx_frames += 5;
+	assert_false(ethif_rx_pending(&nif));
+	assert_int_equal(ethif_poll(&nif), 0);
+}
+
+/* Each pass runs the driver's housekeeping once, before it takes frames,
+ * so TX reclaim has freed room for the replies; then rx() until NULL. */
+static void test_poll_runs_driver_poll_first(void **state)
+{
+	(void)state;
+	add();
+	fake_receive(1);
+	fake_receive(2);
+	fake_calls_clear();
+	assert_int_equal(ethif_poll(&nif), 2);
+	assert_string_equal(fake_calls, "PRRR");
+	fake_calls_clear();
+	assert_int_equal(ethif_poll(&nif), 0);
+	assert_string_equal(fake_calls, "PR");
 }
 
 /* One poll takes at most FW_ETH_RX_QUEUE frames so the loop's other work
@@ -270,7 +352,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_init_takes_mac_and_sets_ethernet_netif, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_failure_fails_netif_add, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_refuses_incomplete_ops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_hands_frames_to_input_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_pending_asks_the_driver_not_its_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poll_runs_driver_poll_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll_is_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_frame_is_freed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_followed_at_poll_interval, setup, teardown),

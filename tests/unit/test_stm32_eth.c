@@ -1,15 +1,8 @@
 /*
- * STM32F4 ETH driver against a model of its DMA engine and PHY.
- *
- * The model (below) plays the hardware: a register file whose writes have
- * their RM0090 effects (DMABMR soft reset, MACMIIAR MDIO cycles, poll
- * demands), a TX engine that walks descriptors from DMATDLAR while OWN is
- * set, gathering FS..LS into a frame on the "wire", and an RX engine that
- * spreads an arriving frame (FCS appended) over owned descriptors by their
- * RBS1, writing FS/LS/FL/ES back and clearing OWN, or counts it missed
- * (DMAMFBOCR.MFC) when the descriptor at its pointer is not owned. Both
- * wrap on TER/RER (or follow TCH/RCH). Every test ends with the lwIP pools
- * back where they started.
+ * STM32F4 ETH driver against a model of its DMA engine and PHY
+ * (model_stm32_eth.c: descriptor rings walked as the hardware walks them,
+ * an MDIO PHY). Every test ends with the lwIP pools back where they
+ * started.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,12 +18,8 @@
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "stm32_eth.h"
+#include "model_stm32_eth.h"
 #include "stm32_eth_regs.h"
-
-#define FRAME_MAX   2048u
-#define WIRE_MAX    32u
-#define FCS_BYTE    0xFCu
-#define REG_WORDS   (0x1060u / 4u)
 
 /* ---------------------------------------------------------------- board stubs */
 
@@ -56,216 +45,12 @@ void fw_assert_failed(const char *msg, const char *file, int line)
 	fail_msg("lwIP assertion '%s' at %s:%d", msg, file, line);
 }
 
-/* ---------------------------------------------------------------- the model */
-
-struct model {
-	uint32_t reg[REG_WORDS];
-	struct stm32_eth_desc *rx_base, *rx_cur, *tx_base, *tx_cur;
-	bool tx_paused;             /* DMA ignores poll demands (a busy wire) */
-	uint32_t tx_error;          /* TDES0 bits to report on the next frame */
-	uint32_t missed;            /* DMAMFBOCR.MFC, cleared on read */
-	uint8_t wire[WIRE_MAX][FRAME_MAX];
-	size_t wire_len[WIRE_MAX];
-	unsigned wire_n;
-	unsigned tx_descs;          /* descriptors the last frame used */
-	/* PHY */
-	bool phy_present;
-	uint16_t phy[32];
-	bool link;
-	bool link_dropped;          /* BSR link bit latched low until read */
-	unsigned phy_resets;
-};
-
-static struct model m;
-static unsigned hw_setups;
-
-#define REG(off) m.reg[(off) / 4u]
-
-static uint16_t phy_bsr(void)
-{
-	uint16_t v = PHY_BSR_ANDONE;
-
-	if (m.link && !m.link_dropped)
-		v |= PHY_BSR_LINK;
-	m.link_dropped = false;
-	return v;
-}
-
-static void model_mdio(uint32_t v)
-{
-	unsigned pa = (v >> ETH_MACMIIAR_PA_Pos) & 31u, r = (v >> ETH_MACMIIAR_MR_Pos) & 31u;
-
-	/* IEEE 802.3 22.2.4: the MDC divider must give <= 2.5 MHz at 168 MHz. */
-	assert_int_equal(v & (7u << ETH_MACMIIAR_CR_Pos), ETH_MACMIIAR_CR_DIV102);
-	if (!m.phy_present || pa != 0) {
-		REG(ETH_MACMIIDR) = 0xFFFF;    /* nobody drives MDIO */
-		return;
-	}
-	if ((v & ETH_MACMIIAR_MW) == 0) {
-		REG(ETH_MACMIIDR) = r == PHY_BSR ? phy_bsr() : m.phy[r];
-		return;
-	}
-	uint16_t d = (uint16_t)REG(ETH_MACMIIDR);
-	if (r == PHY_BCR && (d & PHY_BCR_RESET)) {
-		m.phy_resets++;
-		m.phy[PHY_ANAR] = 0x0061;      /* some reset value the driver must override */
-		d &= (uint16_t)~PHY_BCR_RESET; /* reset completes at once */
-	}
-	m.phy[r] = d;
-}
-
-static struct stm32_eth_desc *model_next(struct stm32_eth_desc *d, struct stm32_eth_desc *base,
-    bool end, bool chained)
-{
-	if (chained)
-		return (struct stm32_eth_desc *)d->des3;
-	return end ? base : d + 1;
-}
-
-static void model_tx_run(void)
-{
-	uint8_t frame[FRAME_MAX];
-	size_t len = 0;
-	bool in_frame = false;
-	unsigned descs = 0;
-
-	if (m.tx_paused || m.tx_cur == NULL)
-		return;
-	while (m.tx_cur->des0 & ETH_TDES0_OWN) {
-		struct stm32_eth_desc *d = m.tx_cur;
-		uint32_t s = d->des0;
-		size_t n = d->des1 & ETH_TDES1_TBS1_Msk;
-
-		/* A frame starts with FS and no FS appears inside one. */
-		assert_true(!in_frame == !!(s & ETH_TDES0_FS));
-		assert_true(d - m.tx_base < (ptrdiff_t)STM32_ETH_TX_DESC);
-		in_frame = true;
-		assert_true(len + n <= sizeof frame);
-		memcpy(frame + len, (const void *)d->des2, n);
-		len += n;
-		descs++;
-		if (s & ETH_TDES0_LS) {
-			assert_true(m.wire_n < WIRE_MAX);
-			memcpy(m.wire[m.wire_n], frame, len);
-			m.wire_len[m.wire_n++] = len;
-			m.tx_descs = descs;
-			s |= m.tx_error;
-			m.tx_error = 0;
-			in_frame = false;
-			len = 0;
-			descs = 0;
-			REG(ETH_DMASR) |= ETH_DMASR_TS | ETH_DMASR_NIS;
-		}
-		d->des0 = s & ~ETH_TDES0_OWN;
-		m.tx_cur = model_next(d, m.tx_base, s & ETH_TDES0_TER, s & ETH_TDES0_TCH);
-	}
-	/* The DMA never stops inside a frame it was given whole. */
-	assert_false(in_frame);
-	REG(ETH_DMASR) |= ETH_DMASR_TBUS;
-}
-
-/* Owned descriptors from the RX pointer hold at least `total` bytes? */
-static bool model_rx_room(size_t total)
-{
-	struct stm32_eth_desc *d = m.rx_cur;
-	size_t room = 0;
-
-	for (unsigned i = 0; i < STM32_ETH_RX_DESC && room < total; i++) {
-		if ((d->des0 & ETH_RDES0_OWN) == 0)
-			return false;
-		room += d->des1 & ETH_RDES1_RBS1_Msk;
-		d = model_next(d, m.rx_base, d->des1 & ETH_RDES1_RER, d->des1 & ETH_RDES1_RCH);
-	}
-	return room >= total;
-}
-
-/* A frame arrives from the wire; `err` is RDES0 error bits to report.
- * Returns descriptors used, or 0 when it was missed. */
-static unsigned model_rx(const uint8_t *frame, size_t len, uint32_t err)
-{
-	uint8_t buf[FRAME_MAX + 4];
-	size_t total = len + 4, off = 0;
-	unsigned used = 0;
-
-	memcpy(buf, frame, len);
-	memset(buf + len, FCS_BYTE, 4);
-	if (m.rx_cur == NULL || !model_rx_room(total)) {
-		m.missed++;
-		REG(ETH_DMASR) |= ETH_DMASR_RBUS | ETH_DMASR_AIS;
-		return 0;
-	}
-	while (off < total) {
-		struct stm32_eth_desc *d = m.rx_cur;
-		size_t bs = d->des1 & ETH_RDES1_RBS1_Msk;
-		size_t n = total - off < bs ? total - off : bs;
-
-		assert_true(d->des2 % 4 == 0 && bs % 4 == 0);    /* RM0090 33.6.8 */
-		memcpy((void *)d->des2, buf + off, n);
-		uint32_t s = off == 0 ? ETH_RDES0_FS : 0;
-		off += n;
-		if (off == total)
-			s |= ETH_RDES0_LS | ((uint32_t)total << ETH_RDES0_FL_Pos) | err;
-		d->des0 = s;
-		used++;
-		m.rx_cur = model_next(d, m.rx_base, d->des1 & ETH_RDES1_RER, d->des1 & ETH_RDES1_RCH);
-	}
-	REG(ETH_DMASR) |= ETH_DMASR_RS | ETH_DMASR_NIS;
-	return used;
-}
-
-uint32_t stm32_eth_rd(uint32_t off)
-{
-	assert_true(off / 4u < REG_WORDS);
-	if (off == ETH_DMAMFBOCR) {
-		uint32_t v = m.missed;
-		m.missed = 0;
-		return v;
-	}
-	return m.reg[off / 4u];
-}
-
-void stm32_eth_wr(uint32_t off, uint32_t v)
-{
-	assert_true(off / 4u < REG_WORDS);
-	switch (off) {
-	case ETH_DMABMR:
-		/* Soft reset needs the PHY's REF_CLK, which the model has. */
-		REG(off) = v & ~ETH_DMABMR_SR;
-		return;
-	case ETH_MACMIIAR:
-		if (v & ETH_MACMIIAR_MB)
-			model_mdio(v);
-		REG(off) = v & ~ETH_MACMIIAR_MB;
-		return;
-	case ETH_DMATPDR:
-		model_tx_run();
-		return;
-	case ETH_DMASR:
-		REG(off) &= ~v;
-		return;
-	case ETH_DMAOMR:
-		REG(off) = v & ~ETH_DMAOMR_FTF;
-		if (v & ETH_DMAOMR_ST)
-			model_tx_run();
-		return;
-	default:
-		REG(off) = v;
-		return;
-	}
-}
-
-void stm32_eth_wr_list(uint32_t off, const void *desc)
-{
-	if (off == ETH_DMARDLAR)
-		m.rx_base = m.rx_cur = (struct stm32_eth_desc *)(uintptr_t)desc;
-	else if (off == ETH_DMATDLAR)
-		m.tx_base = m.tx_cur = (struct stm32_eth_desc *)(uintptr_t)desc;
-	else
-		fail_msg("descriptor list address written to 0x%x", (unsigned)off);
-}
-
 /* ---------------------------------------------------------------- fixture */
 
+static unsigned hw_setups;
+static unsigned irq_enables;
+static uint32_t dmaier_at_irq_enable;   /* DMAIER and DMAOMR when the NVIC */
+static uint32_t dmaomr_at_irq_enable;   /* line was enabled */
 static const uint32_t test_uid[3] = { 0x00470031u, 0x3436510Du, 0x32363739u };
 static struct stm32_eth_config cfg;
 static const struct eth_mac_ops *ops;
@@ -274,6 +59,13 @@ static uint8_t mac[6];
 static void count_hw_setup(void)
 {
 	hw_setups++;
+}
+
+static void count_irq_enable(void)
+{
+	irq_enables++;
+	dmaier_at_irq_enable = MODEL_REG(ETH_DMAIER);
+	dmaomr_at_irq_enable = MODEL_REG(ETH_DMAOMR);
 }
 
 static u16_t pool_used(void)
@@ -291,12 +83,12 @@ static int group_setup(void **state)
 static void fixture_reset(void)
 {
 	stm32_eth_test_reset();
-	memset(&m, 0, sizeof m);
+	model_reset();
 	hw_setups = 0;
+	irq_enables = 0;
+	dmaier_at_irq_enable = 0;
+	dmaomr_at_irq_enable = 0;
 	now_ms = 1000;
-	m.phy_present = true;
-	m.phy[PHY_ID1] = PHY_ID1_LAN8742A;
-	m.phy[PHY_ID2] = PHY_ID2_LAN8742A | 1u;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.phy_addr = 0;
 	cfg.hclk_hz = 168000000u;
@@ -304,6 +96,7 @@ static void fixture_reset(void)
 	cfg.dma_hi = UINTPTR_MAX;
 	cfg.uid = test_uid;
 	cfg.hw_setup = count_hw_setup;
+	cfg.irq_enable = count_irq_enable;
 	ops = stm32_eth_ops(&cfg);
 }
 
@@ -349,25 +142,25 @@ static void test_init_programs_mac_phy_and_rings(void **state)
 	assert_int_equal(hw_setups, 1);
 	/* IEEE 802 bits: locally administered, unicast. */
 	assert_int_equal(mac[0] & 0x03u, 0x02u);
-	assert_int_equal(REG(ETH_MACA0LR), (uint32_t)mac[0] | (uint32_t)mac[1] << 8 |
+	assert_int_equal(MODEL_REG(ETH_MACA0LR), (uint32_t)mac[0] | (uint32_t)mac[1] << 8 |
 	    (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24);
-	assert_int_equal(REG(ETH_MACA0HR) & 0xFFFFu, (uint32_t)mac[4] | (uint32_t)mac[5] << 8);
-	assert_int_equal(m.phy_resets, 1);
-	assert_int_equal(m.phy[PHY_ANAR], PHY_ANAR_ALL_CSMA);
-	assert_true(m.phy[PHY_BCR] & PHY_BCR_ANEN);
-	assert_false(REG(ETH_DMABMR) & ETH_DMABMR_EDFE);     /* normal descriptors */
-	assert_true(REG(ETH_MACCR) & ETH_MACCR_TE);
-	assert_true(REG(ETH_MACCR) & ETH_MACCR_RE);
-	assert_true(REG(ETH_DMAOMR) & ETH_DMAOMR_ST);
-	assert_true(REG(ETH_DMAOMR) & ETH_DMAOMR_SR);
+	assert_int_equal(MODEL_REG(ETH_MACA0HR) & 0xFFFFu, (uint32_t)mac[4] | (uint32_t)mac[5] << 8);
+	assert_int_equal(model.phy_resets, 1);
+	assert_int_equal(model.phy[PHY_ANAR], PHY_ANAR_ALL_CSMA);
+	assert_true(model.phy[PHY_BCR] & PHY_BCR_ANEN);
+	assert_false(MODEL_REG(ETH_DMABMR) & ETH_DMABMR_EDFE);     /* normal descriptors */
+	assert_true(MODEL_REG(ETH_MACCR) & ETH_MACCR_TE);
+	assert_true(MODEL_REG(ETH_MACCR) & ETH_MACCR_RE);
+	assert_true(MODEL_REG(ETH_DMAOMR) & ETH_DMAOMR_ST);
+	assert_true(MODEL_REG(ETH_DMAOMR) & ETH_DMAOMR_SR);
 	/* Every RX descriptor owns a pool pbuf; the last closes the ring. */
 	assert_int_equal(pool_used(), STM32_ETH_RX_DESC);
 	for (unsigned i = 0; i < STM32_ETH_RX_DESC; i++) {
-		assert_true(m.rx_base[i].des0 & ETH_RDES0_OWN);
-		assert_int_equal(m.rx_base[i].des1 & ETH_RDES1_RBS1_Msk, PBUF_POOL_BUFSIZE);
-		assert_int_equal(!!(m.rx_base[i].des1 & ETH_RDES1_RER), i == STM32_ETH_RX_DESC - 1);
+		assert_true(model.rx_base[i].des0 & ETH_RDES0_OWN);
+		assert_int_equal(model.rx_base[i].des1 & ETH_RDES1_RBS1_Msk, PBUF_POOL_BUFSIZE);
+		assert_int_equal(!!(model.rx_base[i].des1 & ETH_RDES1_RER), i == STM32_ETH_RX_DESC - 1);
 	}
-	assert_true(m.tx_base[STM32_ETH_TX_DESC - 1].des0 & ETH_TDES0_TER);
+	assert_true(model.tx_base[STM32_ETH_TX_DESC - 1].des0 & ETH_TDES0_TER);
 }
 
 static void test_init_configured_mac(void **state)
@@ -380,7 +173,7 @@ static void test_init_configured_mac(void **state)
 	memcpy(cfg.mac, want, 6);
 	assert_int_equal(ops->init(mac), 0);
 	assert_memory_equal(mac, want, 6);
-	assert_int_equal(REG(ETH_MACA0HR) & 0xFFFFu, 0x3020u);
+	assert_int_equal(MODEL_REG(ETH_MACA0HR) & 0xFFFFu, 0x3020u);
 }
 
 static void test_init_fails_without_phy(void **state)
@@ -388,8 +181,21 @@ static void test_init_fails_without_phy(void **state)
 	(void)state;
 	stm32_eth_test_reset();
 	fixture_reset();
-	m.phy_present = false;
+	model.phy_present = false;
 	assert_int_equal(ops->init(mac), -1);
+	assert_int_equal(irq_enables, 0);          /* the line stays off */
+}
+
+/* The board's NVIC line is enabled once, after the DMA interrupts are
+ * unmasked and the DMA is started. */
+static void test_init_enables_board_irq_last(void **state)
+{
+	(void)state;
+	assert_int_equal(irq_enables, 1);
+	assert_true(dmaier_at_irq_enable & ETH_DMAIER_NISE);
+	assert_true(dmaier_at_irq_enable & ETH_DMAIER_RIE);
+	assert_true(dmaomr_at_irq_enable & ETH_DMAOMR_SR);
+	assert_true(dmaomr_at_irq_enable & ETH_DMAOMR_ST);
 }
 
 static void test_mac_from_uid(void **state)
@@ -429,13 +235,14 @@ static void test_tx_chain_scatter_gather(void **state)
 	memcpy(want + 734, tail, 90);
 
 	assert_int_equal(ops->tx(p), 0);
-	assert_int_equal(m.wire_n, 1);
-	assert_int_equal(m.tx_descs, 3);
-	assert_int_equal(m.wire_len[0], sizeof want);
-	assert_memory_equal(m.wire[0], want, sizeof want);
+	assert_int_equal(model.wire_n, 1);
+	assert_int_equal(model.tx_descs, 3);
+	assert_int_equal(model.wire_len[0], sizeof want);
+	assert_memory_equal(model.wire[0], want, sizeof want);
 	assert_int_equal(p->ref, 2);               /* the driver's reference */
 	pbuf_free(p);
-	assert_null(ops->rx());                    /* reclaims */
+	ops->poll();                               /* reclaims */
+	assert_null(ops->rx());
 	assert_int_equal(ops->stats->tx_frames, 1);
 	assert_int_equal(ops->stats->tx_bytes, sizeof want);
 	assert_int_equal(lwip_stats.memp[MEMP_PBUF]->used, 0);
@@ -443,25 +250,30 @@ static void test_tx_chain_scatter_gather(void **state)
 }
 
 /* The pbufs stay referenced while the DMA owns their descriptors and are
- * freed when it hands them back (OWN cleared). */
+ * freed by poll() once it hands them back (OWN cleared); rx() leaves TX
+ * alone. */
 static void test_tx_completion_frees_pbufs(void **state)
 {
 	uint8_t b[60];
 	(void)state;
 	fill_pattern(b, sizeof b, 9);
-	m.tx_paused = true;
+	model.tx_paused = true;
 	for (int i = 0; i < 3; i++) {
 		struct pbuf *p = pbuf_with(b, sizeof b);
 		assert_int_equal(ops->tx(p), 0);
 		pbuf_free(p);
 	}
 	assert_true(lwip_stats.mem.used > 0);      /* held by the driver */
+	ops->poll();
 	assert_null(ops->rx());
 	assert_true(lwip_stats.mem.used > 0);      /* DMA still owns them */
-	m.tx_paused = false;
+	model.tx_paused = false;
 	model_tx_run();
-	assert_int_equal(m.wire_n, 3);
+	assert_int_equal(model.wire_n, 3);
 	assert_null(ops->rx());
+	assert_true(lwip_stats.mem.used > 0);      /* rx() reclaims nothing */
+	assert_int_equal(ops->stats->tx_frames, 0);
+	ops->poll();
 	assert_int_equal(lwip_stats.mem.used, 0);
 	assert_int_equal(ops->stats->tx_frames, 3);
 }
@@ -473,7 +285,7 @@ static void test_tx_ring_full(void **state)
 	uint8_t b[60];
 	(void)state;
 	fill_pattern(b, sizeof b, 5);
-	m.tx_paused = true;
+	model.tx_paused = true;
 	for (unsigned i = 0; i < STM32_ETH_TX_DESC - 1; i++) {
 		struct pbuf *p = pbuf_with(b, sizeof b);
 		assert_int_equal(ops->tx(p), 0);
@@ -484,11 +296,12 @@ static void test_tx_ring_full(void **state)
 	assert_int_equal(ops->tx(two), -1);        /* 2 needed, 1 free */
 	assert_int_equal(ops->stats->tx_errors, 1);
 	assert_int_equal(stm32_eth_diag()->tx_ring_full, 1);
-	m.tx_paused = false;
+	model.tx_paused = false;
 	model_tx_run();
 	assert_int_equal(ops->tx(two), 0);
 	pbuf_free(two);
-	assert_int_equal(m.wire_n, STM32_ETH_TX_DESC);
+	assert_int_equal(model.wire_n, STM32_ETH_TX_DESC);
+	ops->poll();
 	assert_null(ops->rx());
 	assert_int_equal(ops->stats->tx_frames, STM32_ETH_TX_DESC);
 	assert_int_equal(lwip_stats.mem.used, 0);
@@ -499,10 +312,11 @@ static void test_tx_error_counted(void **state)
 {
 	uint8_t b[60] = { 0 };
 	(void)state;
-	m.tx_error = ETH_TDES0_ES | ETH_TDES0_UF;
+	model.tx_error = ETH_TDES0_ES | ETH_TDES0_UF;
 	struct pbuf *p = pbuf_with(b, sizeof b);
 	assert_int_equal(ops->tx(p), 0);
 	pbuf_free(p);
+	ops->poll();
 	assert_null(ops->rx());
 	assert_int_equal(ops->stats->tx_errors, 1);
 	assert_int_equal(ops->stats->tx_frames, 0);
@@ -517,7 +331,7 @@ static void test_tx_too_long_dropped(void **state)
 	pbuf_free(p);
 	assert_int_equal(ops->stats->tx_errors, 1);
 	assert_int_equal(stm32_eth_diag()->tx_too_long, 1);
-	assert_int_equal(m.wire_n, 0);
+	assert_int_equal(model.wire_n, 0);
 }
 
 /* A payload the DMA cannot reach (CCM, flash) goes out as one copied
@@ -533,9 +347,11 @@ static void test_tx_unreachable_payload_bounced(void **state)
 	assert_int_equal(ops->tx(p), 0);
 	pbuf_free(p);
 	assert_int_equal(stm32_eth_diag()->tx_bounced, 1);
-	assert_int_equal(m.tx_descs, 1);
-	assert_memory_equal(m.wire[0], rom, sizeof rom);
+	assert_int_equal(model.tx_descs, 1);
+	assert_memory_equal(model.wire[0], rom, sizeof rom);
+	ops->poll();
 	assert_null(ops->rx());
+	assert_int_equal(lwip_stats.mem.used, 0);   /* the copy is freed */
 }
 
 /* ---------------------------------------------------------------- RX */
@@ -547,7 +363,7 @@ static void test_rx_single_frame_zero_copy(void **state)
 	uint8_t f[60];
 	(void)state;
 	fill_pattern(f, sizeof f, 11);
-	void *buf = (void *)m.rx_cur->des2;
+	void *buf = (void *)model.rx_cur->des2;
 	assert_int_equal(model_rx(f, sizeof f, 0), 1);
 	struct pbuf *p = ops->rx();
 	assert_non_null(p);
@@ -623,20 +439,53 @@ static void test_rx_ring_exhaustion_and_recovery(void **state)
 	assert_int_equal(stm32_eth_diag()->rx_starved, 1);     /* one episode */
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(model_rx(f, sizeof f, 0), 0);     /* missed */
+	assert_false(ops->rx_pending());
 	assert_null(ops->rx());
+	ops->poll();                                           /* reads MFC */
 	assert_int_equal(ops->stats->rx_dropped_nopbuf, 3);
 	assert_int_equal(stm32_eth_diag()->rx_starved, 1);
 
 	for (unsigned i = 0; i < nhold; i++)
 		pbuf_free(hold[i]);
-	assert_null(ops->rx());                                /* refills */
+	ops->poll();                                           /* refills */
 	assert_int_equal(pool_used(), STM32_ETH_RX_DESC);
+	assert_null(ops->rx());
 	assert_int_equal(model_rx(f, sizeof f, 0), 1);
 	struct pbuf *p = ops->rx();
 	assert_non_null(p);
 	assert_memory_equal(p->payload, f, sizeof f);
 	pbuf_free(p);
 	assert_int_equal(ops->stats->rx_frames, STM32_ETH_RX_DESC + 1);
+}
+
+/* rx_pending() reads the ring: true once the DMA has closed a whole
+ * frame (before any interrupt or rx()), false while it still writes the
+ * last buffer, true for a broken frame until rx() has dropped it. */
+static void test_rx_pending_follows_descriptors(void **state)
+{
+	static uint8_t f[2000];
+	(void)state;
+	fill_pattern(f, sizeof f, 31);
+	assert_false(ops->rx_pending());
+	struct stm32_eth_desc *last = &model.rx_base[1];
+	assert_int_equal(model_rx(f, sizeof f, 0), 2);
+	assert_true(ops->rx_pending());
+	uint32_t closed = last->des0;
+	last->des0 = ETH_RDES0_OWN;                 /* the DMA, mid-frame */
+	assert_false(ops->rx_pending());
+	last->des0 = closed;
+	assert_true(ops->rx_pending());
+	struct pbuf *p = ops->rx();
+	assert_non_null(p);
+	assert_int_equal(p->tot_len, sizeof f);
+	pbuf_free(p);
+	assert_false(ops->rx_pending());
+
+	assert_int_equal(model_rx(f, 64, ETH_RDES0_ES | ETH_RDES0_CE), 1);
+	assert_true(ops->rx_pending());
+	assert_null(ops->rx());
+	assert_false(ops->rx_pending());
+	assert_int_equal(ops->stats->rx_errors, 1);
 }
 
 /* CRC error (ES+CE) and a runt are dropped and counted; their buffers go
@@ -698,40 +547,40 @@ static void test_link_down_up_via_mdio(void **state)
 {
 	(void)state;
 	assert_false(ops->link_up());
-	m.link = true;
-	m.phy[5] = 0x01E1;                          /* partner: 100FD and below */
+	model.link = true;
+	model.phy[5] = 0x01E1;                          /* partner: 100FD and below */
 	assert_false(ops->link_up());               /* cached within the poll interval */
 	now_ms += STM32_ETH_LINK_POLL_MS;
 	assert_true(ops->link_up());
 	assert_int_equal(ops->stats->link_changes, 1);
-	assert_true(REG(ETH_MACCR) & ETH_MACCR_FES);
-	assert_true(REG(ETH_MACCR) & ETH_MACCR_DM);
-	assert_true(REG(ETH_MACCR) & ETH_MACCR_RE);   /* mode change keeps RX/TX on */
+	assert_true(MODEL_REG(ETH_MACCR) & ETH_MACCR_FES);
+	assert_true(MODEL_REG(ETH_MACCR) & ETH_MACCR_DM);
+	assert_true(MODEL_REG(ETH_MACCR) & ETH_MACCR_RE);   /* mode change keeps RX/TX on */
 
 	/* Cable pulled and replugged between two polls: BSR latched low. */
-	m.link_dropped = true;
+	model.link_dropped = true;
 	now_ms += STM32_ETH_LINK_POLL_MS;
 	assert_true(ops->link_up());                /* second read is the state now */
-	m.link = false;
+	model.link = false;
 	now_ms += STM32_ETH_LINK_POLL_MS;
 	assert_false(ops->link_up());
 	assert_int_equal(ops->stats->link_changes, 2);
 
-	m.link = true;
-	m.phy[5] = 0x0021;                          /* partner: 10HD only */
+	model.link = true;
+	model.phy[5] = 0x0021;                          /* partner: 10HD only */
 	now_ms += STM32_ETH_LINK_POLL_MS;
 	assert_true(ops->link_up());
-	assert_false(REG(ETH_MACCR) & ETH_MACCR_FES);
-	assert_false(REG(ETH_MACCR) & ETH_MACCR_DM);
+	assert_false(MODEL_REG(ETH_MACCR) & ETH_MACCR_FES);
+	assert_false(MODEL_REG(ETH_MACCR) & ETH_MACCR_DM);
 	assert_int_equal(ops->stats->link_changes, 3);
 }
 
 static void test_isr_acknowledges_status(void **state)
 {
 	(void)state;
-	REG(ETH_DMASR) = ETH_DMASR_RS | ETH_DMASR_NIS | ETH_DMASR_FBES | ETH_DMASR_AIS;
+	MODEL_REG(ETH_DMASR) = ETH_DMASR_RS | ETH_DMASR_NIS | ETH_DMASR_FBES | ETH_DMASR_AIS;
 	stm32_eth_isr();
-	assert_int_equal(REG(ETH_DMASR), 0);
+	assert_int_equal(MODEL_REG(ETH_DMASR), 0);
 	assert_int_equal(stm32_eth_diag()->irqs, 1);
 	assert_int_equal(stm32_eth_diag()->fatal_bus, 1);
 }
@@ -744,6 +593,7 @@ int main(void)
 		T(test_init_programs_mac_phy_and_rings),
 		T(test_init_configured_mac),
 		T(test_init_fails_without_phy),
+		T(test_init_enables_board_irq_last),
 		T(test_mac_from_uid),
 		T(test_tx_chain_scatter_gather),
 		T(test_tx_completion_frees_pbufs),
@@ -755,6 +605,7 @@ int main(void)
 		T(test_rx_frame_larger_than_one_buffer),
 		T(test_rx_fcs_split_across_buffers),
 		T(test_rx_ring_exhaustion_and_recovery),
+		T(test_rx_pending_follows_descriptors),
 		T(test_rx_error_frames_dropped),
 		T(test_rx_frames_in_order_across_wrap),
 		T(test_link_down_up_via_mdio),

@@ -13,21 +13,20 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "config.h"
 #include "lan9118_regs.h"
 #include "lwip/pbuf.h"
 
-#ifndef FW_HOST_TEST
-#include "an385.h"
+static const struct lan9118_config *lan9118_cfg;
 
+#ifndef FW_HOST_TEST
 static inline uint32_t lan9118_rd(uint32_t off)
 {
-	return *(volatile uint32_t *)(AN385_LAN9118_BASE + off);
+	return *(volatile uint32_t *)(lan9118_cfg->base + off);
 }
 
 static inline void lan9118_wr(uint32_t off, uint32_t val)
 {
-	*(volatile uint32_t *)(AN385_LAN9118_BASE + off) = val;
+	*(volatile uint32_t *)(lan9118_cfg->base + off) = val;
 }
 #endif
 
@@ -39,7 +38,7 @@ static struct eth_mac_stats lan9118_stats;
 
 /* RX queue: single producer (ISR, writes head), single consumer (main
  * loop, writes tail); free-running indices, so no lock. */
-static struct pbuf *volatile lan9118_rxq[FW_ETH_RX_QUEUE];
+static struct pbuf *volatile lan9118_rxq[LAN9118_RX_QUEUE];
 static volatile uint32_t lan9118_rxq_head;
 static volatile uint32_t lan9118_rxq_tail;
 
@@ -186,11 +185,15 @@ static void lan9118_irq_init(void)
 	    LAN9118_FIFO_INT_TX_DATA_AVAIL | LAN9118_FIFO_INT_RX_STS_LEVEL(0));
 	lan9118_wr(LAN9118_INT_EN, LAN9118_INT_RSFL | LAN9118_INT_RXDF |
 	    LAN9118_INT_RXE | LAN9118_INT_TXE);
+	/* Only now the board's line: until IRQ_CFG is set the pin reads as
+	 * asserted with nothing pending, and an enabled line would storm. */
+	if (lan9118_cfg->irq_enable != NULL)
+		lan9118_cfg->irq_enable();
 }
 
 static int lan9118_init(uint8_t mac[6])
 {
-	if (!lan9118_soft_reset())
+	if (lan9118_cfg == NULL || !lan9118_soft_reset())
 		return -1;
 	lan9118_wr(LAN9118_HW_CFG, LAN9118_HW_CFG_MBO | LAN9118_HW_CFG_TX_FIF_5K);
 	if (!lan9118_read_mac(mac) || !lan9118_phy_init())
@@ -320,7 +323,7 @@ static void lan9118_rx_one(void)
 		return;
 	}
 	uint32_t head = lan9118_rxq_head;
-	if (head - lan9118_rxq_tail >= FW_ETH_RX_QUEUE) {
+	if (head - lan9118_rxq_tail >= LAN9118_RX_QUEUE) {
 		lan9118_stats.rx_dropped_queue++;
 		lan9118_rx_discard(words);
 		return;
@@ -332,7 +335,7 @@ static void lan9118_rx_one(void)
 		return;
 	}
 	lan9118_rx_copy(p, words);
-	lan9118_rxq[head % FW_ETH_RX_QUEUE] = p;
+	lan9118_rxq[head % LAN9118_RX_QUEUE] = p;
 	lan9118_rxq_head = head + 1;
 	lan9118_stats.rx_frames++;
 	lan9118_stats.rx_bytes += p->tot_len;
@@ -362,9 +365,24 @@ static struct pbuf *lan9118_rx(void)
 
 	if (tail == lan9118_rxq_head)
 		return NULL;
-	struct pbuf *p = lan9118_rxq[tail % FW_ETH_RX_QUEUE];
+	struct pbuf *p = lan9118_rxq[tail % LAN9118_RX_QUEUE];
 	lan9118_rxq_tail = tail + 1;
 	return p;
+}
+
+/* Read with interrupts masked or not: the handler only moves head on,
+ * and a frame it queues after this look ends the main loop's sleep. */
+static bool lan9118_rx_pending(void)
+{
+	return lan9118_rxq_head != lan9118_rxq_tail;
+}
+
+/* Nothing to reclaim: tx copies the frame into the chip's FIFO and the
+ * TX status words are never read (TX_CFG.TXSAO lets them overrun), and
+ * the handler reads the chip's drop counter (RX_DROP) when RXDF says it
+ * moved. */
+static void lan9118_poll(void)
+{
 }
 
 /* ---------------------------------------------------------------- link */
@@ -384,13 +402,21 @@ static bool lan9118_link_up(void)
 	return up;
 }
 
-const struct eth_mac_ops lan9118_ops = {
+static const struct eth_mac_ops lan9118_eth_ops = {
 	.init = lan9118_init,
 	.tx = lan9118_tx,
 	.rx = lan9118_rx,
+	.rx_pending = lan9118_rx_pending,
+	.poll = lan9118_poll,
 	.link_up = lan9118_link_up,
 	.stats = &lan9118_stats,
 };
+
+const struct eth_mac_ops *lan9118_ops(const struct lan9118_config *cfg)
+{
+	lan9118_cfg = cfg;
+	return &lan9118_eth_ops;
+}
 
 #ifdef FW_HOST_TEST
 void lan9118_test_reset(void)
@@ -400,6 +426,7 @@ void lan9118_test_reset(void)
 	while ((p = lan9118_rx()) != NULL)
 		pbuf_free(p);
 	lan9118_rxq_head = lan9118_rxq_tail = 0;
+	lan9118_cfg = NULL;
 	lan9118_link = false;
 	memset(&lan9118_stats, 0, sizeof lan9118_stats);
 }

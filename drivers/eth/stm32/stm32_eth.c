@@ -9,7 +9,8 @@
  * DMA wrote into; frames dropped for errors are freed, never recycled in
  * place, so the run stays contiguous and in the DMA's order.
  * TX: [tx_tail, tx_tail + tx_count) are in flight; the frame's pbuf chain
- * is referenced on its last descriptor and freed when the DMA clears OWN.
+ * is referenced on its last descriptor and freed by poll() (or by a tx()
+ * that needs the room) once the DMA has cleared OWN.
  */
 #include "stm32_eth.h"
 
@@ -488,11 +489,32 @@ static struct pbuf *eth_rx(void)
 {
 	if (eth_cfg == NULL)
 		return NULL;
-	eth_tx_reclaim();
-	eth_count_missed();
 	struct pbuf *p = eth_rx_frame();
 	eth_rx_refill();
 	return p;
+}
+
+/* A whole frame at the ring's head that the DMA has handed back (or a
+ * broken one rx() will drop), read from the descriptors themselves: the
+ * DMA closes them before it raises RS, so a frame received just before
+ * the main loop sleeps is seen here and the loop does not sleep on it. */
+static bool eth_rx_pending(void)
+{
+	uint32_t s;
+
+	return eth_cfg != NULL && eth_rx_frame_len(&s) != 0;
+}
+
+/* Housekeeping from the main loop: frames the DMA has sent give their
+ * pbufs back, the missed-frame counter is read (it clears on read), and
+ * a ring starved by an empty pool is refilled from pbufs freed since. */
+static void eth_poll(void)
+{
+	if (eth_cfg == NULL)
+		return;
+	eth_tx_reclaim();
+	eth_count_missed();
+	eth_rx_refill();
 }
 
 void stm32_eth_isr(void)
@@ -561,6 +583,8 @@ static int eth_init(uint8_t mac[6])
 	eth_link = false;
 	eth_link_polled = false;
 	eth_start();
+	if (eth_cfg->irq_enable != NULL)
+		eth_cfg->irq_enable();
 	return 0;
 }
 
@@ -568,6 +592,8 @@ static const struct eth_mac_ops eth_ops = {
 	.init = eth_init,
 	.tx = eth_tx,
 	.rx = eth_rx,
+	.rx_pending = eth_rx_pending,
+	.poll = eth_poll,
 	.link_up = eth_link_up,
 	.stats = &eth_st,
 };

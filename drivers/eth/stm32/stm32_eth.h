@@ -35,8 +35,12 @@ struct stm32_eth_config {
 	uint32_t hclk_hz;           /* picks the MDC divider */
 	uintptr_t dma_lo, dma_hi;   /* RAM the ETH DMA can read: [lo, hi) */
 	const uint32_t *uid;        /* 96-bit unique ID for the default MAC */
-	/** Pins, SYSCFG RMII select, clocks, MAC reset, NVIC: the board's part. */
+	/** Pins, SYSCFG RMII select, clocks, MAC reset: the board's part,
+	 *  called first by init. */
 	void (*hw_setup)(void);
+	/** Enable ETH_IRQn at the NVIC; called by init once the DMA is
+	 *  started with its interrupts unmasked (see eth_mac.h). */
+	void (*irq_enable)(void);
 };
 
 /** Driver counters beyond struct eth_mac_stats. */
@@ -50,7 +54,7 @@ struct stm32_eth_diag {
 	uint32_t fatal_bus;         /* DMASR.FBES: the DMA stopped */
 };
 
-/** The driver, configured by `cfg` (kept by pointer). */
+/** The driver, configured by `cfg` (kept by pointer; read by init). */
 const struct eth_mac_ops *stm32_eth_ops(const struct stm32_eth_config *cfg);
 
 const struct stm32_eth_diag *stm32_eth_diag(void);

@@ -14,10 +14,6 @@
 #define AN385_MS_PER_S       1000u
 #define AN385_CONSOLE_BAUD   115200u   /* QEMU ignores it; real boards' USB-serial expects it */
 
-static struct eth_mac_ops an385_eth;   /* lan9118_ops with the board's init */
-
-static int an385_eth_init(uint8_t mac[6]);
-
 void board_init(void)
 {
 	cmsdk_uart_init(AN385_SYSCLK_HZ, AN385_CONSOLE_BAUD);
@@ -36,8 +32,6 @@ void board_init(void)
 	an385_irq_enable(AN385_IRQ_UART0_TX, AN385_PRIO_UART);
 	an385_irq_enable(AN385_IRQ_TIMER0, AN385_PRIO_TIMER);
 	an385_irq_enable(AN385_IRQ_TIMER1, AN385_PRIO_TIMER);
-	an385_eth = lan9118_ops;
-	an385_eth.init = an385_eth_init;
 	__asm volatile ("cpsie i" ::: "memory");
 }
 
@@ -114,21 +108,21 @@ bool board_deadline_fired(void)
 	return fired;
 }
 
-/* The LAN9118 with the board's part of init around it: the NVIC line is
- * enabled only once the chip drives its IRQ pin active-high, since the
- * reset setting reads as asserted and would storm. */
-static int an385_eth_init(uint8_t mac[6])
+/* The LAN9118's line; the driver's init calls this once the chip drives
+ * its IRQ pin in a defined state. */
+static void an385_eth_irq_enable(void)
 {
-	an385_irq_clear_pending(AN385_IRQ_ETHERNET);
-	if (lan9118_ops.init(mac) != 0)
-		return -1;
 	an385_irq_enable(AN385_IRQ_ETHERNET, AN385_PRIO_ETHERNET);
-	return 0;
 }
+
+static const struct lan9118_config an385_eth = {
+	.base = AN385_LAN9118_BASE,
+	.irq_enable = an385_eth_irq_enable,
+};
 
 const struct eth_mac_ops *board_eth_mac(void)
 {
-	return &an385_eth;
+	return lan9118_ops(&an385_eth);
 }
 
 /* Boot-time entropy: QEMU zeroes RAM and has no RNG, so the sources are

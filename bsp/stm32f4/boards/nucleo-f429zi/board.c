@@ -69,6 +69,14 @@ static void nucleo_eth_hw_setup(void)
 	stm32_set(rcc + RCC_AHB1ENR, RCC_AHB1ENR_ETHMACEN | RCC_AHB1ENR_ETHMACTXEN |
 	    RCC_AHB1ENR_ETHMACRXEN);
 	stm32_wr(rcc + RCC_AHB1RSTR, stm32_rd(rcc + RCC_AHB1RSTR) & ~RCC_AHB1RSTR_ETHMACRST);
+}
+
+/* The driver's init calls this once the DMA runs with its interrupts
+ * unmasked. A pending bit left from before is stale: the line is level
+ * sensitive and pends again if DMASR still asks. */
+static void nucleo_eth_irq_enable(void)
+{
+	stm32_wr(STM32_NVIC_ICPR(STM32_IRQ_ETH / 32), 1u << (STM32_IRQ_ETH % 32));
 	stm32_wr(STM32_NVIC_ISER(STM32_IRQ_ETH / 32), 1u << (STM32_IRQ_ETH % 32));
 }
 
@@ -88,6 +96,7 @@ void board_init(void)
 	nucleo_eth.dma_hi = (uintptr_t)&__dma_ram_end;
 	nucleo_eth.uid = nucleo_uid;
 	nucleo_eth.hw_setup = nucleo_eth_hw_setup;
+	nucleo_eth.irq_enable = nucleo_eth_irq_enable;
 }
 
 const char *board_name(void)
