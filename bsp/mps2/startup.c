@@ -8,18 +8,17 @@
 
 #include "an385.h"
 #include "cmsdk_uart.h"
+#include "cortex_m.h"
 
 /* From mps2-an385.ld. */
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
 
 int main(void);
 
-/* Cortex-M3 system exceptions 1..15 then the AN385's 32 interrupt lines. */
-#define AN385_SYS_VECTORS 15
-
+/* The core's exceptions 1..15 then the AN385's 32 interrupt lines. */
 struct an385_vector_table {
 	uint32_t *initial_sp;
-	void (*handler[AN385_SYS_VECTORS + AN385_IRQ_COUNT])(void);
+	void (*handler[CM_SYS_EXCEPTIONS + AN385_IRQ_COUNT])(void);
 };
 
 /* Every slot is named so that a stray exception is reported by
@@ -81,7 +80,7 @@ void Reset_Handler(void)
 	CM_SCB_VTOR = (uint32_t)(uintptr_t)&an385_vectors;
 	(void)main();
 	for (;;)
-		__asm volatile ("wfi");
+		cm_idle();
 }
 
 void NMI_Handler(void)
@@ -100,23 +99,15 @@ static void an385_put_hex(const char *name, uint32_t v)
 	cmsdk_uart_putc(' ');
 }
 
-static void __attribute__((noreturn)) an385_halt(void)
-{
-	__asm volatile ("cpsid i");
-	for (;;)
-		__asm volatile ("wfi");
-}
-
 void Default_Handler(void)
 {
-	uint32_t ipsr;
+	uint32_t ipsr = cm_ipsr();
 
-	__asm volatile ("mrs %0, ipsr" : "=r" (ipsr));
 	cmsdk_uart_tx_enable();
 	cmsdk_uart_puts("\r\nFATAL: unexpected exception ");
 	an385_put_hex("ipsr", ipsr);
 	cmsdk_uart_puts("\r\n");
-	an385_halt();
+	cm_halt();
 }
 
 /* Find the stacked frame (MSP or PSP per EXC_RETURN bit 2) before any C
@@ -136,9 +127,8 @@ __attribute__((naked)) void HardFault_Handler(void)
  * and the fault status registers, then stop: the message is the point. */
 void an385_fault_report(const uint32_t *frame, uint32_t exc_return)
 {
-	uint32_t ipsr;
+	uint32_t ipsr = cm_ipsr();
 
-	__asm volatile ("mrs %0, ipsr" : "=r" (ipsr));
 	cmsdk_uart_tx_enable();
 	cmsdk_uart_puts("\r\nHARDFAULT ");
 	an385_put_hex("ipsr", ipsr);
@@ -159,5 +149,5 @@ void an385_fault_report(const uint32_t *frame, uint32_t exc_return)
 	an385_put_hex("mmfar", CM_SCB_MMFAR);
 	an385_put_hex("bfar", CM_SCB_BFAR);
 	cmsdk_uart_puts("\r\n");
-	an385_halt();
+	cm_halt();
 }

@@ -1,5 +1,6 @@
 #include "stm32_usart.h"
 
+#include "cortex_m.h"
 #include "stm32f4_regs.h"
 #include "uart_tx_ring.h"
 
@@ -21,7 +22,7 @@ void stm32_usart_init(uintptr_t base, uint32_t pclk_hz, int irq)
 	/* Oversampling by 16: BRR = fck / baud, rounded [30.3.4]. */
 	stm32_wr(base + USART_BRR, (pclk_hz + STM32_USART_BAUD / 2u) / STM32_USART_BAUD);
 	stm32_wr(base + USART_CR1, USART_CR1_UE | USART_CR1_TE | USART_CR1_RE | USART_CR1_RXNEIE);
-	stm32_wr(STM32_NVIC_ISER((unsigned)irq / 32u), 1u << ((unsigned)irq % 32u));
+	cm_nvic_enable((unsigned)irq);
 }
 
 void stm32_usart_putc(char c)
@@ -78,9 +79,9 @@ int stm32_usart_getc(void)
 		/* QEMU 7.2's USART can leave a byte in DR with RXNE set and
 		 * its IRQ lowered (one arriving while DR is read); take it
 		 * here. Harmless on silicon: RXNE is then clear. */
-		uint32_t s = stm32_irq_save();
+		uint32_t s = cm_irq_save();
 		stm32_usart_isr();
-		stm32_irq_restore(s);
+		cm_irq_restore(s);
 		if (t == usart_head)
 			return -1;
 	}

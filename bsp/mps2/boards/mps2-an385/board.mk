@@ -5,6 +5,7 @@ BOARD_SRCS         := bsp/mps2/startup.c $(BOARD_DIR)/board.c \
 	drivers/eth/lan9118/lan9118.c
 BOARD_INC          := -I$(BOARD_DIR) -Ibsp/mps2 -Idrivers/uart -Idrivers/uart/cmsdk \
 	-Idrivers/timer/cmsdk -Idrivers/eth/lan9118
+include bsp/cortex-m/cortex_m.mk
 BOARD_DEFS         :=
 BOARD_LDSCRIPT     := $(BOARD_DIR)/mps2-an385.ld
 BOARD_QEMU_MACHINE := mps2-an385
