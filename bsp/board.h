@@ -26,10 +26,11 @@ uint32_t board_now_ms(void);
 /* ---- console UART (RX and TX are interrupt driven and buffered) ---- */
 
 /** Queue one byte for the console and return; the UART's TX interrupt
- *  sends it. When the ring (FW_CONSOLE_TX_BYTES) is full, waits at most
- *  FW_CONSOLE_TX_WAIT_MS for room, so output stays complete while the host
- *  reads, then drops the byte and counts it: a console nobody reads never
- *  stalls the network loop. Fault handlers write polled, not through here. */
+ *  sends it. When the ring (UART_TX_RING_BYTES, set by -DFW_CONSOLE_TX_BYTES)
+ *  is full, waits at most UART_TX_RING_WAIT_MS (-DFW_CONSOLE_TX_WAIT_MS)
+ *  for room, so output stays complete while the host reads, then drops the
+ *  byte and counts it: a console nobody reads never stalls the network
+ *  loop. Fault handlers write polled, not through here. */
 void board_console_putc(char c);
 
 /** Console bytes board_console_putc() dropped because the ring stayed full. */

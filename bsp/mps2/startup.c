@@ -103,7 +103,7 @@ void Default_Handler(void)
 {
 	uint32_t ipsr = cm_ipsr();
 
-	cmsdk_uart_tx_enable();
+	cmsdk_uart_tx_enable(AN385_UART0_BASE, AN385_SYSCLK_HZ);
 	cmsdk_uart_puts("\r\nFATAL: unexpected exception ");
 	an385_put_hex("ipsr", ipsr);
 	cmsdk_uart_puts("\r\n");
@@ -129,7 +129,7 @@ void an385_fault_report(const uint32_t *frame, uint32_t exc_return)
 {
 	uint32_t ipsr = cm_ipsr();
 
-	cmsdk_uart_tx_enable();
+	cmsdk_uart_tx_enable(AN385_UART0_BASE, AN385_SYSCLK_HZ);
 	cmsdk_uart_puts("\r\nHARDFAULT ");
 	an385_put_hex("ipsr", ipsr);
 	an385_put_hex("pc", frame[6]);

@@ -11,14 +11,31 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
+/* Ring size in bytes (a power of two, so the free-running indices wrap
+ * cleanly) and the longest wait for room before a byte is dropped. The
+ * documented build-time knobs FW_CONSOLE_TX_BYTES and FW_CONSOLE_TX_WAIT_MS
+ * (make CFLAGS_EXTRA=-DFW_CONSOLE_TX_BYTES=4096) still set them. */
+#ifndef UART_TX_RING_BYTES
+#ifdef FW_CONSOLE_TX_BYTES
+#define UART_TX_RING_BYTES FW_CONSOLE_TX_BYTES
+#else
+#define UART_TX_RING_BYTES 2048u
+#endif
+#endif
+#ifndef UART_TX_RING_WAIT_MS
+#ifdef FW_CONSOLE_TX_WAIT_MS
+#define UART_TX_RING_WAIT_MS FW_CONSOLE_TX_WAIT_MS
+#else
+#define UART_TX_RING_WAIT_MS 2u
+#endif
+#endif
 
-#define UART_TX_RING_MASK (FW_CONSOLE_TX_BYTES - 1u)
-_Static_assert(FW_CONSOLE_TX_BYTES >= 2u && (FW_CONSOLE_TX_BYTES & UART_TX_RING_MASK) == 0,
-    "FW_CONSOLE_TX_BYTES: power of two, so the free-running indices wrap cleanly");
+#define UART_TX_RING_MASK (UART_TX_RING_BYTES - 1u)
+_Static_assert(UART_TX_RING_BYTES >= 2u && (UART_TX_RING_BYTES & UART_TX_RING_MASK) == 0,
+    "UART_TX_RING_BYTES (FW_CONSOLE_TX_BYTES): power of two, so the free-running indices wrap cleanly");
 
 struct uart_tx_ring {
-	uint8_t buf[FW_CONSOLE_TX_BYTES];
+	uint8_t buf[UART_TX_RING_BYTES];
 	volatile uint32_t head;     /* written by the producer only */
 	volatile uint32_t tail;     /* written by the consumer only */
 	uint32_t dropped;           /* bytes refused because the ring stayed full */
@@ -39,7 +56,7 @@ static inline bool uart_tx_ring_empty(const struct uart_tx_ring *r)
 
 static inline bool uart_tx_ring_full(const struct uart_tx_ring *r)
 {
-	return r->head - r->tail >= FW_CONSOLE_TX_BYTES;
+	return r->head - r->tail >= UART_TX_RING_BYTES;
 }
 
 /** Queue one byte; false when the ring is full. */
@@ -47,7 +64,7 @@ static inline bool uart_tx_ring_put(struct uart_tx_ring *r, uint8_t b)
 {
 	uint32_t h = r->head;
 
-	if (h - r->tail >= FW_CONSOLE_TX_BYTES)
+	if (h - r->tail >= UART_TX_RING_BYTES)
 		return false;
 	r->buf[h & UART_TX_RING_MASK] = b;
 	r->head = h + 1u;
@@ -73,7 +90,7 @@ static inline bool uart_tx_ring_get(struct uart_tx_ring *r, uint8_t *b)
  *  one per byte; the first byte that fits ends the dropping. */
 static inline bool uart_tx_ring_give_up(struct uart_tx_ring *r, uint32_t waited_ms)
 {
-	if (!r->dropping && waited_ms < FW_CONSOLE_TX_WAIT_MS)
+	if (!r->dropping && waited_ms < UART_TX_RING_WAIT_MS)
 		return false;
 	r->dropping = true;
 	r->dropped++;

@@ -44,11 +44,11 @@ static void test_full_ring_refuses_and_keeps_contents(void **state)
 	uint8_t b;
 
 	(void)state;
-	for (unsigned i = 0; i < FW_CONSOLE_TX_BYTES; i++)
+	for (unsigned i = 0; i < UART_TX_RING_BYTES; i++)
 		assert_true(uart_tx_ring_put(&ring, (uint8_t)i));
 	assert_true(uart_tx_ring_full(&ring));
 	assert_false(uart_tx_ring_put(&ring, 0xff));
-	for (unsigned i = 0; i < FW_CONSOLE_TX_BYTES; i++) {
+	for (unsigned i = 0; i < UART_TX_RING_BYTES; i++) {
 		assert_true(uart_tx_ring_get(&ring, &b));
 		assert_int_equal(b, (uint8_t)i);
 	}
@@ -63,17 +63,17 @@ static void test_indices_wrap(void **state)
 
 	(void)state;
 	ring.head = ring.tail = UINT32_MAX - 2u;
-	for (unsigned i = 0; i < FW_CONSOLE_TX_BYTES; i++)
+	for (unsigned i = 0; i < UART_TX_RING_BYTES; i++)
 		assert_true(uart_tx_ring_put(&ring, (uint8_t)(i * 7u)));
 	assert_false(uart_tx_ring_put(&ring, 0));
-	for (unsigned i = 0; i < FW_CONSOLE_TX_BYTES; i++) {
+	for (unsigned i = 0; i < UART_TX_RING_BYTES; i++) {
 		assert_true(uart_tx_ring_get(&ring, &b));
 		assert_int_equal(b, (uint8_t)(i * 7u));
 	}
 	assert_true(uart_tx_ring_empty(&ring));
 }
 
-/* A full ring waits up to FW_CONSOLE_TX_WAIT_MS, then drops and counts;
+/* A full ring waits up to UART_TX_RING_WAIT_MS, then drops and counts;
  * the rest of the burst drops at once; a byte that fits ends it. */
 static void test_wait_then_drop_burst(void **state)
 {
@@ -83,9 +83,9 @@ static void test_wait_then_drop_burst(void **state)
 	while (uart_tx_ring_put(&ring, 'x'))
 		;
 	assert_false(uart_tx_ring_give_up(&ring, 0));
-	assert_false(uart_tx_ring_give_up(&ring, FW_CONSOLE_TX_WAIT_MS - 1u));
+	assert_false(uart_tx_ring_give_up(&ring, UART_TX_RING_WAIT_MS - 1u));
 	assert_int_equal(ring.dropped, 0);
-	assert_true(uart_tx_ring_give_up(&ring, FW_CONSOLE_TX_WAIT_MS));
+	assert_true(uart_tx_ring_give_up(&ring, UART_TX_RING_WAIT_MS));
 	assert_int_equal(ring.dropped, 1);
 	assert_true(uart_tx_ring_give_up(&ring, 0));
 	assert_true(uart_tx_ring_give_up(&ring, 0));

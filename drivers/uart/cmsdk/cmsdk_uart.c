@@ -9,9 +9,6 @@
  */
 #include "cmsdk_uart.h"
 
-
-#include "an385.h"
-#include "config.h"
 #include "uart_tx_ring.h"
 
 struct cmsdk_uart_regs {
@@ -35,11 +32,12 @@ struct cmsdk_uart_regs {
 #define CMSDK_UART_BAUDDIV_MIN    16u
 #define CMSDK_UART_DEFAULT_BAUD   115200u
 
-#define UART0 ((struct cmsdk_uart_regs *)AN385_UART0_BASE)
+/* The board's UART, set by cmsdk_uart_init() or cmsdk_uart_tx_enable(). */
+static struct cmsdk_uart_regs *cmsdk_uart;
 
 /* Single producer (the RX interrupt) and single consumer (the main loop):
  * each index has one writer, so no lock is needed. */
-static volatile uint8_t cmsdk_uart_ring[FW_CONSOLE_RX_BYTES];
+static volatile uint8_t cmsdk_uart_ring[CMSDK_UART_RX_BYTES];
 static volatile uint32_t cmsdk_uart_head;   /* written by the ISR */
 static volatile uint32_t cmsdk_uart_tail;   /* written by the main loop */
 static volatile uint32_t cmsdk_uart_dropped;
@@ -52,30 +50,32 @@ static uint32_t cmsdk_uart_div(uint32_t pclk_hz, uint32_t baud)
 	return div < CMSDK_UART_BAUDDIV_MIN ? CMSDK_UART_BAUDDIV_MIN : div;
 }
 
-void cmsdk_uart_tx_enable(void)
+void cmsdk_uart_tx_enable(uintptr_t base, uint32_t pclk_hz)
 {
-	if (UART0->bauddiv < CMSDK_UART_BAUDDIV_MIN)
-		UART0->bauddiv = cmsdk_uart_div(AN385_SYSCLK_HZ, CMSDK_UART_DEFAULT_BAUD);
-	UART0->ctrl |= CMSDK_UART_CTRL_TXEN;
+	cmsdk_uart = (struct cmsdk_uart_regs *)base;
+	if (cmsdk_uart->bauddiv < CMSDK_UART_BAUDDIV_MIN)
+		cmsdk_uart->bauddiv = cmsdk_uart_div(pclk_hz, CMSDK_UART_DEFAULT_BAUD);
+	cmsdk_uart->ctrl |= CMSDK_UART_CTRL_TXEN;
 }
 
-void cmsdk_uart_init(uint32_t pclk_hz, uint32_t baud)
+void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud)
 {
-	UART0->ctrl = 0;
-	UART0->bauddiv = cmsdk_uart_div(pclk_hz, baud);
-	UART0->state = CMSDK_UART_STATE_RXOVR;
-	UART0->intstatus = CMSDK_UART_INT_TX | CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
+	cmsdk_uart = (struct cmsdk_uart_regs *)base;
+	cmsdk_uart->ctrl = 0;
+	cmsdk_uart->bauddiv = cmsdk_uart_div(pclk_hz, baud);
+	cmsdk_uart->state = CMSDK_UART_STATE_RXOVR;
+	cmsdk_uart->intstatus = CMSDK_UART_INT_TX | CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
 	cmsdk_uart_head = cmsdk_uart_tail = 0;
 	uart_tx_ring_reset(&cmsdk_uart_tx);
-	UART0->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN |
+	cmsdk_uart->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN |
 	    CMSDK_UART_CTRL_TXINTEN;
 }
 
 void cmsdk_uart_putc(char c)
 {
-	while (UART0->state & CMSDK_UART_STATE_TXFULL)
+	while (cmsdk_uart->state & CMSDK_UART_STATE_TXFULL)
 		;
-	UART0->data = (uint8_t)c;
+	cmsdk_uart->data = (uint8_t)c;
 }
 
 /* Fill the one-byte TX buffer while it has room. The interrupt is an edge
@@ -84,9 +84,9 @@ static void cmsdk_uart_tx_pump(void)
 {
 	uint8_t b;
 
-	while ((UART0->state & CMSDK_UART_STATE_TXFULL) == 0 &&
+	while ((cmsdk_uart->state & CMSDK_UART_STATE_TXFULL) == 0 &&
 	    uart_tx_ring_get(&cmsdk_uart_tx, &b))
-		UART0->data = b;
+		cmsdk_uart->data = b;
 }
 
 bool cmsdk_uart_tx_queue(char c)
@@ -111,7 +111,7 @@ uint32_t cmsdk_uart_tx_dropped(void)
 
 void cmsdk_uart_tx_isr(void)
 {
-	UART0->intstatus = CMSDK_UART_INT_TX;
+	cmsdk_uart->intstatus = CMSDK_UART_INT_TX;
 	cmsdk_uart_tx_pump();
 }
 
@@ -127,7 +127,7 @@ int cmsdk_uart_getc(void)
 
 	if (tail == cmsdk_uart_head)
 		return -1;
-	int c = cmsdk_uart_ring[tail % FW_CONSOLE_RX_BYTES];
+	int c = cmsdk_uart_ring[tail % CMSDK_UART_RX_BYTES];
 	cmsdk_uart_tail = tail + 1;
 	return c;
 }
@@ -136,20 +136,20 @@ void cmsdk_uart_rx_isr(void)
 {
 	/* Acknowledge before draining: a byte that lands after the last read
 	 * raises the interrupt again instead of waiting for the next one. */
-	UART0->intstatus = CMSDK_UART_INT_RX;
-	if (UART0->state & CMSDK_UART_STATE_RXOVR) {
-		UART0->state = CMSDK_UART_STATE_RXOVR;
+	cmsdk_uart->intstatus = CMSDK_UART_INT_RX;
+	if (cmsdk_uart->state & CMSDK_UART_STATE_RXOVR) {
+		cmsdk_uart->state = CMSDK_UART_STATE_RXOVR;
 		cmsdk_uart_dropped++;
 	}
-	while (UART0->state & CMSDK_UART_STATE_RXFULL) {
-		uint8_t c = (uint8_t)UART0->data;
+	while (cmsdk_uart->state & CMSDK_UART_STATE_RXFULL) {
+		uint8_t c = (uint8_t)cmsdk_uart->data;
 		uint32_t head = cmsdk_uart_head;
 
-		if (head - cmsdk_uart_tail >= FW_CONSOLE_RX_BYTES) {
+		if (head - cmsdk_uart_tail >= CMSDK_UART_RX_BYTES) {
 			cmsdk_uart_dropped++;
 			continue;
 		}
-		cmsdk_uart_ring[head % FW_CONSOLE_RX_BYTES] = c;
+		cmsdk_uart_ring[head % CMSDK_UART_RX_BYTES] = c;
 		cmsdk_uart_head = head + 1;
 	}
 }

@@ -21,7 +21,7 @@ static int an385_eth_init(uint8_t mac[6]);
 
 void board_init(void)
 {
-	cmsdk_uart_init(AN385_SYSCLK_HZ, AN385_CONSOLE_BAUD);
+	cmsdk_uart_init(AN385_UART0_BASE, AN385_SYSCLK_HZ, AN385_CONSOLE_BAUD);
 	cm_systick_init_1ms(AN385_SYSCLK_HZ, AN385_PRIO_SYSTICK);
 
 	cmsdk_clock_init(AN385_TIMER1_BASE);
