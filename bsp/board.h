@@ -1,6 +1,8 @@
 /*
  * The board interface: the only thing portable code (app/, tcp/, port/lwip/)
- * knows of the hardware. Each board folder implements every function here.
+ * knows of the hardware. Each board implements every function here; on
+ * Cortex-M the core's part (interrupt masking, idle, reboot, the console's
+ * bounded wait) is shared, in bsp/cortex-m/.
  *
  * Interrupt handlers only move data and set flags; the main loop does the
  * work. Times are milliseconds on one free-running 32-bit clock that wraps

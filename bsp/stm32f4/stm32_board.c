@@ -6,12 +6,14 @@
 #include <stdio.h>
 
 #include "board.h"
+#include "cm_console.h"
 #include "cortex_m.h"
 #include "stm32_board.h"
 #include "stm32_rng.h"
 #include "stm32_timer.h"
 #include "stm32_usart.h"
 #include "stm32f4_regs.h"
+#include "uart_tx_ring.h"
 
 /* SysTick counts board.h's milliseconds: the most urgent priority (the
  * reset value), so time never stalls behind another handler. */
@@ -115,20 +117,12 @@ uint32_t board_now_ms(void)
 
 void board_console_putc(char c)
 {
-	uint32_t start = board_now_ms();
-
-	for (;;) {
-		uint32_t s = cm_irq_save();
-		bool queued = stm32_usart_tx_queue(c);
-		cm_irq_restore(s);
-		if (queued || stm32_usart_tx_give_up(board_now_ms() - start))
-			return;
-	}
+	cm_console_putc(stm32_usart_tx_ring(), c);
 }
 
 uint32_t board_console_tx_dropped(void)
 {
-	return stm32_usart_tx_dropped();
+	return uart_tx_ring_dropped(stm32_usart_tx_ring());
 }
 
 int board_console_getc(void)

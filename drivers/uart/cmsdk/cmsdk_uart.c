@@ -1,11 +1,10 @@
 /*
  * CMSDK APB UART driver (ARM DDI0479C, 4.3). The UART holds one received
  * byte; the RX interrupt moves it to a ring so a console line can arrive
- * while the main loop is busy with traffic. Console TX goes through a
- * ring the TX interrupt drains (it fires when TX full goes from set to
- * clear, 4.3.2), so a host that stops reading cannot stall the network
- * loop. cmsdk_uart_putc() stays polled for the fault handlers, which run
- * with the ring's interrupt dead.
+ * while the main loop is busy with traffic. Console TX goes through the
+ * shared ring (uart_tx_ring.c) the TX interrupt drains, so a host that
+ * stops reading cannot stall the network loop. cmsdk_uart_putc() stays
+ * polled for the fault handlers, which run with the ring's interrupt dead.
  */
 #include "cmsdk_uart.h"
 
@@ -43,6 +42,35 @@ static volatile uint32_t cmsdk_uart_tail;   /* written by the main loop */
 static volatile uint32_t cmsdk_uart_dropped;
 static struct uart_tx_ring cmsdk_uart_tx;
 
+/* ---- the shared TX ring's view of this UART ---- */
+
+/* The TX buffer holds one byte. */
+static bool cmsdk_uart_tx_room(void)
+{
+	return (cmsdk_uart->state & CMSDK_UART_STATE_TXFULL) == 0;
+}
+
+static void cmsdk_uart_tx_write(uint8_t b)
+{
+	cmsdk_uart->data = b;
+}
+
+/* The TX interrupt is an edge, TX full going clear (4.3.2): enabled while
+ * bytes wait it moves the next one; left on over an empty ring it would
+ * fire once for every byte the producer wrote itself. */
+static void cmsdk_uart_tx_irq(bool on)
+{
+	uint32_t ctrl = cmsdk_uart->ctrl;
+
+	cmsdk_uart->ctrl = on ? ctrl | CMSDK_UART_CTRL_TXINTEN : ctrl & ~CMSDK_UART_CTRL_TXINTEN;
+}
+
+static const struct uart_tx_port cmsdk_uart_tx_port = {
+	.room = cmsdk_uart_tx_room,
+	.write = cmsdk_uart_tx_write,
+	.irq = cmsdk_uart_tx_irq,
+};
+
 static uint32_t cmsdk_uart_div(uint32_t pclk_hz, uint32_t baud)
 {
 	uint32_t div = pclk_hz / baud;
@@ -66,53 +94,26 @@ void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud)
 	cmsdk_uart->state = CMSDK_UART_STATE_RXOVR;
 	cmsdk_uart->intstatus = CMSDK_UART_INT_TX | CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
 	cmsdk_uart_head = cmsdk_uart_tail = 0;
-	uart_tx_ring_reset(&cmsdk_uart_tx);
-	cmsdk_uart->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN |
-	    CMSDK_UART_CTRL_TXINTEN;
+	uart_tx_ring_init(&cmsdk_uart_tx, &cmsdk_uart_tx_port);
+	cmsdk_uart->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN;
 }
 
 void cmsdk_uart_putc(char c)
 {
-	while (cmsdk_uart->state & CMSDK_UART_STATE_TXFULL)
+	while (!cmsdk_uart_tx_room())
 		;
-	cmsdk_uart->data = (uint8_t)c;
+	cmsdk_uart_tx_write((uint8_t)c);
 }
 
-/* Fill the one-byte TX buffer while it has room. The interrupt is an edge
- * (full to not full), so the producer must also start an idle UART. */
-static void cmsdk_uart_tx_pump(void)
+struct uart_tx_ring *cmsdk_uart_tx_ring(void)
 {
-	uint8_t b;
-
-	while ((cmsdk_uart->state & CMSDK_UART_STATE_TXFULL) == 0 &&
-	    uart_tx_ring_get(&cmsdk_uart_tx, &b))
-		cmsdk_uart->data = b;
-}
-
-bool cmsdk_uart_tx_queue(char c)
-{
-	cmsdk_uart_tx_pump();
-	if (!uart_tx_ring_put(&cmsdk_uart_tx, (uint8_t)c))
-		return false;
-	uart_tx_ring_accepted(&cmsdk_uart_tx);
-	cmsdk_uart_tx_pump();
-	return true;
-}
-
-bool cmsdk_uart_tx_give_up(uint32_t waited_ms)
-{
-	return uart_tx_ring_give_up(&cmsdk_uart_tx, waited_ms);
-}
-
-uint32_t cmsdk_uart_tx_dropped(void)
-{
-	return cmsdk_uart_tx.dropped;
+	return &cmsdk_uart_tx;
 }
 
 void cmsdk_uart_tx_isr(void)
 {
 	cmsdk_uart->intstatus = CMSDK_UART_INT_TX;
-	cmsdk_uart_tx_pump();
+	uart_tx_ring_pump(&cmsdk_uart_tx);
 }
 
 void cmsdk_uart_puts(const char *s)

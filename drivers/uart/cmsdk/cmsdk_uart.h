@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct uart_tx_ring;
+
 /* Received bytes the RX ring holds for the main loop. The documented
  * build-time knob FW_CONSOLE_RX_BYTES still sets it. */
 #ifndef CMSDK_UART_RX_BYTES
@@ -28,16 +30,8 @@ void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud);
  *  which may run before cmsdk_uart_init. */
 void cmsdk_uart_tx_enable(uintptr_t base, uint32_t pclk_hz);
 
-/** Queue one byte for the TX interrupt and start an idle UART. Call with
- *  interrupts masked. False when the ring is full. */
-bool cmsdk_uart_tx_queue(char c);
-
-/** Full ring: true when a byte retried for `waited_ms` is to be dropped
- *  (counted; see uart_tx_ring_give_up). */
-bool cmsdk_uart_tx_give_up(uint32_t waited_ms);
-
-/** Console bytes dropped because the TX ring stayed full. */
-uint32_t cmsdk_uart_tx_dropped(void);
+/** The console TX ring (for cm_console_putc and uart_tx_ring_dropped). */
+struct uart_tx_ring *cmsdk_uart_tx_ring(void);
 
 /** TX interrupt: refill the UART from the ring. */
 void cmsdk_uart_tx_isr(void);

@@ -8,10 +8,12 @@
 #include "board.h"
 
 #include "an385.h"
+#include "cm_console.h"
 #include "cmsdk_timer.h"
 #include "cmsdk_uart.h"
 #include "cortex_m.h"
 #include "lan9118.h"
+#include "uart_tx_ring.h"
 
 #define AN385_CONSOLE_BAUD   115200u   /* QEMU ignores it; real boards' USB-serial expects it */
 
@@ -51,20 +53,12 @@ uint32_t board_now_ms(void)
 
 void board_console_putc(char c)
 {
-	uint32_t start = board_now_ms();
-
-	for (;;) {
-		uint32_t s = cm_irq_save();
-		bool queued = cmsdk_uart_tx_queue(c);
-		cm_irq_restore(s);
-		if (queued || cmsdk_uart_tx_give_up(board_now_ms() - start))
-			return;
-	}
+	cm_console_putc(cmsdk_uart_tx_ring(), c);
 }
 
 uint32_t board_console_tx_dropped(void)
 {
-	return cmsdk_uart_tx_dropped();
+	return uart_tx_ring_dropped(cmsdk_uart_tx_ring());
 }
 
 int board_console_getc(void)
