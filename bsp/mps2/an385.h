@@ -40,20 +40,12 @@ enum an385_irq {
 #define AN385_PRIO_TIMER     0x40u
 #define AN385_PRIO_ETHERNET  0x60u
 
-/* ---- exception handlers (startup.c holds the vector table) ---- */
-void Reset_Handler(void);
-void NMI_Handler(void);
-void HardFault_Handler(void);
-void SysTick_Handler(void);
+/* ---- handlers of the AN385 lines an385_vectors.c names (the board's board.c) ---- */
 void UART0RX_IRQHandler(void);
 void UART0TX_IRQHandler(void);
 void TIMER0_IRQHandler(void);
 void TIMER1_IRQHandler(void);
 void ETHERNET_IRQHandler(void);
-void Default_Handler(void);
-
-/* Called by the HardFault entry with the exception stack frame. */
-void an385_fault_report(const uint32_t *frame, uint32_t exc_return);
 
 /* ---- NVIC helpers ---- */
 /** Enable an AN385 line at priority `prio`, dropping anything it raised

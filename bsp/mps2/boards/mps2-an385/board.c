@@ -13,9 +13,17 @@
 #include "cmsdk_uart.h"
 #include "cortex_m.h"
 #include "lan9118.h"
+#include "mps2.h"
 #include "uart_tx_ring.h"
 
 #define AN385_CONSOLE_BAUD   115200u   /* QEMU ignores it; real boards' USB-serial expects it */
+
+/* UART0 is the console; the family's fault handlers (startup.c) write to
+ * it too, perhaps before board_init(). */
+const struct mps2_console mps2_console = {
+	.uart_base = AN385_UART0_BASE,
+	.pclk_hz = AN385_SYSCLK_HZ,
+};
 
 static struct eth_mac_ops an385_eth;   /* lan9118_ops with the board's init */
 
@@ -23,7 +31,7 @@ static int an385_eth_init(uint8_t mac[6]);
 
 void board_init(void)
 {
-	cmsdk_uart_init(AN385_UART0_BASE, AN385_SYSCLK_HZ, AN385_CONSOLE_BAUD);
+	cmsdk_uart_init(mps2_console.uart_base, mps2_console.pclk_hz, AN385_CONSOLE_BAUD);
 	cm_systick_init_1ms(AN385_SYSCLK_HZ, AN385_PRIO_SYSTICK);
 
 	cmsdk_clock_init(AN385_TIMER1_BASE);
