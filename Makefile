@@ -141,7 +141,7 @@ qemu-tap: firmware
 HOST_CC    := gcc
 # Host tests are white-box: they see the engine's private headers and the
 # drivers' folders.
-HOST_DRIVER_INC := -Idrivers/uart -Idrivers/uart/cmsdk -Idrivers/timer/cmsdk \
+HOST_DRIVER_INC := -Idrivers/uart -Idrivers/uart/cmsdk -Idrivers/timer/cmsdk -Ibsp/cortex-m \
 	-Idrivers/eth/lan9118 -Idrivers/eth/stm32 -Idrivers/eth/template -Ibsp/mps2 -Ibsp/stm32f4
 HOST_FLAGS := $(STD) -g -O1 -DFW_HOST_TEST $(FW_INC) $(FW_TCP_PRIV_INC) $(HOST_DRIVER_INC) -Itests/unit \
 	$(CFLAGS_EXTRA)
@@ -202,14 +202,14 @@ endif
 
 # The tree's boundaries: nothing outside the engine includes its private
 # headers, board code knows no TCP, portable code sees only board.h and
-# eth_mac.h, drivers include neither config.h nor a board's header (the
-# UART drivers under drivers/uart/ are still exempt; tools/check_includes.py);
+# eth_mac.h, drivers include neither config.h nor a board's header
+# (tools/check_includes.py);
 # the engine defines no name of lwIP's TCP (tools/check_names.py, over both
 # builds' objects).
 checks: deps-test lwip
 	@$(MAKE) --no-print-directory BOARD=mps2-an385 firmware-only
 	@$(MAKE) --no-print-directory BOARD=mps2-an385 FW_TCP=lwip firmware-only
-	$(PY) tools/check_includes.py --skip-drivers=drivers/uart/
+	$(PY) tools/check_includes.py
 	$(PY) tools/check_names.py --nm arm-none-eabi-nm \
 		--engine-objs $(patsubst %.c,$(BUILD)/mps2-an385/obj/%.o,$(FW_TCP_SRCS)) \
 		--lwip-objs $(patsubst $(LWIP)/src/%.c,$(BUILD)/mps2-an385-lwip/lwip/%.o,$(LWIP_TCP_SRCS)) \

@@ -20,15 +20,11 @@
 #ifndef FW_ETH_RX_QUEUE
 #define FW_ETH_RX_QUEUE 16        /* received frames (pool pbufs) waiting for the main loop */
 #endif
-#ifndef FW_CONSOLE_RX_BYTES
-#define FW_CONSOLE_RX_BYTES 256   /* console bytes waiting for the main loop */
-#endif
-#ifndef FW_CONSOLE_TX_BYTES
-#define FW_CONSOLE_TX_BYTES 2048  /* console output waiting for the UART (power of two) */
-#endif
-#ifndef FW_CONSOLE_TX_WAIT_MS
-#define FW_CONSOLE_TX_WAIT_MS 2   /* longest wait for room before a byte is dropped */
-#endif
+/* The console's buffers are the UART drivers' own, so the drivers build
+ * without this file; the build-time knobs still reach them:
+ * FW_CONSOLE_TX_BYTES (2048, power of two) and FW_CONSOLE_TX_WAIT_MS (2)
+ * in drivers/uart/uart_tx_ring.h, FW_CONSOLE_RX_BYTES (256) in
+ * drivers/uart/cmsdk/cmsdk_uart.h. */
 
 /* ---- TCP engine pools ---- */
 #ifndef FW_TCB_COUNT

@@ -1,6 +1,8 @@
 /*
  * The board interface: the only thing portable code (app/, tcp/, port/lwip/)
- * knows of the hardware. Each board folder implements every function here.
+ * knows of the hardware. Each board implements every function here; on
+ * Cortex-M the core's part (interrupt masking, idle, reboot, the console's
+ * bounded wait) is shared, in bsp/cortex-m/.
  *
  * Interrupt handlers only move data and set flags; the main loop does the
  * work. Times are milliseconds on one free-running 32-bit clock that wraps
@@ -26,10 +28,11 @@ uint32_t board_now_ms(void);
 /* ---- console UART (RX and TX are interrupt driven and buffered) ---- */
 
 /** Queue one byte for the console and return; the UART's TX interrupt
- *  sends it. When the ring (FW_CONSOLE_TX_BYTES) is full, waits at most
- *  FW_CONSOLE_TX_WAIT_MS for room, so output stays complete while the host
- *  reads, then drops the byte and counts it: a console nobody reads never
- *  stalls the network loop. Fault handlers write polled, not through here. */
+ *  sends it. When the ring (UART_TX_RING_BYTES, set by -DFW_CONSOLE_TX_BYTES)
+ *  is full, waits at most UART_TX_RING_WAIT_MS (-DFW_CONSOLE_TX_WAIT_MS)
+ *  for room, so output stays complete while the host reads, then drops the
+ *  byte and counts it: a console nobody reads never stalls the network
+ *  loop. Fault handlers write polled, not through here. */
 void board_console_putc(char c);
 
 /** Console bytes board_console_putc() dropped because the ring stayed full. */

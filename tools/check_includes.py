@@ -33,12 +33,6 @@ def tracked() -> list[str]:
 
 
 def main() -> int:
-    # While drivers still take sizes and addresses from config.h and the
-    # board's header, --skip-drivers leaves that rule out for every driver,
-    # --skip-drivers=drivers/uart/,... only for the files under those folders.
-    skip_all = "--skip-drivers" in sys.argv[1:]
-    skip_under = tuple(p for a in sys.argv[1:] if a.startswith("--skip-drivers=")
-                       for p in a.split("=", 1)[1].split(",") if p)
     files = tracked()
     private = {os.path.basename(f) for f in files if f.startswith("tcp/src/") and f.endswith(".h")}
     hardware = {os.path.basename(f): f for f in files
@@ -56,13 +50,9 @@ def main() -> int:
                 bad.append(f"{where}: the engine's private header (use fw_tcp.h)")
             if f.startswith(("bsp/", "drivers/")) and base == "fw_tcp.h":
                 bad.append(f"{where}: board and driver code knows nothing of TCP")
-            skip_drivers = skip_all or (bool(skip_under) and f.startswith(skip_under))
-            if skip_drivers:
-                pass
-            elif f.startswith("drivers/") and inc == "config.h":
+            if f.startswith("drivers/") and inc == "config.h":
                 bad.append(f"{where}: a driver takes its sizes from its own header or the board fragment")
-            if not skip_drivers and f.startswith("drivers/") and bare and \
-                    hardware.get(base, "").startswith("bsp/"):
+            if f.startswith("drivers/") and bare and hardware.get(base, "").startswith("bsp/"):
                 bad.append(f"{where}: a driver gets addresses and clocks from the board at init")
             if f.startswith(PORTABLE) and bare and base in hardware:
                 bad.append(f"{where}: portable code sees the hardware only through board.h and eth_mac.h "

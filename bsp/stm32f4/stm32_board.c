@@ -1,17 +1,23 @@
 /*
  * The board.h functions shared by every STM32F4 board: SysTick time base,
- * USART console, TIM2 deadline timer, entropy, idle and reset.
+ * USART console, TIM2 deadline timer, entropy. Interrupt masking, idle and
+ * reset are the core's (bsp/cortex-m/cortex_m.c).
  */
 #include <stdio.h>
 
 #include "board.h"
+#include "cm_console.h"
+#include "cortex_m.h"
 #include "stm32_board.h"
 #include "stm32_rng.h"
 #include "stm32_timer.h"
 #include "stm32_usart.h"
 #include "stm32f4_regs.h"
+#include "uart_tx_ring.h"
 
-#define STM32_SYSTICK_HZ    1000u       /* board.h: a 1 ms time base */
+/* SysTick counts board.h's milliseconds: the most urgent priority (the
+ * reset value), so time never stalls behind another handler. */
+#define STM32_PRIO_SYSTICK  0x00u
 #define STM32_LINE_MAX      96u
 
 static struct stm32_clocks board_clk;
@@ -57,11 +63,10 @@ void stm32_fatal(const char *what, uint32_t detail)
 {
 	char line[STM32_LINE_MAX];
 
-	__asm volatile("cpsid i");
+	(void)cm_irq_save();
 	snprintf(line, sizeof line, "fatal: %s (%lu)\n", what, (unsigned long)detail);
 	stm32_board_puts(line);
-	for (;;)
-		__asm volatile("wfi");
+	cm_halt();
 }
 
 static void board_console_init(const struct stm32_board_cfg *cfg)
@@ -79,10 +84,7 @@ void stm32_board_init(const struct stm32_board_cfg *cfg)
 	char line[STM32_LINE_MAX];
 
 	stm32_clock_init(&cfg->clock, &board_clk);
-	stm32_wr(STM32_SYSTICK_BASE + SYST_RVR, board_clk.sysclk_hz / STM32_SYSTICK_HZ - 1u);
-	stm32_wr(STM32_SYSTICK_BASE + SYST_CVR, 0);
-	stm32_wr(STM32_SYSTICK_BASE + SYST_CSR,
-	    SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE);
+	cm_systick_init_1ms(board_clk.sysclk_hz, STM32_PRIO_SYSTICK);
 	board_console_init(cfg);
 	stm32_set(STM32_RCC_BASE + RCC_APB1ENR, RCC_APB1ENR_TIM2EN);
 	stm32_tim_init(board_clk.timclk1_hz);
@@ -115,20 +117,12 @@ uint32_t board_now_ms(void)
 
 void board_console_putc(char c)
 {
-	uint32_t start = board_now_ms();
-
-	for (;;) {
-		uint32_t s = stm32_irq_save();
-		bool queued = stm32_usart_tx_queue(c);
-		stm32_irq_restore(s);
-		if (queued || stm32_usart_tx_give_up(board_now_ms() - start))
-			return;
-	}
+	cm_console_putc(stm32_usart_tx_ring(), c);
 }
 
 uint32_t board_console_tx_dropped(void)
 {
-	return stm32_usart_tx_dropped();
+	return uart_tx_ring_dropped(stm32_usart_tx_ring());
 }
 
 int board_console_getc(void)
@@ -160,35 +154,11 @@ uint32_t board_entropy32(void)
 	/* SysTick's current value adds the boot-time jitter of whatever ran
 	 * before; the RNG is the real source when it has its 48 MHz clock. */
 	uint32_t mix = uid[0] ^ (uid[1] << 7) ^ (uid[2] << 13) ^
-	    stm32_rd(STM32_SYSTICK_BASE + SYST_CVR) ^ (board_ms << 16);
+	    CM_SYST_CVR ^ (board_ms << 16);
 	if (stm32_board_on_silicon() && stm32_rng_read(&r))
 		return r ^ mix;
 	if (!board_rng_warned)
 		stm32_board_puts("entropy: RNG not available, using unique ID and SysTick jitter\n");
 	board_rng_warned = true;
 	return mix;
-}
-
-uint32_t board_irq_save(void)
-{
-	return stm32_irq_save();
-}
-
-void board_irq_restore(uint32_t state)
-{
-	stm32_irq_restore(state);
-}
-
-void board_idle(void)
-{
-	__asm volatile("wfi");
-}
-
-void board_reboot(void)
-{
-	__asm volatile("dsb");
-	stm32_wr(STM32_SCB_AIRCR, SCB_AIRCR_VECTKEY | SCB_AIRCR_SYSRESETREQ);
-	__asm volatile("dsb");
-	for (;;)
-		;
 }

@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 
+#include "cortex_m.h"
 #include "stm32f4_regs.h"
 
 typedef void (*stm32_vector_t)(void);
@@ -33,7 +34,8 @@ void USART1_IRQHandler(void) STM32_WEAK_DEFAULT;
 void USART3_IRQHandler(void) STM32_WEAK_DEFAULT;
 void ETH_IRQHandler(void) STM32_WEAK_DEFAULT;
 
-#define STM32_EXC_COUNT 16
+/* The initial stack pointer, then the core's exceptions 1..15. */
+#define STM32_EXC_COUNT (1u + CM_SYS_EXCEPTIONS)
 
 __attribute__((section(".isr_vector"), used))
 const stm32_vector_t stm32_vectors[STM32_EXC_COUNT + STM32_IRQ_COUNT] = {
@@ -56,10 +58,7 @@ const stm32_vector_t stm32_vectors[STM32_EXC_COUNT + STM32_IRQ_COUNT] = {
 
 void stm32_default_handler(void)
 {
-	uint32_t ipsr;
-
-	__asm volatile("mrs %0, ipsr" : "=r"(ipsr));
-	stm32_fatal("unexpected exception", ipsr & 0x1FFu);
+	stm32_fatal("unexpected exception", cm_ipsr() & 0x1FFu);
 }
 
 void Reset_Handler(void)
@@ -72,7 +71,7 @@ void Reset_Handler(void)
 		*dst++ = 0;
 	/* The table sits at the start of flash, which is also aliased at 0;
 	 * name it explicitly so a debugger-loaded image works as well. */
-	stm32_wr(STM32_SCB_VTOR, (uint32_t)(uintptr_t)stm32_vectors);
+	CM_SCB_VTOR = (uint32_t)(uintptr_t)stm32_vectors;
 	(void)main();
 	stm32_fatal("main returned", 0);
 }

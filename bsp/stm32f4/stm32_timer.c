@@ -4,6 +4,7 @@
  */
 #include "stm32_timer.h"
 
+#include "cortex_m.h"
 #include "stm32f4_regs.h"
 
 static uintptr_t tim_base = STM32_TIM2_BASE;
@@ -68,7 +69,7 @@ void stm32_tim_init(uint32_t timclk_hz)
 	tim_armed = false;
 	tim_fired = false;
 #ifndef FW_HOST_TEST
-	stm32_wr(STM32_NVIC_ISER(STM32_IRQ_TIM2 / 32), 1u << (STM32_IRQ_TIM2 % 32));
+	cm_nvic_enable(STM32_IRQ_TIM2);
 #endif
 }
 
@@ -76,7 +77,7 @@ static void tim_clear_pending(void)
 {
 #ifndef FW_HOST_TEST
 	/* An update interrupt of the run being replaced must not end this one. */
-	stm32_wr(STM32_NVIC_ICPR(STM32_IRQ_TIM2 / 32), 1u << (STM32_IRQ_TIM2 % 32));
+	cm_nvic_clear_pending(STM32_IRQ_TIM2);
 #endif
 }
 
@@ -100,21 +101,21 @@ static void tim_arm_locked(uint32_t now_ms, uint32_t at_ms)
 
 void stm32_tim_arm(uint32_t now_ms, uint32_t at_ms)
 {
-	uint32_t s = stm32_irq_save();
+	uint32_t s = cm_irq_save();
 
 	tim_arm_locked(now_ms, at_ms);
-	stm32_irq_restore(s);
+	cm_irq_restore(s);
 }
 
 void stm32_tim_cancel(void)
 {
-	uint32_t s = stm32_irq_save();
+	uint32_t s = cm_irq_save();
 
 	tim_stop();
 	tim_clear_pending();
 	tim_armed = false;
 	tim_fired = false;
-	stm32_irq_restore(s);
+	cm_irq_restore(s);
 }
 
 /* Called with interrupts off: the counter reached ARR on the last run. */
@@ -132,13 +133,13 @@ static void tim_poll_counter(void)
 
 bool stm32_tim_fired(void)
 {
-	uint32_t s = stm32_irq_save();
+	uint32_t s = cm_irq_save();
 
 	if (!tim_fired)
 		tim_poll_counter();
 	bool fired = tim_fired;
 	tim_fired = false;
-	stm32_irq_restore(s);
+	cm_irq_restore(s);
 	return fired;
 }
 

@@ -1,5 +1,10 @@
+/*
+ * USART console [RM0090 30]: RX into a ring the main loop drains, TX from
+ * the shared ring (uart_tx_ring.c) the TXE interrupt drains.
+ */
 #include "stm32_usart.h"
 
+#include "cortex_m.h"
 #include "stm32f4_regs.h"
 #include "uart_tx_ring.h"
 
@@ -13,61 +18,56 @@ static volatile uint32_t usart_tail;    /* written by the main loop only */
 static struct stm32_usart_stats usart_st;
 static struct uart_tx_ring usart_tx;
 
+/* ---- the shared TX ring's view of this USART ---- */
+
+/* QEMU 7.2's USART sends each DR write at once (TXE always set) and does
+ * not rely on TXEIE, so there the producer's own pump drains the ring. */
+static bool usart_tx_room(void)
+{
+	return (stm32_rd(usart_base + USART_SR) & USART_SR_TXE) != 0;
+}
+
+static void usart_tx_write(uint8_t b)
+{
+	stm32_wr(usart_base + USART_DR, b);
+}
+
+/* TXE is a level: TXEIE left on over an empty ring would interrupt
+ * forever [30.6.4]. */
+static void usart_tx_irq(bool on)
+{
+	uint32_t cr1 = stm32_rd(usart_base + USART_CR1);
+
+	stm32_wr(usart_base + USART_CR1, on ? cr1 | USART_CR1_TXEIE : cr1 & ~USART_CR1_TXEIE);
+}
+
+static const struct uart_tx_port usart_tx_port = {
+	.room = usart_tx_room,
+	.write = usart_tx_write,
+	.irq = usart_tx_irq,
+};
+
 void stm32_usart_init(uintptr_t base, uint32_t pclk_hz, int irq)
 {
 	usart_base = base;
-	uart_tx_ring_reset(&usart_tx);
+	uart_tx_ring_init(&usart_tx, &usart_tx_port);
 	stm32_wr(base + USART_CR1, 0);
 	/* Oversampling by 16: BRR = fck / baud, rounded [30.3.4]. */
 	stm32_wr(base + USART_BRR, (pclk_hz + STM32_USART_BAUD / 2u) / STM32_USART_BAUD);
 	stm32_wr(base + USART_CR1, USART_CR1_UE | USART_CR1_TE | USART_CR1_RE | USART_CR1_RXNEIE);
-	stm32_wr(STM32_NVIC_ISER((unsigned)irq / 32u), 1u << ((unsigned)irq % 32u));
+	cm_nvic_enable((unsigned)irq);
 }
 
 void stm32_usart_putc(char c)
 {
-	while ((stm32_rd(usart_base + USART_SR) & USART_SR_TXE) == 0)
+	while (!usart_tx_room())
 		;
-	stm32_wr(usart_base + USART_DR, (uint8_t)c);
+	usart_tx_write((uint8_t)c);
 }
 
-/* Fill DR while TXE says it is empty; TXEIE stays on only while bytes
- * wait, because TXE is a level and would interrupt forever [30.6.4].
- * QEMU 7.2's USART sends each DR write at once (TXE always set) and does
- * not rely on TXEIE, so there the producer's own call drains the ring. */
-static void usart_tx_pump(void)
+struct uart_tx_ring *stm32_usart_tx_ring(void)
 {
-	uint8_t b;
-
-	while ((stm32_rd(usart_base + USART_SR) & USART_SR_TXE) != 0 &&
-	    uart_tx_ring_get(&usart_tx, &b))
-		stm32_wr(usart_base + USART_DR, b);
-	uint32_t cr1 = stm32_rd(usart_base + USART_CR1);
-	uint32_t want = uart_tx_ring_empty(&usart_tx) ? cr1 & ~USART_CR1_TXEIE :
-	    cr1 | USART_CR1_TXEIE;
-	if (want != cr1)
-		stm32_wr(usart_base + USART_CR1, want);
-}
-
-bool stm32_usart_tx_queue(char c)
-{
-	if (!uart_tx_ring_put(&usart_tx, (uint8_t)c)) {
-		usart_tx_pump();
-		return false;
-	}
-	uart_tx_ring_accepted(&usart_tx);
-	usart_tx_pump();
-	return true;
-}
-
-bool stm32_usart_tx_give_up(uint32_t waited_ms)
-{
-	return uart_tx_ring_give_up(&usart_tx, waited_ms);
-}
-
-uint32_t stm32_usart_tx_dropped(void)
-{
-	return usart_tx.dropped;
+	return &usart_tx;
 }
 
 int stm32_usart_getc(void)
@@ -78,9 +78,9 @@ int stm32_usart_getc(void)
 		/* QEMU 7.2's USART can leave a byte in DR with RXNE set and
 		 * its IRQ lowered (one arriving while DR is read); take it
 		 * here. Harmless on silicon: RXNE is then clear. */
-		uint32_t s = stm32_irq_save();
+		uint32_t s = cm_irq_save();
 		stm32_usart_isr();
-		stm32_irq_restore(s);
+		cm_irq_restore(s);
 		if (t == usart_head)
 			return -1;
 	}
@@ -111,7 +111,7 @@ static void usart_rx_take(void)
 void stm32_usart_isr(void)
 {
 	usart_rx_take();
-	usart_tx_pump();
+	uart_tx_ring_pump(&usart_tx);
 }
 
 const struct stm32_usart_stats *stm32_usart_stats(void)

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct uart_tx_ring;
+
 #ifndef STM32_USART_RX_BUF
 #define STM32_USART_RX_BUF 256u     /* power of two */
 #endif
@@ -23,14 +25,8 @@ struct stm32_usart_stats {
 void stm32_usart_init(uintptr_t base, uint32_t pclk_hz, int irq);
 /** Polled blocking write of one byte, bypassing the ring (fault paths). */
 void stm32_usart_putc(char c);
-/** Queue one byte for the TXE interrupt and fill an empty DR. Call with
- *  interrupts masked. False when the ring is full. */
-bool stm32_usart_tx_queue(char c);
-/** Full ring: true when a byte retried for `waited_ms` is to be dropped
- *  (counted; see uart_tx_ring_give_up). */
-bool stm32_usart_tx_give_up(uint32_t waited_ms);
-/** Console bytes dropped because the TX ring stayed full. */
-uint32_t stm32_usart_tx_dropped(void);
+/** The console TX ring (for cm_console_putc and uart_tx_ring_dropped). */
+struct uart_tx_ring *stm32_usart_tx_ring(void);
 int stm32_usart_getc(void);
 /** RXNE and TXE interrupt: move received bytes in, queued bytes out. */
 void stm32_usart_isr(void);

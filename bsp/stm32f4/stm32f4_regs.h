@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "cortex_m.h"
+
 static inline uint32_t stm32_rd(uintptr_t addr)
 {
 	return *(volatile uint32_t *)addr;
@@ -25,26 +27,6 @@ static inline void stm32_set(uintptr_t addr, uint32_t bits)
 {
 	stm32_wr(addr, stm32_rd(addr) | bits);
 }
-
-/* PRIMASK save/restore: nests, so it is safe where the caller already
- * masked interrupts (main.c checks the deadline that way before WFI). */
-#ifdef FW_HOST_TEST
-static inline uint32_t stm32_irq_save(void) { return 0; }
-static inline void stm32_irq_restore(uint32_t s) { (void)s; }
-#else
-static inline uint32_t stm32_irq_save(void)
-{
-	uint32_t primask;
-
-	__asm volatile("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
-	return primask;
-}
-
-static inline void stm32_irq_restore(uint32_t s)
-{
-	__asm volatile("msr primask, %0" :: "r"(s) : "memory");
-}
-#endif
 
 /* ---- memory map [2.3] ---- */
 #define STM32_UID_BASE      0x1FFF7A10u  /* 96-bit unique device ID [39.1] */
@@ -158,21 +140,9 @@ static inline void stm32_irq_restore(uint32_t s)
 #define  RNG_SR_SECS        (1u << 2)
 #define RNG_DR              0x08u
 
-/* ---- Cortex-M4 system control space (ARMv7-M ARM B3) ---- */
-#define STM32_SYSTICK_BASE  0xE000E010u
-#define SYST_CSR            0x00u
-#define  SYST_CSR_ENABLE    (1u << 0)
-#define  SYST_CSR_TICKINT   (1u << 1)
-#define  SYST_CSR_CLKSOURCE (1u << 2)   /* processor clock, not HCLK/8 */
-#define SYST_RVR            0x04u
-#define SYST_CVR            0x08u
-#define STM32_NVIC_ISER(n)  (0xE000E100u + 4u * (n))
-#define STM32_NVIC_ICPR(n)  (0xE000E280u + 4u * (n))
-#define STM32_NVIC_IPR(n)   (0xE000E400u + (n))   /* one byte per IRQ */
-#define STM32_SCB_VTOR      0xE000ED08u
-#define STM32_SCB_AIRCR     0xE000ED0Cu
-#define  SCB_AIRCR_VECTKEY  (0x05FAu << 16)
-#define  SCB_AIRCR_SYSRESETREQ (1u << 2)
+/* The core's registers (SysTick, NVIC, SCB) are in cortex_m.h. The
+ * address form of NVIC_ISER is kept for stm32_wr() callers. */
+#define STM32_NVIC_ISER(n)  ((uintptr_t)&CM_NVIC_ISER(n))
 
 /* ---- interrupt numbers (position in the vector table) [12.2, table 62] ---- */
 #define STM32_IRQ_TIM2      28

@@ -1,17 +1,13 @@
 /*
  * CMSDK APB UART driver (ARM DDI0479C, 4.3). The UART holds one received
  * byte; the RX interrupt moves it to a ring so a console line can arrive
- * while the main loop is busy with traffic. Console TX goes through a
- * ring the TX interrupt drains (it fires when TX full goes from set to
- * clear, 4.3.2), so a host that stops reading cannot stall the network
- * loop. cmsdk_uart_putc() stays polled for the fault handlers, which run
- * with the ring's interrupt dead.
+ * while the main loop is busy with traffic. Console TX goes through the
+ * shared ring (uart_tx_ring.c) the TX interrupt drains, so a host that
+ * stops reading cannot stall the network loop. cmsdk_uart_putc() stays
+ * polled for the fault handlers, which run with the ring's interrupt dead.
  */
 #include "cmsdk_uart.h"
 
-
-#include "an385.h"
-#include "config.h"
 #include "uart_tx_ring.h"
 
 struct cmsdk_uart_regs {
@@ -35,15 +31,45 @@ struct cmsdk_uart_regs {
 #define CMSDK_UART_BAUDDIV_MIN    16u
 #define CMSDK_UART_DEFAULT_BAUD   115200u
 
-#define UART0 ((struct cmsdk_uart_regs *)AN385_UART0_BASE)
+/* The board's UART, set by cmsdk_uart_init() or cmsdk_uart_tx_enable(). */
+static struct cmsdk_uart_regs *cmsdk_uart;
 
 /* Single producer (the RX interrupt) and single consumer (the main loop):
  * each index has one writer, so no lock is needed. */
-static volatile uint8_t cmsdk_uart_ring[FW_CONSOLE_RX_BYTES];
+static volatile uint8_t cmsdk_uart_ring[CMSDK_UART_RX_BYTES];
 static volatile uint32_t cmsdk_uart_head;   /* written by the ISR */
 static volatile uint32_t cmsdk_uart_tail;   /* written by the main loop */
 static volatile uint32_t cmsdk_uart_dropped;
 static struct uart_tx_ring cmsdk_uart_tx;
+
+/* ---- the shared TX ring's view of this UART ---- */
+
+/* The TX buffer holds one byte. */
+static bool cmsdk_uart_tx_room(void)
+{
+	return (cmsdk_uart->state & CMSDK_UART_STATE_TXFULL) == 0;
+}
+
+static void cmsdk_uart_tx_write(uint8_t b)
+{
+	cmsdk_uart->data = b;
+}
+
+/* The TX interrupt is an edge, TX full going clear (4.3.2): enabled while
+ * bytes wait it moves the next one; left on over an empty ring it would
+ * fire once for every byte the producer wrote itself. */
+static void cmsdk_uart_tx_irq(bool on)
+{
+	uint32_t ctrl = cmsdk_uart->ctrl;
+
+	cmsdk_uart->ctrl = on ? ctrl | CMSDK_UART_CTRL_TXINTEN : ctrl & ~CMSDK_UART_CTRL_TXINTEN;
+}
+
+static const struct uart_tx_port cmsdk_uart_tx_port = {
+	.room = cmsdk_uart_tx_room,
+	.write = cmsdk_uart_tx_write,
+	.irq = cmsdk_uart_tx_irq,
+};
 
 static uint32_t cmsdk_uart_div(uint32_t pclk_hz, uint32_t baud)
 {
@@ -52,67 +78,42 @@ static uint32_t cmsdk_uart_div(uint32_t pclk_hz, uint32_t baud)
 	return div < CMSDK_UART_BAUDDIV_MIN ? CMSDK_UART_BAUDDIV_MIN : div;
 }
 
-void cmsdk_uart_tx_enable(void)
+void cmsdk_uart_tx_enable(uintptr_t base, uint32_t pclk_hz)
 {
-	if (UART0->bauddiv < CMSDK_UART_BAUDDIV_MIN)
-		UART0->bauddiv = cmsdk_uart_div(AN385_SYSCLK_HZ, CMSDK_UART_DEFAULT_BAUD);
-	UART0->ctrl |= CMSDK_UART_CTRL_TXEN;
+	cmsdk_uart = (struct cmsdk_uart_regs *)base;
+	if (cmsdk_uart->bauddiv < CMSDK_UART_BAUDDIV_MIN)
+		cmsdk_uart->bauddiv = cmsdk_uart_div(pclk_hz, CMSDK_UART_DEFAULT_BAUD);
+	cmsdk_uart->ctrl |= CMSDK_UART_CTRL_TXEN;
 }
 
-void cmsdk_uart_init(uint32_t pclk_hz, uint32_t baud)
+void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud)
 {
-	UART0->ctrl = 0;
-	UART0->bauddiv = cmsdk_uart_div(pclk_hz, baud);
-	UART0->state = CMSDK_UART_STATE_RXOVR;
-	UART0->intstatus = CMSDK_UART_INT_TX | CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
+	cmsdk_uart = (struct cmsdk_uart_regs *)base;
+	cmsdk_uart->ctrl = 0;
+	cmsdk_uart->bauddiv = cmsdk_uart_div(pclk_hz, baud);
+	cmsdk_uart->state = CMSDK_UART_STATE_RXOVR;
+	cmsdk_uart->intstatus = CMSDK_UART_INT_TX | CMSDK_UART_INT_RX | CMSDK_UART_INT_RXOVR;
 	cmsdk_uart_head = cmsdk_uart_tail = 0;
-	uart_tx_ring_reset(&cmsdk_uart_tx);
-	UART0->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN |
-	    CMSDK_UART_CTRL_TXINTEN;
+	uart_tx_ring_init(&cmsdk_uart_tx, &cmsdk_uart_tx_port);
+	cmsdk_uart->ctrl = CMSDK_UART_CTRL_TXEN | CMSDK_UART_CTRL_RXEN | CMSDK_UART_CTRL_RXINTEN;
 }
 
 void cmsdk_uart_putc(char c)
 {
-	while (UART0->state & CMSDK_UART_STATE_TXFULL)
+	while (!cmsdk_uart_tx_room())
 		;
-	UART0->data = (uint8_t)c;
+	cmsdk_uart_tx_write((uint8_t)c);
 }
 
-/* Fill the one-byte TX buffer while it has room. The interrupt is an edge
- * (full to not full), so the producer must also start an idle UART. */
-static void cmsdk_uart_tx_pump(void)
+struct uart_tx_ring *cmsdk_uart_tx_ring(void)
 {
-	uint8_t b;
-
-	while ((UART0->state & CMSDK_UART_STATE_TXFULL) == 0 &&
-	    uart_tx_ring_get(&cmsdk_uart_tx, &b))
-		UART0->data = b;
-}
-
-bool cmsdk_uart_tx_queue(char c)
-{
-	cmsdk_uart_tx_pump();
-	if (!uart_tx_ring_put(&cmsdk_uart_tx, (uint8_t)c))
-		return false;
-	uart_tx_ring_accepted(&cmsdk_uart_tx);
-	cmsdk_uart_tx_pump();
-	return true;
-}
-
-bool cmsdk_uart_tx_give_up(uint32_t waited_ms)
-{
-	return uart_tx_ring_give_up(&cmsdk_uart_tx, waited_ms);
-}
-
-uint32_t cmsdk_uart_tx_dropped(void)
-{
-	return cmsdk_uart_tx.dropped;
+	return &cmsdk_uart_tx;
 }
 
 void cmsdk_uart_tx_isr(void)
 {
-	UART0->intstatus = CMSDK_UART_INT_TX;
-	cmsdk_uart_tx_pump();
+	cmsdk_uart->intstatus = CMSDK_UART_INT_TX;
+	uart_tx_ring_pump(&cmsdk_uart_tx);
 }
 
 void cmsdk_uart_puts(const char *s)
@@ -127,7 +128,7 @@ int cmsdk_uart_getc(void)
 
 	if (tail == cmsdk_uart_head)
 		return -1;
-	int c = cmsdk_uart_ring[tail % FW_CONSOLE_RX_BYTES];
+	int c = cmsdk_uart_ring[tail % CMSDK_UART_RX_BYTES];
 	cmsdk_uart_tail = tail + 1;
 	return c;
 }
@@ -136,20 +137,20 @@ void cmsdk_uart_rx_isr(void)
 {
 	/* Acknowledge before draining: a byte that lands after the last read
 	 * raises the interrupt again instead of waiting for the next one. */
-	UART0->intstatus = CMSDK_UART_INT_RX;
-	if (UART0->state & CMSDK_UART_STATE_RXOVR) {
-		UART0->state = CMSDK_UART_STATE_RXOVR;
+	cmsdk_uart->intstatus = CMSDK_UART_INT_RX;
+	if (cmsdk_uart->state & CMSDK_UART_STATE_RXOVR) {
+		cmsdk_uart->state = CMSDK_UART_STATE_RXOVR;
 		cmsdk_uart_dropped++;
 	}
-	while (UART0->state & CMSDK_UART_STATE_RXFULL) {
-		uint8_t c = (uint8_t)UART0->data;
+	while (cmsdk_uart->state & CMSDK_UART_STATE_RXFULL) {
+		uint8_t c = (uint8_t)cmsdk_uart->data;
 		uint32_t head = cmsdk_uart_head;
 
-		if (head - cmsdk_uart_tail >= FW_CONSOLE_RX_BYTES) {
+		if (head - cmsdk_uart_tail >= CMSDK_UART_RX_BYTES) {
 			cmsdk_uart_dropped++;
 			continue;
 		}
-		cmsdk_uart_ring[head % FW_CONSOLE_RX_BYTES] = c;
+		cmsdk_uart_ring[head % CMSDK_UART_RX_BYTES] = c;
 		cmsdk_uart_head = head + 1;
 	}
 }

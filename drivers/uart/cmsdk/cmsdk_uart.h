@@ -1,6 +1,7 @@
 /*
- * CMSDK APB UART (ARM DDI0479C, 4.3) as the AN385 console on UART0:
- * interrupt-driven TX from a ring and RX into a ring; polled TX for faults.
+ * CMSDK APB UART (ARM DDI0479C, 4.3) as a console: interrupt-driven TX
+ * from a ring and RX into a ring; polled TX for faults. One instance, at
+ * the base address the board passes.
  */
 #ifndef CMSDK_UART_H
 #define CMSDK_UART_H
@@ -8,23 +9,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/** Set the baud divider from the peripheral clock, enable TX and RX and
- *  the RX interrupt. The NVIC line is the caller's. */
-void cmsdk_uart_init(uint32_t pclk_hz, uint32_t baud);
+struct uart_tx_ring;
 
-/** Enable TX alone (fault paths that may run before cmsdk_uart_init). */
-void cmsdk_uart_tx_enable(void);
+/* Received bytes the RX ring holds for the main loop. The documented
+ * build-time knob FW_CONSOLE_RX_BYTES still sets it. */
+#ifndef CMSDK_UART_RX_BYTES
+#ifdef FW_CONSOLE_RX_BYTES
+#define CMSDK_UART_RX_BYTES FW_CONSOLE_RX_BYTES
+#else
+#define CMSDK_UART_RX_BYTES 256u
+#endif
+#endif
 
-/** Queue one byte for the TX interrupt and start an idle UART. Call with
- *  interrupts masked. False when the ring is full. */
-bool cmsdk_uart_tx_queue(char c);
+/** Drive the UART at `base`: set the baud divider from its clock
+ *  `pclk_hz`, enable TX, RX and the RX interrupt. The NVIC lines are the
+ *  caller's. */
+void cmsdk_uart_init(uintptr_t base, uint32_t pclk_hz, uint32_t baud);
 
-/** Full ring: true when a byte retried for `waited_ms` is to be dropped
- *  (counted; see uart_tx_ring_give_up). */
-bool cmsdk_uart_tx_give_up(uint32_t waited_ms);
+/** Enable TX alone on the UART at `base`, polled, for the fault paths,
+ *  which may run before cmsdk_uart_init. */
+void cmsdk_uart_tx_enable(uintptr_t base, uint32_t pclk_hz);
 
-/** Console bytes dropped because the TX ring stayed full. */
-uint32_t cmsdk_uart_tx_dropped(void);
+/** The console TX ring (for cm_console_putc and uart_tx_ring_dropped). */
+struct uart_tx_ring *cmsdk_uart_tx_ring(void);
 
 /** TX interrupt: refill the UART from the ring. */
 void cmsdk_uart_tx_isr(void);

@@ -1,29 +1,34 @@
 /*
  * The board interface (board.h) for the MPS2 AN385: TIMER1 running free
  * as the millisecond clock, SysTick as a 1 ms wake-up tick, TIMER0 for the
- * deadline, UART0 for the console, the LAN9118 for Ethernet. Handlers here only call the drivers' ISRs, which move data
- * and set flags.
+ * deadline, UART0 for the console, the LAN9118 for Ethernet. Handlers here
+ * only call the drivers' ISRs, which move data and set flags. Interrupt
+ * masking, idle and reset are the core's (bsp/cortex-m/cortex_m.c).
  */
 #include "board.h"
 
 #include "an385.h"
+#include "cm_console.h"
 #include "cmsdk_timer.h"
 #include "cmsdk_uart.h"
+#include "cortex_m.h"
 #include "lan9118.h"
+#include "mps2.h"
+#include "uart_tx_ring.h"
 
-#define AN385_MS_PER_S       1000u
 #define AN385_CONSOLE_BAUD   115200u   /* QEMU ignores it; real boards' USB-serial expects it */
+
+/* UART0 is the console; the family's fault handlers (startup.c) write to
+ * it too, perhaps before board_init(). */
+const struct mps2_console mps2_console = {
+	.uart_base = AN385_UART0_BASE,
+	.pclk_hz = AN385_SYSCLK_HZ,
+};
 
 void board_init(void)
 {
-	cmsdk_uart_init(AN385_SYSCLK_HZ, AN385_CONSOLE_BAUD);
-
-	CM_SYST_CSR = 0;
-	CM_SYST_RVR = AN385_SYSCLK_HZ / AN385_MS_PER_S - 1u;
-	CM_SYST_CVR = 0;
-	CM_SCB_SHPR3 = (CM_SCB_SHPR3 & ~(0xFFu << CM_SHPR3_SYSTICK_SHIFT)) |
-	    ((uint32_t)AN385_PRIO_SYSTICK << CM_SHPR3_SYSTICK_SHIFT);
-	CM_SYST_CSR = CM_SYST_CSR_CLKSRC | CM_SYST_CSR_TICKINT | CM_SYST_CSR_ENABLE;
+	cmsdk_uart_init(mps2_console.uart_base, mps2_console.pclk_hz, AN385_CONSOLE_BAUD);
+	cm_systick_init_1ms(AN385_SYSCLK_HZ, AN385_PRIO_SYSTICK);
 
 	cmsdk_clock_init(AN385_TIMER1_BASE);
 	cmsdk_timer_init(AN385_TIMER0_BASE, AN385_SYSCLK_HZ);
@@ -32,7 +37,7 @@ void board_init(void)
 	an385_irq_enable(AN385_IRQ_UART0_TX, AN385_PRIO_UART);
 	an385_irq_enable(AN385_IRQ_TIMER0, AN385_PRIO_TIMER);
 	an385_irq_enable(AN385_IRQ_TIMER1, AN385_PRIO_TIMER);
-	__asm volatile ("cpsie i" ::: "memory");
+	cm_irq_enable();
 }
 
 const char *board_name(void)
@@ -42,28 +47,20 @@ const char *board_name(void)
 
 uint32_t board_now_ms(void)
 {
-	uint32_t s = board_irq_save();
+	uint32_t s = cm_irq_save();
 	uint64_t ticks = cmsdk_clock_ticks();
-	board_irq_restore(s);
+	cm_irq_restore(s);
 	return cmsdk_timer_ticks_to_ms(ticks, AN385_SYSCLK_HZ);
 }
 
 void board_console_putc(char c)
 {
-	uint32_t start = board_now_ms();
-
-	for (;;) {
-		uint32_t s = board_irq_save();
-		bool queued = cmsdk_uart_tx_queue(c);
-		board_irq_restore(s);
-		if (queued || cmsdk_uart_tx_give_up(board_now_ms() - start))
-			return;
-	}
+	cm_console_putc(cmsdk_uart_tx_ring(), c);
 }
 
 uint32_t board_console_tx_dropped(void)
 {
-	return cmsdk_uart_tx_dropped();
+	return uart_tx_ring_dropped(cmsdk_uart_tx_ring());
 }
 
 int board_console_getc(void)
@@ -71,40 +68,27 @@ int board_console_getc(void)
 	return cmsdk_uart_getc();
 }
 
-uint32_t board_irq_save(void)
-{
-	uint32_t primask;
-
-	__asm volatile ("mrs %0, primask\n cpsid i" : "=r" (primask) :: "memory");
-	return primask;
-}
-
-void board_irq_restore(uint32_t state)
-{
-	__asm volatile ("msr primask, %0" :: "r" (state) : "memory");
-}
-
 void board_deadline_arm(uint32_t at_ms)
 {
-	uint32_t s = board_irq_save();
+	uint32_t s = cm_irq_save();
 	cmsdk_timer_arm(board_now_ms(), at_ms);
 	an385_irq_clear_pending(AN385_IRQ_TIMER0);
-	board_irq_restore(s);
+	cm_irq_restore(s);
 }
 
 void board_deadline_cancel(void)
 {
-	uint32_t s = board_irq_save();
+	uint32_t s = cm_irq_save();
 	cmsdk_timer_cancel();
 	an385_irq_clear_pending(AN385_IRQ_TIMER0);
-	board_irq_restore(s);
+	cm_irq_restore(s);
 }
 
 bool board_deadline_fired(void)
 {
-	uint32_t s = board_irq_save();
+	uint32_t s = cm_irq_save();
 	bool fired = cmsdk_timer_take_fired();
-	board_irq_restore(s);
+	cm_irq_restore(s);
 	return fired;
 }
 
@@ -131,9 +115,9 @@ const struct eth_mac_ops *board_eth_mac(void)
  * host scheduling. Callers mix several samples. */
 uint32_t board_entropy32(void)
 {
-	uint32_t s = board_irq_save();
+	uint32_t s = cm_irq_save();
 	uint64_t t = cmsdk_clock_ticks();
-	board_irq_restore(s);
+	cm_irq_restore(s);
 	uint32_t x = CM_SYST_CVR ^ (uint32_t)t ^ (uint32_t)(t >> 32);
 
 	/* xorshift-multiply finaliser (from MurmurHash3's fmix32) */
@@ -143,20 +127,6 @@ uint32_t board_entropy32(void)
 	x *= 0xc2b2ae35u;
 	x ^= x >> 16;
 	return x;
-}
-
-void board_idle(void)
-{
-	__asm volatile ("wfi" ::: "memory");
-}
-
-void board_reboot(void)
-{
-	__asm volatile ("dsb" ::: "memory");
-	CM_SCB_AIRCR = CM_AIRCR_VECTKEY | CM_AIRCR_SYSRESETREQ;
-	__asm volatile ("dsb" ::: "memory");
-	for (;;)
-		;
 }
 
 /* ---------------------------------------------------------------- handlers */
