@@ -140,9 +140,7 @@ static inline void stm32_set(uintptr_t addr, uint32_t bits)
 #define  RNG_SR_SECS        (1u << 2)
 #define RNG_DR              0x08u
 
-/* The core's registers (SysTick, NVIC, SCB) are in cortex_m.h. The
- * address form of NVIC_ISER is kept for stm32_wr() callers. */
-#define STM32_NVIC_ISER(n)  ((uintptr_t)&CM_NVIC_ISER(n))
+/* The core's registers (SysTick, NVIC, SCB) are in cortex_m.h. */
 
 /* ---- interrupt numbers (position in the vector table) [12.2, table 62] ---- */
 #define STM32_IRQ_TIM2      28

@@ -6,6 +6,7 @@
  * coming from the PHY's own crystal.
  */
 #include "board.h"
+#include "cortex_m.h"
 #include "stm32_board.h"
 #include "stm32_eth.h"
 #include "stm32f4_regs.h"
@@ -76,8 +77,8 @@ static void nucleo_eth_hw_setup(void)
  * sensitive and pends again if DMASR still asks. */
 static void nucleo_eth_irq_enable(void)
 {
-	stm32_wr(STM32_NVIC_ICPR(STM32_IRQ_ETH / 32), 1u << (STM32_IRQ_ETH % 32));
-	stm32_wr(STM32_NVIC_ISER(STM32_IRQ_ETH / 32), 1u << (STM32_IRQ_ETH % 32));
+	cm_nvic_clear_pending(STM32_IRQ_ETH);
+	cm_nvic_enable(STM32_IRQ_ETH);
 }
 
 void ETH_IRQHandler(void)
