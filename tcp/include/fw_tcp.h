@@ -171,6 +171,8 @@ struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *ad
  *  interface. */
 bool fw_tcp_unicast(const ip4_addr_t *addr);
 
+/** The callbacks' argument, and the callbacks (NULL: none). Setting them
+ *  never ends the connection. */
 void fw_tcp_arg(struct fw_tcp_conn *conn, void *arg);
 void fw_tcp_recv(struct fw_tcp_conn *conn, fw_tcp_recv_cb cb);
 void fw_tcp_sent(struct fw_tcp_conn *conn, fw_tcp_sent_cb cb);
@@ -214,7 +216,8 @@ void fw_tcp_shutdown(struct fw_tcp_conn *conn, bool shut_rx, bool shut_tx);
  *  once; no callback is called. */
 void fw_tcp_abort(struct fw_tcp_conn *conn);
 
-/** Bytes that fw_tcp_write() could queue now. */
+/** Bytes that fw_tcp_write() could queue now. This and the observation
+ *  calls below change nothing. */
 uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *conn);
 
 /* ------------------------------------------------------------ observation */

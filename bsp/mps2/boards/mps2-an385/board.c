@@ -109,12 +109,21 @@ const struct eth_mac_ops *board_eth_mac(void)
 	return lan9118_ops(&an385_eth);
 }
 
+static bool an385_entropy_warned;
+
 /* Boot-time entropy: QEMU zeroes RAM and has no RNG, so the sources are
  * timing: SysTick's phase and the clock timer's count, both driven by
  * the host's clock (QEMU without -icount) and so jittered by
- * host scheduling. Callers mix several samples. */
+ * host scheduling. Callers mix several samples. That is a few bits per
+ * sample, and on an FPGA board that boots the same way every time, fewer:
+ * far from the 128 bits of the ISN key. Said once at boot. */
 uint32_t board_entropy32(void)
 {
+	if (!an385_entropy_warned) {
+		an385_entropy_warned = true;
+		for (const char *m = "entropy: no hardware RNG, ISN and port key from timer jitter (weak)\n"; *m; m++)
+			board_console_putc(*m);
+	}
 	uint32_t s = cm_irq_save();
 	uint64_t t = cmsdk_clock_ticks();
 	cm_irq_restore(s);
