@@ -23,6 +23,8 @@
 #define ISN_TICKS_PER_MS 250u  /* 4 us ticks per millisecond (RFC 793 3.3) */
 /* localip(4) localport(2) remoteip(4) remoteport(2) */
 #define ISN_MSG_LEN 12u
+/* domain(4) x(4): never the length of an ISN message, so never its value */
+#define ISN_PRF_MSG_LEN 8u
 
 static uint8_t isn_key[16];
 
@@ -119,4 +121,13 @@ uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms)
 	msg[11] = (uint8_t)(t->rport >> 8);
 	/* RFC 6528 section 3: M is the clock, F the keyed hash; 32 bits of F. */
 	return now_ms * ISN_TICKS_PER_MS + (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+}
+
+uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x)
+{
+	uint8_t msg[ISN_PRF_MSG_LEN];
+
+	isn_put32(&msg[0], (uint32_t)domain);
+	isn_put32(&msg[4], x);
+	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
 }

@@ -79,6 +79,7 @@ struct fw_tcp_conn *tcb_alloc(void)
 			tcb->gen = gen;
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
+			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
 			STAT_INC(tcb_in_use);
 			if (stats_tcp.tcb_in_use > stats_tcp.tcb_peak)
 				stats_tcp.tcb_peak = stats_tcp.tcb_in_use;

@@ -599,7 +599,7 @@ static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, stru
 	if (!seg_acceptable(tcb, seg)) {
 		STAT_INC(drop_seq);
 		if (!(seg->flags & FW_TCP_RST))
-			tcb_send_ack(tcb);
+			tcb_unacceptable_ack(tcb, seg, now);
 		return;
 	}
 	/* second */

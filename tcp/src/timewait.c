@@ -332,9 +332,9 @@ enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *
 		return TW_NEW_SYN;
 	} else if (seg->flags & FW_TCP_SYN) {
 		/* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: any other SYN
-		 * in a synchronized state gets a challenge ACK, within the
-		 * engine's one RFC 5961 section 7 budget. */
-		if (seg_challenge_ack_allowed(now))
+		 * in a synchronized state gets a challenge ACK, within
+		 * TIME_WAIT's own RFC 5961 section 7 allowance. */
+		if (seg_tw_challenge_ack_allowed(now))
 			tw_send_ack(t, e);
 	} else if (tw_is_fin_again(e, seg)) {
 		/* RFC 9293 3.10.7.4 (ACK field and FIN bit, TIME-WAIT):

@@ -9,6 +9,7 @@ build/e2e/<test>.ladder.{txt,svg}.
 
 import random
 import re
+import socket
 import time
 
 import pytest
@@ -256,3 +257,103 @@ def test_simultaneous_close(fw, peer, request):
     assert eu.tw_for(fw, remote) is not None
     eu.wait_until(lambda: eu.tw_for(fw, remote) is None, 4, "TIME_WAIT to expire")
     eu.save_ladder(fw, request)
+
+
+# ---------------------------------------------------------------- hostile peers
+
+PROBES = 20            # the attacker's in-window RSTs per measurement
+
+
+def _tap_socket(fw):
+    """A packet socket on the tap in the namespace: every frame either way."""
+    with eu.netns(fw.ns_name):
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(eu.ETH_P_ALL))
+        s.bind((fw.ns.tap, 0))
+    s.settimeout(0.2)
+    return s
+
+
+def _syn_seq(sock, sport, timeout=3.0):
+    """The sequence number of the SYN from `sport` seen on the tap."""
+    from scapy.all import TCP, Ether
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            data = sock.recv(2048)
+        except socket.timeout:
+            continue
+        pkt = Ether(data)
+        if TCP in pkt and pkt[TCP].sport == sport and flags_of(pkt[TCP]) == "S":
+            return pkt[TCP].seq
+    raise AssertionError(f"no SYN from port {sport} on the tap")
+
+
+def _frame(fw, src_mac, src_ip, sport, dport, flags, seq):
+    from scapy.all import IP, TCP, Ether
+    return bytes(Ether(src=src_mac, dst=fw.mac) / IP(src=src_ip, dst=fw.ip) /
+                 TCP(sport=sport, dport=dport, flags=flags, seq=seq % SEQ_MOD, window=0))
+
+
+def _linux_daytime(fw):
+    with eu.peer_connect(fw, eu.DAYTIME) as s:
+        assert eu.recv_all(s).startswith(b"finwait uptime ")
+
+
+@pytest.mark.fw_timeout(60)
+def test_challenge_ack_count_independent_of_victim(fw, peer, request):
+    """CVE-2016-5696, the off-path experiment: a Linux client (192.0.2.1)
+    holds an echo connection, the victim; the attacker (192.0.2.3) knows
+    its 4-tuple and RCV.NXT and spoofs an RST into it, either in the window
+    (finwait answers the victim with a challenge ACK, RFC 5961 3.2) or far
+    outside it (dropped), then sends 20 in-window RSTs on its own discard
+    connection at once and counts the challenge ACKs it gets. With one
+    global count per second (10 then), the in-window guess showed as one
+    ACK fewer; per connection (RFC 5961 7, FW_OOW_ACK_INTERVAL_MS) the
+    attacker's count is the same either way. The victim and a new Linux
+    client are served throughout."""
+    tap = _tap_socket(fw)
+    try:
+        victim = eu.peer_connect(fw, eu.ECHO)
+        vport = victim.getsockname()[1]
+        visn = _syn_seq(tap, vport)
+    finally:
+        tap.close()
+    victim.settimeout(5)
+    victim.sendall(b"victim")
+    assert victim.recv(64) == b"victim"
+    victim_rcv = visn + 1 + len(b"victim")          # finwait's RCV.NXT for the victim
+    att = _conn(peer, eu.DISCARD)
+    att.open()
+    eu.wait_until(lambda: (eu.tcb_for(fw, att.remote) or {}).get("state") == "ESTABLISHED",
+                  2, "the attacker's connection ESTABLISHED")
+    tap_mac = ":".join(f"{b:02x}" for b in peer.sock.getsockname()[4][:6])
+    probe = _frame(fw, eu.CraftedPeer.MAC, eu.CraftedPeer.IP, att.sport, eu.DISCARD, "R",
+                   att.snd_nxt + 100)
+    before = eu.tcp_stats(fw)
+    counts = {"out": [], "in": []}
+    for _ in range(3):
+        for where, off in (("out", FAR), ("in", 100)):
+            time.sleep(1.1)                           # a fresh second, a fresh interval
+            peer.drain()
+            peer._send_raw(_frame(fw, tap_mac, eu.fh.PEER_IP, vport, eu.ECHO, "R",
+                                  victim_rcv + off))
+            for _ in range(PROBES):
+                peer._send_raw(probe)
+            got = [t for t in peer.nothing(0.6) if att.mine(t) and flags_of(t) == "A"]
+            counts[where].append(len(got))
+    after = eu.tcp_stats(fw)
+    print(f"\nfinwait e2e: attacker's challenge ACKs for {PROBES} RSTs, victim guess out of "
+          f"window {counts['out']}, in window {counts['in']}")
+    victim.sendall(b"still here")
+    assert victim.recv(64) == b"still here"
+    victim.close()
+    _linux_daytime(fw)
+    assert counts["out"] == counts["in"], counts
+    assert min(counts["out"]) >= 1
+    # the victim did get its three challenge ACKs
+    assert after["tcp.challenge_acks"] - before["tcp.challenge_acks"] == \
+        sum(counts["out"]) + sum(counts["in"]) + 3
+    assert eu.tcb_for(fw, att.remote)["state"] == "ESTABLISHED"
+    att.send("R", ack=0)
+    eu.save_ladder(fw, request, conn=f"{eu.CraftedPeer.IP}:{att.sport}-{fw.ip}:{eu.DISCARD}")
+

@@ -80,12 +80,12 @@ int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8
 	return 0;
 }
 
-/* The engine's RFC 5961 section 7 budget (tcp_output.c): every call allowed
- * unless a test spends it; calls counted. */
+/* TIME_WAIT's RFC 5961 section 7 allowance (tcp_output.c): every call
+ * allowed unless a test spends it; calls counted. */
 static int ca_budget = -1;      /* < 0: unlimited */
 static int ca_asked;
 
-bool seg_challenge_ack_allowed(uint32_t now)
+bool seg_tw_challenge_ack_allowed(uint32_t now)
 {
 	(void)now;
 	ca_asked++;
@@ -580,8 +580,8 @@ static void test_syn_at_or_below_rcv_nxt_challenge_ack(void **state)
 	assert_int_equal(next_deadline(), TWOMSL);
 }
 
-/* RFC 5961 section 7: the SYN challenge ACK from TIME_WAIT draws on the
- * engine's one global budget (seg_challenge_ack_allowed): once spent, the
+/* RFC 5961 section 7: the SYN challenge ACK from TIME_WAIT draws on
+ * TIME_WAIT's allowance (seg_tw_challenge_ack_allowed): once spent, the
  * SYN is still consumed but nothing is sent. */
 static void test_syn_challenge_ack_rate_limited_rfc5961_7(void **state)
 {
