@@ -259,6 +259,7 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(challenge_limited_global, "challenge ACKs suppressed: the second's randomized global allowance spent (part of challenge_limited)") \
 	X(challenge_limited_tw, "TIME_WAIT challenge ACKs suppressed: TIME_WAIT's own budget spent (part of challenge_limited)") \
 	X(oow_ack_limited,    "ACKs to unacceptable empty segments suppressed: one per FW_OOW_ACK_INTERVAL_MS per connection") \
+	X(tw_reopen_resumed,  "incarnations opened from TIME_WAIT that died in SYN_RCVD: TIME_WAIT went on (RFC 9293 3.6.1)") \
 	X(drop_short,         "dropped: shorter than a TCP header") \
 	X(drop_hdrlen,        "dropped: bad data offset") \
 	X(drop_opts,          "dropped: malformed options") \

@@ -91,6 +91,11 @@ struct fw_tcp_conn *tcb_alloc(void)
 
 static void tcb_release(struct fw_tcp_conn *tcb, const char *reason)
 {
+	/* RFC 9293 3.6.1 MAY-2 (2): a new incarnation opened from TIME-WAIT
+	 * that dies before it is synchronized (the SYN was an old duplicate)
+	 * "returns to TIME-WAIT": its entry was kept for that (tw_input). */
+	if (tcb->state == FW_TCP_SYN_RCVD && (tcb->flags & TCB_F_PASSIVE) && tw_contains(&tcb->t))
+		STAT_INC(tw_reopen_resumed);
 	if (tcb->state != FW_TCP_TIME_WAIT)
 		tcb_set_state(tcb, FW_TCP_CLOSED, reason);
 	uint8_t gen = tcb->gen;

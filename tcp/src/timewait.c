@@ -311,7 +311,8 @@ static void tw_other(const struct fw_tcp_tuple *t, const struct tw_entry *e, con
 		tw_send_ack(t, e);
 }
 
-enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, uint32_t *isn_floor)
+enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, bool can_open,
+                         uint32_t *isn_floor)
 {
 	uint16_t i;
 	struct tw_entry *e;
@@ -325,15 +326,24 @@ enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *
 		/* RFC 1337 fix (F1): ignore RST in TIME-WAIT (TIME-WAIT
 		 * assassination); RFC 9293 3.10.7.4: never answer an RST. */
 		tw_st.rst_ignored++;
-	} else if (tw_is_new_syn(e, seg)) {
+	} else if (can_open && tw_is_new_syn(e, seg)) {
+		/* RFC 9293 3.6.1 MAY-2: reopen "if it: (1) assigns its initial
+		 * sequence number for the new connection to be larger than the
+		 * largest sequence number it used on the previous connection
+		 * incarnation, and (2) returns to TIME-WAIT state if the SYN
+		 * turns out to be an old duplicate". So the entry stays until
+		 * the new incarnation is synchronized (tw_reopened): a SYN the
+		 * listener has to drop (backlog full) leaves the floor for its
+		 * retransmission, and a new incarnation that dies in SYN_RCVD
+		 * leaves TIME-WAIT as it was, deadline included. */
 		*isn_floor = e->snd_nxt;
-		tw_release(i);
-		tw_st.reused++;
 		return TW_NEW_SYN;
 	} else if (seg->flags & FW_TCP_SYN) {
 		/* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: any other SYN
-		 * in a synchronized state gets a challenge ACK, within
-		 * TIME_WAIT's own RFC 5961 section 7 allowance. */
+		 * in a synchronized state, and a new one that nobody listens
+		 * for (no new incarnation: TIME-WAIT stays, an RST would end
+		 * it), gets a challenge ACK, within TIME_WAIT's own RFC 5961
+		 * section 7 allowance. */
 		if (seg_tw_challenge_ack_allowed(now))
 			tw_send_ack(t, e);
 	} else if (tw_is_fin_again(e, seg)) {
@@ -348,6 +358,17 @@ enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *
 		tw_other(t, e, seg);
 	}
 	return TW_CONSUMED;
+}
+
+bool tw_reopened(const struct fw_tcp_tuple *t)
+{
+	uint16_t i = tw_find(t);
+
+	if (i == TW_NIL)
+		return false;
+	tw_release(i);
+	tw_st.reused++;
+	return true;
 }
 
 bool tw_contains(const struct fw_tcp_tuple *t)

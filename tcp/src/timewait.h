@@ -21,8 +21,9 @@
 enum tw_verdict {
 	TW_NO_MATCH,  /* no entry for this 4-tuple: the engine goes on */
 	TW_CONSUMED,  /* handled here (ACKed, ignored or answered) */
-	TW_NEW_SYN,   /* acceptable new SYN: the entry is gone; open a new
-	                 incarnation with ISN beyond *isn_floor */
+	TW_NEW_SYN,   /* acceptable new SYN: open a new incarnation with ISN
+	                 beyond *isn_floor; the entry stays until the new
+	                 incarnation is synchronized (tw_reopened) */
 };
 
 /** Empty the table and set 2MSL to 2 * FW_MSL_MS. */
@@ -40,14 +41,24 @@ uint32_t tw_msl(void);
 void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t now);
 
 /**
- * A segment arrived for `t`. When an entry matches it is handled as RFC
- * 9293 says for TIME_WAIT: a retransmitted FIN is ACKed and restarts 2MSL;
- * RST is ignored (RFC 1337); a SYN with SEG.SEQ beyond the old RCV.NXT is
- * accepted as a new incarnation (TW_NEW_SYN, *isn_floor = old SND.NXT);
- * anything else unacceptable gets an ACK. Replies go out through
- * seg_send_ctl() (tcp_out.h).
+ * A segment arrived for `t` (no TCB has it). When an entry matches it is
+ * handled as RFC 9293 says for TIME_WAIT: a retransmitted FIN is ACKed and
+ * restarts 2MSL; RST is ignored (RFC 1337); a SYN with SEG.SEQ beyond the
+ * old RCV.NXT, when `can_open` (a listener takes the port), is accepted as
+ * a new incarnation (TW_NEW_SYN, *isn_floor = old SND.NXT); any other SYN
+ * gets a challenge ACK; anything else unacceptable gets an ACK. Replies go
+ * out through seg_send_ctl() (tcp_out.h).
  */
-enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, uint32_t *isn_floor);
+enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, bool can_open,
+                         uint32_t *isn_floor);
+
+/**
+ * The incarnation opened from the entry for `t` (TW_NEW_SYN) is
+ * synchronized: the entry goes (counted as reused). False when there was
+ * none (a passive open not from TIME_WAIT, or the entry expired or was
+ * recycled meanwhile).
+ */
+bool tw_reopened(const struct fw_tcp_tuple *t);
 
 /** An entry exists for `t` (expired ones not yet collected included). */
 bool tw_contains(const struct fw_tcp_tuple *t);

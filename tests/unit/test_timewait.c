@@ -115,6 +115,8 @@ static struct fw_tcp_tuple tup(uint32_t n)
 				   .lport = LOCAL_PORT, .rport = (uint16_t)(PEER_PORT0 + n % 20000u) };
 }
 
+static bool no_listener;      /* tw_input()'s can_open, inverted */
+
 static enum tw_verdict inject(const struct fw_tcp_tuple *t, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len,
 			      uint32_t *floor)
 {
@@ -125,7 +127,7 @@ static enum tw_verdict inject(const struct fw_tcp_tuple *t, uint8_t flags, uint3
 	flags_str(flags, fs);
 	xlog_add("t=%u < %-2s %u:%u(%u) ack %u  [port %u]\n", clock_ms, fs, seq, seq + len, len, ack, t->rport);
 	ntx = 0;
-	return tw_input(t, &s, clock_ms, floor ? floor : &dummy);
+	return tw_input(t, &s, clock_ms, !no_listener, floor ? floor : &dummy);
 }
 
 static void show_and_fail(const char *why)
@@ -200,6 +202,7 @@ static int setup(void **state)
 	xlog[0] = '\0';
 	clock_ms = 0;
 	ca_budget = -1;
+	no_listener = false;
 	return 0;
 }
 
@@ -425,13 +428,14 @@ static void test_hash_collisions_remove_from_chain(void **state)
 	/* chain is 4 3 2 1 0 (pushed at the head): take out 2, the middle */
 	assert_int_equal(inject(&t[2], FW_TCP_SYN, RCV0 + 2 + 1000, 0, 0, &floor), TW_NEW_SYN);
 	assert_int_equal(floor, SND0 + 2);
+	assert_true(tw_reopened(&t[2]));
 	expect_gone(&t[2]);
 	for (k = 0; k < 5; k++)
 		if (k != 2)
 			expect_entry(&t[k], SND0 + k, RCV0 + k);
 	tw_expire(TWOMSL);  /* t[0]: chain tail */
 	expect_gone(&t[0]);
-	assert_int_equal(inject(&t[4], FW_TCP_SYN, RCV0 + 4 + 1, 0, 0, &floor), TW_NEW_SYN);  /* chain head */
+	assert_true(tw_reopened(&t[4]));  /* chain head */
 	expect_gone(&t[4]);
 	expect_entry(&t[1], SND0 + 1, RCV0 + 1);
 	expect_entry(&t[3], SND0 + 3, RCV0 + 3);
@@ -541,8 +545,9 @@ static void test_rst_ignored_rfc1337(void **state)
 	assert_int_equal(next_deadline(), TWOMSL);
 }
 
-/* RFC 1122 4.2.2.13: a SYN beyond the old RCV.NXT reopens; the entry goes
- * and the new ISN must lie beyond the old SND.NXT. */
+/* RFC 1122 4.2.2.13: a SYN beyond the old RCV.NXT reopens, the new ISN
+ * beyond the old SND.NXT; the entry stays (RFC 9293 3.6.1 MAY-2: the SYN
+ * may be an old duplicate) until the new incarnation is synchronized. */
 static void test_syn_beyond_rcv_nxt_reopens_rfc1122(void **state)
 {
 	struct fw_tcp_tuple a = tup(0);
@@ -554,10 +559,30 @@ static void test_syn_beyond_rcv_nxt_reopens_rfc1122(void **state)
 	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 + 1, 0, 0, &floor), TW_NEW_SYN);
 	expect_no_tx();
 	assert_int_equal(floor, SND0);
+	assert_int_equal(tw_get_stats()->reused, 0);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_true(tw_reopened(&a));
 	assert_int_equal(tw_get_stats()->reused, 1);
 	assert_int_equal(tw_get_stats()->in_use, 0);
 	assert_false(tw_next_deadline(&(uint32_t){ 0 }));
+	assert_false(tw_reopened(&a));
 	expect_gone(&a);
+}
+
+/* The same SYN with no listener for the port: no new incarnation, so a SYN
+ * in TIME-WAIT like any other (RFC 9293 3.10.7.4 fourth check, RFC 5961
+ * 4.2): a challenge ACK, and the entry stays. */
+static void test_syn_beyond_rcv_nxt_without_listener_acked(void **state)
+{
+	struct fw_tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	no_listener = true;
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 + 1000, 0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_int_equal(next_deadline(), TWOMSL);
 }
 
 /* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: a SYN at or below the old
@@ -696,7 +721,8 @@ static void test_stats_counters(void **state)
 	tx_fail = 1;
 	inject(&a, FW_TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* no pbuf: not sent */
 	tx_fail = 0;
-	inject(&b, FW_TCP_SYN, RCV0 + 9, 0, 0, NULL);               /* reused */
+	inject(&b, FW_TCP_SYN, RCV0 + 9, 0, 0, NULL);               /* a new incarnation ... */
+	tw_reopened(&b);                                         /* ... synchronized: reused */
 	tw_expire(2 + TWOMSL);                                   /* c expired */
 	want.entered = 3;
 	want.expired = 1;
@@ -730,6 +756,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fin_elsewhere_acked_not_restarted, setup),
 		cmocka_unit_test_setup(test_rst_ignored_rfc1337, setup),
 		cmocka_unit_test_setup(test_syn_beyond_rcv_nxt_reopens_rfc1122, setup),
+		cmocka_unit_test_setup(test_syn_beyond_rcv_nxt_without_listener_acked, setup),
 		cmocka_unit_test_setup(test_syn_at_or_below_rcv_nxt_challenge_ack, setup),
 		cmocka_unit_test_setup(test_old_duplicate_data_acked, setup),
 		cmocka_unit_test_setup(test_bare_ack_cases, setup),
