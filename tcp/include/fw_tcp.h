@@ -259,6 +259,8 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(challenge_limited_global, "challenge ACKs suppressed: the second's randomized global allowance spent (part of challenge_limited)") \
 	X(challenge_limited_tw, "TIME_WAIT challenge ACKs suppressed: TIME_WAIT's own budget spent (part of challenge_limited)") \
 	X(oow_ack_limited,    "ACKs to unacceptable empty segments suppressed: one per FW_OOW_ACK_INTERVAL_MS per connection") \
+	X(tw_recycled_own,    "TIME_WAIT full: the entering address's own oldest entry recycled (part of tcp.tw recycled)") \
+	X(tw_recycled_heavier,"TIME_WAIT full: an entry of an address holding more entries recycled (part of tcp.tw recycled)") \
 	X(tw_reopen_resumed,  "incarnations opened from TIME_WAIT that died in SYN_RCVD: TIME_WAIT went on (RFC 9293 3.6.1)") \
 	X(drop_short,         "dropped: shorter than a TCP header") \
 	X(drop_hdrlen,        "dropped: bad data offset") \
@@ -307,7 +309,7 @@ struct fw_tcp_stats {
 #define FW_TCP_TW_STATS_LIST(X) \
 	X(entered,     "connections that entered TIME_WAIT") \
 	X(expired,     "entries whose 2MSL ran out") \
-	X(recycled,    "oldest entry reused because the table was full") \
+	X(recycled,    "entry reused because the table was full (tcp: tw_recycled_own + tw_recycled_heavier)") \
 	X(reused,      "a new SYN took over the 4-tuple (RFC 1122 4.2.2.13)") \
 	X(fin_reacked, "retransmitted FIN ACKed again, 2MSL restarted") \
 	X(rst_ignored, "RSTs ignored (RFC 1337)") \

@@ -3,7 +3,7 @@
  * remoteip, remoteport, secretkey), with M a 4-microsecond-ish clock taken
  * from the millisecond time base (x250) and F SipHash-2-4 keyed at boot;
  * the same keyed function gives the engine's other unpredictable words
- * (isn_prf32: rate-limit allowances).
+ * (isn_prf32: rate-limit allowances, the TIME_WAIT hash key).
  */
 #ifndef ISN_H
 #define ISN_H
@@ -21,6 +21,7 @@ uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms);
 enum isn_prf_domain {
 	ISN_PRF_CHALLENGE = 1,   /* each second's global challenge ACK allowance */
 	ISN_PRF_TW_CHALLENGE,    /* each second's TIME_WAIT challenge ACK allowance */
+	ISN_PRF_TW_HASH,         /* the TIME_WAIT table's hash key */
 };
 
 /** A word nobody off the board can predict: SipHash-2-4 of (domain, x)

@@ -7,7 +7,9 @@
  * deadline and only the head's deadline is ever armed on the hardware
  * timer; entering and expiring are O(1). A hash on the 4-tuple finds the
  * entry for an arriving segment without scanning the table. The table is
- * bounded (FW_TW_ENTRIES); when it is full the oldest entry is recycled.
+ * bounded (FW_TW_ENTRIES); when it is full an entry is recycled fairly
+ * between remote addresses (timewait.c): a flooding address recycles its
+ * own.
  */
 #ifndef TIMEWAIT_H
 #define TIMEWAIT_H
@@ -26,8 +28,10 @@ enum tw_verdict {
 	                 incarnation is synchronized (tw_reopened) */
 };
 
-/** Empty the table and set 2MSL to 2 * FW_MSL_MS. */
-void tw_init(void);
+/** Empty the table and set 2MSL to 2 * FW_MSL_MS. `key` keys the hashes
+ *  (a secret from boot: no peer can aim its tuples or address at a chain or
+ *  a class). */
+void tw_init(uint32_t key);
 
 /** MSL in ms (console `set msl`); entries wait 2 * MSL. Applies to entries
  *  entered (or FIN-restarted) from now on; capped at 2^30 - 1 ms. */
@@ -82,6 +86,11 @@ uint32_t tw_bytes_per_entry(void);
 #ifdef FW_HOST_TEST
 /** Test hook: the hash bucket of a 4-tuple, to force chain collisions. */
 uint32_t tw_hash_bucket(const struct fw_tcp_tuple *t);
+/** Test hook: the fair-recycling class of a remote address. */
+uint32_t tw_hash_class(uint32_t raddr);
+/** Test hook: FIFO, free list, hash and class rings agree: NULL, or what
+ *  does not. O(entries x chain). */
+const char *tw_check(void);
 #endif
 
 #endif

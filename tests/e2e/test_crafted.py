@@ -471,3 +471,34 @@ def test_old_duplicate_syn_into_time_wait_returns_to_time_wait(fw, peer, request
     _linux_daytime(fw)
     eu.save_ladder(fw, request, conn=f"{c.remote}-{fw.ip}:{eu.DAYTIME}")
 
+
+@pytest.mark.fw_timeout(90)
+def test_time_wait_flood_spares_another_address(fw, peer, request):
+    """Fair recycling: a Linux client at 192.0.2.1 fills the TIME_WAIT
+    table with daytime connections, 192.0.2.3 leaves three connections in
+    TIME_WAIT (each takes the slot of an entry of the heavier 192.0.2.1),
+    then 192.0.2.1 closes more connections than the table holds. The
+    table recycles 192.0.2.1's own entries; 192.0.2.3's survive. Every
+    Linux connection is served. (The table keeps its fairness per hash
+    class of addresses, keyed at boot: when 192.0.2.1 and 192.0.2.3 share
+    one, 1 boot in FW_TW_ENTRIES/2, they share a FIFO and the test skips.)"""
+    cap = eu.tcp_stats(fw)["tcp.tw.capacity"]
+    t0 = time.monotonic()
+    for _ in range(cap + 10):
+        _linux_daytime(fw)
+    before = eu.tcp_stats(fw)
+    mine = [_into_time_wait(fw, peer)[0] for _ in range(3)]
+    mid = eu.tcp_stats(fw)
+    for _ in range(cap + 50):
+        _linux_daytime(fw)
+    took = time.monotonic() - t0
+    after = eu.tcp_stats(fw)
+    alive = sum(1 for c in mine if eu.tw_for(fw, c.remote) is not None)
+    print(f"\nfinwait e2e: {2 * cap + 60} Linux daytime connections in {took:.1f} s; "
+          f"192.0.2.3's TIME_WAIT entries left: {alive} of 3; recycled "
+          f"{after['tcp.tw.recycled'] - before['tcp.tw.recycled']}")
+    assert after["tcp.tw.in_use"] == cap
+    heavier = "tcp.tw_recycled_heavier"
+    if heavier in mid and mid[heavier] == before[heavier]:
+        pytest.skip("192.0.2.1 and 192.0.2.3 share a TIME_WAIT hash class this boot")
+    assert alive == 3

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "stats.h"
 #include "tcp_out.h"
 #include "timewait.h"
 
@@ -24,6 +25,7 @@
 #define PEER_PORT0 40000u
 #define SND0 9001u   /* our SND.NXT: after our FIN */
 #define RCV0 5000u   /* our RCV.NXT: after the peer's FIN */
+#define TW_KEY 0x5EEDu
 
 _Static_assert(FW_TW_ENTRIES >= 5, "the scenarios below hold up to five entries at once");
 
@@ -115,6 +117,15 @@ static struct fw_tcp_tuple tup(uint32_t n)
 				   .lport = LOCAL_PORT, .rport = (uint16_t)(PEER_PORT0 + n % 20000u) };
 }
 
+/* Connection n of the peer at 192.0.2.host. */
+static struct fw_tcp_tuple tup_of(uint8_t host, uint32_t n)
+{
+	struct fw_tcp_tuple t = tup(n % 20000u);
+
+	t.raddr = ip_net(host);
+	return t;
+}
+
 static bool no_listener;      /* tw_input()'s can_open, inverted */
 
 static enum tw_verdict inject(const struct fw_tcp_tuple *t, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len,
@@ -196,13 +207,14 @@ static void visit_cb(const struct fw_tcp_tuple *t, uint32_t snd, uint32_t rcv, u
 static int setup(void **state)
 {
 	(void)state;
-	tw_init();
+	tw_init(TW_KEY);
 	ntx = 0;
 	tx_fail = 0;
 	xlog[0] = '\0';
 	clock_ms = 0;
 	ca_budget = -1;
 	no_listener = false;
+	stats_reset();
 	return 0;
 }
 
@@ -384,6 +396,152 @@ static void test_full_table_recycles_oldest(void **state)
 	expect_entry(&second, SND0, RCV0);
 	expect_entry(&extra, SND0 + 1, RCV0 + 1);
 	assert_int_equal(next_deadline(), 1 + TWOMSL);
+}
+
+/* How many of host's connections 0..n-1 still have their entry. */
+static unsigned alive_of(uint8_t host, uint32_t n)
+{
+	unsigned k = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_tcp_tuple t = tup_of(host, i);
+
+		k += tw_contains(&t);
+	}
+	return k;
+}
+
+/*
+ * Fair recycling. RFC 9293 3.6.1 gives every actively closed connection
+ * 2MSL of TIME-WAIT; a bounded table cannot, and one peer closing
+ * connections fast (256 in about 60 ms over QEMU) must not take it from
+ * the others. A (192.0.2.1) fills the table, B (192.0.2.9) closes 10
+ * connections, then A closes 1000 more: A recycles its own entries; every
+ * one of B's is still there.
+ */
+static void test_full_table_flooder_recycles_its_own(void **state)
+{
+	uint32_t i;
+
+	(void)state;
+	assert_int_not_equal(tw_hash_class(ip_net(1)), tw_hash_class(ip_net(9)));
+	for (i = 0; i < FW_TW_ENTRIES; i++) {
+		struct fw_tcp_tuple t = tup_of(1, i);
+
+		tw_enter(&t, SND0, RCV0, i / 16u);
+	}
+	for (i = 0; i < 10u; i++) {
+		struct fw_tcp_tuple t = tup_of(9, i);
+
+		tw_enter(&t, SND0 + i, RCV0 + i, 20);
+	}
+	for (i = 0; i < 1000u; i++) {
+		struct fw_tcp_tuple t = tup_of(1, FW_TW_ENTRIES + i);
+
+		tw_enter(&t, SND0, RCV0, 30 + i / 16u);
+	}
+	clock_ms = 100;
+	print_message("192.0.2.9's entries left after 192.0.2.1's flood: %u of 10\n", alive_of(9, 10));
+	assert_int_equal(alive_of(9, 10), 10);
+	for (i = 0; i < 10u; i++) {
+		struct fw_tcp_tuple t = tup_of(9, i);
+
+		expect_entry(&t, SND0 + i, RCV0 + i);
+	}
+	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
+	assert_int_equal(tw_get_stats()->recycled, 1010);
+	assert_int_equal(stats_tcp.tw_recycled_heavier, 10);
+	assert_int_equal(stats_tcp.tw_recycled_own, 1000);
+}
+
+/* A newcomer at a full table takes its slot from the address holding the
+ * most entries, even when another address's entry is the oldest: B's 10
+ * entries are the oldest, A holds the rest, C (192.0.2.5) closes one: one
+ * of A's goes, none of B's. */
+static void test_full_table_newcomer_takes_from_heaviest(void **state)
+{
+	struct fw_tcp_tuple c = tup_of(5, 0);
+	uint32_t i;
+
+	(void)state;
+	assert_int_not_equal(tw_hash_class(ip_net(1)), tw_hash_class(ip_net(9)));
+	assert_int_not_equal(tw_hash_class(ip_net(5)), tw_hash_class(ip_net(9)));
+	assert_int_not_equal(tw_hash_class(ip_net(5)), tw_hash_class(ip_net(1)));
+	for (i = 0; i < 10u; i++) {
+		struct fw_tcp_tuple t = tup_of(9, i);
+
+		tw_enter(&t, SND0 + i, RCV0 + i, 0);
+	}
+	for (i = 10; i < FW_TW_ENTRIES; i++) {
+		struct fw_tcp_tuple t = tup_of(1, i);
+
+		tw_enter(&t, SND0, RCV0, 1);
+	}
+	tw_enter(&c, SND0, RCV0, 2);
+	clock_ms = 3;
+	print_message("192.0.2.9's entries left after 192.0.2.5's one: %u of 10\n", alive_of(9, 10));
+	assert_int_equal(alive_of(9, 10), 10);
+	for (i = 0; i < 10u; i++) {
+		struct fw_tcp_tuple t = tup_of(9, i);
+
+		expect_entry(&t, SND0 + i, RCV0 + i);
+	}
+	expect_entry(&c, SND0, RCV0);
+	assert_int_equal(stats_tcp.tw_recycled_heavier, 1);
+	assert_int_equal(next_deadline(), TWOMSL);   /* B's oldest still heads the FIFO */
+}
+
+/* The table's structures (FIFO, free list, hash chains, class rings and
+ * counts) stay consistent through a long random mix of entering (the
+ * table overflowing, tuples entering again), retransmitted FINs, SYNs that
+ * reopen, expiry and MSL changes, from a few addresses of unequal weight. */
+static void test_random_operations_keep_structures_consistent(void **state)
+{
+	uint32_t x = 0x2545F491u, now = 0;
+	const char *bad;
+
+	(void)state;
+	for (uint32_t op = 0; op < 30000u; op++) {
+		struct fw_tcp_tuple t;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		/* hosts 1..6, host 1 five times as busy; ports from a small range */
+		t = tup_of((uint8_t)(x % 10u < 5u ? 1u : 2u + x % 5u), (x >> 8) % 600u);
+		clock_ms = now;
+		switch ((x >> 20) % 8u) {
+		case 0:
+			inject(&t, FW_TCP_FIN | FW_TCP_ACK, RCV0 - 1, SND0, 0, NULL);
+			break;
+		case 1:
+			if (inject(&t, FW_TCP_SYN, RCV0 + 77, 0, 0, NULL) == TW_NEW_SYN && (x & 1u))
+				tw_reopened(&t);
+			break;
+		case 2:
+			now += (x >> 24) % 128u;
+			tw_expire(now);
+			break;
+		case 3:
+			if ((x >> 24) < 32u)
+				tw_set_msl(200u + (x >> 10) % 3000u);
+			break;
+		default:
+			tw_enter(&t, SND0, RCV0, now);
+			break;
+		}
+		bad = tw_check();
+		if (bad) {
+			print_error("operation %u: %s\n", op, bad);
+			fail();
+		}
+	}
+	print_message("after 30000 operations: %u live, %u recycled (%u own, %u from heavier), %u expired\n",
+		      tw_get_stats()->in_use, tw_get_stats()->recycled, stats_tcp.tw_recycled_own,
+		      stats_tcp.tw_recycled_heavier, tw_get_stats()->expired);
+	assert_int_equal(tw_get_stats()->recycled, stats_tcp.tw_recycled_own + stats_tcp.tw_recycled_heavier);
+	assert_true(stats_tcp.tw_recycled_heavier > 0 && stats_tcp.tw_recycled_own > 0);
+	assert_true(tw_get_stats()->expired > 0);
 }
 
 /* Expired entries are freed before a live one is recycled. */
@@ -733,7 +891,7 @@ static void test_stats_counters(void **state)
 	want.in_use = 1;
 	want.peak = 3;
 	assert_memory_equal(tw_get_stats(), &want, sizeof(want));
-	tw_init();
+	tw_init(TW_KEY);
 	assert_int_equal(tw_get_stats()->peak, 0);
 }
 
@@ -748,6 +906,9 @@ int main(void)
 		cmocka_unit_test_setup(test_full_table_every_lookup_hits, setup),
 		cmocka_unit_test_setup(test_full_table_recycles_oldest, setup),
 		cmocka_unit_test_setup(test_full_table_prefers_expired, setup),
+		cmocka_unit_test_setup(test_full_table_flooder_recycles_its_own, setup),
+		cmocka_unit_test_setup(test_full_table_newcomer_takes_from_heaviest, setup),
+		cmocka_unit_test_setup(test_random_operations_keep_structures_consistent, setup),
 		cmocka_unit_test_setup(test_hash_collisions_remove_from_chain, setup),
 		cmocka_unit_test_setup(test_reenter_same_tuple_replaces, setup),
 		cmocka_unit_test_setup(test_bytes_per_entry_within_budget, setup),
