@@ -373,7 +373,7 @@ static void test_full_table_every_lookup_hits(void **state)
 	assert_true(longest <= 8);
 }
 
-/* Full table -> the oldest entry is recycled, counted. */
+/* Full table, one address: its own oldest entry is recycled, counted. */
 static void test_full_table_recycles_oldest(void **state)
 {
 	struct fw_tcp_tuple extra = tup(FW_TW_ENTRIES), first, second;
@@ -387,6 +387,7 @@ static void test_full_table_recycles_oldest(void **state)
 	}
 	tw_enter(&extra, SND0 + 1, RCV0 + 1, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->recycled, 1);
+	assert_int_equal(stats_tcp.tw_recycled_own, 1);
 	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->peak, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->expired, 0);
@@ -398,17 +399,34 @@ static void test_full_table_recycles_oldest(void **state)
 	assert_int_equal(next_deadline(), 1 + TWOMSL);
 }
 
-/* How many of host's connections 0..n-1 still have their entry. */
-static unsigned alive_of(uint8_t host, uint32_t n)
+/* host's connections 0..n-1 enter TIME_WAIT at `now`, connection i with
+ * SND.NXT SND0 + i and RCV.NXT RCV0 + i. */
+static void enter_numbered(uint8_t host, uint32_t n, uint32_t now)
 {
-	unsigned k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_tcp_tuple t = tup_of(host, i);
+
+		tw_enter(&t, SND0 + i, RCV0 + i, now);
+	}
+}
+
+/* ... and every one of them is still there, with its own numbers. */
+static void expect_all_numbered(uint8_t host, uint32_t n, const char *after)
+{
+	unsigned alive = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct fw_tcp_tuple t = tup_of(host, i);
 
-		k += tw_contains(&t);
+		alive += tw_contains(&t);
 	}
-	return k;
+	print_message("192.0.2.%u's entries left after %s: %u of %u\n", host, after, alive, n);
+	assert_int_equal(alive, n);
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_tcp_tuple t = tup_of(host, i);
+
+		expect_entry(&t, SND0 + i, RCV0 + i);
+	}
 }
 
 /*
@@ -430,24 +448,14 @@ static void test_full_table_flooder_recycles_its_own(void **state)
 
 		tw_enter(&t, SND0, RCV0, i / 16u);
 	}
-	for (i = 0; i < 10u; i++) {
-		struct fw_tcp_tuple t = tup_of(9, i);
-
-		tw_enter(&t, SND0 + i, RCV0 + i, 20);
-	}
+	enter_numbered(9, 10, 20);
 	for (i = 0; i < 1000u; i++) {
 		struct fw_tcp_tuple t = tup_of(1, FW_TW_ENTRIES + i);
 
 		tw_enter(&t, SND0, RCV0, 30 + i / 16u);
 	}
 	clock_ms = 100;
-	print_message("192.0.2.9's entries left after 192.0.2.1's flood: %u of 10\n", alive_of(9, 10));
-	assert_int_equal(alive_of(9, 10), 10);
-	for (i = 0; i < 10u; i++) {
-		struct fw_tcp_tuple t = tup_of(9, i);
-
-		expect_entry(&t, SND0 + i, RCV0 + i);
-	}
+	expect_all_numbered(9, 10, "192.0.2.1's flood");
 	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->recycled, 1010);
 	assert_int_equal(stats_tcp.tw_recycled_heavier, 10);
@@ -467,11 +475,7 @@ static void test_full_table_newcomer_takes_from_heaviest(void **state)
 	assert_int_not_equal(tw_hash_class(ip_net(1)), tw_hash_class(ip_net(9)));
 	assert_int_not_equal(tw_hash_class(ip_net(5)), tw_hash_class(ip_net(9)));
 	assert_int_not_equal(tw_hash_class(ip_net(5)), tw_hash_class(ip_net(1)));
-	for (i = 0; i < 10u; i++) {
-		struct fw_tcp_tuple t = tup_of(9, i);
-
-		tw_enter(&t, SND0 + i, RCV0 + i, 0);
-	}
+	enter_numbered(9, 10, 0);
 	for (i = 10; i < FW_TW_ENTRIES; i++) {
 		struct fw_tcp_tuple t = tup_of(1, i);
 
@@ -479,13 +483,7 @@ static void test_full_table_newcomer_takes_from_heaviest(void **state)
 	}
 	tw_enter(&c, SND0, RCV0, 2);
 	clock_ms = 3;
-	print_message("192.0.2.9's entries left after 192.0.2.5's one: %u of 10\n", alive_of(9, 10));
-	assert_int_equal(alive_of(9, 10), 10);
-	for (i = 0; i < 10u; i++) {
-		struct fw_tcp_tuple t = tup_of(9, i);
-
-		expect_entry(&t, SND0 + i, RCV0 + i);
-	}
+	expect_all_numbered(9, 10, "192.0.2.5's one");
 	expect_entry(&c, SND0, RCV0);
 	assert_int_equal(stats_tcp.tw_recycled_heavier, 1);
 	assert_int_equal(next_deadline(), TWOMSL);   /* B's oldest still heads the FIFO */
