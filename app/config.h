@@ -22,7 +22,7 @@
 #endif
 /* The console's buffers are the UART drivers' own, so the drivers build
  * without this file; the build-time knobs still reach them:
- * FW_CONSOLE_TX_BYTES (2048, power of two) and FW_CONSOLE_TX_WAIT_MS (2)
+ * FW_CONSOLE_TX_BYTES (4096, power of two: a whole `stats` reply fits) and FW_CONSOLE_TX_WAIT_MS (2)
  * in drivers/uart/uart_tx_ring.h, FW_CONSOLE_RX_BYTES (256) in
  * drivers/uart/cmsdk/cmsdk_uart.h. */
 
@@ -108,7 +108,20 @@
 #define FW_DATA_RETRIES 8         /* data and FIN retransmissions before abort */
 #endif
 #ifndef FW_CHALLENGE_ACK_PER_S
-#define FW_CHALLENGE_ACK_PER_S 10 /* RFC 5961 section 7 rate limit */
+#define FW_CHALLENGE_ACK_PER_S 100 /* RFC 5961 section 7: global cap on the TCBs' challenge ACKs,
+                                    * per second on average; each second's allowance is drawn from
+                                    * [N/2, 3N/2) (as Linux did): above what FW_TCB_COUNT TCBs at one
+                                    * per FW_OOW_ACK_INTERVAL_MS can send, so no TCB starves another */
+#endif
+/* ---- RFC 5961 section 7 per connection, and TIME_WAIT's own budget ---- */
+#ifndef FW_OOW_ACK_INTERVAL_MS
+#define FW_OOW_ACK_INTERVAL_MS 500u /* per TCB: at most one challenge ACK or ACK to an unacceptable
+                                     * empty segment per interval (Linux: tcp_invalid_ratelimit) */
+#endif
+#ifndef FW_TW_CHALLENGE_ACK_PER_S
+#define FW_TW_CHALLENGE_ACK_PER_S 10 /* TIME_WAIT's challenge ACKs (SYNs into an entry), per second on
+                                      * average, drawn per second like FW_CHALLENGE_ACK_PER_S; a budget
+                                      * of its own, so TIME_WAIT and the TCBs never starve each other */
 #endif
 
 #endif

@@ -3,9 +3,9 @@
 and how many fit in 16 KiB, flash of the TCP code and of each firmware.
 
 RAM per TIME_WAIT connection comes from the pool definitions as linked:
-finwait keeps TIME_WAIT in its compact table (timewait.c's tw_tab, hash
-heads included, divided by FW_TW_ENTRIES: what tw_bytes_per_entry()
-returns on the target); lwIP keeps a full struct tcp_pcb on its
+finwait keeps TIME_WAIT in its compact table (timewait.c's tw_tab, with its
+hash heads tw_bucket and class records tw_cls, divided by FW_TW_ENTRIES:
+what tw_bytes_per_entry() returns on the target); lwIP keeps a full struct tcp_pcb on its
 tcp_tw_pcbs list, so one element of the MEMP_TCP_PCB pool. Counts come from
 the probe objects (bench/probe/), whose array sizes are the quantities.
 
@@ -66,7 +66,8 @@ def main() -> None:
 
     fp = symbol_sizes(a.finwait_probe)
     lp = symbol_sizes(a.lwip_probe)
-    tw_tab = symbol_sizes(a.finwait_timewait_obj)["tw_tab"]
+    tw_syms = symbol_sizes(a.finwait_timewait_obj)
+    tw_tab = sum(tw_syms.get(s, 0) for s in ("tw_tab", "tw_bucket", "tw_cls"))
     tw_entries = fp["bench_fw_tw_entries"]
     # sizeof(struct fw_tcp_conn) from the engine's own pool: the struct is
     # private to the engine, the probe cannot name it.
@@ -77,7 +78,7 @@ def main() -> None:
     lw_tw = pool // n_pcb              # the pool's alignment slack is < one element
     rows = [
         row("ram_tw", "RAM per TIME_WAIT connection (Cortex-M)", "B", fw_tw, lw_tw, "lower",
-            f"finwait tw_tab {tw_tab} B / {tw_entries}; lwIP MEMP_TCP_PCB element "
+            f"finwait tw_tab+tw_bucket+tw_cls {tw_tab} B / {tw_entries}; lwIP MEMP_TCP_PCB element "
             f"(sizeof(struct tcp_pcb) = {lp['bench_sizeof_tcp_pcb']})"),
         row("tw_16k", "TIME_WAIT connections in 16 KiB", "conns",
             RAM_BUDGET // fw_tw, RAM_BUDGET // lw_tw, "higher"),

@@ -22,14 +22,15 @@
 #include <stdint.h>
 
 /* Ring size in bytes (a power of two, so the free-running indices wrap
- * cleanly) and the longest wait for room before a byte is dropped. The
- * documented build-time knobs FW_CONSOLE_TX_BYTES and FW_CONSOLE_TX_WAIT_MS
- * (make CFLAGS_EXTRA=-DFW_CONSOLE_TX_BYTES=4096) still set them. */
+ * cleanly; 4 KiB holds a whole `stats` reply, so a reader that pauses a
+ * few ms loses neither its tail nor the prompt) and the longest wait for
+ * room before a byte is dropped. The documented build-time knobs
+ * FW_CONSOLE_TX_BYTES and FW_CONSOLE_TX_WAIT_MS still set them. */
 #ifndef UART_TX_RING_BYTES
 #ifdef FW_CONSOLE_TX_BYTES
 #define UART_TX_RING_BYTES FW_CONSOLE_TX_BYTES
 #else
-#define UART_TX_RING_BYTES 2048u
+#define UART_TX_RING_BYTES 4096u
 #endif
 #endif
 #ifndef UART_TX_RING_WAIT_MS

@@ -23,8 +23,12 @@
  *   (the peer retransmits); only in-order data is queued.
  * - RFC 5961: an in-window RST that is not exact, any SYN in a
  *   synchronized state (TIME_WAIT included), and an ACK outside
- *   [SND.UNA - MAX.SND.WND, SND.NXT] (5.2) get a challenge ACK, all from
- *   one global budget of FW_CHALLENGE_ACK_PER_S per second (section 7).
+ *   [SND.UNA - MAX.SND.WND, SND.NXT] (5.2) get a challenge ACK. Section 7:
+ *   one per FW_OOW_ACK_INTERVAL_MS per connection (shared with the ACKs
+ *   to unacceptable empty segments), under a global allowance drawn each
+ *   second around FW_CHALLENGE_ACK_PER_S; TIME_WAIT has an allowance of
+ *   its own (FW_TW_CHALLENGE_ACK_PER_S). No connection's challenge ACKs
+ *   depend on another's (CVE-2016-5696).
  * - Every resource is bounded (config.h): FW_TCB_COUNT connections
  *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
  *   queued for sending and FW_TCP_RCVQ_PBUFS held for the application per
@@ -253,7 +257,8 @@ typedef void (*fw_tcp_tw_visit_cb)(const struct fw_tcp_tw_info *info, void *arg)
 void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 
 /* X(name, what): the engine's counters, so struct and printer agree. Each
- * counts one event at one place; the two marked "sum" are derived from
+ * counts one event at one place; the two marked "sum" and
+ * challenge_limited (the challenge_limited_* after it) are derived from
  * others (kept for the `stats` output's readers). */
 #define FW_TCP_STATS_LIST(X) \
 	X(segs_in,            "segments received (valid checksum)") \
@@ -267,6 +272,13 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(rst_rcvd,           "RSTs that ended a connection (sum: resets + open_refused)") \
 	X(challenge_acks,     "RFC 5961 challenge ACKs sent") \
 	X(challenge_limited,  "RFC 5961 challenge ACKs suppressed by the rate limit") \
+	X(challenge_limited_conn, "challenge ACKs suppressed: one per FW_OOW_ACK_INTERVAL_MS per connection (part of challenge_limited)") \
+	X(challenge_limited_global, "challenge ACKs suppressed: the second's randomized global allowance spent (part of challenge_limited)") \
+	X(challenge_limited_tw, "TIME_WAIT challenge ACKs suppressed: TIME_WAIT's own budget spent (part of challenge_limited)") \
+	X(oow_ack_limited,    "ACKs to unacceptable empty segments suppressed: one per FW_OOW_ACK_INTERVAL_MS per connection") \
+	X(tw_recycled_own,    "TIME_WAIT full: the entering address's own oldest entry recycled (part of tcp.tw recycled)") \
+	X(tw_recycled_heavier,"TIME_WAIT full: an entry of an address holding more entries recycled (part of tcp.tw recycled)") \
+	X(tw_reopen_resumed,  "incarnations opened from TIME_WAIT that died in SYN_RCVD: TIME_WAIT went on (RFC 9293 3.6.1)") \
 	X(drop_short,         "dropped: shorter than a TCP header") \
 	X(drop_hdrlen,        "dropped: bad data offset") \
 	X(drop_opts,          "dropped: malformed options") \
@@ -320,7 +332,7 @@ struct fw_tcp_stats {
 #define FW_TCP_TW_STATS_LIST(X) \
 	X(entered,     "connections that entered TIME_WAIT") \
 	X(expired,     "entries whose 2MSL ran out") \
-	X(recycled,    "oldest entry reused because the table was full") \
+	X(recycled,    "entry reused because the table was full (tcp: tw_recycled_own + tw_recycled_heavier)") \
 	X(reused,      "a new SYN took over the 4-tuple (RFC 1122 4.2.2.13)") \
 	X(fin_reacked, "retransmitted FIN ACKed again, 2MSL restarted") \
 	X(rst_ignored, "RSTs ignored (RFC 1337)") \

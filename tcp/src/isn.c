@@ -24,6 +24,8 @@
 /* localip(4) localport(2) remoteip(4) remoteport(2) */
 #define ISN_PORT_MSG_LEN 10u /* local IP, remote IP, remote port */
 #define ISN_MSG_LEN 12u
+/* domain(4) x(4): never the length of an ISN message, so never its value */
+#define ISN_PRF_MSG_LEN 8u
 
 static uint8_t isn_key[16];
 
@@ -133,5 +135,16 @@ uint32_t isn_port_offset(const struct fw_tcp_tuple *t)
 	isn_put32(&msg[4], t->raddr);
 	msg[8] = (uint8_t)t->rport;
 	msg[9] = (uint8_t)(t->rport >> 8);
+	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+}
+
+/* Every message length here is distinct (ISN 12, ports 10, PRF 8 bytes):
+ * SipHash mixes the length into its last block, so the uses never meet. */
+uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x)
+{
+	uint8_t msg[ISN_PRF_MSG_LEN];
+
+	isn_put32(&msg[0], (uint32_t)domain);
+	isn_put32(&msg[4], x);
 	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
 }

@@ -1,7 +1,7 @@
 /*
  * Observation (fw_tcp.h): copies of the counters, the TIME_WAIT visitor.
- * Two printed counters are sums of others, filled in here so that no event
- * is counted twice.
+ * Three printed counters are sums of others, filled in here so that no
+ * event is counted twice.
  */
 #include <string.h>
 #include "config.h"
@@ -19,6 +19,8 @@ void fw_tcp_get_stats(struct fw_tcp_stats *out)
 {
 	*out = stats_tcp;
 	out->rst_rcvd = stats_tcp.resets + stats_tcp.open_refused;
+	out->challenge_limited = stats_tcp.challenge_limited_conn + stats_tcp.challenge_limited_global +
+	                         stats_tcp.challenge_limited_tw;
 	out->time_wait_entered = tw_get_stats()->entered;
 }
 

@@ -79,6 +79,7 @@ struct fw_tcp_conn *tcb_alloc(void)
 			tcb->gen = gen;
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
+			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
 			STAT_INC(tcb_in_use);
 			if (stats_tcp.tcb_in_use > stats_tcp.tcb_peak)
 				stats_tcp.tcb_peak = stats_tcp.tcb_in_use;
@@ -90,6 +91,11 @@ struct fw_tcp_conn *tcb_alloc(void)
 
 static void tcb_release(struct fw_tcp_conn *tcb, const char *reason)
 {
+	/* RFC 9293 3.6.1 MAY-2 (2): a new incarnation opened from TIME-WAIT
+	 * that dies before it is synchronized (the SYN was an old duplicate)
+	 * "returns to TIME-WAIT": its entry was kept for that (tw_input). */
+	if (tcb->state == FW_TCP_SYN_RCVD && (tcb->flags & TCB_F_PASSIVE) && tw_contains(&tcb->t))
+		STAT_INC(tw_reopen_resumed);
 	if (tcb->state != FW_TCP_TIME_WAIT)
 		tcb_set_state(tcb, FW_TCP_CLOSED, reason);
 	uint8_t gen = tcb->gen;

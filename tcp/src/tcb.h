@@ -49,6 +49,7 @@ struct fw_tcp_conn {
 	uint32_t rtx_at;        /* retransmission / zero-window probe deadline */
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
+	uint32_t oow_ack_at;    /* last rate-limited ACK: challenge, or to an unacceptable empty segment */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
 	struct pbuf *rcvq;      /* in-order data the app has not taken */
 	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
@@ -162,8 +163,13 @@ void tcb_enter_recovery(struct fw_tcp_conn *tcb);
 void tcb_send_ack(struct fw_tcp_conn *tcb);
 /** SYN (SYN_SENT) or SYN,ACK (SYN_RCVD) with the MSS option. */
 void tcb_send_syn(struct fw_tcp_conn *tcb);
-/** RFC 5961 section 7: rate-limited ACK for a suspicious RST or SYN. */
+/** RFC 5961 challenge ACK (suspicious RST, SYN, unacceptable SEG.ACK):
+ *  one per FW_OOW_ACK_INTERVAL_MS per connection, within the global
+ *  allowance (section 7). */
 void tcb_challenge_ack(struct fw_tcp_conn *tcb, uint32_t now);
+/** RFC 9293 3.10.7.4 first check: the ACK for an unacceptable segment;
+ *  for an empty one, within the same per-connection limit. */
+void tcb_unacceptable_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, uint32_t now);
 /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, counted. */
 void tcb_send_rst(struct fw_tcp_conn *tcb);
 /** Sequence number of our FIN, valid when TCB_F_FIN_QUEUED. */

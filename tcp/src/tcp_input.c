@@ -126,7 +126,8 @@ static void seg_input_closed(const struct fw_tcp_tuple *t, const struct fw_tcp_s
 /* RFC 9293 3.10.7.2, LISTEN: RST ignored; ACK -> <SEQ=SEG.ACK><CTL=RST>;
  * SYN -> SYN_RCVD (bounded by the backlog and the TCB pool: a SYN that
  * finds no room is dropped, the peer retries). `floor` is non-NULL for a
- * new incarnation out of TIME_WAIT. */
+ * new incarnation out of TIME_WAIT (whose entry stays until the new one is
+ * ESTABLISHED, so a dropped SYN's retransmission finds the floor again). */
 static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg,
                              const uint32_t *floor, uint32_t now)
 {
@@ -155,6 +156,8 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 		return;
 	}
 	STAT_INC(passive_opens);
+	if (floor)
+		STAT_INC(tw_new_syn);
 	tcb->t = *t;
 	tcb->flags = TCB_F_PASSIVE;
 	tcb->listener = (uint8_t)tcb_id(l);
@@ -477,6 +480,10 @@ static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *s
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
 	tcb_set_state(tcb, FW_TCP_ESTABLISHED, "ack");
+	/* RFC 9293 3.6.1 MAY-2: a new incarnation opened from TIME-WAIT is no
+	 * old duplicate now; its TIME_WAIT entry goes. */
+	if (tcb->flags & TCB_F_PASSIVE)
+		tw_reopened(&tcb->t);
 	post->established = true;
 	return true;
 }
@@ -603,7 +610,7 @@ static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, stru
 	if (!seg_acceptable(tcb, seg)) {
 		STAT_INC(drop_seq);
 		if (!(seg->flags & FW_TCP_RST))
-			tcb_send_ack(tcb);
+			tcb_unacceptable_ack(tcb, seg, now);
 		return;
 	}
 	/* second */
@@ -695,7 +702,7 @@ void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, 
 {
 	struct fw_tcp_seg seg;
 	struct fw_tcp_tuple t;
-	struct fw_tcp_conn *tcb;
+	struct fw_tcp_conn *tcb, *l;
 	uint32_t floor;
 
 	if (!seg_parse(p, src, dst, &seg, &t)) {
@@ -708,21 +715,18 @@ void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, 
 	if (tcb) {
 		seg_input_tcb(tcb, &seg, now);
 	} else {
-		switch (tw_input(&t, &seg, now, &floor)) {
+		/* TIME_WAIT can let a SYN open a new incarnation only when a
+		 * listener is there to take it. */
+		l = tcb_find_listener(t.lport);
+		switch (tw_input(&t, &seg, now, l != NULL, &floor)) {
 		case TW_CONSUMED:
 			break;
 		case TW_NEW_SYN:
-			STAT_INC(tw_new_syn);
-			tcb = tcb_find_listener(t.lport);
-			if (tcb)
-				seg_input_listen(tcb, &t, &seg, &floor, now);
-			else
-				seg_input_closed(&t, &seg);
+			seg_input_listen(l, &t, &seg, &floor, now);
 			break;
 		case TW_NO_MATCH:
-			tcb = tcb_find_listener(t.lport);
-			if (tcb)
-				seg_input_listen(tcb, &t, &seg, NULL, now);
+			if (l)
+				seg_input_listen(l, &t, &seg, NULL, now);
 			else
 				seg_input_closed(&t, &seg);
 			break;

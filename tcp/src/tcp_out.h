@@ -16,11 +16,18 @@
 int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 
 /**
- * RFC 5961 section 7: one global budget of FW_CHALLENGE_ACK_PER_S
- * challenge ACKs per second, shared by TCBs and the TIME_WAIT table. True
- * (counted as sent) when one may go out at `now`, false (counted as
- * suppressed) when the budget is spent.
+ * RFC 5961 section 7, the TCBs' global ceiling: this second's allowance
+ * (drawn from [N/2, 3N/2), N = FW_CHALLENGE_ACK_PER_S) is not spent; one
+ * is taken. Counts nothing (tcb_challenge_ack() does).
  */
 bool seg_challenge_ack_allowed(uint32_t now);
+
+/**
+ * TIME_WAIT's own allowance of SYN challenge ACKs (RFC 5961 4.2, 7):
+ * drawn per second like the global one, N = FW_TW_CHALLENGE_ACK_PER_S.
+ * True (counted as sent) when one may go out at `now`, false (counted as
+ * suppressed) when it is spent.
+ */
+bool seg_tw_challenge_ack_allowed(uint32_t now);
 
 #endif

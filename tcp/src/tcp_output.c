@@ -11,6 +11,7 @@
 #include "lwip/ip.h"
 #include "lwip/ip4.h"
 #include "lwip/prot/ip.h"
+#include "isn.h"
 #include "tcb.h"
 #include "tcp_out.h"
 #include "stats.h"
@@ -22,8 +23,15 @@
 #define SEG_TTL IP_DEFAULT_TTL
 #define SEG_CA_PERIOD_MS 1000u  /* RFC 5961 7: the limit is per second */
 
-static uint32_t seg_ca_window;   /* RFC 5961 7: start of this second */
-static uint16_t seg_ca_count;    /* challenge ACKs sent in it */
+/* A per-second allowance of challenge ACKs, drawn afresh each second. */
+struct seg_allowance {
+	uint32_t second;       /* now / SEG_CA_PERIOD_MS it was drawn for */
+	uint32_t left;
+	bool drawn;
+};
+
+static struct seg_allowance seg_ca_global;   /* the TCBs' */
+static struct seg_allowance seg_ca_tw;       /* TIME_WAIT's */
 
 static struct pbuf *seg_alloc(uint16_t optlen, uint16_t datalen)
 {
@@ -123,33 +131,106 @@ void tcb_send_rst(struct fw_tcp_conn *tcb)
 	seg_send_ctl(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, FW_TCP_RST | FW_TCP_ACK, 0);
 }
 
-/* RFC 5961 section 7: at most FW_CHALLENGE_ACK_PER_S per second, for all
- * connections together, so an attacker cannot use us as an amplifier. */
+/*
+ * RFC 5961 section 7 asks for a limit on challenge ACKs. One global count
+ * per second is what CVE-2016-5696 exploited (Cao et al., USENIX Security
+ * 2016): whoever can spend the count and see what is left learns whether
+ * another connection just sent one, that is, whether a spoofed RST or SYN
+ * guessed inside that connection's window; and whoever spends it every
+ * second starves everyone's RFC 5961 recovery. So, as Linux does now:
+ *  - the limit is per connection (tcb_oow_ack_allowed: one challenge ACK
+ *    or ACK to an unacceptable empty segment per FW_OOW_ACK_INTERVAL_MS);
+ *    the attacker's own connection shows it nothing about the others;
+ *  - a global allowance stays as a ceiling on output, drawn per second
+ *    from [N/2, 3N/2) with a keyed PRF (as Linux did from 2016) and set
+ *    far above what FW_TCB_COUNT connections at one per interval can send
+ *    (16/s against 50 at the least, by default), so no connection's
+ *    challenge ACK ever depends on another's;
+ *  - TIME_WAIT entries keep no timestamp (an entry's 32-byte budget goes
+ *    to the table's own lookup and recycling, timewait.c), so TIME_WAIT's
+ *    SYN challenge ACKs draw on an allowance of their own, drawn the same
+ *    way: a SYN flood into TIME_WAIT cannot starve the TCBs' recovery, nor
+ *    the TCBs TIME_WAIT's.
+ */
+static bool seg_allowance_take(struct seg_allowance *a, uint32_t now, uint32_t mean, enum isn_prf_domain d)
+{
+	uint32_t second = now / SEG_CA_PERIOD_MS;
+
+	if (!a->drawn || a->second != second) {
+		a->second = second;
+		a->drawn = true;
+		a->left = mean ? (mean + 1u) / 2u + isn_prf32(d, second) % mean : 0u;
+	}
+	if (a->left == 0)
+		return false;
+	a->left--;
+	return true;
+}
+
 bool seg_challenge_ack_allowed(uint32_t now)
 {
-	if (now - seg_ca_window >= SEG_CA_PERIOD_MS) {
-		seg_ca_window = now;
-		seg_ca_count = 0;
-	}
-	if (seg_ca_count >= FW_CHALLENGE_ACK_PER_S) {
-		STAT_INC(challenge_limited);
+	return seg_allowance_take(&seg_ca_global, now, FW_CHALLENGE_ACK_PER_S, ISN_PRF_CHALLENGE);
+}
+
+bool seg_tw_challenge_ack_allowed(uint32_t now)
+{
+	if (!seg_allowance_take(&seg_ca_tw, now, FW_TW_CHALLENGE_ACK_PER_S, ISN_PRF_TW_CHALLENGE)) {
+		STAT_INC(challenge_limited_tw);
 		return false;
 	}
-	seg_ca_count++;
 	STAT_INC(challenge_acks);
+	return true;
+}
+
+/* One rate-limited ACK per FW_OOW_ACK_INTERVAL_MS per connection (Linux's
+ * tcp_oow_rate_limited, with tcp_invalid_ratelimit = 500 ms); tcb_alloc()
+ * starts oow_ack_at one interval back. */
+static bool tcb_oow_ack_allowed(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	if (now - tcb->oow_ack_at < FW_OOW_ACK_INTERVAL_MS)
+		return false;
+	tcb->oow_ack_at = now;
 	return true;
 }
 
 void tcb_challenge_ack(struct fw_tcp_conn *tcb, uint32_t now)
 {
-	if (seg_challenge_ack_allowed(now))
-		tcb_send_ack(tcb);
+	if (!tcb_oow_ack_allowed(tcb, now)) {
+		STAT_INC(challenge_limited_conn);
+		return;
+	}
+	if (!seg_challenge_ack_allowed(now)) {
+		STAT_INC(challenge_limited_global);
+		return;
+	}
+	STAT_INC(challenge_acks);
+	tcb_send_ack(tcb);
+}
+
+/*
+ * RFC 9293 3.10.7.4 first check: "If an incoming segment is not
+ * acceptable, an acknowledgment should be sent in reply (unless the RST
+ * bit is set...)". RFC 9293 says nothing of a limit; RFC 5961 7 and Linux
+ * apply the per-connection one to these ACKs too: two ends that each find
+ * the other's segments unacceptable (or a middlebox rewriting them) would
+ * otherwise bounce empty ACKs at each other for ever. Segments with data
+ * or FIN are answered every time, as Linux answers them: they are never
+ * such a loop, and their ACK is how a peer whose ACK from us was lost
+ * learns RCV.NXT.
+ */
+void tcb_unacceptable_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, uint32_t now)
+{
+	if (seg_seqlen(seg) == 0 && !tcb_oow_ack_allowed(tcb, now)) {
+		STAT_INC(oow_ack_limited);
+		return;
+	}
+	tcb_send_ack(tcb);
 }
 
 void seg_output_reset(void)
 {
-	seg_ca_window = 0;
-	seg_ca_count = 0;
+	seg_ca_global.drawn = false;
+	seg_ca_tw.drawn = false;
 }
 
 /* SYN (SYN_SENT) or SYN,ACK (SYN_RCVD), with our MSS (RFC 9293 3.7.1). */

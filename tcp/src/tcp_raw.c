@@ -107,7 +107,7 @@ void fw_tcp_init(fw_tcp_clock_fn clock, const uint8_t key[16])
 {
 	tcb_set_clock(clock);
 	isn_init(key);
-	tw_init();
+	tw_init(isn_prf32(ISN_PRF_TW_HASH, 0));
 	tcb_pool_reset();
 	tcb_tunables_reset();
 	tcb_ports_reset();

@@ -10,11 +10,44 @@
  *    from the middle to the tail: unlinking is O(1) and the slot keeps its
  *    identity, whereas a tombstone would hold a slot until its old deadline
  *    and shrink the table exactly when a peer retransmits.
- *  - hash chains (hnext) from bucket heads. There are as many buckets as
- *    entries, and the head of bucket b lives in entry b (bucket_head): the
- *    two bytes would otherwise be padding, so the lookup structure costs
- *    nothing beyond the entry (28 bytes in all, see tw_bytes_per_entry()).
+ *  - hash chains (hnext) from bucket heads (tw_bucket, as many buckets as
+ *    entries) on the 4-tuple, the hash keyed at boot so that no peer can
+ *    pick ports that pile its entries into one chain.
+ *  - one ring per address class (cnext, tw_cls), for fair recycling below.
  *  - a free list through `next`.
+ * An entry is 28 bytes; with its share of the bucket heads (2) and of the
+ * class records (4 per two entries) it costs 32 (tw_bytes_per_entry()).
+ *
+ * Fair recycling. The table is bounded, so when it is full a new entry
+ * takes a live one's slot, and the connection that loses its entry loses
+ * what TIME-WAIT protects (RFC 9293 3.6.1: late segments of the old
+ * connection meeting a new incarnation, the peer's retransmitted FIN
+ * finding an RST). Recycling the oldest entry, whoever's, let one client
+ * closing connections fast (256 in about 60 ms over QEMU) evict every
+ * other client's entries. Entries are therefore grouped by remote address
+ * into TW_CLASSES classes (a hash of the address keyed at boot, so no peer
+ * can aim its address at another's class); each class keeps its entries
+ * in a ring in the order they entered (each links to the next newer one,
+ * the newest back to the oldest) and a count. When the table is full and class X needs a slot, the
+ * victim is the oldest entry of whichever of two candidates holds more:
+ * the class tw_heavy (the largest count seen as counts grew) and the
+ * class of the FIFO's head; if neither holds more entries than X, it is
+ * X's own oldest. So a flooding address only ever recycles its own
+ * entries, never those of an address holding fewer; a light address
+ * arriving at a full table takes its slot from the heaviest it finds; and
+ * one address alone may still fill an idle table (recycling stays
+ * work-conserving). Both are counted (tw_recycled_own,
+ * tw_recycled_heavier; tcp.tw recycled is their sum). Two addresses in
+ * one class (for a given pair, 1 boot in TW_CLASSES) share its fate: they
+ * recycle each other's entries, oldest first, as every address did before.
+ *
+ * Cost. Entering, expiring and recycling are O(1): a class's oldest entry
+ * is the one after its newest, and since entries enter both the FIFO and
+ * their ring at the end (and a restarted FIN moves them to both ends), an
+ * expiring head is its class's oldest. Removing an entry from the middle
+ * of its ring (a SYN reopening the 4-tuple, a 4-tuple entering again, a
+ * restarted FIN) walks the ring from the oldest: O(entries of that class),
+ * paid by a segment of that address. Lookup is by hash.
  *
  * The local address is not stored: toward any one remote address the
  * device uses one local address (its Ethernet address, or 127.0.0.1 toward
@@ -34,6 +67,7 @@
  */
 #include <stddef.h>
 #include "config.h"
+#include "stats.h"
 #include "tcp_out.h"
 #include "timewait.h"
 
@@ -42,6 +76,8 @@
 #define TW_MSL_MAX_MS 0x3FFFFFFFu
 /* The Cortex-M budget: an entry, lookup share included, within 32 bytes. */
 #define TW_BYTES_BUDGET 32u
+/* Address classes for fair recycling: one per two entries. */
+#define TW_CLASSES (FW_TW_ENTRIES >= 2u ? FW_TW_ENTRIES / 2u : 1u)
 
 /*
  * RCV.WND in TIME-WAIT is 0, and that is what our ACKs advertise. The
@@ -74,16 +110,31 @@ struct tw_entry {
 	uint16_t prev;        /* FIFO: toward the head (earlier deadline) */
 	uint16_t next;        /* FIFO: toward the tail; free-list link when free */
 	uint16_t hnext;       /* hash chain */
-	uint16_t bucket_head; /* head of hash bucket number <this index> */
+	uint16_t cnext;       /* class ring: the next newer entry of the class; after
+	                       * its newest, its oldest */
 };
+
+/* A class of remote addresses (fair recycling, see top). */
+struct tw_class {
+	uint16_t newest;      /* TW_NIL when count == 0 */
+	uint16_t count;
+};
+
+static struct tw_entry tw_tab[FW_TW_ENTRIES];
+static uint16_t tw_bucket[FW_TW_ENTRIES];  /* hash chain heads */
+static struct tw_class tw_cls[TW_CLASSES];
 
 _Static_assert(sizeof(void *) != 4 || sizeof(struct tw_entry) <= TW_BYTES_BUDGET,
 	       "TIME_WAIT entry over its Cortex-M budget");
+_Static_assert(sizeof(void *) != 4 || FW_TW_ENTRIES < 2 ||
+	       sizeof(tw_tab) + sizeof(tw_bucket) + sizeof(tw_cls) <= (size_t)TW_BYTES_BUDGET * FW_TW_ENTRIES,
+	       "TIME_WAIT entry with its lookup and class share over its Cortex-M budget");
 
-static struct tw_entry tw_tab[FW_TW_ENTRIES];
 static uint16_t tw_head;     /* earliest deadline */
 static uint16_t tw_tail;     /* latest deadline */
 static uint16_t tw_free;
+static uint16_t tw_heavy;    /* the class with the largest count as counts grew */
+static uint32_t tw_key;      /* hash key, from the boot secret */
 static uint32_t tw_laddr;    /* the device's non-loopback address, for tw_foreach() */
 
 /* 127.0.0.0/8 (RFC 1122 3.2.1.3); addresses in network byte order. */
@@ -96,18 +147,31 @@ static struct fw_tcp_tw_stats tw_st;
 
 /* ------------------------------------------------------------ hash */
 
+static uint32_t tw_mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= TW_HASH_MUL2;
+	h ^= h >> 13;
+	return h;
+}
+
 #ifndef FW_HOST_TEST
 static
 #endif
 uint32_t tw_hash_bucket(const struct fw_tcp_tuple *t)
 {
-	uint32_t h = t->raddr * TW_HASH_MUL1;
+	uint32_t h = (t->raddr ^ tw_key) * TW_HASH_MUL1;
 
 	h ^= ((uint32_t)t->lport << 16) | t->rport;
-	h ^= h >> 16;
-	h *= TW_HASH_MUL2;
-	h ^= h >> 13;
-	return h % FW_TW_ENTRIES;
+	return tw_mix(h) % FW_TW_ENTRIES;
+}
+
+#ifndef FW_HOST_TEST
+static
+#endif
+uint32_t tw_hash_class(uint32_t raddr)
+{
+	return tw_mix((raddr ^ tw_key) * TW_HASH_MUL1) % TW_CLASSES;
 }
 
 static bool tw_matches(const struct tw_entry *e, const struct fw_tcp_tuple *t)
@@ -117,7 +181,7 @@ static bool tw_matches(const struct tw_entry *e, const struct fw_tcp_tuple *t)
 
 static uint16_t tw_find(const struct fw_tcp_tuple *t)
 {
-	uint16_t i = tw_tab[tw_hash_bucket(t)].bucket_head;
+	uint16_t i = tw_bucket[tw_hash_bucket(t)];
 
 	while (i != TW_NIL && !tw_matches(&tw_tab[i], t))
 		i = tw_tab[i].hnext;
@@ -127,17 +191,17 @@ static uint16_t tw_find(const struct fw_tcp_tuple *t)
 static void tw_hash_link(uint16_t i)
 {
 	struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
-	struct tw_entry *b = &tw_tab[tw_hash_bucket(&t)];
+	uint16_t *b = &tw_bucket[tw_hash_bucket(&t)];
 
-	tw_tab[i].hnext = b->bucket_head;
-	b->bucket_head = i;
+	tw_tab[i].hnext = *b;
+	*b = i;
 }
 
 /* O(chain): chains average one entry or so with one bucket per entry. */
 static void tw_hash_unlink(uint16_t i)
 {
 	struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
-	uint16_t *link = &tw_tab[tw_hash_bucket(&t)].bucket_head;
+	uint16_t *link = &tw_bucket[tw_hash_bucket(&t)];
 
 	while (*link != i)
 		link = &tw_tab[*link].hnext;
@@ -180,24 +244,94 @@ static void tw_fifo_insert(uint16_t i)
 		tw_tab[e->next].prev = i;
 }
 
+/* ------------------------------------------------------------ classes */
+
+static struct tw_class *tw_class_of(uint16_t i)
+{
+	return &tw_cls[tw_hash_class(tw_tab[i].raddr)];
+}
+
+/* The class's oldest entry (count > 0). */
+static uint16_t tw_class_oldest(const struct tw_class *c)
+{
+	return tw_tab[c->newest].cnext;
+}
+
+/* Entry i becomes its class's newest. */
+static void tw_class_link(uint16_t i)
+{
+	uint16_t k = (uint16_t)tw_hash_class(tw_tab[i].raddr);
+	struct tw_class *c = &tw_cls[k];
+
+	if (c->count == 0) {
+		tw_tab[i].cnext = i;
+	} else {
+		tw_tab[i].cnext = tw_class_oldest(c);
+		tw_tab[c->newest].cnext = i;
+	}
+	c->newest = i;
+	c->count++;
+	if (c->count > tw_cls[tw_heavy].count)
+		tw_heavy = k;
+}
+
+/* O(1) for the class's oldest entry (expiry, recycling), else a walk from
+ * the oldest (see top). */
+static void tw_class_unlink(uint16_t i)
+{
+	struct tw_class *c = tw_class_of(i);
+	uint16_t p = c->newest;
+
+	while (tw_tab[p].cnext != i)
+		p = tw_tab[p].cnext;
+	if (p == i) {
+		c->newest = TW_NIL;
+	} else {
+		tw_tab[p].cnext = tw_tab[i].cnext;
+		if (c->newest == i)
+			c->newest = p;
+	}
+	c->count--;
+}
+
+/* The table is full and class k needs a slot: the oldest entry of the
+ * heavier of tw_heavy and the head's class if it holds more than k, else
+ * k's own oldest (see top). k holds at least one entry in the second case:
+ * as many as the head's class, whose count is at least 1. */
+static uint16_t tw_victim(uint16_t k)
+{
+	uint16_t h = (uint16_t)tw_hash_class(tw_tab[tw_head].raddr);
+
+	if (tw_cls[h].count > tw_cls[tw_heavy].count)
+		tw_heavy = h;
+	if (TW_CLASSES > 1u && tw_heavy != k && tw_cls[tw_heavy].count > tw_cls[k].count) {
+		STAT_INC(tw_recycled_heavier);
+		return tw_class_oldest(&tw_cls[tw_heavy]);
+	}
+	STAT_INC(tw_recycled_own);
+	return tw_class_oldest(&tw_cls[k]);
+}
+
 /* ------------------------------------------------------------ slots */
 
 static void tw_release(uint16_t i)
 {
 	tw_hash_unlink(i);
 	tw_fifo_unlink(i);
+	tw_class_unlink(i);
 	tw_tab[i].next = tw_free;
 	tw_free = i;
 	tw_st.in_use--;
 }
 
-/* A free slot, or the oldest entry when the table is full. */
-static uint16_t tw_alloc(void)
+/* A free slot, or when the table is full one recycled fairly for an entry
+ * from `raddr`. */
+static uint16_t tw_alloc(uint32_t raddr)
 {
 	uint16_t i;
 
 	if (tw_free == TW_NIL) {
-		tw_release(tw_head);
+		tw_release(tw_victim((uint16_t)tw_hash_class(raddr)));
 		tw_st.recycled++;
 	}
 	i = tw_free;
@@ -210,14 +344,18 @@ static uint16_t tw_alloc(void)
 
 /* ------------------------------------------------------------ API */
 
-void tw_init(void)
+void tw_init(uint32_t key)
 {
 	uint16_t i;
 
 	for (i = 0; i < FW_TW_ENTRIES; i++) {
 		tw_tab[i].next = (uint16_t)(i + 1u < FW_TW_ENTRIES ? i + 1u : TW_NIL);
-		tw_tab[i].bucket_head = TW_NIL;
+		tw_bucket[i] = TW_NIL;
 	}
+	for (i = 0; i < TW_CLASSES; i++)
+		tw_cls[i] = (struct tw_class){ TW_NIL, 0 };
+	tw_heavy = 0;
+	tw_key = key;
 	tw_free = 0;
 	tw_head = TW_NIL;
 	tw_tail = TW_NIL;
@@ -255,7 +393,7 @@ void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, 
 	i = tw_find(t);
 	if (i != TW_NIL)
 		tw_release(i);  /* one entry per 4-tuple: the newer incarnation wins */
-	i = tw_alloc();
+	i = tw_alloc(t->raddr);
 	e = &tw_tab[i];
 	e->raddr = t->raddr;
 	e->lport = t->lport;
@@ -267,6 +405,7 @@ void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, 
 		tw_laddr = t->laddr;
 	tw_hash_link(i);
 	tw_fifo_insert(i);
+	tw_class_link(i);
 	tw_st.entered++;
 }
 
@@ -311,7 +450,8 @@ static void tw_other(const struct fw_tcp_tuple *t, const struct tw_entry *e, con
 		tw_send_ack(t, e);
 }
 
-enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, uint32_t *isn_floor)
+enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, bool can_open,
+                         uint32_t *isn_floor)
 {
 	uint16_t i;
 	struct tw_entry *e;
@@ -325,29 +465,51 @@ enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *
 		/* RFC 1337 fix (F1): ignore RST in TIME-WAIT (TIME-WAIT
 		 * assassination); RFC 9293 3.10.7.4: never answer an RST. */
 		tw_st.rst_ignored++;
-	} else if (tw_is_new_syn(e, seg)) {
+	} else if (can_open && tw_is_new_syn(e, seg)) {
+		/* RFC 9293 3.6.1 MAY-2: reopen "if it: (1) assigns its initial
+		 * sequence number for the new connection to be larger than the
+		 * largest sequence number it used on the previous connection
+		 * incarnation, and (2) returns to TIME-WAIT state if the SYN
+		 * turns out to be an old duplicate". So the entry stays until
+		 * the new incarnation is synchronized (tw_reopened): a SYN the
+		 * listener has to drop (backlog full) leaves the floor for its
+		 * retransmission, and a new incarnation that dies in SYN_RCVD
+		 * leaves TIME-WAIT as it was, deadline included. */
 		*isn_floor = e->snd_nxt;
-		tw_release(i);
-		tw_st.reused++;
 		return TW_NEW_SYN;
 	} else if (seg->flags & FW_TCP_SYN) {
 		/* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: any other SYN
-		 * in a synchronized state gets a challenge ACK, within the
-		 * engine's one RFC 5961 section 7 budget. */
-		if (seg_challenge_ack_allowed(now))
+		 * in a synchronized state, and a new one that nobody listens
+		 * for (no new incarnation: TIME-WAIT stays, an RST would end
+		 * it), gets a challenge ACK, within TIME_WAIT's own RFC 5961
+		 * section 7 allowance. */
+		if (seg_tw_challenge_ack_allowed(now))
 			tw_send_ack(t, e);
 	} else if (tw_is_fin_again(e, seg)) {
 		/* RFC 9293 3.10.7.4 (ACK field and FIN bit, TIME-WAIT):
 		 * acknowledge it and restart the 2 MSL timeout. */
 		tw_send_ack(t, e);
 		tw_fifo_unlink(i);
+		tw_class_unlink(i);
 		e->deadline = now + 2u * tw_msl_ms;
 		tw_fifo_insert(i);
+		tw_class_link(i);
 		tw_st.fin_reacked++;
 	} else {
 		tw_other(t, e, seg);
 	}
 	return TW_CONSUMED;
+}
+
+bool tw_reopened(const struct fw_tcp_tuple *t)
+{
+	uint16_t i = tw_find(t);
+
+	if (i == TW_NIL)
+		return false;
+	tw_release(i);
+	tw_st.reused++;
+	return true;
 }
 
 bool tw_contains(const struct fw_tcp_tuple *t)
@@ -381,10 +543,59 @@ const struct fw_tcp_tw_stats *tw_get_stats(void)
 	return &tw_st;
 }
 
-/* Entries plus bucket heads (which live inside the entries), rounded up. */
+#ifdef FW_HOST_TEST
+/* Every structure agrees with every other; the first disagreement, or NULL. */
+const char *tw_check(void)
+{
+	uint32_t n = 0, sum = 0;
+	uint16_t i, prev = TW_NIL;
+
+	for (i = tw_free; i != TW_NIL && n <= FW_TW_ENTRIES; i = tw_tab[i].next)
+		n++;
+	if (n + tw_st.in_use != FW_TW_ENTRIES)
+		return "free list and in_use do not add up to the table";
+	n = 0;
+	for (i = tw_head; i != TW_NIL && n <= FW_TW_ENTRIES; prev = i, i = tw_tab[i].next, n++) {
+		struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
+
+		if (tw_tab[i].prev != prev)
+			return "FIFO prev link broken";
+		if (prev != TW_NIL && !time_reached(tw_tab[i].deadline, tw_tab[prev].deadline))
+			return "FIFO not ordered by deadline";
+		if (tw_find(&t) != i)
+			return "live entry not found by its hash";
+	}
+	if (n != tw_st.in_use || prev != tw_tail)
+		return "FIFO length or tail wrong";
+	for (uint32_t k = 0; k < TW_CLASSES; k++) {
+		const struct tw_class *c = &tw_cls[k];
+		uint32_t len = 0;
+
+		if ((c->count == 0) != (c->newest == TW_NIL))
+			return "class count and ring disagree";
+		if (c->count == 0)
+			continue;
+		i = c->newest;
+		do {
+			if (tw_hash_class(tw_tab[i].raddr) != k)
+				return "entry in another class's ring";
+			i = tw_tab[i].cnext;
+			len++;
+		} while (i != c->newest && len <= FW_TW_ENTRIES);
+		if (len != c->count)
+			return "class ring length is not its count";
+		sum += c->count;
+	}
+	if (sum != tw_st.in_use)
+		return "class counts do not add up to in_use";
+	return NULL;
+}
+#endif
+
+/* Entries, bucket heads and class records, rounded up. */
 uint32_t tw_bytes_per_entry(void)
 {
-	uint32_t lookup = (uint32_t)sizeof(tw_tab);
+	uint32_t lookup = (uint32_t)(sizeof(tw_tab) + sizeof(tw_bucket) + sizeof(tw_cls));
 
 	return (lookup + FW_TW_ENTRIES - 1u) / FW_TW_ENTRIES;
 }

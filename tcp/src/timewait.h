@@ -7,7 +7,9 @@
  * deadline and only the head's deadline is ever armed on the hardware
  * timer; entering and expiring are O(1). A hash on the 4-tuple finds the
  * entry for an arriving segment without scanning the table. The table is
- * bounded (FW_TW_ENTRIES); when it is full the oldest entry is recycled.
+ * bounded (FW_TW_ENTRIES); when it is full an entry is recycled fairly
+ * between remote addresses (timewait.c): a flooding address recycles its
+ * own.
  */
 #ifndef TIMEWAIT_H
 #define TIMEWAIT_H
@@ -21,12 +23,15 @@
 enum tw_verdict {
 	TW_NO_MATCH,  /* no entry for this 4-tuple: the engine goes on */
 	TW_CONSUMED,  /* handled here (ACKed, ignored or answered) */
-	TW_NEW_SYN,   /* acceptable new SYN: the entry is gone; open a new
-	                 incarnation with ISN beyond *isn_floor */
+	TW_NEW_SYN,   /* acceptable new SYN: open a new incarnation with ISN
+	                 beyond *isn_floor; the entry stays until the new
+	                 incarnation is synchronized (tw_reopened) */
 };
 
-/** Empty the table and set 2MSL to 2 * FW_MSL_MS. */
-void tw_init(void);
+/** Empty the table and set 2MSL to 2 * FW_MSL_MS. `key` keys the hashes
+ *  (a secret from boot: no peer can aim its tuples or address at a chain or
+ *  a class). */
+void tw_init(uint32_t key);
 
 /** MSL in ms (console `set msl`); entries wait 2 * MSL. Applies to entries
  *  entered (or FIN-restarted) from now on; capped at 2^30 - 1 ms. */
@@ -40,14 +45,24 @@ uint32_t tw_msl(void);
 void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, uint32_t now);
 
 /**
- * A segment arrived for `t`. When an entry matches it is handled as RFC
- * 9293 says for TIME_WAIT: a retransmitted FIN is ACKed and restarts 2MSL;
- * RST is ignored (RFC 1337); a SYN with SEG.SEQ beyond the old RCV.NXT is
- * accepted as a new incarnation (TW_NEW_SYN, *isn_floor = old SND.NXT);
- * anything else unacceptable gets an ACK. Replies go out through
- * seg_send_ctl() (tcp_out.h).
+ * A segment arrived for `t` (no TCB has it). When an entry matches it is
+ * handled as RFC 9293 says for TIME_WAIT: a retransmitted FIN is ACKed and
+ * restarts 2MSL; RST is ignored (RFC 1337); a SYN with SEG.SEQ beyond the
+ * old RCV.NXT, when `can_open` (a listener takes the port), is accepted as
+ * a new incarnation (TW_NEW_SYN, *isn_floor = old SND.NXT); any other SYN
+ * gets a challenge ACK; anything else unacceptable gets an ACK. Replies go
+ * out through seg_send_ctl() (tcp_out.h).
  */
-enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, uint32_t *isn_floor);
+enum tw_verdict tw_input(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now, bool can_open,
+                         uint32_t *isn_floor);
+
+/**
+ * The incarnation opened from the entry for `t` (TW_NEW_SYN) is
+ * synchronized: the entry goes (counted as reused). False when there was
+ * none (a passive open not from TIME_WAIT, or the entry expired or was
+ * recycled meanwhile).
+ */
+bool tw_reopened(const struct fw_tcp_tuple *t);
 
 /** An entry exists for `t` (expired ones not yet collected included). */
 bool tw_contains(const struct fw_tcp_tuple *t);
@@ -71,6 +86,11 @@ uint32_t tw_bytes_per_entry(void);
 #ifdef FW_HOST_TEST
 /** Test hook: the hash bucket of a 4-tuple, to force chain collisions. */
 uint32_t tw_hash_bucket(const struct fw_tcp_tuple *t);
+/** Test hook: the fair-recycling class of a remote address. */
+uint32_t tw_hash_class(uint32_t raddr);
+/** Test hook: FIFO, free list, hash and class rings agree: NULL, or what
+ *  does not. O(entries x chain). */
+const char *tw_check(void);
 #endif
 
 #endif

@@ -583,6 +583,8 @@ static void fz_check(void)
 	}
 	if (tw_get_stats()->in_use > FW_TW_ENTRIES)
 		fz_fail("TIME_WAIT table over its bound", tw_get_stats()->in_use);
+	if (tw_check())
+		fz_fail(tw_check(), tw_get_stats()->in_use);
 }
 
 /* ------------------------------------------------------------ fixtures */

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "stats.h"
 #include "tcp_out.h"
 #include "timewait.h"
 
@@ -24,6 +25,7 @@
 #define PEER_PORT0 40000u
 #define SND0 9001u   /* our SND.NXT: after our FIN */
 #define RCV0 5000u   /* our RCV.NXT: after the peer's FIN */
+#define TW_KEY 0x5EEDu
 
 _Static_assert(FW_TW_ENTRIES >= 5, "the scenarios below hold up to five entries at once");
 
@@ -80,12 +82,12 @@ int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8
 	return 0;
 }
 
-/* The engine's RFC 5961 section 7 budget (tcp_output.c): every call allowed
- * unless a test spends it; calls counted. */
+/* TIME_WAIT's RFC 5961 section 7 allowance (tcp_output.c): every call
+ * allowed unless a test spends it; calls counted. */
 static int ca_budget = -1;      /* < 0: unlimited */
 static int ca_asked;
 
-bool seg_challenge_ack_allowed(uint32_t now)
+bool seg_tw_challenge_ack_allowed(uint32_t now)
 {
 	(void)now;
 	ca_asked++;
@@ -115,6 +117,17 @@ static struct fw_tcp_tuple tup(uint32_t n)
 				   .lport = LOCAL_PORT, .rport = (uint16_t)(PEER_PORT0 + n % 20000u) };
 }
 
+/* Connection n of the peer at 192.0.2.host. */
+static struct fw_tcp_tuple tup_of(uint8_t host, uint32_t n)
+{
+	struct fw_tcp_tuple t = tup(n % 20000u);
+
+	t.raddr = ip_net(host);
+	return t;
+}
+
+static bool no_listener;      /* tw_input()'s can_open, inverted */
+
 static enum tw_verdict inject(const struct fw_tcp_tuple *t, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len,
 			      uint32_t *floor)
 {
@@ -125,7 +138,7 @@ static enum tw_verdict inject(const struct fw_tcp_tuple *t, uint8_t flags, uint3
 	flags_str(flags, fs);
 	xlog_add("t=%u < %-2s %u:%u(%u) ack %u  [port %u]\n", clock_ms, fs, seq, seq + len, len, ack, t->rport);
 	ntx = 0;
-	return tw_input(t, &s, clock_ms, floor ? floor : &dummy);
+	return tw_input(t, &s, clock_ms, !no_listener, floor ? floor : &dummy);
 }
 
 static void show_and_fail(const char *why)
@@ -194,12 +207,14 @@ static void visit_cb(const struct fw_tcp_tuple *t, uint32_t snd, uint32_t rcv, u
 static int setup(void **state)
 {
 	(void)state;
-	tw_init();
+	tw_init(TW_KEY);
 	ntx = 0;
 	tx_fail = 0;
 	xlog[0] = '\0';
 	clock_ms = 0;
 	ca_budget = -1;
+	no_listener = false;
+	stats_reset();
 	return 0;
 }
 
@@ -358,7 +373,7 @@ static void test_full_table_every_lookup_hits(void **state)
 	assert_true(longest <= 8);
 }
 
-/* Full table -> the oldest entry is recycled, counted. */
+/* Full table, one address: its own oldest entry is recycled, counted. */
 static void test_full_table_recycles_oldest(void **state)
 {
 	struct fw_tcp_tuple extra = tup(FW_TW_ENTRIES), first, second;
@@ -372,6 +387,7 @@ static void test_full_table_recycles_oldest(void **state)
 	}
 	tw_enter(&extra, SND0 + 1, RCV0 + 1, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->recycled, 1);
+	assert_int_equal(stats_tcp.tw_recycled_own, 1);
 	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->peak, FW_TW_ENTRIES);
 	assert_int_equal(tw_get_stats()->expired, 0);
@@ -381,6 +397,149 @@ static void test_full_table_recycles_oldest(void **state)
 	expect_entry(&second, SND0, RCV0);
 	expect_entry(&extra, SND0 + 1, RCV0 + 1);
 	assert_int_equal(next_deadline(), 1 + TWOMSL);
+}
+
+/* host's connections 0..n-1 enter TIME_WAIT at `now`, connection i with
+ * SND.NXT SND0 + i and RCV.NXT RCV0 + i. */
+static void enter_numbered(uint8_t host, uint32_t n, uint32_t now)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_tcp_tuple t = tup_of(host, i);
+
+		tw_enter(&t, SND0 + i, RCV0 + i, now);
+	}
+}
+
+/* ... and every one of them is still there, with its own numbers. */
+static void expect_all_numbered(uint8_t host, uint32_t n, const char *after)
+{
+	unsigned alive = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_tcp_tuple t = tup_of(host, i);
+
+		alive += tw_contains(&t);
+	}
+	print_message("192.0.2.%u's entries left after %s: %u of %u\n", host, after, alive, n);
+	assert_int_equal(alive, n);
+	for (uint32_t i = 0; i < n; i++) {
+		struct fw_tcp_tuple t = tup_of(host, i);
+
+		expect_entry(&t, SND0 + i, RCV0 + i);
+	}
+}
+
+/*
+ * Fair recycling. RFC 9293 3.6.1 gives every actively closed connection
+ * 2MSL of TIME-WAIT; a bounded table cannot, and one peer closing
+ * connections fast (256 in about 60 ms over QEMU) must not take it from
+ * the others. A (192.0.2.1) fills the table, B (192.0.2.9) closes 10
+ * connections, then A closes 1000 more: A recycles its own entries; every
+ * one of B's is still there.
+ */
+static void test_full_table_flooder_recycles_its_own(void **state)
+{
+	uint32_t i;
+
+	(void)state;
+	assert_int_not_equal(tw_hash_class(ip_net(1)), tw_hash_class(ip_net(9)));
+	for (i = 0; i < FW_TW_ENTRIES; i++) {
+		struct fw_tcp_tuple t = tup_of(1, i);
+
+		tw_enter(&t, SND0, RCV0, i / 16u);
+	}
+	enter_numbered(9, 10, 20);
+	for (i = 0; i < 1000u; i++) {
+		struct fw_tcp_tuple t = tup_of(1, FW_TW_ENTRIES + i);
+
+		tw_enter(&t, SND0, RCV0, 30 + i / 16u);
+	}
+	clock_ms = 100;
+	expect_all_numbered(9, 10, "192.0.2.1's flood");
+	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES);
+	assert_int_equal(tw_get_stats()->recycled, 1010);
+	assert_int_equal(stats_tcp.tw_recycled_heavier, 10);
+	assert_int_equal(stats_tcp.tw_recycled_own, 1000);
+}
+
+/* A newcomer at a full table takes its slot from the address holding the
+ * most entries, even when another address's entry is the oldest: B's 10
+ * entries are the oldest, A holds the rest, C (192.0.2.5) closes one: one
+ * of A's goes, none of B's. */
+static void test_full_table_newcomer_takes_from_heaviest(void **state)
+{
+	struct fw_tcp_tuple c = tup_of(5, 0);
+	uint32_t i;
+
+	(void)state;
+	assert_int_not_equal(tw_hash_class(ip_net(1)), tw_hash_class(ip_net(9)));
+	assert_int_not_equal(tw_hash_class(ip_net(5)), tw_hash_class(ip_net(9)));
+	assert_int_not_equal(tw_hash_class(ip_net(5)), tw_hash_class(ip_net(1)));
+	enter_numbered(9, 10, 0);
+	for (i = 10; i < FW_TW_ENTRIES; i++) {
+		struct fw_tcp_tuple t = tup_of(1, i);
+
+		tw_enter(&t, SND0, RCV0, 1);
+	}
+	tw_enter(&c, SND0, RCV0, 2);
+	clock_ms = 3;
+	expect_all_numbered(9, 10, "192.0.2.5's one");
+	expect_entry(&c, SND0, RCV0);
+	assert_int_equal(stats_tcp.tw_recycled_heavier, 1);
+	assert_int_equal(next_deadline(), TWOMSL);   /* B's oldest still heads the FIFO */
+}
+
+/* The table's structures (FIFO, free list, hash chains, class rings and
+ * counts) stay consistent through a long random mix of entering (the
+ * table overflowing, tuples entering again), retransmitted FINs, SYNs that
+ * reopen, expiry and MSL changes, from a few addresses of unequal weight. */
+static void test_random_operations_keep_structures_consistent(void **state)
+{
+	uint32_t x = 0x2545F491u, now = 0;
+	const char *bad;
+
+	(void)state;
+	for (uint32_t op = 0; op < 30000u; op++) {
+		struct fw_tcp_tuple t;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		/* hosts 1..6, host 1 five times as busy; ports from a small range */
+		t = tup_of((uint8_t)(x % 10u < 5u ? 1u : 2u + x % 5u), (x >> 8) % 600u);
+		clock_ms = now;
+		switch ((x >> 20) % 8u) {
+		case 0:
+			inject(&t, FW_TCP_FIN | FW_TCP_ACK, RCV0 - 1, SND0, 0, NULL);
+			break;
+		case 1:
+			if (inject(&t, FW_TCP_SYN, RCV0 + 77, 0, 0, NULL) == TW_NEW_SYN && (x & 1u))
+				tw_reopened(&t);
+			break;
+		case 2:
+			now += (x >> 24) % 128u;
+			tw_expire(now);
+			break;
+		case 3:
+			if ((x >> 24) < 32u)
+				tw_set_msl(200u + (x >> 10) % 3000u);
+			break;
+		default:
+			tw_enter(&t, SND0, RCV0, now);
+			break;
+		}
+		bad = tw_check();
+		if (bad) {
+			print_error("operation %u: %s\n", op, bad);
+			fail();
+		}
+	}
+	print_message("after 30000 operations: %u live, %u recycled (%u own, %u from heavier), %u expired\n",
+		      tw_get_stats()->in_use, tw_get_stats()->recycled, stats_tcp.tw_recycled_own,
+		      stats_tcp.tw_recycled_heavier, tw_get_stats()->expired);
+	assert_int_equal(tw_get_stats()->recycled, stats_tcp.tw_recycled_own + stats_tcp.tw_recycled_heavier);
+	assert_true(stats_tcp.tw_recycled_heavier > 0 && stats_tcp.tw_recycled_own > 0);
+	assert_true(tw_get_stats()->expired > 0);
 }
 
 /* Expired entries are freed before a live one is recycled. */
@@ -425,13 +584,14 @@ static void test_hash_collisions_remove_from_chain(void **state)
 	/* chain is 4 3 2 1 0 (pushed at the head): take out 2, the middle */
 	assert_int_equal(inject(&t[2], FW_TCP_SYN, RCV0 + 2 + 1000, 0, 0, &floor), TW_NEW_SYN);
 	assert_int_equal(floor, SND0 + 2);
+	assert_true(tw_reopened(&t[2]));
 	expect_gone(&t[2]);
 	for (k = 0; k < 5; k++)
 		if (k != 2)
 			expect_entry(&t[k], SND0 + k, RCV0 + k);
 	tw_expire(TWOMSL);  /* t[0]: chain tail */
 	expect_gone(&t[0]);
-	assert_int_equal(inject(&t[4], FW_TCP_SYN, RCV0 + 4 + 1, 0, 0, &floor), TW_NEW_SYN);  /* chain head */
+	assert_true(tw_reopened(&t[4]));  /* chain head */
 	expect_gone(&t[4]);
 	expect_entry(&t[1], SND0 + 1, RCV0 + 1);
 	expect_entry(&t[3], SND0 + 3, RCV0 + 3);
@@ -541,8 +701,9 @@ static void test_rst_ignored_rfc1337(void **state)
 	assert_int_equal(next_deadline(), TWOMSL);
 }
 
-/* RFC 1122 4.2.2.13: a SYN beyond the old RCV.NXT reopens; the entry goes
- * and the new ISN must lie beyond the old SND.NXT. */
+/* RFC 1122 4.2.2.13: a SYN beyond the old RCV.NXT reopens, the new ISN
+ * beyond the old SND.NXT; the entry stays (RFC 9293 3.6.1 MAY-2: the SYN
+ * may be an old duplicate) until the new incarnation is synchronized. */
 static void test_syn_beyond_rcv_nxt_reopens_rfc1122(void **state)
 {
 	struct fw_tcp_tuple a = tup(0);
@@ -554,10 +715,30 @@ static void test_syn_beyond_rcv_nxt_reopens_rfc1122(void **state)
 	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 + 1, 0, 0, &floor), TW_NEW_SYN);
 	expect_no_tx();
 	assert_int_equal(floor, SND0);
+	assert_int_equal(tw_get_stats()->reused, 0);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_true(tw_reopened(&a));
 	assert_int_equal(tw_get_stats()->reused, 1);
 	assert_int_equal(tw_get_stats()->in_use, 0);
 	assert_false(tw_next_deadline(&(uint32_t){ 0 }));
+	assert_false(tw_reopened(&a));
 	expect_gone(&a);
+}
+
+/* The same SYN with no listener for the port: no new incarnation, so a SYN
+ * in TIME-WAIT like any other (RFC 9293 3.10.7.4 fourth check, RFC 5961
+ * 4.2): a challenge ACK, and the entry stays. */
+static void test_syn_beyond_rcv_nxt_without_listener_acked(void **state)
+{
+	struct fw_tcp_tuple a = tup(0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	no_listener = true;
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 + 1000, 0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_int_equal(tw_get_stats()->in_use, 1);
+	assert_int_equal(next_deadline(), TWOMSL);
 }
 
 /* RFC 9293 3.10.7.4 fourth check / RFC 5961 4.2: a SYN at or below the old
@@ -580,8 +761,8 @@ static void test_syn_at_or_below_rcv_nxt_challenge_ack(void **state)
 	assert_int_equal(next_deadline(), TWOMSL);
 }
 
-/* RFC 5961 section 7: the SYN challenge ACK from TIME_WAIT draws on the
- * engine's one global budget (seg_challenge_ack_allowed): once spent, the
+/* RFC 5961 section 7: the SYN challenge ACK from TIME_WAIT draws on
+ * TIME_WAIT's allowance (seg_tw_challenge_ack_allowed): once spent, the
  * SYN is still consumed but nothing is sent. */
 static void test_syn_challenge_ack_rate_limited_rfc5961_7(void **state)
 {
@@ -696,7 +877,8 @@ static void test_stats_counters(void **state)
 	tx_fail = 1;
 	inject(&a, FW_TCP_ACK, RCV0 - 5, SND0, 3, NULL);            /* no pbuf: not sent */
 	tx_fail = 0;
-	inject(&b, FW_TCP_SYN, RCV0 + 9, 0, 0, NULL);               /* reused */
+	inject(&b, FW_TCP_SYN, RCV0 + 9, 0, 0, NULL);               /* a new incarnation ... */
+	tw_reopened(&b);                                         /* ... synchronized: reused */
 	tw_expire(2 + TWOMSL);                                   /* c expired */
 	want.entered = 3;
 	want.expired = 1;
@@ -707,7 +889,7 @@ static void test_stats_counters(void **state)
 	want.in_use = 1;
 	want.peak = 3;
 	assert_memory_equal(tw_get_stats(), &want, sizeof(want));
-	tw_init();
+	tw_init(TW_KEY);
 	assert_int_equal(tw_get_stats()->peak, 0);
 }
 
@@ -722,6 +904,9 @@ int main(void)
 		cmocka_unit_test_setup(test_full_table_every_lookup_hits, setup),
 		cmocka_unit_test_setup(test_full_table_recycles_oldest, setup),
 		cmocka_unit_test_setup(test_full_table_prefers_expired, setup),
+		cmocka_unit_test_setup(test_full_table_flooder_recycles_its_own, setup),
+		cmocka_unit_test_setup(test_full_table_newcomer_takes_from_heaviest, setup),
+		cmocka_unit_test_setup(test_random_operations_keep_structures_consistent, setup),
 		cmocka_unit_test_setup(test_hash_collisions_remove_from_chain, setup),
 		cmocka_unit_test_setup(test_reenter_same_tuple_replaces, setup),
 		cmocka_unit_test_setup(test_bytes_per_entry_within_budget, setup),
@@ -730,6 +915,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fin_elsewhere_acked_not_restarted, setup),
 		cmocka_unit_test_setup(test_rst_ignored_rfc1337, setup),
 		cmocka_unit_test_setup(test_syn_beyond_rcv_nxt_reopens_rfc1122, setup),
+		cmocka_unit_test_setup(test_syn_beyond_rcv_nxt_without_listener_acked, setup),
 		cmocka_unit_test_setup(test_syn_at_or_below_rcv_nxt_challenge_ack, setup),
 		cmocka_unit_test_setup(test_old_duplicate_data_acked, setup),
 		cmocka_unit_test_setup(test_bare_ack_cases, setup),

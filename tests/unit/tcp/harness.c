@@ -725,5 +725,7 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_recovery", tcp_recovery_tests, tcp_recovery_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_api", tcp_api_tests, tcp_api_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_icmp", tcp_icmp_tests, tcp_icmp_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_challenge", tcp_challenge_tests, tcp_challenge_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_tw_reopen", tcp_tw_reopen_tests, tcp_tw_reopen_count, NULL, NULL);
 	return fails;
 }

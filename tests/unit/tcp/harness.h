@@ -170,6 +170,10 @@ extern const struct CMUnitTest tcp_api_tests[];
 extern const size_t tcp_api_count;
 extern const struct CMUnitTest tcp_recovery_tests[];
 extern const size_t tcp_recovery_count;
+extern const struct CMUnitTest tcp_challenge_tests[];
+extern const size_t tcp_challenge_count;
+extern const struct CMUnitTest tcp_tw_reopen_tests[];
+extern const size_t tcp_tw_reopen_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 

@@ -295,7 +295,8 @@ static void time_wait_fin_again_reacked(void **state)
 }
 
 /* RFC 1122 4.2.2.13: a new SYN into TIME_WAIT with a higher sequence
- * number opens a new incarnation whose ISN lies beyond the old SND.NXT.
+ * number opens a new incarnation whose ISN lies beyond the old SND.NXT;
+ * the entry goes when the new incarnation is ESTABLISHED (RFC 9293 3.6.1).
  * < S (seq > old RCV.NXT)  > S. (iss > old snd_nxt)  < .  ESTABLISHED */
 static void time_wait_new_syn_isn_beyond_floor(void **state)
 {
@@ -307,13 +308,15 @@ static void time_wait_new_syn_isn_beyond_floor(void **state)
 	uint32_t iss = h_peek_tx()->seq;
 	expect_tx(F_S | F_A, iss, seq + 1, 0);
 	assert_true(seq_gt(iss, old_snd + 65535u));
-	assert_int_equal(h_tw_in_use(), 0);
-	assert_int_equal(tw_get_stats()->reused, 1);
+	assert_int_equal(h_tw_in_use(), 1);
+	assert_int_equal(tw_get_stats()->reused, 0);
 	assert_int_equal(h_stats().tw_new_syn, 1);
 	g.snd = iss + 1;
 	g.rcv = seq + 1;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_no_tx();
+	assert_int_equal(h_tw_in_use(), 0);
+	assert_int_equal(tw_get_stats()->reused, 1);
 	assert_int_equal(app.accepts, 2);
 	g.tcb = app.accepted;
 	expect_state(g.tcb, FW_TCP_ESTABLISHED);
