@@ -961,6 +961,59 @@ static int eth_init(uint8_t mac[6])
 	return 0;
 }
 
+/* ---------------------------------------------------------------- diagnostics */
+
+static const char *eth_state_name(enum stm32_eth_state s)
+{
+	switch (s) {
+	case STM32_ETH_OFF:
+		return "off";
+	case STM32_ETH_RETRY:
+		return "retry";
+	case STM32_ETH_RUNNING:
+		return "running";
+	}
+	return "?";
+}
+
+/* The `eth` console command's lines (eth_mac.h, diag). PHY registers as
+ * link_up() last read them: reading BSR again would clear its latch. */
+static void eth_diag_print(eth_mac_print_fn *print)
+{
+	uint32_t mode;
+	bool known = eth_link && eth_mode_from_pscsr(eth_phy_pscsr, &mode);
+
+	print("eth: driver=stm32 state=%s reason=%s attempts=%lu reinits=%lu hclk_hz=%lu\n",
+	    eth_state_name(eth_diag.state), eth_fail_name(eth_diag.fail),
+	    (unsigned long)eth_diag.attempts, (unsigned long)eth_diag.reinits,
+	    (unsigned long)(eth_cfg != NULL ? eth_cfg->hclk_hz : 0));
+	print("eth.phy: addr=%u id=0x%04x:0x%04x model=%s link=%s speed=%s duplex=%s "
+	    "bsr=0x%04x pscsr=0x%04x anlpar=0x%04x\n",
+	    eth_cfg != NULL ? (unsigned)eth_cfg->phy_addr : 0u,
+	    (unsigned)eth_diag.phy_id1, (unsigned)eth_diag.phy_id2,
+	    eth_phy_is_lan8742a() ? "lan8742a" : "unknown", eth_link ? "up" : "down",
+	    !known ? "none" : (mode & ETH_MACCR_FES) ? "100" : "10",
+	    !known ? "none" : (mode & ETH_MACCR_DM) ? "full" : "half",
+	    (unsigned)eth_phy_bsr, (unsigned)eth_phy_pscsr, (unsigned)eth_phy_anlpar);
+	/* Off, the MAC's clock may never have been enabled: nothing to read. */
+	if (eth_diag.state == STM32_ETH_OFF)
+		print("eth.mac: registers=unclocked\n");
+	else
+		print("eth.mac: maccr=0x%08lx dmasr=0x%08lx dmaomr=0x%08lx dmaier=0x%08lx "
+		    "macdbgr=0x%08lx\n", (unsigned long)stm32_eth_rd(ETH_MACCR),
+		    (unsigned long)stm32_eth_rd(ETH_DMASR), (unsigned long)stm32_eth_rd(ETH_DMAOMR),
+		    (unsigned long)stm32_eth_rd(ETH_DMAIER), (unsigned long)stm32_eth_rd(ETH_MACDBGR));
+	print("eth.diag: irqs=%lu rx_buf_unavail=%lu rx_starved=%lu rx_runts=%lu tx_ring_full=%lu "
+	    "tx_bounced=%lu tx_too_long=%lu tx_lost=%lu fatal_bus=%lu link_flaps=%lu "
+	    "mode_changes=%lu stop_timeouts=%lu\n",
+	    (unsigned long)eth_diag.irqs, (unsigned long)eth_diag.rx_buf_unavail,
+	    (unsigned long)eth_diag.rx_starved, (unsigned long)eth_diag.rx_runts,
+	    (unsigned long)eth_diag.tx_ring_full, (unsigned long)eth_diag.tx_bounced,
+	    (unsigned long)eth_diag.tx_too_long, (unsigned long)eth_diag.tx_lost,
+	    (unsigned long)eth_diag.fatal_bus, (unsigned long)eth_diag.link_flaps,
+	    (unsigned long)eth_diag.mode_changes, (unsigned long)eth_diag.stop_timeouts);
+}
+
 static const struct eth_mac_ops eth_ops = {
 	.init = eth_init,
 	.tx = eth_tx,
@@ -969,6 +1022,7 @@ static const struct eth_mac_ops eth_ops = {
 	.poll = eth_poll,
 	.link_up = eth_link_up,
 	.stats = &eth_st,
+	.diag = eth_diag_print,
 };
 
 const struct eth_mac_ops *stm32_eth_ops(const struct stm32_eth_config *cfg)
