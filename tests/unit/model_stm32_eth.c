@@ -253,6 +253,7 @@ static void model_soft_reset(uint32_t v)
 	}
 	model.dma_resets++;
 	memset(model.reg, 0, sizeof model.reg);
+	MODEL_REG(ETH_MACCR) = ETH_MACCR_RESET;
 	model.rx_base = model.rx_cur = model.tx_base = model.tx_cur = NULL;
 }
 

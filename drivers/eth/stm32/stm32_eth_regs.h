@@ -12,6 +12,7 @@
 
 /* ---- MAC [33.8.1] ---- */
 #define ETH_MACCR           0x0000u   /* configuration */
+#define  ETH_MACCR_RESET    0x00008000u /* reset value: reserved bit 15 set, kept so */
 #define  ETH_MACCR_RE       (1u << 2)
 #define  ETH_MACCR_TE       (1u << 3)
 #define  ETH_MACCR_DM       (1u << 11)  /* full duplex */
