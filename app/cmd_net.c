@@ -1,7 +1,7 @@
 /*
  * Console commands for the network below TCP: interfaces, per-layer
- * counters and pool use, reboot. Output follows the record format of
- * console.h (`section: key=value ...`).
+ * counters and pool use, the MAC driver's own report, reboot. Output
+ * follows the record format of console.h (`section: key=value ...`).
  */
 #include "cmd_net.h"
 
@@ -86,6 +86,7 @@ static void cmd_net_print_mac_stats(void)
 	console_printf("mac: tx_frames=%lu tx_bytes=%lu tx_errors=%lu link_changes=%lu\n",
 	    (unsigned long)s->tx_frames, (unsigned long)s->tx_bytes,
 	    (unsigned long)s->tx_errors, (unsigned long)s->link_changes);
+	console_printf("mac: rx_missed=%lu\n", (unsigned long)s->rx_missed);
 }
 
 static void cmd_net_print_proto(const char *name, const struct stats_proto *p)
@@ -134,6 +135,27 @@ static int cmd_net_stats(int argc, char **argv)
 	return 0;
 }
 
+/* The driver's own lines (eth_mac.h, diag), then its counters as `stats`
+ * prints them, so a bring-up can be followed from this one command. */
+static int cmd_net_eth(int argc, char **argv)
+{
+	const struct eth_mac_ops *mac = board_eth_mac();
+
+	(void)argv;
+	if (argc != 1)
+		return 1;
+	if (mac == NULL) {
+		console_printf("eth: none\n");
+		return 0;
+	}
+	if (mac->diag != NULL)
+		mac->diag(console_printf);
+	else
+		console_printf("eth: diag=none\n");
+	cmd_net_print_mac_stats();
+	return 0;
+}
+
 static int cmd_net_reboot(int argc, char **argv)
 {
 	(void)argv;
@@ -147,6 +169,7 @@ static const struct console_cmd cmd_net_cmds[] = {
 	{ "ifconfig", "", "address, netmask, gateway, MAC, link and MTU of each interface",
 	  cmd_net_ifconfig },
 	{ "stats", "", "counters per layer, pool and heap use", cmd_net_stats },
+	{ "eth", "", "the Ethernet MAC driver's state, PHY, registers and counters", cmd_net_eth },
 	{ "reboot", "", "reset the board", cmd_net_reboot },
 };
 

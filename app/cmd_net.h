@@ -1,6 +1,6 @@
 /*
  * Console commands for the network below TCP: `ifconfig`, `stats`,
- * `reboot`. Other modules add `stats` sections with
+ * `eth`, `reboot`. Other modules add `stats` sections with
  * console_register_stats() (console.h).
  */
 #ifndef CMD_NET_H

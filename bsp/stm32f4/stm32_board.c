@@ -18,7 +18,9 @@
 /* SysTick counts board.h's milliseconds: the most urgent priority (the
  * reset value), so time never stalls behind another handler. */
 #define STM32_PRIO_SYSTICK  0x00u
-#define STM32_LINE_MAX      96u
+#define STM32_LINE_MAX      128u
+#define STM32_HZ_PER_MHZ    1000000u
+#define STM32_US_CHUNK      1000u   /* delay_us in pieces SysTick's 1 ms period holds */
 
 static struct stm32_clocks board_clk;
 static volatile uint32_t board_ms;
@@ -59,6 +61,44 @@ void stm32_board_puts(const char *s)
 	}
 }
 
+void stm32_board_log(const char *line)
+{
+	for (; *line != '\0'; line++) {
+		if (*line == '\n')
+			board_console_putc('\r');
+		board_console_putc(*line);
+	}
+	board_console_putc('\r');
+	board_console_putc('\n');
+}
+
+/* SysTick counts the processor clock down from RVR [ARMv7-M B3.3]; the
+ * ticks that pass are summed across its wraps, which come every 1 ms, so
+ * a wait is cut into pieces shorter than that. Interrupts taken meanwhile
+ * only make it longer. */
+static void board_delay_ticks(uint32_t ticks)
+{
+	uint32_t period = CM_SYST_RVR + 1u;
+	uint32_t last = CM_SYST_CVR;
+
+	while (ticks > 0) {
+		uint32_t now = CM_SYST_CVR;
+		uint32_t gone = last >= now ? last - now : last + period - now;
+		last = now;
+		ticks = gone >= ticks ? 0 : ticks - gone;
+	}
+}
+
+void stm32_board_delay_us(uint32_t us)
+{
+	uint32_t per_us = board_clk.sysclk_hz / STM32_HZ_PER_MHZ;
+
+	for (; us > STM32_US_CHUNK; us -= STM32_US_CHUNK)
+		board_delay_ticks(STM32_US_CHUNK * per_us);
+	/* +1: the first tick seen may be a partial one. */
+	board_delay_ticks(us * per_us + 1u);
+}
+
 void stm32_fatal(const char *what, uint32_t detail)
 {
 	char line[STM32_LINE_MAX];
@@ -79,6 +119,27 @@ static void board_console_init(const struct stm32_board_cfg *cfg)
 	stm32_usart_init(cfg->console_base, pclk, cfg->console_irq);
 }
 
+/* A debugger sets DBGMCU_CR (OpenOCD's stm32f4x.cfg writes
+ * DBG_SLEEP|DBG_STOP|DBG_STANDBY when it attaches) and only a power-on
+ * reset clears it. With DBG_SLEEP set, every WFI runs under the STM32F4
+ * erratum "Debugging Sleep/Stop mode with WFE/WFI entry" (ES0206; cm_idle
+ * is written for it), and Sleep keeps HCLK on. Left as the debugger set
+ * it; said at boot, so a board that still runs a debugger's setting is
+ * seen. The simulator maps no DBGMCU. */
+static void board_debug_report(void)
+{
+	char line[STM32_LINE_MAX];
+
+	if (!stm32_board_on_silicon())
+		return;
+	uint32_t cr = stm32_rd(STM32_DBGMCU_BASE + DBGMCU_CR);
+	if ((cr & (DBGMCU_CR_DBG_SLEEP | DBGMCU_CR_DBG_STOP | DBGMCU_CR_DBG_STANDBY)) == 0)
+		return;
+	snprintf(line, sizeof line, "debug: dbgmcu_cr=0x%08lx (debug in low-power modes, set by a "
+	    "debugger; cleared by power-off)\n", (unsigned long)cr);
+	stm32_board_puts(line);
+}
+
 void stm32_board_init(const struct stm32_board_cfg *cfg)
 {
 	char line[STM32_LINE_MAX];
@@ -92,6 +153,7 @@ void stm32_board_init(const struct stm32_board_cfg *cfg)
 	    (unsigned long)board_clk.sysclk_hz, (unsigned long)board_clk.timclk1_hz,
 	    stm32_clk_source_name(board_clk.source));
 	stm32_board_puts(line);
+	board_debug_report();
 }
 
 const struct stm32_clocks *stm32_board_clocks(void)

@@ -36,8 +36,16 @@ bool stm32_board_on_silicon(void);
 void stm32_board_uid(uint32_t uid[3]);
 
 /** Print a line on the console (board-level messages before the firmware's
- *  console is up). */
+ *  console is up): polled, past the TX ring. */
 void stm32_board_puts(const char *s);
+
+/** Print `line` and a newline through the console's TX ring, in order
+ *  with everything else the firmware prints (a driver's log hook). */
+void stm32_board_log(const char *line);
+
+/** Busy-wait at least `us` microseconds, counted on SysTick's current
+ *  value, so it runs with interrupts masked too (a driver's delay hook). */
+void stm32_board_delay_us(uint32_t us);
 
 /** Print `what` and `detail`, then stop with interrupts off. */
 void stm32_fatal(const char *what, uint32_t detail) __attribute__((noreturn));

@@ -140,6 +140,13 @@ static inline void stm32_set(uintptr_t addr, uint32_t bits)
 #define  RNG_SR_SECS        (1u << 2)
 #define RNG_DR              0x08u
 
+/* ---- DBGMCU [38.16] ---- */
+#define STM32_DBGMCU_BASE   0xE0042000u
+#define DBGMCU_CR           0x04u   /* reset only at power-on, not by a system reset */
+#define  DBGMCU_CR_DBG_SLEEP   (1u << 0)   /* HCLK kept running in Sleep, for the debugger */
+#define  DBGMCU_CR_DBG_STOP    (1u << 1)
+#define  DBGMCU_CR_DBG_STANDBY (1u << 2)
+
 /* The core's registers (SysTick, NVIC, SCB) are in cortex_m.h. */
 
 /* ---- interrupt numbers (position in the vector table) [12.2, table 62] ---- */

@@ -1,7 +1,8 @@
 /*
  * The MAC contract: what an Ethernet MAC driver offers the netif bridge
- * (port/lwip/ethif.c): six operations and a block of counters. Frames
- * travel as lwIP pbufs; the driver knows nothing of IP or TCP.
+ * (port/lwip/ethif.c): six operations, a block of counters and an
+ * optional printout for people. Frames travel as lwIP pbufs; the driver
+ * knows nothing of IP or TCP.
  *
  * Contexts. Every operation runs in the main loop, which is the only
  * thread (lwIP is NO_SYS), so no two operations ever run at once. The
@@ -12,6 +13,9 @@
  * it calls nothing of lwIP but pbuf_alloc(), which is safe there because
  * lwipopts.h sets SYS_LIGHTWEIGHT_PROT. The bridge calls rx_pending()
  * with interrupts masked, just before the main loop sleeps.
+ *
+ * Diagnostics. A driver may offer diag(), a printout of what only it
+ * knows (the console's `eth`); the bridge never calls it.
  *
  * Board side. A driver is handed what only the board knows through its
  * constructor, `const struct eth_mac_ops *<driver>_ops(const struct
@@ -40,6 +44,11 @@ struct eth_mac_stats {
 	uint32_t rx_bytes;            /* their bytes, FCS not included */
 	uint32_t rx_dropped_nopbuf;   /* frame arrived, pbuf pool empty */
 	uint32_t rx_dropped_queue;    /* frame arrived, RX queue to main loop full */
+	uint32_t rx_missed;           /* frame arrived, the device had no receive buffer
+	                               * ready although the pool had pbufs (every DMA
+	                               * descriptor still held a frame the main loop had
+	                               * not taken, or the device's FIFO overflowed); 0
+	                               * from a driver whose device cannot tell */
 	uint32_t rx_errors;           /* CRC, length, overrun... as the MAC reports */
 	uint32_t tx_frames;           /* frames sent (counted by tx or, for a DMA, by poll) */
 	uint32_t tx_bytes;
@@ -47,13 +56,26 @@ struct eth_mac_stats {
 	uint32_t link_changes;        /* link_up() saw the state differ from its last answer */
 };
 
+/** printf-like sink for diag(): the console's console_printf. */
+typedef void eth_mac_print_fn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 struct eth_mac_ops {
 	/** Reset the MAC and PHY, check that the device answers, put the
 	 *  station address into mac[6] (the device's own, or the one the
 	 *  config gives), start reception and enable the interrupt through
 	 *  the config's irq_enable. Called once, by ethif_init() (from
 	 *  netif_add()), before any other operation. Returns 0, or -1 when
-	 *  no device answers (the interrupt is then left disabled). */
+	 *  no device answers or it cannot work this boot (the interrupt is
+	 *  then left disabled).
+	 *
+	 *  Deferred bring-up: a driver that knows its device is there (an
+	 *  on-chip MAC) and knows the station address without it may instead
+	 *  return 0 when the device is not ready (its PHY silent or still in
+	 *  reset, a clock from the PHY missing). The interrupt then stays
+	 *  disabled, tx() refuses, rx() and rx_pending() have nothing,
+	 *  link_up() says down, and poll() retries the bring-up at the
+	 *  bounded rate the driver's header gives, enabling the interrupt
+	 *  once it succeeds. The bridge needs to do nothing about it. */
 	int (*init)(uint8_t mac[6]);
 
 	/** Send one frame: the pbuf chain p, Ethernet header first, FCS not
@@ -88,8 +110,11 @@ struct eth_mac_ops {
 	 *  ethif_poll(), before it drains rx()): release transmitted frames
 	 *  (a DMA driver's TX reclaim, which also counts them), read counters
 	 *  the device keeps, refill receive buffers starved by an empty pool.
-	 *  Bounded; never blocks; a driver with nothing to do has an empty
-	 *  one. */
+	 *  Bounded; a driver with nothing to do has an empty one. Never
+	 *  blocks, except where the driver re-initialises its device from
+	 *  here (a deferred bring-up's retry, recovery from a fatal device
+	 *  error the interrupt flagged): that waits on the device within
+	 *  bounds the driver's header gives. */
 	void (*poll)(void);
 
 	/** PHY link state (up: link established and, where the PHY says so,
@@ -101,6 +126,15 @@ struct eth_mac_ops {
 
 	/** The driver's counters, valid before init. */
 	const struct eth_mac_stats *stats;
+
+	/** Optional (NULL when the driver has none): print what only the
+	 *  driver knows (device and PHY identity, state, negotiated mode,
+	 *  key registers, its own counters) through `print`, as console
+	 *  records: lines `eth: key=value ...` or `eth.<part>: ...`. Reads
+	 *  only what reading cannot change (no clear-on-read counters, no
+	 *  latched PHY bits: those it reports as last seen). Valid before
+	 *  init. */
+	void (*diag)(eth_mac_print_fn *print);
 };
 
 #endif

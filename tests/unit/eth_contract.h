@@ -23,8 +23,15 @@ struct eth_contract_drv {
 	/** The station address init must report: the chip's EEPROM, or the
 	 *  board's config, whichever the driver takes it from. */
 	void (*set_station_address)(const uint8_t mac[6]);
-	/** Nothing answers on the bus or MDIO any more: init must fail. */
+	/** Nothing answers on the bus or MDIO any more: init must fail, or
+	 *  (init_retries) defer the bring-up as eth_mac.h allows. */
 	void (*remove_device)(void);
+	/** The driver defers its bring-up when the device does not answer,
+	 *  and poll() retries it after retry_ms; restore_device() makes the
+	 *  device answer again. */
+	bool init_retries;
+	uint32_t retry_ms;
+	void (*restore_device)(void);
 	/** A frame (without FCS; the hardware adds one) arrives from the wire
 	 *  and the device raises its interrupt: the driver's handler runs. */
 	void (*deliver)(const uint8_t *frame, size_t len);

@@ -28,6 +28,7 @@ static const struct eth_mac_ops *contract_stm32_setup(void)
 	contract_stm32_cfg.dma_lo = 0;
 	contract_stm32_cfg.dma_hi = UINTPTR_MAX;
 	contract_stm32_cfg.irq_enable = eth_contract_irq_enable;
+	contract_stm32_cfg.delay_us = model_delay_us;
 	return stm32_eth_ops(&contract_stm32_cfg);
 }
 
@@ -41,6 +42,11 @@ static void contract_stm32_set_station_address(const uint8_t mac[6])
 static void contract_stm32_remove_device(void)
 {
 	model.phy_present = false;   /* MDIO reads all ones */
+}
+
+static void contract_stm32_restore_device(void)
+{
+	model.phy_present = true;
 }
 
 static void contract_stm32_deliver(const uint8_t *frame, size_t len)
@@ -68,6 +74,9 @@ struct eth_contract_drv eth_contract_stm32 = {
 	.teardown = stm32_eth_test_reset,
 	.set_station_address = contract_stm32_set_station_address,
 	.remove_device = contract_stm32_remove_device,
+	.init_retries = true,           /* the MAC is on the chip: bring-up deferred */
+	.retry_ms = STM32_ETH_RETRY_MS,
+	.restore_device = contract_stm32_restore_device,
 	.deliver = contract_stm32_deliver,
 	.sent = contract_stm32_sent,
 	.set_link = contract_stm32_set_link,

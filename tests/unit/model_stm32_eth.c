@@ -13,12 +13,54 @@
 
 struct model_stm32_eth model;
 
+#define MODEL_NS_PER_US   1000u
+#define MODEL_NS_PER_MS   1000000u
+#define MODEL_PSCSR_AUTODONE (1u << 12)
+#define MODEL_PSCSR_RSVD  (1u << 6)     /* reads 1 on the LAN8742A */
+
 void model_reset(void)
 {
 	memset(&model, 0, sizeof model);
 	model.phy_present = true;
 	model.phy[PHY_ID1] = PHY_ID1_LAN8742A;
 	model.phy[PHY_ID2] = PHY_ID2_LAN8742A | 1u;
+	model_phy_speed(PHY_PSCSR_100FD);
+}
+
+void model_phy_speed(unsigned pscsr_speed)
+{
+	model.phy[PHY_PSCSR] = (uint16_t)(MODEL_PSCSR_AUTODONE | MODEL_PSCSR_RSVD |
+	    (pscsr_speed << PHY_PSCSR_SPEED_Pos));
+}
+
+void model_delay_us(uint32_t us)
+{
+	model.now_ns += (uint64_t)us * MODEL_NS_PER_US;
+}
+
+uint32_t model_now_ms(void)
+{
+	return (uint32_t)(model.now_ns / MODEL_NS_PER_MS);
+}
+
+void model_advance_ms(uint32_t ms)
+{
+	model.now_ns += (uint64_t)ms * MODEL_NS_PER_MS;
+}
+
+void model_mmc_rx_half_full(void)
+{
+	MODEL_REG(ETH_MMCRIR) |= ETH_MMCRIMR_RGUFM;   /* status bits sit where the mask bits do */
+}
+
+bool model_irq_line(void)
+{
+	bool dma = (MODEL_REG(ETH_DMASR) & MODEL_REG(ETH_DMAIER) & ETH_DMASR_W1C_Msk) != 0;
+	bool mmc = (MODEL_REG(ETH_MMCRIR) & ~MODEL_REG(ETH_MMCRIMR) & ETH_MMCRIMR_ALL) != 0 ||
+	    (MODEL_REG(ETH_MMCTIR) & ~MODEL_REG(ETH_MMCTIMR) & ETH_MMCTIMR_ALL) != 0;
+	bool mac = (MODEL_REG(ETH_MACSR) & ~MODEL_REG(ETH_MACIMR) &
+	    (ETH_MACIMR_PMTIM | ETH_MACIMR_TSTIM)) != 0;
+	return dma || mmc || mac;
 }
 
 static uint16_t phy_bsr(void)
@@ -151,24 +193,96 @@ unsigned model_rx(const uint8_t *frame, size_t len, uint32_t err)
 	return used;
 }
 
+/* FTF clears once the flush is over. */
+static bool model_flushing(void)
+{
+	if (!model.flush_stuck && model.now_ns >= model.flush_until_ns)
+		MODEL_REG(ETH_DMAOMR) &= ~ETH_DMAOMR_FTF;
+	return (MODEL_REG(ETH_DMAOMR) & ETH_DMAOMR_FTF) != 0;
+}
+
 uint32_t stm32_eth_rd(uint32_t off)
 {
 	assert_true(off / 4u < MODEL_REG_WORDS);
-	if (off == ETH_DMAMFBOCR) {
+	model.now_ns += MODEL_ACCESS_NS;
+	switch (off) {
+	case ETH_DMAMFBOCR: {
 		uint32_t v = model.missed;
 		model.missed = 0;
 		return v;
 	}
-	return model.reg[off / 4u];
+	case ETH_DMAOMR:
+		(void)model_flushing();
+		return MODEL_REG(off);
+	case ETH_DMASR:
+		/* TPS: stopped without ST, else suspended (nothing to send). */
+		return (MODEL_REG(off) & ~ETH_DMASR_TPS_Msk) |
+		    (MODEL_REG(ETH_DMAOMR) & ETH_DMAOMR_ST ? 6u << 20 : 0u);
+	default:
+		return model.reg[off / 4u];
+	}
+}
+
+/* The registers ES0206 2.17.5 names, among those the driver writes. */
+static bool model_es0206_reg(uint32_t off)
+{
+	return off == ETH_MACCR || off == ETH_MACFFR || off == ETH_MACA0HR || off == ETH_MACA0LR ||
+	    off == ETH_DMABMR || off == ETH_DMAOMR;
+}
+
+/* The erratum: a write too soon after the last one taken is lost. */
+static bool model_write_taken(uint32_t off)
+{
+	if (!model_es0206_reg(off))
+		return true;
+	uint64_t *last = &model.written_ns[off / 4u];
+	if (*last != 0 && model.now_ns - *last < MODEL_ES0206_NS) {
+		model.es0206_lost++;
+		return false;
+	}
+	*last = model.now_ns;
+	return true;
+}
+
+/* DMABMR.SR resets every MAC register, given REF_CLK. */
+static void model_soft_reset(uint32_t v)
+{
+	if (model.no_ref_clk) {
+		MODEL_REG(ETH_DMABMR) = v;
+		return;
+	}
+	model.dma_resets++;
+	memset(model.reg, 0, sizeof model.reg);
+	MODEL_REG(ETH_MACCR) = ETH_MACCR_RESET;
+	model.rx_base = model.rx_cur = model.tx_base = model.tx_cur = NULL;
+}
+
+static void model_write_maccr(uint32_t v)
+{
+	uint32_t old = MODEL_REG(ETH_MACCR), mode = ETH_MACCR_FES | ETH_MACCR_DM;
+	uint32_t on = ETH_MACCR_TE | ETH_MACCR_RE;
+
+	if (((old ^ v) & mode) != 0 && (((old | v) & on) != 0 ||
+	    (MODEL_REG(ETH_DMAOMR) & (ETH_DMAOMR_ST | ETH_DMAOMR_SR)) != 0))
+		model.mode_changed_running++;
+	MODEL_REG(ETH_MACCR) = v;
 }
 
 void stm32_eth_wr(uint32_t off, uint32_t v)
 {
 	assert_true(off / 4u < MODEL_REG_WORDS);
+	model.now_ns += MODEL_ACCESS_NS;
+	if (!model_write_taken(off))
+		return;
 	switch (off) {
 	case ETH_DMABMR:
-		/* Soft reset needs the PHY's REF_CLK, which the model has. */
-		MODEL_REG(off) = v & ~ETH_DMABMR_SR;
+		if (v & ETH_DMABMR_SR)
+			model_soft_reset(v);
+		else
+			MODEL_REG(off) = v;
+		return;
+	case ETH_MACCR:
+		model_write_maccr(v);
 		return;
 	case ETH_MACMIIAR:
 		if (v & ETH_MACMIIAR_MB)
@@ -182,7 +296,12 @@ void stm32_eth_wr(uint32_t off, uint32_t v)
 		MODEL_REG(off) &= ~v;
 		return;
 	case ETH_DMAOMR:
-		MODEL_REG(off) = v & ~ETH_DMAOMR_FTF;
+		/* "should not be written to until this bit is cleared" */
+		if (model_flushing())
+			model.omr_written_in_flush++;
+		MODEL_REG(off) = v;
+		if (v & ETH_DMAOMR_FTF)
+			model.flush_until_ns = model.now_ns + MODEL_FLUSH_NS;
 		if (v & ETH_DMAOMR_ST)
 			model_tx_run();
 		return;

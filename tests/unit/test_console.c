@@ -52,8 +52,17 @@ void board_console_putc(char c)
 	fake_out[fake_out_len] = '\0';
 }
 
-static struct eth_mac_stats fake_mac_stats = { .rx_frames = 7, .tx_frames = 5 };
-static const struct eth_mac_ops fake_mac = { .stats = &fake_mac_stats };
+static struct eth_mac_stats fake_mac_stats = { .rx_frames = 7, .tx_frames = 5, .rx_missed = 3 };
+
+static void fake_mac_diag(eth_mac_print_fn *print)
+{
+	print("eth: driver=fake state=running\n");
+	print("eth.phy: id=0x%04x:0x%04x\n", 7u, 0xc131u);
+}
+
+static const struct eth_mac_ops fake_mac = { .stats = &fake_mac_stats, .diag = fake_mac_diag };
+static const struct eth_mac_ops fake_mac_no_diag = { .stats = &fake_mac_stats };
+static const struct eth_mac_ops *fake_board_mac = &fake_mac;
 
 /* Bytes the board's TX ring dropped; console_print_stats() reports them. */
 uint32_t board_console_tx_dropped(void)
@@ -63,7 +72,7 @@ uint32_t board_console_tx_dropped(void)
 
 const struct eth_mac_ops *board_eth_mac(void)
 {
-	return &fake_mac;
+	return fake_board_mac;
 }
 
 uint32_t board_now_ms(void)
@@ -566,11 +575,39 @@ static void test_stats_sections(void **state)
 		"\r\nicmp: xmit=0 recv=3 ", "\r\nheap: avail=",
 		"\r\nmemp.PBUF_POOL: avail=24 ", "\r\nmemp.RAW_PCB: avail=",
 		"\r\nconsole: lines=1 ", "\r\na: x=1\r\n" CONSOLE_PROMPT,
+		"\r\nmac: rx_missed=3\r\n",
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		if (strstr(fake_out, want[i]) == NULL)
 			fail_msg("'%s' missing from:\n%s", want[i], fake_out);
 	assert_int_equal(printer_seq, 1);
+}
+
+/* `eth`: the driver's own lines first, then its counters as `stats`
+ * shows them; a driver without diag() says so; no MAC: `eth: none`. */
+static void test_eth(void **state)
+{
+	(void)state;
+	type("eth\r");
+	static const char *const want[] = {
+		"\r\neth: driver=fake state=running\r\neth.phy: id=0x0007:0xc131\r\nmac: rx_frames=7 ",
+		"\r\nmac: rx_missed=3\r\n" CONSOLE_PROMPT,
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (strstr(fake_out, want[i]) == NULL)
+			fail_msg("'%s' missing from:\n%s", want[i], fake_out);
+	out_clear();
+	fake_board_mac = &fake_mac_no_diag;
+	type("eth\r");
+	assert_non_null(strstr(fake_out, "\r\neth: diag=none\r\nmac: rx_frames=7 "));
+	out_clear();
+	fake_board_mac = NULL;
+	type("eth\r");
+	assert_non_null(strstr(fake_out, "\r\neth: none\r\n" CONSOLE_PROMPT));
+	fake_board_mac = &fake_mac;
+	out_clear();
+	type("eth now\r");
+	assert_non_null(strstr(fake_out, "usage: eth\r\n"));
 }
 
 static void test_reboot(void **state)
@@ -609,6 +646,7 @@ int main(void)
 		cmocka_unit_test_setup(test_printf_crlf_and_truncation, setup),
 		cmocka_unit_test_setup(test_ifconfig, net_setup),
 		cmocka_unit_test_setup(test_stats_sections, net_setup),
+		cmocka_unit_test_setup(test_eth, net_setup),
 		cmocka_unit_test_setup(test_reboot, net_setup),
 	};
 	/* One group, so the runner's summary line counts every test. */

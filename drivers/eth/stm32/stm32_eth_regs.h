@@ -12,6 +12,7 @@
 
 /* ---- MAC [33.8.1] ---- */
 #define ETH_MACCR           0x0000u   /* configuration */
+#define  ETH_MACCR_RESET    0x00008000u /* reset value: reserved bit 15 set, kept so */
 #define  ETH_MACCR_RE       (1u << 2)
 #define  ETH_MACCR_TE       (1u << 3)
 #define  ETH_MACCR_DM       (1u << 11)  /* full duplex */
@@ -29,9 +30,35 @@
 #define  ETH_MACMIIAR_MR_Pos 6          /* [10:6] PHY register */
 #define  ETH_MACMIIAR_PA_Pos 11         /* [15:11] PHY address */
 #define ETH_MACMIIDR        0x0014u   /* MII data [15:0] */
+#define ETH_MACDBGR         0x0034u   /* debug: FIFO and controller states, read only */
+#define  ETH_MACDBGR_TFNE   (1u << 24)  /* TX FIFO not empty */
+#define  ETH_MACDBGR_MTFCS_Msk (3u << 17) /* MAC TX frame controller: 00 idle */
+#define  ETH_MACDBGR_RFFL_Msk  (3u << 8)  /* RX FIFO fill level: 00 empty */
+#define ETH_MACSR           0x0038u   /* interrupt status: PMT, MMC, time stamp */
+#define ETH_MACIMR          0x003Cu   /* interrupt mask */
+#define  ETH_MACIMR_PMTIM   (1u << 3)   /* power management (magic/wake-up frame) */
+#define  ETH_MACIMR_TSTIM   (1u << 9)   /* time stamp trigger */
 #define ETH_MACA0HR         0x0040u   /* address 0 high: bytes 5,4 in [15:0] */
 #define  ETH_MACA0HR_MO     (1u << 31)
 #define ETH_MACA0LR         0x0044u   /* address 0 low: bytes 3..0 */
+
+/* ---- MMC counters [33.8.2]. Each counter interrupts at half and at full
+ * scale, through the ETH line but not through DMAIER, and the status
+ * (DMASR.MMCS) clears only when the counter is read: unmasked, a counter
+ * past 2^31 keeps the line asserted for good. ---- */
+#define ETH_MMCCR           0x0100u   /* control */
+#define ETH_MMCRIR          0x0104u   /* RX interrupt status, cleared by reading the counter */
+#define ETH_MMCTIR          0x0108u   /* TX interrupt status */
+#define ETH_MMCRIMR         0x010Cu   /* RX interrupt mask */
+#define  ETH_MMCRIMR_RFCEM  (1u << 5)   /* CRC error frames */
+#define  ETH_MMCRIMR_RFAEM  (1u << 6)   /* alignment error frames */
+#define  ETH_MMCRIMR_RGUFM  (1u << 17)  /* good unicast frames */
+#define  ETH_MMCRIMR_ALL    (ETH_MMCRIMR_RFCEM | ETH_MMCRIMR_RFAEM | ETH_MMCRIMR_RGUFM)
+#define ETH_MMCTIMR         0x0110u   /* TX interrupt mask */
+#define  ETH_MMCTIMR_TGFSCM  (1u << 14) /* good frames after one collision */
+#define  ETH_MMCTIMR_TGFMSCM (1u << 15) /* good frames after more collisions */
+#define  ETH_MMCTIMR_TGFM   (1u << 21)  /* good frames */
+#define  ETH_MMCTIMR_ALL    (ETH_MMCTIMR_TGFSCM | ETH_MMCTIMR_TGFMSCM | ETH_MMCTIMR_TGFM)
 
 /* ---- DMA [33.8.3] ---- */
 #define ETH_DMABMR          0x1000u   /* bus mode */
@@ -55,6 +82,12 @@
 #define  ETH_DMASR_AIS      (1u << 15)
 #define  ETH_DMASR_NIS      (1u << 16)
 #define  ETH_DMASR_W1C_Msk  0x0001FFFFu
+#define  ETH_DMASR_TPS_Msk  (7u << 20)  /* TX process state: 000 stopped */
+#define  ETH_DMASR_EBS_Pos  23          /* [25:23] which access the bus error hit */
+#define  ETH_DMASR_EBS_Msk  7u
+#define  ETH_DMASR_MMCS     (1u << 27)  /* read only: an MMC counter interrupt */
+#define  ETH_DMASR_PMTS     (1u << 28)  /* read only: PMT */
+#define  ETH_DMASR_TSTS     (1u << 29)  /* read only: time stamp trigger */
 #define ETH_DMAOMR          0x1018u   /* operation mode */
 #define  ETH_DMAOMR_SR      (1u << 1)   /* start receive */
 #define  ETH_DMAOMR_ST      (1u << 13)  /* start transmit */
@@ -100,7 +133,8 @@
 #define ETH_RDES1_RCH       (1u << 14)  /* chained */
 #define ETH_RDES1_RBS1_Msk  0x1FFFu
 
-/* ---- LAN8742A PHY registers (SMSC/Microchip datasheet 4.2) ---- */
+/* ---- LAN8742A PHY registers (SMSC/Microchip LAN8742A datasheet,
+ * section 4, register map) ---- */
 #define PHY_BCR             0u
 #define  PHY_BCR_RESET      (1u << 15)
 #define  PHY_BCR_ANEN       (1u << 12)
@@ -115,10 +149,13 @@
 #define  PHY_ID2_MODEL_Msk  0xFFF0u
 #define PHY_ANAR            4u
 #define  PHY_ANAR_ALL_CSMA  0x01E1u     /* 100FD 100HD 10FD 10HD, IEEE 802.3 */
+#define PHY_ANLPAR          5u          /* link partner ability: 0 without auto-negotiation */
 #define PHY_PSCSR           31u         /* PHY special control/status */
-#define  PHY_PSCSR_SPEED_Pos 2          /* [4:2]: 001 10HD 101 10FD 010 100HD 110 100FD */
+#define  PHY_PSCSR_SPEED_Pos 2          /* [4:2] speed indication: what the PHY runs */
 #define  PHY_PSCSR_SPEED_Msk 7u
-#define  PHY_PSCSR_100      2u
-#define  PHY_PSCSR_FD       4u
+#define  PHY_PSCSR_10HD     1u
+#define  PHY_PSCSR_10FD     5u
+#define  PHY_PSCSR_100HD    2u
+#define  PHY_PSCSR_100FD    6u
 
 #endif

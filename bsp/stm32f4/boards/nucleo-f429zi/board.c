@@ -72,9 +72,9 @@ static void nucleo_eth_hw_setup(void)
 	stm32_wr(rcc + RCC_AHB1RSTR, stm32_rd(rcc + RCC_AHB1RSTR) & ~RCC_AHB1RSTR_ETHMACRST);
 }
 
-/* The driver's init calls this once the DMA runs with its interrupts
- * unmasked. A pending bit left from before is stale: the line is level
- * sensitive and pends again if DMASR still asks. */
+/* The driver calls this once, when the DMA first runs with its
+ * interrupts unmasked. A pending bit left from before is stale: the line
+ * is level sensitive and pends again if DMASR still asks. */
 static void nucleo_eth_irq_enable(void)
 {
 	cm_nvic_clear_pending(STM32_IRQ_ETH);
@@ -98,6 +98,8 @@ void board_init(void)
 	nucleo_eth.uid = nucleo_uid;
 	nucleo_eth.hw_setup = nucleo_eth_hw_setup;
 	nucleo_eth.irq_enable = nucleo_eth_irq_enable;
+	nucleo_eth.delay_us = stm32_board_delay_us;
+	nucleo_eth.log = stm32_board_log;
 }
 
 const char *board_name(void)
