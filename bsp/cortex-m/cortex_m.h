@@ -138,4 +138,8 @@ static inline void __attribute__((noreturn)) cm_reboot(void)
  *  exception priority `prio`. */
 void cm_systick_init_1ms(uint32_t core_hz, uint8_t prio);
 
+/** SysTick counting down from `reload` at the processor clock, its
+ *  exception at priority `prio` on every wrap. */
+void cm_systick_start(uint32_t reload, uint8_t prio);
+
 #endif
