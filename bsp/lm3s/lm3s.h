@@ -47,9 +47,7 @@ typedef void (*lm3s_vector_t)(void);
 extern const lm3s_vector_t lm3s_vectors[];
 
 void Reset_Handler(void);
-void HardFault_Handler(void);
-void Default_Handler(void);
-void lm3s_fault_report(const uint32_t *frame, uint32_t exc_return);
+void Default_Handler(void);   /* HardFault_Handler is bsp/cortex-m/cm_fault.c's */
 
 /* ---- handlers the board's board.c defines ---- */
 void SysTick_Handler(void);

@@ -5,11 +5,13 @@
  * lines are the datasheet's interrupt table, 0 (GPIO Port A) to 43
  * (Hibernation Module); every slot is named, so a stray interrupt is
  * reported by Default_Handler instead of jumping to address 0. Faults are
- * reported polled on the board's console UART (lm3s_console).
+ * reported polled on the board's console UART (lm3s_console) by
+ * bsp/cortex-m/cm_fault.c.
  */
 #include <stdint.h>
 #include <string.h>
 
+#include "cm_fault.h"
 #include "cortex_m.h"
 #include "lm3s.h"
 #include "lm3s6965.h"
@@ -95,58 +97,19 @@ void Reset_Handler(void)
 		cm_idle();
 }
 
-static void lm3s_put_hex(const char *name, uint32_t v)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	stellaris_uart_puts(name);
-	stellaris_uart_puts("=0x");
-	for (int shift = 28; shift >= 0; shift -= 4)
-		stellaris_uart_putc(hex[(v >> shift) & 0xfu]);
-	stellaris_uart_putc(' ');
-}
-
-static void lm3s_fault_start(const char *what)
+/* The fault reports (bsp/cortex-m/cm_fault.c) go to the board's console
+ * UART, polled, at the clock the part runs at now. */
+void cm_fault_console_start(void)
 {
 	stellaris_uart_tx_enable(lm3s_console.uart_base, lm3s_sysclk_hz());
-	stellaris_uart_puts("\r\n");
-	stellaris_uart_puts(what);
-	lm3s_put_hex(" ipsr", cm_ipsr());
+}
+
+void cm_fault_putc(char c)
+{
+	stellaris_uart_putc(c);
 }
 
 void Default_Handler(void)
 {
-	lm3s_fault_start("FATAL: unexpected exception");
-	stellaris_uart_puts("\r\n");
-	cm_halt();
-}
-
-/* Find the stacked frame (MSP or PSP per EXC_RETURN bit 2) before any C
- * code can move the stack pointer. */
-__attribute__((naked)) void HardFault_Handler(void)
-{
-	__asm volatile (
-	    "tst lr, #4\n"
-	    "ite eq\n"
-	    "mrseq r0, msp\n"
-	    "mrsne r0, psp\n"
-	    "mov r1, lr\n"
-	    "b lm3s_fault_report\n");
-}
-
-/* The exception frame's pc, lr and xPSR (ARMv7-M B1.5.6) and the fault
- * status registers, then stop: the message is the point. */
-void lm3s_fault_report(const uint32_t *frame, uint32_t exc_return)
-{
-	lm3s_fault_start("HARDFAULT");
-	lm3s_put_hex("pc", frame[6]);
-	lm3s_put_hex("lr", frame[5]);
-	lm3s_put_hex("xpsr", frame[7]);
-	lm3s_put_hex("exc_return", exc_return);
-	stellaris_uart_puts("\r\n  ");
-	lm3s_put_hex("cfsr", CM_SCB_CFSR);
-	lm3s_put_hex("hfsr", CM_SCB_HFSR);
-	lm3s_put_hex("bfar", CM_SCB_BFAR);
-	stellaris_uart_puts("\r\n");
-	cm_halt();
+	cm_fault_unexpected();
 }
