@@ -97,9 +97,7 @@ static inline volatile uint32_t *lm3s_reg(uint32_t base, uint32_t off)
  *  raised while it was off. */
 static inline void lm3s_irq_enable(enum lm3s_irq irq, uint8_t prio)
 {
-	cm_nvic_set_priority((unsigned)irq, prio);
-	cm_nvic_clear_pending((unsigned)irq);
-	cm_nvic_enable((unsigned)irq);
+	cm_nvic_enable_line((unsigned)irq, prio);
 }
 
 static inline void lm3s_irq_clear_pending(enum lm3s_irq irq)

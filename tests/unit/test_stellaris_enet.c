@@ -531,35 +531,6 @@ static void test_rx_queue_full_counted(void **state)
 	assert_null(ops->rx());
 }
 
-/* Pool empty: the frame is read out and counted rx_dropped_nopbuf; the
- * next one, with pbufs back, gets through. */
-static void test_rx_pool_exhausted_counted(void **state)
-{
-	struct pbuf *held[PBUF_POOL_SIZE + 1];
-	size_t n = 0;
-	uint8_t f[100];
-
-	(void)state;
-	init_ok();
-	while (n < PBUF_POOL_SIZE + 1 &&
-	    (held[n] = pbuf_alloc(PBUF_RAW, PBUF_POOL_BUFSIZE, PBUF_POOL)) != NULL)
-		n++;
-	frame_fill(f, sizeof f, 1);
-	fake_senet_rx_frame(f, sizeof f);
-	stellaris_enet_isr();
-	assert_int_equal(ops->stats->rx_dropped_nopbuf, 1);
-	assert_int_equal(fsn.rx_n, 0);
-	assert_null(ops->rx());
-	for (size_t i = 0; i < n; i++)
-		pbuf_free(held[i]);
-	fake_senet_rx_frame(f, sizeof f);
-	stellaris_enet_isr();
-	struct pbuf *p = ops->rx();
-	assert_non_null(p);
-	assert_int_equal(pbuf_memcmp(p, 0, f, sizeof f), 0);
-	pbuf_free(p);
-}
-
 /* FOV, RXER and TXER are acknowledged and counted, one each; TXEMP,
  * which the handler does not serve, is left alone. */
 static void test_isr_counts_error_sources(void **state)
@@ -612,7 +583,6 @@ int main(void)
 		T(test_rx_bad_lengths_read_out),
 		T(test_rx_impossible_length_clears_fifo),
 		T(test_rx_queue_full_counted),
-		T(test_rx_pool_exhausted_counted),
 		T(test_isr_counts_error_sources),
 		T(test_isr_with_nothing_pending),
 	};

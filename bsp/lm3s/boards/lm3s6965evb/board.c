@@ -15,6 +15,8 @@
  */
 #include "board.h"
 
+#include <stdio.h>
+
 #include "cm_console.h"
 #include "cm_systick_clock.h"
 #include "cortex_m.h"
@@ -28,6 +30,7 @@
 #define EVB_CONSOLE_BAUD   115200u   /* the board's FTDI virtual COM port; QEMU ignores it */
 #define EVB_WAKE_HZ        1000u     /* lwIP's timeouts and the console never wait longer than 1 ms */
 #define EVB_MS_PER_S       1000u
+#define EVB_LINE_MAX       64u
 
 /* UART0 is the console; the family's fault handlers write to it too,
  * perhaps before board_init(). */
@@ -45,19 +48,6 @@ static void evb_puts(const char *s)
 			board_console_putc('\r');
 		board_console_putc(*s);
 	}
-}
-
-static void evb_put_dec(uint32_t v)
-{
-	char buf[11];
-	unsigned n = 0;
-
-	do {
-		buf[n++] = (char)('0' + v % 10u);
-		v /= 10u;
-	} while (v > 0);
-	while (n > 0)
-		board_console_putc(buf[--n]);
 }
 
 void board_init(void)
@@ -80,11 +70,10 @@ void board_init(void)
 	lm3s_irq_enable(LM3S_IRQ_TIMER1A, LM3S_PRIO_TIMER);
 	cm_irq_enable();
 
-	evb_puts("clock: sysclk=");
-	evb_put_dec(evb_clock.sysclk_hz);
-	evb_puts(" source=");
-	evb_puts(evb_clock.source);
-	evb_puts("\n");
+	char line[EVB_LINE_MAX];
+	snprintf(line, sizeof line, "clock: sysclk=%lu source=%s\n",
+	    (unsigned long)evb_clock.sysclk_hz, evb_clock.source);
+	evb_puts(line);
 }
 
 const char *board_name(void)
@@ -179,13 +168,7 @@ uint32_t board_entropy32(void)
 	cm_irq_restore(s);
 	uint32_t x = (uint32_t)t ^ (uint32_t)(t >> 32);
 
-	/* xorshift-multiply finaliser (from MurmurHash3's fmix32) */
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	x *= 0xc2b2ae35u;
-	x ^= x >> 16;
-	return x;
+	return cm_mix32(x);
 }
 
 /* ---------------------------------------------------------------- handlers */
