@@ -6,7 +6,7 @@
  * 2MSL may be, so a longer deadline runs as a chain of legs of at most
  * STELLARIS_GPTM_LEG_MS.
  *
- * QEMU's model (hw/arm/stellaris.c in 7.2) implements exactly these two
+ * QEMU 7.2's model of the GPTM implements exactly these two
  * modes (32-bit one-shot and periodic; no 16-bit modes, no prescaler)
  * and cannot read the counter (GPTMTAR reads 0): nothing here reads it.
  */
