@@ -10,10 +10,15 @@
 
 void cm_systick_init_1ms(uint32_t core_hz, uint8_t prio)
 {
+	cm_systick_start(core_hz / CM_MS_PER_S - 1u, prio);
+}
+
+void cm_systick_start(uint32_t reload, uint8_t prio)
+{
 	/* Stopped while it is programmed; CVR written clears it and COUNTFLAG,
-	 * so the first tick is a whole millisecond [B3.3.2]. */
+	 * so the first period is a whole one [B3.3.2]. */
 	CM_SYST_CSR = 0;
-	CM_SYST_RVR = core_hz / CM_MS_PER_S - 1u;
+	CM_SYST_RVR = reload;
 	CM_SYST_CVR = 0;
 	CM_SCB_SHPR3 = (CM_SCB_SHPR3 & ~(0xFFu << CM_SHPR3_SYSTICK_SHIFT)) |
 	    ((uint32_t)prio << CM_SHPR3_SYSTICK_SHIFT);

@@ -65,6 +65,28 @@ static inline void cm_nvic_enable(unsigned irq)
 	CM_NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
 }
 
+/** Enable external interrupt `irq` at priority `prio`, dropping anything
+ *  it raised while it was off. */
+static inline void cm_nvic_enable_line(unsigned irq, uint8_t prio)
+{
+	cm_nvic_set_priority(irq, prio);
+	cm_nvic_clear_pending(irq);
+	cm_nvic_enable(irq);
+}
+
+/** Spread the few varying bits of a timer sample over all 32: the
+ *  xorshift-multiply finaliser of MurmurHash3 (fmix32), for the boards
+ *  whose board_entropy32() has only timing to sample. */
+static inline uint32_t cm_mix32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35u;
+	x ^= x >> 16;
+	return x;
+}
+
 /* ---- PRIMASK, sleep, reset ---- */
 
 /* PRIMASK save/restore nests, so it is safe where the caller already
@@ -137,5 +159,9 @@ static inline void __attribute__((noreturn)) cm_reboot(void)
 /** SysTick as board.h's 1 ms tick from the processor clock `core_hz`, at
  *  exception priority `prio`. */
 void cm_systick_init_1ms(uint32_t core_hz, uint8_t prio);
+
+/** SysTick counting down from `reload` at the processor clock, its
+ *  exception at priority `prio` on every wrap. */
+void cm_systick_start(uint32_t reload, uint8_t prio);
 
 #endif

@@ -52,9 +52,7 @@ void ETHERNET_IRQHandler(void);
  *  while it was off. */
 static inline void an385_irq_enable(enum an385_irq irq, uint8_t prio)
 {
-	cm_nvic_set_priority((unsigned)irq, prio);
-	cm_nvic_clear_pending((unsigned)irq);
-	cm_nvic_enable((unsigned)irq);
+	cm_nvic_enable_line((unsigned)irq, prio);
 }
 
 static inline void an385_irq_clear_pending(enum an385_irq irq)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "an385.h"
+#include "cm_fault.h"
 #include "cortex_m.h"
 #include "mps2.h"
 

@@ -24,14 +24,11 @@ typedef void (*mps2_vector_t)(void);
  *  application note's vectors file; Reset_Handler points VTOR at it. */
 extern const mps2_vector_t mps2_vectors[];
 
-/* ---- exception handlers startup.c defines ---- */
+/* ---- exception handlers startup.c defines (HardFault_Handler is
+ * bsp/cortex-m/cm_fault.c's) ---- */
 void Reset_Handler(void);
 void NMI_Handler(void);
-void HardFault_Handler(void);
 void Default_Handler(void);
-
-/** Called by the HardFault entry with the exception stack frame. */
-void mps2_fault_report(const uint32_t *frame, uint32_t exc_return);
 
 /* ---- and the one every board defines ---- */
 void SysTick_Handler(void);

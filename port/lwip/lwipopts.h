@@ -74,10 +74,16 @@
 #else
 #define MEM_ALIGNMENT               4
 #endif
+/* A board with little RAM may shrink the two big pools from its
+ * board.mk (BOARD_DEFS := -DPBUF_POOL_SIZE=n -DMEM_SIZE=n). */
+#ifndef MEM_SIZE
 #define MEM_SIZE                    (16 * 1024)   /* PBUF_RAM: outgoing segments */
+#endif
 #define MEMP_NUM_PBUF               32            /* PBUF_REF/ROM headers */
 #define MEMP_NUM_RAW_PCB            2
+#ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE              24            /* received frames */
+#endif
 #define PBUF_POOL_BUFSIZE           1536          /* one full Ethernet frame per pbuf */
 #define ETH_PAD_SIZE                0
 #define ARP_TABLE_SIZE              8

@@ -16,6 +16,8 @@ Options
   --console DEV           board: the console serial device (/dev/ttyACM0)
   --ip ADDR               the firmware's address (default 192.0.2.2)
   --fw-elf PATH           qemu: the image (default build/mps2-an385/firmware.elf)
+  --machine NAME          qemu: the machine it runs on, and the board name its
+                          banner shows (default mps2-an385)
   --keep-artifacts        keep the pcaps of passing tests too
   --seed N                fault relay: replay a run with its seed
   --soak                  the long counts (200 faulty echoes, 2,000 TIME_WAITs)
@@ -64,6 +66,9 @@ def pytest_addoption(parser):
     g.addoption("--ip", default=fh.FW_IP, help="the firmware's IPv4 address")
     g.addoption("--fw-elf", default=str(REPO / "build" / "mps2-an385" / "firmware.elf"),
                 help="qemu: firmware image")
+    g.addoption("--machine", default="mps2-an385",
+                help="qemu: the QEMU machine (-M), which is also the board name the "
+                     "banner shows")
     g.addoption("--keep-artifacts", action="store_true",
                 help="keep pcaps of passing tests too")
     g.addoption("--seed", type=int, default=None,
@@ -183,6 +188,12 @@ def artifact_name(nodeid: str) -> str:
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="session")
+def board_name(request):
+    """The board the banner must name: the QEMU machine's name."""
+    return request.config.getoption("--machine")
+
+
+@pytest.fixture(scope="session")
 def netns(request):
     if request.config.getoption("--target") != "qemu":
         pytest.skip("no namespace with --target board")
@@ -199,7 +210,7 @@ def _new_firmware(request, name: str) -> fh.Firmware:
                                 cfg.getoption("--ip"), ARTIFACTS, name)
     ns = request.getfixturevalue("netns")
     return fh.QemuFirmware(ns, Path(cfg.getoption("--fw-elf")), ARTIFACTS, name,
-                           ip=cfg.getoption("--ip"))
+                           machine=cfg.getoption("--machine"), ip=cfg.getoption("--ip"))
 
 
 @pytest.fixture(scope="module")
@@ -286,6 +297,7 @@ def fw_relay(request):
         relay = fh.NetemRelay(ns, ARTIFACTS, base, seed, relay_args)
         fw = fh.RelayedQemuFirmware(ns, Path(request.config.getoption("--fw-elf")),
                                     ARTIFACTS, base + ".relay", relay,
+                                    machine=request.config.getoption("--machine"),
                                     ip=request.config.getoption("--ip"))
         request.addfinalizer(fw.stop)
         fw.boot()

@@ -45,6 +45,9 @@ TAP_NAME = "fwtap0"
 BOOT_TIMEOUT_S = 15.0
 CMD_TIMEOUT_S = 5.0
 QEMU_BIN = "qemu-system-arm"
+# The NIC model each machine's -net nic takes (QEMU refuses any other on a
+# machine whose NIC is on chip); lan9118 on every MPS2 machine.
+QEMU_NIC_MODELS = {"lm3s6965evb": "stellaris"}
 
 MAC_RE = re.compile(r"\b((?:[0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2})\b")
 
@@ -592,7 +595,8 @@ class QemuFirmware(Firmware):
             "-chardev", f"socket,id=qmp,path={self._tmp}/qmp.sock,server=on,wait=off",
             "-mon", "chardev=qmp,mode=control",
             "-netdev", self.netdev_arg(),
-            "-net", f"nic,netdev=n0,model=lan9118,macaddr={self.mac}",
+            "-net", f"nic,netdev=n0,model={QEMU_NIC_MODELS.get(self.machine, 'lan9118')},"
+                    f"macaddr={self.mac}",
         ] + self.extra_args
 
     def netdev_arg(self) -> str:

@@ -44,6 +44,7 @@ struct eth_contract_drv {
 
 extern struct eth_contract_drv eth_contract_lan9118;
 extern struct eth_contract_drv eth_contract_stm32;
+extern struct eth_contract_drv eth_contract_stellaris;
 
 /** The board's irq_enable hook every adapter configures; counts calls. */
 void eth_contract_irq_enable(void);

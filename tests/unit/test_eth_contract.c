@@ -2,7 +2,8 @@
  * The MAC contract (drivers/eth/eth_mac.h), one set of scenarios run
  * against every driver over the fake hardware its own suite uses: the
  * LAN9118 over fake_lan9118.c, the STM32F4 ETH over model_stm32_eth.c,
- * each through a small adapter (eth_contract.h). The template driver has
+ * the Stellaris Ethernet Controller over fake_stellaris_enet.c, each
+ * through a small adapter (eth_contract.h). The template driver has
  * no hardware to fake; it runs the part of the contract that needs none.
  *
  * Every scenario starts from a driver that has not been initialised and
@@ -490,6 +491,7 @@ int main(void)
 {
 	const struct CMUnitTest lan9118[] = CONTRACT_TESTS(eth_contract_lan9118);
 	const struct CMUnitTest stm32[] = CONTRACT_TESTS(eth_contract_stm32);
+	const struct CMUnitTest stellaris[] = CONTRACT_TESTS(eth_contract_stellaris);
 	const struct CMUnitTest tmpl[] = {
 		T(test_template_has_every_op),
 		T(test_template_init_takes_board_config),
@@ -506,6 +508,8 @@ int main(void)
 	failed += cmocka_run_group_tests_name(eth_contract_lan9118.name, lan9118, NULL, NULL);
 	print_message("[ DRIVER   ] %s\n", eth_contract_stm32.name);
 	failed += cmocka_run_group_tests_name(eth_contract_stm32.name, stm32, NULL, NULL);
+	print_message("[ DRIVER   ] %s\n", eth_contract_stellaris.name);
+	failed += cmocka_run_group_tests_name(eth_contract_stellaris.name, stellaris, NULL, NULL);
 	print_message("[ DRIVER   ] eth_template\n");
 	failed += cmocka_run_group_tests_name("eth_template", tmpl, NULL, NULL);
 	return failed;

@@ -1,0 +1,18 @@
+# EK-LM3S6965 (TI Stellaris LM3S6965: Cortex-M3 at 50 MHz, 256 KiB flash,
+# 64 KiB SRAM, Ethernet MAC + PHY on chip), as QEMU 7.2's lm3s6965evb
+# models it: UART0 is serial0, the Ethernet Controller is the machine's
+# NIC (model "stellaris"), with no PHY behind MII management.
+include bsp/lm3s/family.mk
+BOARD_SRCS         += $(BOARD_DIR)/board.c drivers/eth/stellaris/stellaris_enet.c
+BOARD_INC          += -Idrivers/eth/stellaris
+# 64 KiB of SRAM: lwIP's two big pools shrink to fit beside the 256-entry
+# TIME_WAIT table and an 8 KiB stack (the defaults, 24 pool pbufs of
+# 1.5 KiB and a 16 KiB heap, need ~66 KiB before any stack). 16 pool
+# pbufs hold the driver's RX queue (8) and a 4-segment receive window
+# (FW_TCP_WND) together; 12 KiB of heap leaves 9.5 KiB above
+# FW_TCP_HEAP_RESERVE for send queues. Data + bss + stack: ~57 KiB.
+BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=12288
+BOARD_LDSCRIPT     := $(BOARD_DIR)/lm3s6965.ld
+BOARD_QEMU_MACHINE := lm3s6965evb
+BOARD_QEMU_FLAGS   :=
+BOARD_OPENOCD_CFG  := -f board/ek-lm3s6965.cfg
