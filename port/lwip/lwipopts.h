@@ -79,6 +79,10 @@
 #define MEMP_NUM_RAW_PCB            2
 #define PBUF_POOL_SIZE              24            /* received frames */
 #define PBUF_POOL_BUFSIZE           1536          /* one full Ethernet frame per pbuf */
+/* finwait's TCP lends received data to the application as PBUF_REF views
+ * into the pool buffers it arrived in and learns from their free function
+ * when a buffer is back (tcp/src/rx.c). */
+#define LWIP_SUPPORT_CUSTOM_PBUF    1
 #define ETH_PAD_SIZE                0
 #define ARP_TABLE_SIZE              8
 #define ARP_QUEUEING                1

@@ -27,8 +27,13 @@
  *   one global budget of FW_CHALLENGE_ACK_PER_S per second (section 7).
  * - Every resource is bounded (config.h): FW_TCB_COUNT connections
  *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
- *   queued for sending and FW_TCP_RCVQ_PBUFS held for the application per
- *   connection, FW_TW_ENTRIES in TIME_WAIT.
+ *   queued for sending per connection, FW_TW_ENTRIES in TIME_WAIT.
+ *   Received data is counted in the PBUF_POOL buffers it pins, queued or
+ *   lent to the application: FW_TCP_RCVQ_PBUFS per connection,
+ *   FW_TCP_RX_POOL_BUFS for all of TCP (the rest of the pool stays for
+ *   the MAC, ARP and ICMP); small segments are packed into the buffer
+ *   before them, and a window is offered only when buffers set aside can
+ *   hold it.
  *
  * Threading: everything runs in one thread (the main loop, NO_SYS).
  *
@@ -136,7 +141,11 @@ typedef void (*fw_tcp_connected_cb)(void *arg, struct fw_tcp_conn *conn);
  *  call fw_tcp_recved() when it has consumed it), or end of stream
  *  (p == NULL: the peer's FIN). Any other return keeps `p` queued in the
  *  connection (counted against the advertised window) and offers it again
- *  on the next input or after fw_tcp_recved(). */
+ *  on the next input or after fw_tcp_recved().
+ *  `p` is a chain of views into the engine's receive buffers: the buffers
+ *  count against the connection's window until the application frees `p`
+ *  (pbuf_free(), as any pbuf); while it holds FW_TCP_RCV_VIEWS of them it
+ *  gets no more data, and freeing one brings the rest. */
 typedef err_t (*fw_tcp_recv_cb)(void *arg, struct fw_tcp_conn *conn, struct pbuf *p);
 /** `len` bytes we sent were acknowledged (room in the send queue). */
 typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len);
@@ -214,6 +223,7 @@ struct fw_tcp_info {
 	struct fw_tcp_tuple tuple;
 	uint32_t sndq_bytes;   /* queued, unsent or unacknowledged */
 	uint32_t rcvq_bytes;   /* received, not taken by the application */
+	uint32_t rx_bufs;      /* PBUF_POOL buffers it holds, queued or lent to the application */
 	bool timer_armed;
 	uint32_t timer_at;     /* earliest deadline of this connection */
 	bool orphan;           /* the application has closed it */
@@ -262,6 +272,14 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(drop_listen,        "dropped at a listener (RST, stray segments)") \
 	X(syn_no_tcb,         "SYNs dropped: no free control block") \
 	X(syn_backlog_full,   "SYNs dropped: listener backlog full") \
+	X(rx_bufs,            "PBUF_POOL buffers TCP holds now, queued or lent (at most FW_TCP_RX_POOL_BUFS)") \
+	X(rx_bufs_peak,       "most PBUF_POOL buffers TCP held at once") \
+	X(rx_bufs_budget,     "FW_TCP_RX_POOL_BUFS: TCP's share of PBUF_POOL") \
+	X(rx_packed,          "segments copied behind the data before them, their own buffer freed at once") \
+	X(rx_moved,           "segments moved to the start of their buffer to leave room behind them") \
+	X(rx_wnd_limited,     "windows offered smaller than wanted: the rest of TCP's buffers were set aside") \
+	X(rx_lend_deferred,   "deliveries deferred: the application held FW_TCP_RCV_VIEWS views") \
+	X(drop_rx_nobuf,      "in-window data dropped for want of a receive buffer") \
 	X(rst_closed,         "RSTs sent for segments to no connection") \
 	X(active_opens,       "connections opened by fw_tcp_connect") \
 	X(passive_opens,      "SYNs accepted by a listener") \

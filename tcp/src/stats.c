@@ -20,6 +20,7 @@ void fw_tcp_get_stats(struct fw_tcp_stats *out)
 	*out = stats_tcp;
 	out->rst_rcvd = stats_tcp.resets + stats_tcp.open_refused;
 	out->time_wait_entered = tw_get_stats()->entered;
+	out->rx_bufs_budget = FW_TCP_RX_POOL_BUFS;
 }
 
 void fw_tcp_get_tw_stats(struct fw_tcp_tw_stats *out)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "config.h"
 #include "isn.h"
+#include "rx.h"
 #include "tcb.h"
 #include "stats.h"
 #include "timewait.h"
@@ -60,10 +61,11 @@ void tcb_pool_reset(void)
 		struct fw_tcp_conn *tcb = &tcb_pool[i];
 		if (tcb->in_use) {
 			pbuf_free_chain_or_null(tcb->sndq);
-			pbuf_free_chain_or_null(tcb->rcvq);
+			rx_release(tcb);
 		}
 	}
 	memset(tcb_pool, 0, sizeof tcb_pool);
+	rx_reset();
 	tcb_event_depth = 0;
 	tcb_event_owed = false;
 }
@@ -94,7 +96,7 @@ static void tcb_release(struct fw_tcp_conn *tcb, const char *reason)
 		tcb_set_state(tcb, FW_TCP_CLOSED, reason);
 	uint8_t gen = tcb->gen;
 	pbuf_free_chain_or_null(tcb->sndq);
-	pbuf_free_chain_or_null(tcb->rcvq);
+	rx_release(tcb);
 	memset(tcb, 0, sizeof *tcb);
 	tcb->gen = gen;
 	stats_tcp.tcb_in_use--;
@@ -261,14 +263,12 @@ uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
 	return tcb->sndq ? tcb->sndq->tot_len : 0u;
 }
 
-/* RCV.WND: what is left of FW_TCP_WND once queued and unconsumed data is
- * counted, zero when the receive queue has no pbuf slot left. */
+/* RCV.WND: what the receive buffers set aside for the connection hold
+ * beyond RCV.NXT, within FW_TCP_WND less what is queued or unconsumed
+ * (rx.c). */
 uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
 {
-	uint32_t held = (tcb->rcvq ? tcb->rcvq->tot_len : 0u) + tcb->unrecved;
-	if (tcb->rcvq && pbuf_clen(tcb->rcvq) >= FW_TCP_RCVQ_PBUFS)
-		return 0;
-	return held >= FW_TCP_WND ? 0u : FW_TCP_WND - held;
+	return rx_window(tcb);
 }
 
 /* ------------------------------------------------------------ timers */
@@ -408,6 +408,16 @@ void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
 	tcb_event_owed = true;
 }
 
+void tcb_rx_released(struct fw_tcp_conn *tcb)
+{
+	if (tcb->rcvq && !(tcb->flags & TCB_F_ORPHAN))
+		tcb_deliver_later(tcb);
+	if (tcb_synchronized(tcb) && rx_reopened(tcb)) {
+		tcb->flags |= TCB_F_ACK_OWED;
+		tcb_event_owed = true;
+	}
+}
+
 void tcb_owe_ack(struct fw_tcp_conn *tcb)
 {
 	if (!tcb_event_depth) {
@@ -530,6 +540,7 @@ void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
 	info->tuple = tcb->t;
 	info->sndq_bytes = tcb_sndq_len(tcb);
 	info->rcvq_bytes = tcb->rcvq ? tcb->rcvq->tot_len : 0u;
+	info->rx_bufs = tcb->rx_bufs;
 	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
 	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
 }

@@ -50,8 +50,14 @@ struct fw_tcp_conn {
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
-	struct pbuf *rcvq;      /* in-order data the app has not taken */
+	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
+	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
+	struct pbuf *rx_lent;   /* buffers the delivery running now lends (back to rcvq if refused) */
+	uint32_t rcv_adv;       /* RCV.NXT + the window last offered: the right edge rx.c keeps */
 	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
+	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
+	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */
+	uint8_t rx_views;       /* deliveries its application holds (views not yet freed) */
 	uint16_t flags;         /* TCB_F_* */
 	uint16_t max_snd_wnd;   /* MAX.SND.WND, largest window the peer offered (RFC 5961 5.2) */
 	uint8_t state;          /* enum fw_tcp_state; written by tcb_set_state() only */
@@ -113,6 +119,10 @@ void tcb_deliver(struct fw_tcp_conn *tcb, uint32_t now);
 /** Delivery became possible from an API call: at the end of the event, or
  *  from the next fw_tcp_timers() outside one. */
 void tcb_deliver_later(struct fw_tcp_conn *tcb);
+/** rx.c: the application freed a view of `tcb`'s data. What waited for
+ *  it is delivered, and a window it reopened offered, at the end of the
+ *  event (or from the next fw_tcp_timers()): never from inside pbuf_free(). */
+void tcb_rx_released(struct fw_tcp_conn *tcb);
 /** Application callbacks, none after an orphaning close. */
 void tcb_notify_sent(struct fw_tcp_conn *tcb, uint16_t len);
 void tcb_notify_established(struct fw_tcp_conn *tcb);

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
+#include "rx.h"
 #include "tcb.h"
 #include "tcp_out.h"
 #include "stats.h"
@@ -161,6 +162,7 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 	tcb->arg = l->arg;
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1u;
+	rx_synchronize(tcb, 0);
 	tcb->iss = floor ? tcb_isn_beyond(t, now, *floor) : tcb_isn(t, now);
 	tcb->snd_una = tcb->snd_nxt = tcb->iss;
 	tcb->mss = seg->mss ? (seg->mss < FW_TCP_MSS ? seg->mss : FW_TCP_MSS) : SEG_MSS_DEFAULT;
@@ -200,6 +202,7 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 		return;
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1u;
+	rx_synchronize(tcb, rx_syn_window());   /* what our SYN offered */
 	if (seg->mss && seg->mss < tcb->mss)
 		tcb->mss = seg->mss < SEG_MSS_MIN ? SEG_MSS_MIN : seg->mss;
 	tcb_set_snd_wnd(tcb, seg->wnd);
@@ -480,7 +483,7 @@ static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *s
 /* Seventh: segment text, in order only. Returns false when the TCB is gone. */
 static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need_ack, bool *fin_ok)
 {
-	uint32_t off, take, wnd;
+	uint32_t off, take, wnd, queued;
 	struct pbuf *p;
 
 	*fin_ok = seg->seq + seg->len == tcb->rcv_nxt;
@@ -514,13 +517,10 @@ static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need
 		p = pbuf_free_header(p, (u16_t)off);
 	if (take < p->tot_len)
 		pbuf_realloc(p, (u16_t)take);
-	if (tcb->rcvq)
-		pbuf_cat(tcb->rcvq, p);
-	else
-		tcb->rcvq = p;
-	tcb->rcv_nxt += take;
-	stats_tcp.bytes_in += take;
-	*fin_ok = off + take == seg->len;
+	queued = rx_queue(tcb, p);
+	tcb->rcv_nxt += queued;
+	stats_tcp.bytes_in += queued;
+	*fin_ok = off + queued == seg->len;
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include "lwip/ip.h"
 #include "lwip/ip4.h"
 #include "lwip/prot/ip.h"
+#include "rx.h"
 #include "tcb.h"
 #include "tcp_out.h"
 #include "stats.h"
@@ -90,10 +91,11 @@ int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8
 
 /* ------------------------------------------------------------ per TCB */
 
-static uint16_t tcb_wnd_field(const struct fw_tcp_conn *tcb)
+/* Every segment a TCB sends offers its window: rx.c sets the buffers
+ * behind the offer aside and keeps the right edge. */
+static uint16_t tcb_wnd_field(struct fw_tcp_conn *tcb)
 {
-	uint32_t w = tcb_rcv_wnd(tcb);
-	return w > 0xffffu ? 0xffffu : (uint16_t)w;
+	return rx_advertise(tcb);
 }
 
 uint32_t tcb_fin_seq(const struct fw_tcp_conn *tcb)
