@@ -64,6 +64,16 @@
 #define FW_TCP_RCV_VIEWS 2        /* views (pieces of received data, one per buffer) one application
                                    * may hold before it gets more */
 #endif
+/* SYN floods (RFC 4987): a half-open connection costs a control block and
+ * its SYN,ACKs; under pressure the oldest is recycled, and its ACK still
+ * completes it from the SYN cookie every passive ISS carries. */
+#ifndef FW_SYNACK_RETRIES
+#define FW_SYNACK_RETRIES 2       /* SYN,ACK retransmissions of a passive open: 1 + 2 + 4 s half-open
+                                   * at most (FW_SYN_RETRIES stays the active opens') */
+#endif
+#ifndef FW_SYNCOOKIE_MS
+#define FW_SYNCOOKIE_MS 64000u    /* SYN cookie time step: an ACK completes within one to two steps */
+#endif
 #ifndef FW_TCP_MSS
 #define FW_TCP_MSS 1460
 #endif

@@ -280,12 +280,17 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(rx_wnd_limited,     "windows offered smaller than wanted: the rest of TCP's buffers were set aside") \
 	X(rx_lend_deferred,   "deliveries deferred: the application held FW_TCP_RCV_VIEWS views") \
 	X(drop_rx_nobuf,      "in-window data dropped for want of a receive buffer") \
+	X(evict_syn_rcvd,     "half-open connections recycled, oldest first, for a new SYN or open") \
+	X(evict_orphan,       "orphans (closed by the application, still tearing down) reset for room") \
+	X(syncookies_sent,    "SYN,ACKs sent with no control block: none could be had (RFC 4987 3.6)") \
+	X(syncookies_ok,      "connections opened by the ACK of a SYN cookie (recycled or never kept)") \
+	X(syncookies_no_tcb,  "cookie ACKs dropped: still no control block (the peer retries)") \
 	X(rst_closed,         "RSTs sent for segments to no connection") \
 	X(active_opens,       "connections opened by fw_tcp_connect") \
 	X(passive_opens,      "SYNs accepted by a listener") \
 	X(tw_new_syn,         "new incarnations opened from TIME_WAIT") \
 	X(accept_refused,     "connections refused by accept_cb") \
-	X(syn_timeouts,       "opens aborted after FW_SYN_RETRIES") \
+	X(syn_timeouts,       "opens given up after FW_SYN_RETRIES (active) or FW_SYNACK_RETRIES (passive)") \
 	X(rtx_aborts,         "connections aborted after FW_DATA_RETRIES (RST sent)") \
 	X(fin_wait_2_timeouts,"orphaned FIN_WAIT_2 connections timed out (RST sent)") \
 	X(close_wait_warnings,"CLOSE_WAIT watchdog reports") \

@@ -6,6 +6,7 @@
 #ifndef ISN_H
 #define ISN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "tcp_types.h"
 
@@ -14,6 +15,15 @@ void isn_init(const uint8_t key[16]);
 
 /** ISN for a new connection on `t` at time now_ms. */
 uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms);
+
+/** SYN cookie (RFC 4987 3.6) for the SYN with ISN `peer_isn` on `t`, made
+ *  in time step `count` with MSS table index `mss_idx` (0..7). */
+uint32_t isn_cookie(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx);
+
+/** `cookie` is one of ours for `t` and `peer_isn`, made in step `count` or
+ *  the one before: true, and its MSS index in *mss_idx. */
+bool isn_cookie_check(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t cookie, uint32_t count,
+                      unsigned *mss_idx);
 
 /** SipHash-2-4 of `len` bytes (exposed for its test vectors). */
 uint64_t isn_siphash24(const uint8_t key[16], const void *data, uint32_t len);

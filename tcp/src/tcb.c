@@ -27,6 +27,8 @@ static uint32_t tcb_event_now;    /* the running event's time */
 static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED, TCB_F_TX_PENDING or
                                    * TCB_F_DELIVER_PENDING */
 static fw_tcp_clock_fn tcb_clock;
+static uint32_t tcb_syn_pressure_at;  /* last half-open recycled or SYN left without a TCB */
+static bool tcb_syn_pressure_seen;
 
 /* Passes of the end-of-event work: a delivery's callback may make more
  * deliverable (fw_tcp_recved() from recv_cb); an application that keeps
@@ -66,6 +68,7 @@ void tcb_pool_reset(void)
 	}
 	memset(tcb_pool, 0, sizeof tcb_pool);
 	rx_reset();
+	tcb_syn_pressure_seen = false;
 	tcb_event_depth = 0;
 	tcb_event_owed = false;
 }
@@ -86,6 +89,89 @@ struct fw_tcp_conn *tcb_alloc(void)
 				stats_tcp.tcb_peak = stats_tcp.tcb_in_use;
 			return tcb;
 		}
+	}
+	return NULL;
+}
+
+/* A passive open still in SYN_RCVD that the application has not seen. */
+static bool tcb_half_open(const struct fw_tcp_conn *c)
+{
+	return c->in_use && c->state == FW_TCP_SYN_RCVD && (c->flags & TCB_F_PASSIVE) && !(c->flags & TCB_F_ACCEPTED);
+}
+
+/* Closed by the application, finishing its teardown on its own. */
+static bool tcb_orphan(const struct fw_tcp_conn *c)
+{
+	return c->in_use && (c->flags & TCB_F_ORPHAN) && tcb_synchronized(c);
+}
+
+/* The oldest (smallest `since`, on the wrapping clock) TCB `pick` accepts,
+ * of `listener` when given. */
+static struct fw_tcp_conn *tcb_oldest(bool (*pick)(const struct fw_tcp_conn *), const struct fw_tcp_conn *listener)
+{
+	struct fw_tcp_conn *best = NULL;
+
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *c = &tcb_pool[i];
+		if (!pick(c) || (listener && c->listener != tcb_id(listener)))
+			continue;
+		if (!best || (int32_t)(c->since - best->since) < 0)
+			best = c;
+	}
+	return best;
+}
+
+/* SYN cookies are honoured only while half-open connections have lately
+ * been recycled or not kept (as Linux does, tcp_synq_no_recent_overflow):
+ * otherwise a late duplicate of an old handshake's ACK would open a
+ * connection no SYN asked for now. */
+void tcb_syn_pressure(uint32_t now)
+{
+	tcb_syn_pressure_at = now;
+	tcb_syn_pressure_seen = true;
+}
+
+bool tcb_syn_pressure_recent(uint32_t now)
+{
+	return tcb_syn_pressure_seen && now - tcb_syn_pressure_at < 2u * FW_SYNCOOKIE_MS;
+}
+
+/* RFC 4987 3.5: no RST, the source is most likely spoofed; a real peer's
+ * ACK still finds its SYN cookie. */
+static void tcb_recycle_half_open(struct fw_tcp_conn *c)
+{
+	tcb_syn_pressure(tcb_now());
+	STAT_INC(evict_syn_rcvd);
+	c->flags |= TCB_F_ORPHAN;
+	tcb_drop(c, ERR_ABRT);
+}
+
+bool tcb_evict_half_open(const struct fw_tcp_conn *listener)
+{
+	struct fw_tcp_conn *c = tcb_oldest(tcb_half_open, listener);
+
+	if (!c)
+		return false;
+	tcb_recycle_half_open(c);
+	return true;
+}
+
+struct fw_tcp_conn *tcb_alloc_evicting(void)
+{
+	struct fw_tcp_conn *tcb = tcb_alloc(), *victim;
+
+	if (tcb)
+		return tcb;
+	victim = tcb_oldest(tcb_half_open, NULL);
+	if (victim) {
+		tcb_recycle_half_open(victim);
+		return tcb_alloc();
+	}
+	victim = tcb_oldest(tcb_orphan, NULL);
+	if (victim) {
+		STAT_INC(evict_orphan);
+		tcb_reset(victim, ERR_ABRT);
+		return tcb_alloc();
 	}
 	return NULL;
 }
@@ -315,16 +401,34 @@ void tcb_state_timer(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 }
 
+/* SYN,ACKs of a passive open are retried FW_SYNACK_RETRIES times (a
+ * spoofed source never answers: each costs a frame and, on-link, an ARP
+ * query); an active open, FW_SYN_RETRIES. */
+static unsigned tcb_retry_limit(const struct fw_tcp_conn *tcb)
+{
+	if (tcb->state == FW_TCP_SYN_RCVD && (tcb->flags & TCB_F_PASSIVE))
+		return FW_SYNACK_RETRIES;
+	if (tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD)
+		return FW_SYN_RETRIES;
+	return FW_DATA_RETRIES;
+}
+
 static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 {
 	bool opening = tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD;
-	unsigned limit = opening ? FW_SYN_RETRIES : FW_DATA_RETRIES;
 
 	tcb_disarm(tcb, TCB_T_RTX);
-	if (tcb->retries >= limit) {
+	if (tcb->retries >= tcb_retry_limit(tcb)) {
 		if (opening) {
 			STAT_INC(syn_timeouts);
-			tcb_reset(tcb, ERR_CLSD);
+			if (tcb_half_open(tcb)) {
+				/* Nobody answered: gone without an RST to the
+				 * (likely spoofed) source. */
+				tcb->flags |= TCB_F_ORPHAN;
+				tcb_drop(tcb, ERR_CLSD);
+			} else {
+				tcb_reset(tcb, ERR_CLSD);
+			}
 		} else {
 			STAT_INC(rtx_aborts);
 			tcb_reset(tcb, ERR_ABRT);

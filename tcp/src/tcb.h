@@ -49,6 +49,8 @@ struct fw_tcp_conn {
 	uint32_t rtx_at;        /* retransmission / zero-window probe deadline */
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
+	uint32_t since;         /* when its SYN came (half-open) or the app closed it (orphan):
+	                         * a full pool recycles the oldest first */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
 	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
 	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
@@ -88,6 +90,18 @@ static inline bool tcb_alive(const struct fw_tcp_conn *tcb, uint8_t gen)
 	return tcb->in_use && tcb->gen == gen;
 }
 struct fw_tcp_conn *tcb_alloc(void);
+/** tcb_alloc(); with the pool full, make room first (RFC 4987 3.5): the
+ *  oldest half-open connection is recycled (no RST: its peer never
+ *  answered; its cookie still completes it), else the oldest orphan is
+ *  reset; never a connection the application holds. NULL when none. */
+struct fw_tcp_conn *tcb_alloc_evicting(void);
+/** Recycle the oldest half-open connection of `listener` (its backlog is
+ *  full). False when it has none. */
+bool tcb_evict_half_open(const struct fw_tcp_conn *listener);
+/** A half-open connection was recycled or a SYN got no control block at
+ *  `now`; SYN cookies are honoured for two FW_SYNCOOKIE_MS after that. */
+void tcb_syn_pressure(uint32_t now);
+bool tcb_syn_pressure_recent(uint32_t now);
 void tcb_free(struct fw_tcp_conn *tcb);
 unsigned tcb_id(const struct fw_tcp_conn *tcb);
 struct fw_tcp_conn *tcb_by_id(unsigned id);

@@ -111,7 +111,7 @@ struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, voi
 
 	if (tcb_find_listener(port))
 		return NULL;
-	tcb = tcb_alloc();
+	tcb = tcb_alloc_evicting();
 	if (!tcb)
 		return NULL;
 	tcb->t.lport = port;
@@ -143,7 +143,7 @@ struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *ad
 
 	if (!tcb_ephemeral(&t))
 		return NULL;
-	tcb = tcb_alloc();
+	tcb = tcb_alloc_evicting();      /* a half-open or orphan TCB makes room, never one the app holds */
 	if (!tcb)
 		return NULL;
 	STAT_INC(active_opens);
@@ -288,6 +288,7 @@ void fw_tcp_close(struct fw_tcp_conn *tcb)
 		return;
 	}
 	tcb->flags |= TCB_F_ORPHAN;
+	tcb->since = now;            /* a full pool resets the oldest orphan first */
 	if (tcb->rcvq) {
 		/* RFC 1122 4.2.2.13, RFC 2525 2.17: unread data -> RST, not FIN. */
 		STAT_INC(close_unread_rst);

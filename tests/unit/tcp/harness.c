@@ -702,5 +702,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_recovery", tcp_recovery_tests, tcp_recovery_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_api", tcp_api_tests, tcp_api_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_rxbudget", tcp_rxbudget_tests, tcp_rxbudget_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_synflood", tcp_synflood_tests, tcp_synflood_count, NULL, NULL);
 	return fails;
 }
