@@ -215,6 +215,20 @@ ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 
 
+def _frames_in(sock: socket.socket, stopped: Callable[[], bool]):
+    """Frames that arrive on the raw socket (not our own), until `stopped`
+    or the socket is closed."""
+    while not stopped():
+        try:
+            data, addr = sock.recvfrom(2048)
+        except socket.timeout:
+            continue
+        except OSError:
+            return
+        if addr[2] != PACKET_OUTGOING:
+            yield data
+
+
 class CraftedPeer:
     """A TCP peer made of Scapy frames on the tap, at an address the kernel
     does not own. Frames from the firmware to it are queued for expect()."""
@@ -240,15 +254,7 @@ class CraftedPeer:
     # -- frames
     def _reader(self) -> None:
         from scapy.all import ARP, IP, TCP, Ether
-        while not self._stop:
-            try:
-                data, addr = self.sock.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if addr[2] == PACKET_OUTGOING:
-                continue
+        for data in _frames_in(self.sock, lambda: self._stop):
             pkt = Ether(data)
             if ARP in pkt and pkt[ARP].op == 1 and pkt[ARP].pdst == self.IP:
                 self._send_raw(bytes(Ether(src=self.MAC, dst=pkt.src) /
@@ -447,14 +453,8 @@ class FramePeer:
         self._t.start()
 
     def _reader(self) -> None:
-        while not self._stop:
-            try:
-                data, addr = self.sock.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if addr[2] == PACKET_OUTGOING or data[6:12] != self.fw_mac:
+        for data in _frames_in(self.sock, lambda: self._stop):
+            if data[6:12] != self.fw_mac:
                 continue
             etype = struct.unpack("!H", data[12:14])[0]
             if etype == ETH_P_ARP and data[20:22] == b"\x00\x01":
