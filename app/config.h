@@ -24,7 +24,9 @@
 #define FW_CONSOLE_RX_BYTES 256   /* console bytes waiting for the main loop */
 #endif
 #ifndef FW_CONSOLE_TX_BYTES
-#define FW_CONSOLE_TX_BYTES 2048  /* console output waiting for the UART (power of two) */
+#define FW_CONSOLE_TX_BYTES 4096  /* console output waiting for the UART (power of two); holds a
+                                   * whole `stats` reply (2.3 KiB), so a host slow to read (a loaded
+                                   * test machine) never sees its tail dropped */
 #endif
 #ifndef FW_CONSOLE_TX_WAIT_MS
 #define FW_CONSOLE_TX_WAIT_MS 2   /* longest wait for room before a byte is dropped */
