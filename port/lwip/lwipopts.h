@@ -84,18 +84,18 @@
  * when a buffer is back (tcp/src/rx.c). */
 #define LWIP_SUPPORT_CUSTOM_PBUF    1
 #define ETH_PAD_SIZE                0
-/* Packets waiting for an ARP reply: each entry keeps only its newest
- * (TCP retransmits the others). lwIP takes the new queue slot before it
- * drops an entry's oldest packet, so ARP_TABLE_SIZE entries need one slot
- * more than they keep: with that, a packet to an address being resolved
- * always finds a slot, even when spoofed on-link sources (a SYN flood:
- * every SYN,ACK to them waits for a reply that never comes) fill the table.
- * What they pin is bounded: ARP_TABLE_SIZE packets of heap, each entry
- * gone ARP_MAXPENDING (5 s) after its last request. */
-#define ARP_TABLE_SIZE              8
-#define ARP_QUEUEING                1
-#define ARP_QUEUE_LEN               1
-#define MEMP_NUM_ARP_QUEUE          (ARP_TABLE_SIZE * ARP_QUEUE_LEN + 1)
+/* ARP under a SYN flood from spoofed on-link sources: every SYN,ACK to
+ * one makes an entry that waits ARP_MAXPENDING (5 s) for a reply that
+ * never comes, holding the packet. With no ARP_QUEUEING an entry holds
+ * only its newest packet (TCP retransmits the others) and there is no
+ * queue pool to run out of: at most ARP_TABLE_SIZE packets of heap. When
+ * the table is full lwIP recycles the oldest *stable* entry first (an
+ * honest peer's) and, among entries made in the same second, the newest
+ * pending one: a packet to a peer being resolved again can then be lost
+ * and wait for TCP's retransmission. 64 entries keep that from happening
+ * until more than about 60 spoofed sources flood within 5 s (1.5 KiB). */
+#define ARP_TABLE_SIZE              64
+#define ARP_QUEUEING                0
 #define MEMP_NUM_SYS_TIMEOUT        8
 
 #define LWIP_CHKSUM_ALGORITHM       3
@@ -116,9 +116,5 @@
 
 #define LWIP_NETIF_HOSTNAME         0
 #define LWIP_SINGLE_NETIF           0
-
-#if MEMP_NUM_ARP_QUEUE <= ARP_TABLE_SIZE * ARP_QUEUE_LEN
-#error "every ARP entry's queue, and the slot lwIP takes before it drops the oldest, must fit in MEMP_NUM_ARP_QUEUE"
-#endif
 
 #endif
