@@ -205,12 +205,15 @@ static void seg_listen_ack(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, 
 /* A SYN and no control block to be had: a SYN,ACK with a SYN cookie, and
  * nothing kept (RFC 4987 3.6). Not for a new incarnation out of TIME_WAIT,
  * whose ISS must lie beyond the old connection's (RFC 1122 4.2.2.13),
- * which a cookie cannot promise: that SYN is dropped, the peer retries. */
+ * which a cookie cannot promise: that SYN is dropped (syn_no_tcb), the
+ * peer retries. */
 static void seg_syn_stateless(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, const uint32_t *floor,
                               uint32_t now)
 {
-	if (floor)
+	if (floor) {
+		STAT_INC(syn_no_tcb);
 		return;
+	}
 	tcb_syn_pressure(now);
 	STAT_INC(syncookies_sent);
 	seg_send_synack(t, seg_cookie(t, seg, now), seg->seq + 1u, rx_syn_window());
@@ -226,7 +229,7 @@ static void seg_syn_stateless(const struct fw_tcp_tuple *t, const struct fw_tcp_
 static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg,
                              const uint32_t *floor, uint32_t now)
 {
-	struct fw_tcp_conn *tcb = NULL;
+	struct fw_tcp_conn *tcb;
 
 	if (seg->flags & FW_TCP_RST) {
 		STAT_INC(drop_listen);
@@ -240,15 +243,12 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 		STAT_INC(drop_listen);
 		return;
 	}
-	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG)
+	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG && !tcb_evict_half_open(l)) {
+		/* every child is past its handshake, not yet accepted: nothing to recycle */
 		STAT_INC(syn_backlog_full);
-	if (tcb_backlog(l) < FW_LISTEN_BACKLOG || tcb_evict_half_open(l)) {
-		tcb = tcb_alloc();
-		if (!tcb) {
-			STAT_INC(syn_no_tcb);
-			tcb = tcb_alloc_evicting();
-		}
+		return;
 	}
+	tcb = tcb_alloc_evicting();
 	if (!tcb) {
 		seg_syn_stateless(t, seg, floor, now);
 		return;
