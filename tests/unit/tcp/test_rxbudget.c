@@ -367,6 +367,38 @@ static void rx_walk_right_edge_never_moves_left_rfc1122_4_2_2_16(void **s)
 	h_tx_drain();
 }
 
+/*
+ * shut_rx while the application holds a view (found by the fuzz target):
+ * the queue and the tail kept for its room go, the held buffer stays
+ * charged until freed, and the right edge does not move left; new data is
+ * answered with RST (RFC 1122 4.2.2.13), nothing is set aside for it.
+ * < .P 100 (app holds it)   > . win W
+ * app: shutdown(rx); a write makes a segment   > P. win >= the old edge
+ * < .P 10                   > R.
+ */
+static void rx_shut_rx_with_a_view_held_keeps_the_edge(void **s)
+{
+	uint32_t edge;
+	(void)s;
+	fixture_established();
+	app.hold_data = true;
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 100);
+	g.rcv += 100;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	edge = g.rcv + h_last_tx()->wnd;
+	fw_tcp_shutdown(g.tcb, true, false);
+	assert_int_equal(g.tcb->rx_bufs, 1);          /* the held view's buffer */
+	assert_int_equal(fw_tcp_write(g.tcb, "x", 1), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 1);
+	g.snd++;
+	assert_true(seq_geq(g.rcv + h_last_tx()->wnd, edge));
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
+	expect_tx(F_R | F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_stats().rx_bufs, 1);
+	h_release_held();
+	assert_int_equal(h_stats().rx_bufs, 0);
+}
+
 const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_zero_window_one_byte_flood_leaves_pool),
 	H_TEST(rx_connections_together_stay_within_budget),
@@ -376,5 +408,6 @@ const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_buffers_held_after_the_connection_stay_counted),
 	H_TEST(rx_ram_segments_copied_into_pool_buffers),
 	H_TEST(rx_walk_right_edge_never_moves_left_rfc1122_4_2_2_16),
+	H_TEST(rx_shut_rx_with_a_view_held_keeps_the_edge),
 };
 const size_t tcp_rxbudget_count = sizeof tcp_rxbudget_tests / sizeof tcp_rxbudget_tests[0];
