@@ -40,7 +40,35 @@
 #define FW_TCP_SNDQ_PBUFS 8       /* pbufs queued for sending per connection */
 #endif
 #ifndef FW_TCP_RCVQ_PBUFS
-#define FW_TCP_RCVQ_PBUFS 8       /* pbufs held for an application that has not read */
+#define FW_TCP_RCVQ_PBUFS 4       /* PBUF_POOL buffers one connection may hold, queued or lent to
+                                   * its application (each packed to one MSS: FW_TCP_WND's worth) */
+#endif
+/* Receive memory (tcp/src/rx.c): TCP keeps received data in the PBUF_POOL
+ * buffers it arrived in, packs small segments into the buffer before them,
+ * and offers only windows that buffers set aside can hold. */
+#ifndef FW_TCP_RX_POOL_BUFS
+#define FW_TCP_RX_POOL_BUFS 16    /* PBUF_POOL buffers all of TCP may hold */
+#endif
+#ifndef FW_TCP_RX_POOL_RESERVE
+#define FW_TCP_RX_POOL_RESERVE 8  /* PBUF_POOL buffers TCP never takes: received frames on their way
+                                   * (the STM32 ring parks 8), ARP, ICMP, new SYNs */
+#endif
+#ifndef FW_TCP_RX_MIN_BUFS
+#define FW_TCP_RX_MIN_BUFS 1      /* set aside for every control block: any connection gets a window */
+#endif
+#ifndef FW_TCP_RCV_VIEWS
+#define FW_TCP_RCV_VIEWS 2        /* views (pieces of received data, one per buffer) one application
+                                   * may hold before it gets more */
+#endif
+/* SYN floods (RFC 4987): a half-open connection costs a control block and
+ * its SYN,ACKs; under pressure the oldest is recycled, and its ACK still
+ * completes it from the SYN cookie every passive ISS carries. */
+#ifndef FW_SYNACK_RETRIES
+#define FW_SYNACK_RETRIES 2       /* SYN,ACK retransmissions of a passive open: 1 + 2 + 4 s half-open
+                                   * at most (FW_SYN_RETRIES stays the active opens') */
+#endif
+#ifndef FW_SYNCOOKIE_MS
+#define FW_SYNCOOKIE_MS 64000u    /* SYN cookie time step: an ACK completes within one to two steps */
 #endif
 #ifndef FW_TCP_MSS
 #define FW_TCP_MSS 1460

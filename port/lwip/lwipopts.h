@@ -85,10 +85,23 @@
 #define PBUF_POOL_SIZE              24            /* received frames */
 #endif
 #define PBUF_POOL_BUFSIZE           1536          /* one full Ethernet frame per pbuf */
+/* finwait's TCP lends received data to the application as PBUF_REF views
+ * into the pool buffers it arrived in and learns from their free function
+ * when a buffer is back (tcp/src/rx.c). */
+#define LWIP_SUPPORT_CUSTOM_PBUF    1
 #define ETH_PAD_SIZE                0
-#define ARP_TABLE_SIZE              8
-#define ARP_QUEUEING                1
-#define MEMP_NUM_ARP_QUEUE          8
+/* ARP under a SYN flood from spoofed on-link sources: every SYN,ACK to
+ * one makes an entry that waits ARP_MAXPENDING (5 s) for a reply that
+ * never comes, holding the packet. With no ARP_QUEUEING an entry holds
+ * only its newest packet (TCP retransmits the others) and there is no
+ * queue pool to run out of: at most ARP_TABLE_SIZE packets of heap. When
+ * the table is full lwIP recycles the oldest *stable* entry first (an
+ * honest peer's) and, among entries made in the same second, the newest
+ * pending one: a packet to a peer being resolved again can then be lost
+ * and wait for TCP's retransmission. 64 entries keep that from happening
+ * until more than about 60 spoofed sources flood within 5 s (1.5 KiB). */
+#define ARP_TABLE_SIZE              64
+#define ARP_QUEUEING                0
 #define MEMP_NUM_SYS_TIMEOUT        8
 
 #define LWIP_CHKSUM_ALGORITHM       3

@@ -31,8 +31,13 @@
  *   depend on another's (CVE-2016-5696).
  * - Every resource is bounded (config.h): FW_TCB_COUNT connections
  *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
- *   queued for sending and FW_TCP_RCVQ_PBUFS held for the application per
- *   connection, FW_TW_ENTRIES in TIME_WAIT.
+ *   queued for sending per connection, FW_TW_ENTRIES in TIME_WAIT.
+ *   Received data is counted in the PBUF_POOL buffers it pins, queued or
+ *   lent to the application: FW_TCP_RCVQ_PBUFS per connection,
+ *   FW_TCP_RX_POOL_BUFS for all of TCP (the rest of the pool stays for
+ *   the MAC, ARP and ICMP); small segments are packed into the buffer
+ *   before them, and a window is offered only when buffers set aside can
+ *   hold it.
  *
  * Threading: everything runs in one thread (the main loop, NO_SYS).
  *
@@ -145,7 +150,11 @@ typedef void (*fw_tcp_connected_cb)(void *arg, struct fw_tcp_conn *conn);
  *  aborted the connection and owns (has freed) `p`. Any other return keeps
  *  `p` queued in the connection (counted against the advertised window)
  *  and offers it again on the next input or after fw_tcp_recved(); if the
- *  callee closed or aborted the connection meanwhile, the engine frees it. */
+ *  callee closed or aborted the connection meanwhile, the engine frees it.
+ *  `p` is a chain of views into the engine's receive buffers: the buffers
+ *  count against the connection's window until the application frees `p`
+ *  (pbuf_free(), as any pbuf); while it holds FW_TCP_RCV_VIEWS of them it
+ *  gets no more data, and freeing one brings the rest. */
 typedef err_t (*fw_tcp_recv_cb)(void *arg, struct fw_tcp_conn *conn, struct pbuf *p);
 /** `len` bytes we sent were acknowledged (room in the send queue). */
 typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len);
@@ -235,6 +244,7 @@ struct fw_tcp_info {
 	struct fw_tcp_tuple tuple;
 	uint32_t sndq_bytes;   /* queued, unsent or unacknowledged */
 	uint32_t rcvq_bytes;   /* received, not taken by the application */
+	uint32_t rx_bufs;      /* PBUF_POOL buffers it holds, queued or lent to the application */
 	bool timer_armed;
 	uint32_t timer_at;     /* earliest deadline of this connection */
 	bool orphan;           /* the application has closed it */
@@ -291,6 +301,19 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(drop_listen,        "dropped at a listener (RST, stray segments)") \
 	X(syn_no_tcb,         "SYNs dropped: no free control block") \
 	X(syn_backlog_full,   "SYNs dropped: listener backlog full") \
+	X(rx_bufs,            "PBUF_POOL buffers TCP holds now, queued or lent (at most FW_TCP_RX_POOL_BUFS)") \
+	X(rx_bufs_peak,       "most PBUF_POOL buffers TCP held at once") \
+	X(rx_bufs_budget,     "FW_TCP_RX_POOL_BUFS: TCP's share of PBUF_POOL") \
+	X(rx_packed,          "segments copied behind the data before them, their own buffer freed at once") \
+	X(rx_moved,           "segments moved to the start of their buffer to leave room behind them") \
+	X(rx_wnd_limited,     "windows offered smaller than wanted: the rest of TCP's buffers were set aside") \
+	X(rx_lend_deferred,   "deliveries deferred: the application held FW_TCP_RCV_VIEWS views") \
+	X(drop_rx_nobuf,      "in-window data dropped for want of a receive buffer") \
+	X(evict_syn_rcvd,     "half-open connections recycled, oldest first, for a new SYN or open") \
+	X(evict_orphan,       "orphans (closed by the application, still tearing down) reset for room") \
+	X(syncookies_sent,    "SYN,ACKs sent with no control block: none could be had (RFC 4987 3.6)") \
+	X(syncookies_ok,      "connections opened by the ACK of a SYN cookie (recycled or never kept)") \
+	X(syncookies_no_tcb,  "cookie ACKs dropped: still no control block (the peer retries)") \
 	X(rst_closed,         "RSTs sent for segments to no connection") \
 	X(icmp_bad,           "ICMP errors dropped: bad checksum or too short to quote a TCP header") \
 	X(icmp_bad_seq,       "ICMP errors ignored: quoted sequence not in SND.UNA..SND.NXT (RFC 5927 4.1)") \
@@ -302,7 +325,7 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(passive_opens,      "SYNs accepted by a listener") \
 	X(tw_new_syn,         "new incarnations opened from TIME_WAIT") \
 	X(accept_refused,     "connections refused by accept_cb") \
-	X(syn_timeouts,       "opens aborted after FW_SYN_RETRIES") \
+	X(syn_timeouts,       "opens given up after FW_SYN_RETRIES (active) or FW_SYNACK_RETRIES (passive)") \
 	X(rtx_aborts,         "connections aborted after FW_DATA_RETRIES (RST sent)") \
 	X(fin_wait_2_timeouts,"orphaned FIN_WAIT_2 connections timed out (RST sent)") \
 	X(close_wait_warnings,"CLOSE_WAIT watchdog reports") \

@@ -7,7 +7,14 @@
  * millisecond time base as now_ms * 250 (so it advances in steps of 250
  * once per ms, and wraps every 2^32 * 4 us = 4.77 hours, as RFC 793's
  * clock does).
+ *
+ * SYN cookies (RFC 4987 3.6) are the ISNs of passive opens: the top five
+ * bits a slowly moving counter t (mod 32), three bits an index into the
+ * MSS table the caller keeps, 24 bits a MAC of the 4-tuple, the peer's ISN,
+ * t and the index, with the same key. An ACK of ISS + 1 proves the SYN,ACK
+ * reached the peer, with no state kept for it.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include "isn.h"
 
@@ -26,6 +33,15 @@
 #define ISN_MSG_LEN 12u
 /* domain(4) x(4): never the length of an ISN message, so never its value */
 #define ISN_PRF_MSG_LEN 8u
+/* ... then the peer's ISN(4), t(4), the MSS index(1) and a tag byte that
+ * keeps cookie MACs apart from the plain ISNs' F */
+#define ISN_COOKIE_MSG_LEN (ISN_MSG_LEN + 10u)
+#define ISN_COOKIE_TAG 0xc5u
+#define ISN_COOKIE_T_SHIFT 27u
+#define ISN_COOKIE_T_MASK 0x1fu
+#define ISN_COOKIE_MSS_SHIFT 24u
+#define ISN_COOKIE_MSS_MASK 0x7u
+#define ISN_COOKIE_MAC_MASK 0xffffffu
 
 static uint8_t isn_key[16];
 
@@ -110,16 +126,21 @@ static void isn_put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms)
+static void isn_put_tuple(uint8_t msg[ISN_MSG_LEN], const struct fw_tcp_tuple *t)
 {
-	uint8_t msg[ISN_MSG_LEN];
-
 	isn_put32(&msg[0], t->laddr);
 	msg[4] = (uint8_t)t->lport;
 	msg[5] = (uint8_t)(t->lport >> 8);
 	isn_put32(&msg[6], t->raddr);
 	msg[10] = (uint8_t)t->rport;
 	msg[11] = (uint8_t)(t->rport >> 8);
+}
+
+uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms)
+{
+	uint8_t msg[ISN_MSG_LEN];
+
+	isn_put_tuple(msg, t);
 	/* RFC 6528 section 3: M is the clock, F the keyed hash; 32 bits of F. */
 	return now_ms * ISN_TICKS_PER_MS + (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
 }
@@ -138,7 +159,7 @@ uint32_t isn_port_offset(const struct fw_tcp_tuple *t)
 	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
 }
 
-/* Every message length here is distinct (ISN 12, ports 10, PRF 8 bytes):
+/* Every message length here is distinct (ISN 12, SYN cookie 22, ports 10, PRF 8 bytes):
  * SipHash mixes the length into its last block, so the uses never meet. */
 uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x)
 {
@@ -147,4 +168,41 @@ uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x)
 	isn_put32(&msg[0], (uint32_t)domain);
 	isn_put32(&msg[4], x);
 	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+}
+
+static uint32_t isn_cookie_mac(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx)
+{
+	uint8_t msg[ISN_COOKIE_MSG_LEN];
+
+	isn_put_tuple(msg, t);
+	isn_put32(&msg[ISN_MSG_LEN], peer_isn);
+	isn_put32(&msg[ISN_MSG_LEN + 4u], count);
+	msg[ISN_MSG_LEN + 8u] = (uint8_t)mss_idx;
+	msg[ISN_MSG_LEN + 9u] = ISN_COOKIE_TAG;
+	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg)) & ISN_COOKIE_MAC_MASK;
+}
+
+uint32_t isn_cookie(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx)
+{
+	mss_idx &= ISN_COOKIE_MSS_MASK;
+	return ((count & ISN_COOKIE_T_MASK) << ISN_COOKIE_T_SHIFT) | ((uint32_t)mss_idx << ISN_COOKIE_MSS_SHIFT) |
+	       isn_cookie_mac(t, peer_isn, count, mss_idx);
+}
+
+bool isn_cookie_check(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t cookie, uint32_t count,
+                      unsigned *mss_idx)
+{
+	unsigned idx = (cookie >> ISN_COOKIE_MSS_SHIFT) & ISN_COOKIE_MSS_MASK;
+
+	/* made in this step or the one before */
+	for (uint32_t age = 0; age < 2u; age++) {
+		uint32_t c = count - age;
+		if (((cookie >> ISN_COOKIE_T_SHIFT) & ISN_COOKIE_T_MASK) != (c & ISN_COOKIE_T_MASK))
+			continue;
+		if (isn_cookie_mac(t, peer_isn, c, idx) == (cookie & ISN_COOKIE_MAC_MASK)) {
+			*mss_idx = idx;
+			return true;
+		}
+	}
+	return false;
 }

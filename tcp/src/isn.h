@@ -9,6 +9,7 @@
 #ifndef ISN_H
 #define ISN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "tcp_types.h"
 
@@ -32,6 +33,15 @@ enum isn_prf_domain {
 /** A word nobody off the board can predict: SipHash-2-4 of (domain, x)
  *  under the boot secret (RFC 6528's F, put to the engine's other uses). */
 uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x);
+
+/** SYN cookie (RFC 4987 3.6) for the SYN with ISN `peer_isn` on `t`, made
+ *  in time step `count` with MSS table index `mss_idx` (0..7). */
+uint32_t isn_cookie(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx);
+
+/** `cookie` is one of ours for `t` and `peer_isn`, made in step `count` or
+ *  the one before: true, and its MSS index in *mss_idx. */
+bool isn_cookie_check(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t cookie, uint32_t count,
+                      unsigned *mss_idx);
 
 /** SipHash-2-4 of `len` bytes (exposed for its test vectors). */
 uint64_t isn_siphash24(const uint8_t key[16], const void *data, uint32_t len);

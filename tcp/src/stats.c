@@ -22,6 +22,7 @@ void fw_tcp_get_stats(struct fw_tcp_stats *out)
 	out->challenge_limited = stats_tcp.challenge_limited_conn + stats_tcp.challenge_limited_global +
 	                         stats_tcp.challenge_limited_tw;
 	out->time_wait_entered = tw_get_stats()->entered;
+	out->rx_bufs_budget = FW_TCP_RX_POOL_BUFS;
 }
 
 void fw_tcp_get_tw_stats(struct fw_tcp_tw_stats *out)

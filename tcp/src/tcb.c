@@ -5,6 +5,7 @@
 #include <string.h>
 #include "config.h"
 #include "isn.h"
+#include "rx.h"
 #include "tcb.h"
 #include "stats.h"
 #include "timewait.h"
@@ -26,6 +27,8 @@ static uint32_t tcb_event_now;    /* the running event's time */
 static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED, TCB_F_TX_PENDING or
                                    * TCB_F_DELIVER_PENDING */
 static fw_tcp_clock_fn tcb_clock;
+static uint32_t tcb_syn_pressure_at;  /* last half-open recycled or SYN left without a TCB */
+static bool tcb_syn_pressure_seen;
 
 /* Passes of the end-of-event work: a delivery's callback may make more
  * deliverable (fw_tcp_recved() from recv_cb); an application that keeps
@@ -60,10 +63,12 @@ void tcb_pool_reset(void)
 		struct fw_tcp_conn *tcb = &tcb_pool[i];
 		if (tcb->in_use) {
 			pbuf_free_chain_or_null(tcb->sndq);
-			pbuf_free_chain_or_null(tcb->rcvq);
+			rx_release(tcb);
 		}
 	}
 	memset(tcb_pool, 0, sizeof tcb_pool);
+	rx_reset();
+	tcb_syn_pressure_seen = false;
 	tcb_event_depth = 0;
 	tcb_event_owed = false;
 }
@@ -89,6 +94,89 @@ struct fw_tcp_conn *tcb_alloc(void)
 	return NULL;
 }
 
+/* A passive open still in SYN_RCVD that the application has not seen. */
+static bool tcb_half_open(const struct fw_tcp_conn *c)
+{
+	return c->in_use && c->state == FW_TCP_SYN_RCVD && (c->flags & TCB_F_PASSIVE) && !(c->flags & TCB_F_ACCEPTED);
+}
+
+/* Closed by the application, finishing its teardown on its own. */
+static bool tcb_orphan(const struct fw_tcp_conn *c)
+{
+	return c->in_use && (c->flags & TCB_F_ORPHAN) && tcb_synchronized(c);
+}
+
+/* The oldest (smallest `since`, on the wrapping clock) TCB `pick` accepts,
+ * of `listener` when given. */
+static struct fw_tcp_conn *tcb_oldest(bool (*pick)(const struct fw_tcp_conn *), const struct fw_tcp_conn *listener)
+{
+	struct fw_tcp_conn *best = NULL;
+
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *c = &tcb_pool[i];
+		if (!pick(c) || (listener && c->listener != tcb_id(listener)))
+			continue;
+		if (!best || (int32_t)(c->since - best->since) < 0)
+			best = c;
+	}
+	return best;
+}
+
+/* SYN cookies are honoured only while half-open connections have lately
+ * been recycled or not kept (as Linux does, tcp_synq_no_recent_overflow):
+ * otherwise a late duplicate of an old handshake's ACK would open a
+ * connection no SYN asked for now. */
+void tcb_syn_pressure(uint32_t now)
+{
+	tcb_syn_pressure_at = now;
+	tcb_syn_pressure_seen = true;
+}
+
+bool tcb_syn_pressure_recent(uint32_t now)
+{
+	return tcb_syn_pressure_seen && now - tcb_syn_pressure_at < 2u * FW_SYNCOOKIE_MS;
+}
+
+/* RFC 4987 3.5: no RST, the source is most likely spoofed; a real peer's
+ * ACK still finds its SYN cookie. */
+static void tcb_recycle_half_open(struct fw_tcp_conn *c)
+{
+	tcb_syn_pressure(tcb_now());
+	STAT_INC(evict_syn_rcvd);
+	c->flags |= TCB_F_ORPHAN;
+	tcb_drop(c, ERR_ABRT);
+}
+
+bool tcb_evict_half_open(const struct fw_tcp_conn *listener)
+{
+	struct fw_tcp_conn *c = tcb_oldest(tcb_half_open, listener);
+
+	if (!c)
+		return false;
+	tcb_recycle_half_open(c);
+	return true;
+}
+
+struct fw_tcp_conn *tcb_alloc_evicting(void)
+{
+	struct fw_tcp_conn *tcb = tcb_alloc(), *victim;
+
+	if (tcb)
+		return tcb;
+	victim = tcb_oldest(tcb_half_open, NULL);
+	if (victim) {
+		tcb_recycle_half_open(victim);
+		return tcb_alloc();
+	}
+	victim = tcb_oldest(tcb_orphan, NULL);
+	if (victim) {
+		STAT_INC(evict_orphan);
+		tcb_reset(victim, ERR_ABRT);
+		return tcb_alloc();
+	}
+	return NULL;
+}
+
 static void tcb_release(struct fw_tcp_conn *tcb, const char *reason)
 {
 	/* RFC 9293 3.6.1 MAY-2 (2): a new incarnation opened from TIME-WAIT
@@ -100,7 +188,7 @@ static void tcb_release(struct fw_tcp_conn *tcb, const char *reason)
 		tcb_set_state(tcb, FW_TCP_CLOSED, reason);
 	uint8_t gen = tcb->gen;
 	pbuf_free_chain_or_null(tcb->sndq);
-	pbuf_free_chain_or_null(tcb->rcvq);
+	rx_release(tcb);
 	memset(tcb, 0, sizeof *tcb);
 	tcb->gen = gen;
 	stats_tcp.tcb_in_use--;
@@ -267,14 +355,12 @@ uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
 	return tcb->sndq ? tcb->sndq->tot_len : 0u;
 }
 
-/* RCV.WND: what is left of FW_TCP_WND once queued and unconsumed data is
- * counted, zero when the receive queue has no pbuf slot left. */
+/* RCV.WND: what the receive buffers set aside for the connection hold
+ * beyond RCV.NXT, within FW_TCP_WND less what is queued or unconsumed
+ * (rx.c). */
 uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
 {
-	uint32_t held = (tcb->rcvq ? tcb->rcvq->tot_len : 0u) + tcb->unrecved;
-	if (tcb->rcvq && pbuf_clen(tcb->rcvq) >= FW_TCP_RCVQ_PBUFS)
-		return 0;
-	return held >= FW_TCP_WND ? 0u : FW_TCP_WND - held;
+	return rx_window(tcb);
 }
 
 /* ------------------------------------------------------------ timers */
@@ -321,17 +407,35 @@ void tcb_state_timer(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 }
 
+/* SYN,ACKs of a passive open are retried FW_SYNACK_RETRIES times (a
+ * spoofed source never answers: each costs a frame and, on-link, an ARP
+ * query); an active open, FW_SYN_RETRIES. */
+static unsigned tcb_retry_limit(const struct fw_tcp_conn *tcb)
+{
+	if (tcb->state == FW_TCP_SYN_RCVD && (tcb->flags & TCB_F_PASSIVE))
+		return FW_SYNACK_RETRIES;
+	if (tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD)
+		return FW_SYN_RETRIES;
+	return FW_DATA_RETRIES;
+}
+
 static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 {
 	bool opening = tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD;
-	unsigned limit = opening ? FW_SYN_RETRIES : FW_DATA_RETRIES;
 
 	tcb_disarm(tcb, TCB_T_RTX);
-	if (tcb->retries >= limit) {
+	if (tcb->retries >= tcb_retry_limit(tcb)) {
 		/* RFC 5927 5.2: a soft ICMP error seen meanwhile is the reason. */
 		if (opening) {
 			STAT_INC(syn_timeouts);
-			tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_CLSD);
+			if (tcb_half_open(tcb)) {
+				/* Nobody answered: gone without an RST to the
+				 * (likely spoofed) source. */
+				tcb->flags |= TCB_F_ORPHAN;
+				tcb_drop(tcb, ERR_CLSD);
+			} else {
+				tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_CLSD);
+			}
 		} else {
 			STAT_INC(rtx_aborts);
 			tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_ABRT);
@@ -413,6 +517,16 @@ void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 	tcb->flags |= TCB_F_TX_PENDING;
 	tcb_event_owed = true;
+}
+
+void tcb_rx_released(struct fw_tcp_conn *tcb)
+{
+	if (tcb->rcvq && !(tcb->flags & TCB_F_ORPHAN))
+		tcb_deliver_later(tcb);
+	if (tcb_synchronized(tcb) && rx_reopened(tcb)) {
+		tcb->flags |= TCB_F_ACK_OWED;
+		tcb_event_owed = true;
+	}
 }
 
 void tcb_owe_ack(struct fw_tcp_conn *tcb)
@@ -537,6 +651,7 @@ void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
 	info->tuple = tcb->t;
 	info->sndq_bytes = tcb_sndq_len(tcb);
 	info->rcvq_bytes = tcb->rcvq ? tcb->rcvq->tot_len : 0u;
+	info->rx_bufs = tcb->rx_bufs;
 	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
 	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
 }

@@ -50,9 +50,17 @@ struct fw_tcp_conn {
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
 	uint32_t oow_ack_at;    /* last rate-limited ACK: challenge, or to an unacceptable empty segment */
+	uint32_t since;         /* when its SYN came (half-open) or the app closed it (orphan):
+	                         * a full pool recycles the oldest first */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
-	struct pbuf *rcvq;      /* in-order data the app has not taken */
+	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
+	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
+	struct pbuf *rx_lent;   /* buffers the delivery running now lends (back to rcvq if refused) */
+	uint32_t rcv_adv;       /* RCV.NXT + the window last offered: the right edge rx.c keeps */
 	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
+	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
+	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */
+	uint8_t rx_views;       /* deliveries its application holds (views not yet freed) */
 	uint16_t flags;         /* TCB_F_* */
 	uint16_t max_snd_wnd;   /* MAX.SND.WND, largest window the peer offered (RFC 5961 5.2) */
 	uint8_t state;          /* enum fw_tcp_state; written by tcb_set_state() only */
@@ -85,6 +93,18 @@ static inline bool tcb_alive(const struct fw_tcp_conn *tcb, uint8_t gen)
 	return tcb->in_use && tcb->gen == gen;
 }
 struct fw_tcp_conn *tcb_alloc(void);
+/** tcb_alloc(); with the pool full, make room first (RFC 4987 3.5): the
+ *  oldest half-open connection is recycled (no RST: its peer never
+ *  answered; its cookie still completes it), else the oldest orphan is
+ *  reset; never a connection the application holds. NULL when none. */
+struct fw_tcp_conn *tcb_alloc_evicting(void);
+/** Recycle the oldest half-open connection of `listener` (its backlog is
+ *  full). False when it has none. */
+bool tcb_evict_half_open(const struct fw_tcp_conn *listener);
+/** A half-open connection was recycled or a SYN got no control block at
+ *  `now`; SYN cookies are honoured for two FW_SYNCOOKIE_MS after that. */
+void tcb_syn_pressure(uint32_t now);
+bool tcb_syn_pressure_recent(uint32_t now);
 void tcb_free(struct fw_tcp_conn *tcb);
 unsigned tcb_id(const struct fw_tcp_conn *tcb);
 struct fw_tcp_conn *tcb_by_id(unsigned id);
@@ -116,6 +136,10 @@ void tcb_deliver(struct fw_tcp_conn *tcb, uint32_t now);
 /** Delivery became possible from an API call: at the end of the event, or
  *  from the next fw_tcp_timers() outside one. */
 void tcb_deliver_later(struct fw_tcp_conn *tcb);
+/** rx.c: the application freed a view of `tcb`'s data. What waited for
+ *  it is delivered, and a window it reopened offered, at the end of the
+ *  event (or from the next fw_tcp_timers()): never from inside pbuf_free(). */
+void tcb_rx_released(struct fw_tcp_conn *tcb);
 /** Application callbacks, none after an orphaning close. */
 void tcb_notify_sent(struct fw_tcp_conn *tcb, uint16_t len);
 void tcb_notify_established(struct fw_tcp_conn *tcb);

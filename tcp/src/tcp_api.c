@@ -9,6 +9,7 @@
 #include "isn.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
+#include "rx.h"
 #include "tcb.h"
 #include "stats.h"
 #include "timewait.h"
@@ -60,21 +61,26 @@ void tcb_notify_sent(struct fw_tcp_conn *tcb, uint16_t len)
 		tcb->sent_cb(tcb->arg, tcb, len);
 }
 
-/* Queued data first, then end of stream; a refusal keeps the data queued. */
+/* Queued data first, then end of stream; a refusal keeps the data queued.
+ * The data goes as views of the receive buffers (rx.c); while the
+ * application holds FW_TCP_RCV_VIEWS views it waits in the queue, and
+ * the release of one brings it (tcb_rx_released). */
 static void tcb_deliver_data(struct fw_tcp_conn *tcb)
 {
 	uint8_t gen = tcb->gen;
 
 	while (tcb->rcvq && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
-		struct pbuf *p = tcb->rcvq;
-		uint16_t len = p->tot_len;
+		struct pbuf *p = rx_lend(tcb);
+		uint16_t len;
 		err_t err;
 
+		if (!p)
+			return;
 		/* The bytes count against the window from the moment the
 		 * application holds them, so a fw_tcp_recved() or a fw_tcp_write()
 		 * (whose segment carries our window) inside the callback sees
 		 * the right RCV.WND: lwIP-style applications do both there. */
-		tcb->rcvq = NULL;
+		len = p->tot_len;
 		tcb->unrecved = (uint16_t)(tcb->unrecved + len);
 		err = tcb->recv_cb(tcb->arg, tcb, p);
 		if (!tcb_alive(tcb, gen)) {
@@ -88,11 +94,10 @@ static void tcb_deliver_data(struct fw_tcp_conn *tcb)
 		}
 		if (err != ERR_OK) {
 			tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
-			if (tcb->rcvq)
-				pbuf_cat(p, tcb->rcvq);
-			tcb->rcvq = p;
+			rx_lend_end(tcb, p, false);
 			return;
 		}
+		rx_lend_end(tcb, p, true);
 	}
 	if (!tcb->rcvq && (tcb->flags & TCB_F_EOF_PENDING) && tcb->recv_cb && !(tcb->flags & TCB_F_ORPHAN)) {
 		tcb->flags &= (uint16_t)~TCB_F_EOF_PENDING;
@@ -117,7 +122,7 @@ struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, voi
 
 	if (tcb_find_listener(port))
 		return NULL;
-	tcb = tcb_alloc();
+	tcb = tcb_alloc_evicting();
 	if (!tcb)
 		return NULL;
 	tcb->t.lport = port;
@@ -184,7 +189,7 @@ struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *ad
 
 	if (!tcb_ephemeral(&t))
 		return NULL;
-	tcb = tcb_alloc();
+	tcb = tcb_alloc_evicting();      /* a half-open or orphan TCB makes room, never one the app holds */
 	if (!tcb)
 		return NULL;
 	STAT_INC(active_opens);
@@ -262,16 +267,14 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 
 void fw_tcp_recved(struct fw_tcp_conn *tcb, uint16_t len)
 {
-	uint32_t before = tcb_rcv_wnd(tcb);
-
 	tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);
 	/* Data refused earlier, the end of stream and a teardown that waited
 	 * for them: offered when the event ends (or from the next timers). */
 	if (tcb->rcvq || (tcb->flags & (TCB_F_EOF_PENDING | TCB_F_DONE_PENDING)))
 		tcb_deliver_later(tcb);
-	/* Window update when the window opens from below one MSS to at least
-	 * one (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
-	if (tcb_synchronized(tcb) && before < FW_TCP_MSS && tcb_rcv_wnd(tcb) >= FW_TCP_MSS)
+	/* Window update when the window offered opens from below one MSS to at
+	 * least one (RFC 9293 3.8.6.2.2, receiver's SWS avoidance). */
+	if (tcb_synchronized(tcb) && rx_reopened(tcb))
 		tcb_owe_ack(tcb);
 }
 
@@ -331,6 +334,7 @@ void fw_tcp_close(struct fw_tcp_conn *tcb)
 		return;
 	}
 	tcb->flags |= TCB_F_ORPHAN;
+	tcb->since = now;            /* a full pool resets the oldest orphan first */
 	if (tcb->rcvq) {
 		/* RFC 1122 4.2.2.13, RFC 2525 2.17: unread data -> RST, not FIN. */
 		STAT_INC(close_unread_rst);
@@ -355,10 +359,7 @@ void fw_tcp_shutdown(struct fw_tcp_conn *tcb, bool shut_rx, bool shut_tx)
 	}
 	if (shut_rx) {
 		tcb->flags |= TCB_F_RX_CLOSED;
-		if (tcb->rcvq) {
-			pbuf_free(tcb->rcvq);
-			tcb->rcvq = NULL;
-		}
+		rx_drop_queue(tcb);
 		/* EOF, and finish a connection that waited for it: at the end of
 		 * the event (or from the next timers). */
 		if (tcb->flags & (TCB_F_EOF_PENDING | TCB_F_DONE_PENDING))

@@ -11,6 +11,8 @@
 #include "config.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
+#include "isn.h"
+#include "rx.h"
 #include "tcb.h"
 #include "tcp_out.h"
 #include "stats.h"
@@ -123,12 +125,110 @@ static void seg_input_closed(const struct fw_tcp_tuple *t, const struct fw_tcp_s
 		seg_send_ctl(t, 0, seg->seq + seg_seqlen(seg), FW_TCP_RST | FW_TCP_ACK, 0);
 }
 
-/* RFC 9293 3.10.7.2, LISTEN: RST ignored; ACK -> <SEQ=SEG.ACK><CTL=RST>;
- * SYN -> SYN_RCVD (bounded by the backlog and the TCB pool: a SYN that
- * finds no room is dropped, the peer retries). `floor` is non-NULL for a
- * new incarnation out of TIME_WAIT (whose entry stays until the new one is
- * ESTABLISHED, so a dropped SYN's retransmission finds the floor again). */
-static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg,
+/* SYN cookies (RFC 4987 3.6): the MSS a SYN asked for travels in the
+ * cookie as an index into these, rounded down. */
+static const uint16_t seg_cookie_mss[] = { SEG_MSS_MIN, SEG_MSS_DEFAULT, 1200, 1360, 1400, 1440, 1452, 1460 };
+#define SEG_COOKIE_MSS_COUNT (sizeof seg_cookie_mss / sizeof seg_cookie_mss[0])
+_Static_assert(SEG_COOKIE_MSS_COUNT == 8u, "a SYN cookie carries three bits of MSS index");
+
+/* The MSS we send with: the peer's option, at most ours, 536 without one. */
+static uint16_t seg_peer_mss(const struct fw_tcp_seg *seg)
+{
+	uint16_t mss = seg->mss ? (seg->mss < FW_TCP_MSS ? seg->mss : FW_TCP_MSS) : SEG_MSS_DEFAULT;
+	return mss < SEG_MSS_MIN ? SEG_MSS_MIN : mss;
+}
+
+static uint32_t seg_cookie_step(uint32_t now)
+{
+	return now / FW_SYNCOOKIE_MS;
+}
+
+static uint32_t seg_cookie(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now)
+{
+	uint16_t mss = seg_peer_mss(seg);
+	unsigned i = 0;
+
+	while (i + 1u < SEG_COOKIE_MSS_COUNT && seg_cookie_mss[i + 1u] <= mss)
+		i++;
+	return isn_cookie(t, seg->seq, seg_cookie_step(now), i);
+}
+
+/* A control block for a passive open on `l`: the peer's ISN `irs`, ours `iss`. */
+static void seg_passive_init(struct fw_tcp_conn *tcb, const struct fw_tcp_conn *l, const struct fw_tcp_tuple *t,
+                             uint32_t irs, uint32_t iss, uint16_t mss, uint32_t now)
+{
+	tcb->t = *t;
+	tcb->flags = TCB_F_PASSIVE;
+	tcb->listener = (uint8_t)tcb_id(l);
+	tcb->arg = l->arg;
+	tcb->since = now;
+	tcb->irs = irs;
+	tcb->rcv_nxt = irs + 1u;
+	tcb->iss = iss;
+	tcb->snd_una = tcb->snd_nxt = iss;
+	tcb->mss = mss;
+}
+
+static void seg_input_tcb(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, uint32_t now);
+
+/* LISTEN and an ACK: <SEQ=SEG.ACK><CTL=RST> (RFC 9293 3.10.7.2), unless,
+ * while SYNs have lately found no room (tcb_syn_pressure_recent), it
+ * acknowledges one of our SYN cookies (RFC 4987 3.6): then the connection
+ * opens as its SYN_RCVD control block would have let it, had that been
+ * kept (recycled under pressure, or never made), and the segment is
+ * processed there. */
+static void seg_listen_ack(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg, uint32_t now)
+{
+	struct fw_tcp_conn *tcb;
+	unsigned i;
+
+	if ((seg->flags & FW_TCP_SYN) || !tcb_syn_pressure_recent(now) ||
+	    !isn_cookie_check(t, seg->seq - 1u, seg->ack - 1u, seg_cookie_step(now), &i)) {
+		STAT_INC(drop_listen);
+		seg_send_ctl(t, seg->ack, 0, FW_TCP_RST, 0);
+		return;
+	}
+	tcb = tcb_alloc_evicting();
+	if (!tcb) {
+		STAT_INC(syncookies_no_tcb);
+		return;
+	}
+	STAT_INC(syncookies_ok);
+	seg_passive_init(tcb, l, t, seg->seq - 1u, seg->ack - 1u,
+	                 seg_cookie_mss[i] < FW_TCP_MSS ? seg_cookie_mss[i] : FW_TCP_MSS, now);
+	tcb->snd_nxt = tcb->iss + 1u;             /* our SYN,ACK went ... */
+	rx_synchronize(tcb, rx_syn_window());     /* ... and offered this */
+	tcb_set_state(tcb, FW_TCP_SYN_RCVD, "cookie");
+	seg_input_tcb(tcb, seg, now);
+}
+
+/* A SYN and no control block to be had: a SYN,ACK with a SYN cookie, and
+ * nothing kept (RFC 4987 3.6). Not for a new incarnation out of TIME_WAIT,
+ * whose ISS must lie beyond the old connection's (RFC 1122 4.2.2.13),
+ * which a cookie cannot promise: that SYN is dropped (syn_no_tcb), the
+ * peer retries. */
+static void seg_syn_stateless(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, const uint32_t *floor,
+                              uint32_t now)
+{
+	if (floor) {
+		STAT_INC(syn_no_tcb);
+		return;
+	}
+	tcb_syn_pressure(now);
+	STAT_INC(syncookies_sent);
+	seg_send_synack(t, seg_cookie(t, seg, now), seg->seq + 1u, rx_syn_window());
+}
+
+/* RFC 9293 3.10.7.2, LISTEN: RST ignored; ACK -> RST unless it brings a
+ * SYN cookie back; SYN -> SYN_RCVD. The backlog and the pool are bounded:
+ * when either is full the oldest half-open connection is recycled
+ * (RFC 4987 3.5), else, in the pool, the oldest orphan; a SYN that still
+ * finds none gets a stateless SYN cookie. Every passive ISS is a cookie,
+ * so a recycled half-open connection still completes when its ACK comes.
+ * `floor` is non-NULL for a new incarnation out of TIME_WAIT (whose entry
+ * stays until the new one is ESTABLISHED, so a dropped SYN's
+ * retransmission finds the floor again). */
+static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg,
                              const uint32_t *floor, uint32_t now)
 {
 	struct fw_tcp_conn *tcb;
@@ -138,37 +238,29 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 		return;
 	}
 	if (seg->flags & FW_TCP_ACK) {
-		STAT_INC(drop_listen);
-		seg_send_ctl(t, seg->ack, 0, FW_TCP_RST, 0);
+		seg_listen_ack(l, t, seg, now);
 		return;
 	}
 	if (!(seg->flags & FW_TCP_SYN)) {
 		STAT_INC(drop_listen);
 		return;
 	}
-	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG) {
+	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG && !tcb_evict_half_open(l)) {
+		/* every child is past its handshake, not yet accepted: nothing to recycle */
 		STAT_INC(syn_backlog_full);
 		return;
 	}
-	tcb = tcb_alloc();
+	tcb = tcb_alloc_evicting();
 	if (!tcb) {
-		STAT_INC(syn_no_tcb);
+		seg_syn_stateless(t, seg, floor, now);
 		return;
 	}
 	STAT_INC(passive_opens);
 	if (floor)
 		STAT_INC(tw_new_syn);
-	tcb->t = *t;
-	tcb->flags = TCB_F_PASSIVE;
-	tcb->listener = (uint8_t)tcb_id(l);
-	tcb->arg = l->arg;
-	tcb->irs = seg->seq;
-	tcb->rcv_nxt = seg->seq + 1u;
-	tcb->iss = floor ? tcb_isn_beyond(t, now, *floor) : tcb_isn(t, now);
-	tcb->snd_una = tcb->snd_nxt = tcb->iss;
-	tcb->mss = seg->mss ? (seg->mss < FW_TCP_MSS ? seg->mss : FW_TCP_MSS) : SEG_MSS_DEFAULT;
-	if (tcb->mss < SEG_MSS_MIN)
-		tcb->mss = SEG_MSS_MIN;
+	seg_passive_init(tcb, l, t, seg->seq, floor ? tcb_isn_beyond(t, now, *floor) : seg_cookie(t, seg, now),
+	                 seg_peer_mss(seg), now);
+	rx_synchronize(tcb, 0);
 	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb_set_state(tcb, FW_TCP_SYN_RCVD, floor ? "syn-from-time-wait" : "syn");
@@ -203,6 +295,7 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 		return;
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1u;
+	rx_synchronize(tcb, rx_syn_window());   /* what our SYN offered */
 	if (seg->mss && seg->mss < tcb->mss)
 		tcb->mss = seg->mss < SEG_MSS_MIN ? SEG_MSS_MIN : seg->mss;
 	tcb_set_snd_wnd(tcb, seg->wnd);
@@ -491,7 +584,7 @@ static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *s
 /* Seventh: segment text, in order only. Returns false when the TCB is gone. */
 static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need_ack, bool *fin_ok)
 {
-	uint32_t off, take, wnd;
+	uint32_t off, take, wnd, queued;
 	struct pbuf *p;
 
 	*fin_ok = seg->seq + seg->len == tcb->rcv_nxt;
@@ -525,13 +618,10 @@ static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need
 		p = pbuf_free_header(p, (u16_t)off);
 	if (take < p->tot_len)
 		pbuf_realloc(p, (u16_t)take);
-	if (tcb->rcvq)
-		pbuf_cat(tcb->rcvq, p);
-	else
-		tcb->rcvq = p;
-	tcb->rcv_nxt += take;
-	stats_tcp.bytes_in += take;
-	*fin_ok = off + take == seg->len;
+	queued = rx_queue(tcb, p);
+	tcb->rcv_nxt += queued;
+	stats_tcp.bytes_in += queued;
+	*fin_ok = off + queued == seg->len;
 	return true;
 }
 

@@ -16,6 +16,12 @@
 int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 
 /**
+ * SYN,ACK with our MSS option for `t`, no control block behind it (a SYN
+ * cookie, RFC 4987 3.6).
+ */
+void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint16_t wnd);
+
+/**
  * RFC 5961 section 7, the TCBs' global ceiling: this second's allowance
  * (drawn from [N/2, 3N/2), N = FW_CHALLENGE_ACK_PER_S) is not spent; one
  * is taken. Counts nothing (tcb_challenge_ack() does).

@@ -12,6 +12,7 @@
 #include "lwip/ip4.h"
 #include "lwip/prot/ip.h"
 #include "isn.h"
+#include "rx.h"
 #include "tcb.h"
 #include "tcp_out.h"
 #include "stats.h"
@@ -98,10 +99,11 @@ int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8
 
 /* ------------------------------------------------------------ per TCB */
 
-static uint16_t tcb_wnd_field(const struct fw_tcp_conn *tcb)
+/* Every segment a TCB sends offers its window: rx.c sets the buffers
+ * behind the offer aside and keeps the right edge. */
+static uint16_t tcb_wnd_field(struct fw_tcp_conn *tcb)
 {
-	uint32_t w = tcb_rcv_wnd(tcb);
-	return w > 0xffffu ? 0xffffu : (uint16_t)w;
+	return rx_advertise(tcb);
 }
 
 uint32_t tcb_fin_seq(const struct fw_tcp_conn *tcb)
@@ -233,25 +235,33 @@ void seg_output_reset(void)
 	seg_ca_tw.drawn = false;
 }
 
-/* SYN (SYN_SENT) or SYN,ACK (SYN_RCVD), with our MSS (RFC 9293 3.7.1). */
-void tcb_send_syn(struct fw_tcp_conn *tcb)
+/* SYN or SYN,ACK with our MSS (RFC 9293 3.7.1). */
+static void seg_send_syn(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint8_t flags, uint16_t wnd)
 {
 	struct pbuf *p = seg_alloc(SEG_OPT_MSS_LEN, 0);
-	uint8_t flags = FW_TCP_SYN;
-	uint32_t ack = 0;
 	uint8_t *o;
 
 	if (!p)
 		return;
-	if (tcb->state == FW_TCP_SYN_RCVD) {
-		flags |= FW_TCP_ACK;
-		ack = tcb->rcv_nxt;
-	}
 	o = (uint8_t *)p->payload + SEG_HLEN;
 	o[0] = SEG_OPT_MSS;
 	o[1] = SEG_OPT_MSS_LEN;
 	seg_put16(o + 2, FW_TCP_MSS);
-	seg_send(p, &tcb->t, tcb->iss, ack, flags, tcb_wnd_field(tcb), SEG_OPT_MSS_LEN);
+	seg_send(p, t, iss, ack, flags, wnd, SEG_OPT_MSS_LEN);
+}
+
+void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint16_t wnd)
+{
+	seg_send_syn(t, iss, ack, FW_TCP_SYN | FW_TCP_ACK, wnd);
+}
+
+/* SYN (SYN_SENT) or SYN,ACK (SYN_RCVD). */
+void tcb_send_syn(struct fw_tcp_conn *tcb)
+{
+	if (tcb->state == FW_TCP_SYN_RCVD)
+		seg_send_synack(&tcb->t, tcb->iss, tcb->rcv_nxt, tcb_wnd_field(tcb));
+	else
+		seg_send_syn(&tcb->t, tcb->iss, 0, FW_TCP_SYN, tcb_wnd_field(tcb));
 }
 
 /* `n` bytes from sndq offset `off`, with FIN when `fin`. 0 or -1. */

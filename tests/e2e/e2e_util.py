@@ -215,6 +215,20 @@ ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 
 
+def _frames_in(sock: socket.socket, stopped: Callable[[], bool]):
+    """Frames that arrive on the raw socket (not our own), until `stopped`
+    or the socket is closed."""
+    while not stopped():
+        try:
+            data, addr = sock.recvfrom(2048)
+        except socket.timeout:
+            continue
+        except OSError:
+            return
+        if addr[2] != PACKET_OUTGOING:
+            yield data
+
+
 class CraftedPeer:
     """A TCP peer made of Scapy frames on the tap, at an address the kernel
     does not own. Frames from the firmware to it are queued for expect()."""
@@ -240,15 +254,7 @@ class CraftedPeer:
     # -- frames
     def _reader(self) -> None:
         from scapy.all import ARP, IP, TCP, Ether
-        while not self._stop:
-            try:
-                data, addr = self.sock.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if addr[2] == PACKET_OUTGOING:
-                continue
+        for data in _frames_in(self.sock, lambda: self._stop):
             pkt = Ether(data)
             if ARP in pkt and pkt[ARP].op == 1 and pkt[ARP].pdst == self.IP:
                 self._send_raw(bytes(Ether(src=self.MAC, dst=pkt.src) /
@@ -386,3 +392,112 @@ class CraftedConn:
             if "F" in flags_of(t):
                 return data
             self.send("A")
+
+
+# ---------------------------------------------------------------- raw frames (floods)
+
+TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+ETH_P_IP, ETH_P_ARP = 0x0800, 0x0806
+
+
+def _mac_bytes(mac: str) -> bytes:
+    return bytes(int(b, 16) for b in mac.split(":"))
+
+
+def _csum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def tcp_frame(src_mac: str, dst_mac: str, src_ip: str, dst_ip: str, sport: int, dport: int,
+              seq: int, ack: int, flags: int, window: int, payload: bytes = b"",
+              mss: Optional[int] = None) -> bytes:
+    """One Ethernet/IPv4/TCP frame, checksums included, built without Scapy
+    (fast enough to flood from Python)."""
+    opts = struct.pack("!BBH", 2, 4, mss) if mss else b""
+    src, dst = socket.inet_aton(src_ip), socket.inet_aton(dst_ip)
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq % (1 << 32), ack % (1 << 32),
+                      (5 + len(opts) // 4) << 4, flags, window, 0, 0) + opts + payload
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", _csum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, src, dst)
+    ip = ip[:10] + struct.pack("!H", _csum(ip)) + ip[12:]
+    return _mac_bytes(dst_mac) + _mac_bytes(src_mac) + struct.pack("!H", ETH_P_IP) + ip + tcp
+
+
+class FramePeer:
+    """Raw frames on the tap from the namespace, for floods: sends what it
+    is given and answers ARP for the addresses in `answer` (others, spoofed
+    ones, stay unresolved). With capture on it keeps (src_ip, TCP header
+    fields) of the firmware's segments to those addresses; ARP requests the
+    firmware sends are counted per target address. Parsing is struct-only,
+    so a flood's replies cost little CPU."""
+
+    def __init__(self, fw, answer: dict[str, str]) -> None:
+        self.fw = fw
+        self.answer = {socket.inet_aton(ip): _mac_bytes(mac) for ip, mac in answer.items()}
+        self.fw_mac = _mac_bytes(fw.mac)
+        with netns(fw.ns_name):
+            self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+            self.sock.bind((fw.ns.tap, 0))
+        self.sock.settimeout(0.2)
+        self.capture = False
+        self.segs: "queue.Queue" = queue.Queue()
+        self.arp_requests: dict[str, int] = {}
+        self._stop = False
+        self._t = threading.Thread(target=self._reader, daemon=True, name="frame-peer")
+        self._t.start()
+
+    def _reader(self) -> None:
+        for data in _frames_in(self.sock, lambda: self._stop):
+            if data[6:12] != self.fw_mac:
+                continue
+            etype = struct.unpack("!H", data[12:14])[0]
+            if etype == ETH_P_ARP and data[20:22] == b"\x00\x01":
+                target = data[38:42]
+                ip = socket.inet_ntoa(target)
+                self.arp_requests[ip] = self.arp_requests.get(ip, 0) + 1
+                mac = self.answer.get(target)
+                if mac:
+                    reply = (data[6:12] + mac + struct.pack("!H", ETH_P_ARP) +
+                             struct.pack("!HHBBH", 1, ETH_P_IP, 6, 4, 2) + mac + target +
+                             data[22:28] + data[28:32])
+                    self.sock.send(reply)
+            elif etype == ETH_P_IP and self.capture and data[23] == 6 and data[30:34] in self.answer:
+                ihl = (data[14] & 0x0F) * 4
+                t = data[14 + ihl:]
+                sport, dport, seq, ack, _off, flags, wnd = struct.unpack("!HHIIBBH", t[:16])
+                self.segs.put((dport, sport, seq, ack, flags, wnd))
+
+    def send(self, frame: bytes) -> None:
+        self.sock.send(frame)
+
+    def announce(self, ip: str) -> None:
+        """A gratuitous ARP request for the firmware from `ip` (one we answer
+        for): lwIP learns the address (RFC 826)."""
+        mac = self.answer[socket.inet_aton(ip)]
+        frame = (b"\xff" * 6 + mac + struct.pack("!H", ETH_P_ARP) +
+                 struct.pack("!HHBBH", 1, ETH_P_IP, 6, 4, 1) + mac + socket.inet_aton(ip) +
+                 b"\0" * 6 + socket.inet_aton(self.fw.ip))
+        self.sock.send(frame)
+
+    def expect(self, pred: Callable, timeout: float = 2.0):
+        """The next captured (dport, sport, seq, ack, flags, wnd) matching `pred`."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                seg = self.segs.get(timeout=left)
+            except queue.Empty:
+                return None
+            if pred(seg):
+                return seg
+        return None
+
+    def close(self) -> None:
+        self._stop = True
+        self._t.join(timeout=1)
+        self.sock.close()

@@ -25,6 +25,7 @@
 #include "lwip/prot/ip.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
+#include "rx.h"
 #include "tcb.h"
 #include "fw_tcp.h"
 #include "stats.h"
@@ -46,6 +47,7 @@
 struct fz_slot {
 	struct fw_tcp_conn *tcb;
 	bool refuse;        /* recv_cb returns ERR_MEM */
+	bool keep;          /* recv_cb keeps the data (fz_kept) instead of freeing it */
 	bool close_on_eof;
 	bool established;   /* accept_cb or connected_cb ran */
 	bool eof;           /* recv_cb(NULL) ran */
@@ -53,6 +55,11 @@ struct fz_slot {
 };
 
 static struct fz_slot fz_slots[FZ_SLOTS];
+/* The right edge each TCB offered last (RCV.NXT + window), by slot and
+ * generation: it may never move left (RFC 1122 4.2.2.16). */
+static uint32_t fz_edge[FW_TCB_COUNT];
+static uint8_t fz_edge_gen[FW_TCB_COUNT];
+static bool fz_edge_set[FW_TCB_COUNT];
 static struct fw_tcp_conn *fz_listener;
 static uint32_t fz_now;
 static struct netif fz_netif;
@@ -61,6 +68,9 @@ static ip4_addr_t fz_local, fz_remote;
 static int fz_mem_start;
 static int fz_memp_start[MEMP_MAX];
 static bool fz_refuse_accept;
+/* Data an application keeps (slot by slot, even after its connection is
+ * gone): the views pin receive buffers until a later op frees them. */
+static struct pbuf *fz_kept[FZ_SLOTS];
 
 /* ------------------------------------------------------------ lwIP stubs */
 
@@ -163,6 +173,14 @@ static err_t fz_recv_cb(void *arg, struct fw_tcp_conn *tcb, struct pbuf *p)
 	if (s->refuse)
 		return ERR_MEM;
 	s->unrecved += p->tot_len;
+	if (s->keep) {
+		unsigned i = (unsigned)(s - fz_slots);
+		if (fz_kept[i])
+			pbuf_cat(fz_kept[i], p);
+		else
+			fz_kept[i] = p;
+		return ERR_OK;
+	}
 	pbuf_free(p);
 	return ERR_OK;
 }
@@ -457,6 +475,15 @@ static void fz_op_api(struct fz_in *in, uint8_t op)
 	default:
 		s->refuse = arg & 1u;
 		s->close_on_eof = (arg & 2u) != 0;
+		s->keep = (arg & 8u) != 0;
+		if ((arg & 16u) && fz_kept[sel % FZ_SLOTS]) {
+			uint32_t at;
+			pbuf_free(fz_kept[sel % FZ_SLOTS]);
+			fz_kept[sel % FZ_SLOTS] = NULL;
+			/* as the main loop: what the release made due runs now */
+			if (fw_tcp_next_deadline(&at) && time_reached(fz_now, at))
+				fw_tcp_timers(fz_now);
+		}
 		if (arg & 4u)
 			fw_tcp_recved(tcb, 0);   /* offer refused data again */
 		break;
@@ -510,6 +537,31 @@ static bool fz_state_is_tcb_state(uint8_t s)
 	return false;
 }
 
+/* Receive buffers (rx.c): bounded per connection; every offer made is
+ * still backed by buffers set aside; the right edge never moves left. */
+static void fz_check_rx(const struct fw_tcp_conn *tcb, unsigned id)
+{
+	uint32_t promised;
+
+	if (tcb->rx_bufs > FW_TCP_RCVQ_PBUFS)
+		fz_fail("connection holds more than FW_TCP_RCVQ_PBUFS receive buffers", id);
+	if (tcb->rx_views > FW_TCP_RCV_VIEWS)
+		fz_fail("application holds more than FW_TCP_RCV_VIEWS views", id);
+	if (tcb->rx_lent)
+		fz_fail("a delivery still lending after the event", id);
+	if (tcb->state == FW_TCP_SYN_SENT)
+		return;
+	promised = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0u;
+	/* after shut_rx, data is answered with RST: nothing to hold */
+	if (!(tcb->flags & TCB_F_RX_CLOSED) && rx_window(tcb) < promised)
+		fz_fail("window offered is no longer backed by receive buffers", id);
+	if (fz_edge_set[id] && fz_edge_gen[id] == tcb->gen && seq_lt(tcb->rcv_adv, fz_edge[id]))
+		fz_fail("right edge of the window moved left", id);
+	fz_edge[id] = tcb->rcv_adv;
+	fz_edge_gen[id] = tcb->gen;
+	fz_edge_set[id] = true;
+}
+
 static bool fz_held(const struct fw_tcp_conn *tcb)
 {
 	for (unsigned i = 0; i < FZ_SLOTS; i++)
@@ -532,6 +584,7 @@ static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 		fz_fail("ACK or output still pending after the event", id);
 	if (tcb->state == FW_TCP_LISTEN)
 		return;
+	fz_check_rx(tcb, id);
 	if (seq_gt(tcb->snd_una, tcb->snd_nxt))
 		fz_fail("SND.UNA > SND.NXT", id);
 	/* In flight: SYN (until the connection leaves SYN_SENT/SYN_RCVD: not
@@ -576,6 +629,8 @@ static void fz_check(void)
 	}
 	if (n != fz_stats().tcb_in_use)
 		fz_fail("tcb_in_use counter disagrees with the pool", n);
+	if (fz_stats().rx_bufs > FW_TCP_RX_POOL_BUFS)
+		fz_fail("TCP holds more than FW_TCP_RX_POOL_BUFS receive buffers", fz_stats().rx_bufs);
 	for (unsigned i = 0; i < FZ_SLOTS; i++) {
 		const struct fw_tcp_conn *tcb = fz_slots[i].tcb;
 		if (tcb && (!tcb->in_use || tcb->arg != &fz_slots[i]))
@@ -728,6 +783,13 @@ static void fz_teardown(void)
 {
 	uint32_t msl2;
 
+	for (unsigned i = 0; i < FZ_SLOTS; i++) {
+		fz_slots[i].keep = false;
+		if (fz_kept[i])
+			pbuf_free(fz_kept[i]);
+		fz_kept[i] = NULL;
+	}
+	fw_tcp_timers(fz_now);
 	fz_run_timers_until(fz_now + FZ_DRAIN_MS, FZ_DRAIN_STEPS);
 	fz_check();
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
@@ -769,6 +831,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_now = 5000u;
 	fw_tcp_init(fz_clock, key);
 	memset(fz_slots, 0, sizeof fz_slots);
+	memset(fz_edge_set, 0, sizeof fz_edge_set);
 	fz_listener = NULL;
 	fz_refuse_accept = false;
 	fz_pools_snapshot();

@@ -4,4 +4,5 @@ UNIT_SUITES += tcp
 tcp_SRCS := tests/unit/tcp/harness.c tests/unit/tcp/test_teardown.c tests/unit/tcp/test_rst_syn.c \
 	tests/unit/tcp/test_open_data.c tests/unit/tcp/test_hardening.c tests/unit/tcp/test_coalesce.c tests/unit/tcp/test_recovery.c tests/unit/tcp/test_api.c tests/unit/tcp/test_icmp.c \
 	tests/unit/tcp/test_challenge.c tests/unit/tcp/test_tw_reopen.c \
+	tests/unit/tcp/test_rxbudget.c tests/unit/tcp/test_synflood.c \
 	$(FW_TCP_SRCS)

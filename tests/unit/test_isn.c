@@ -1,6 +1,6 @@
 /*
- * Unit tests of the RFC 6528 ISN generator and its SipHash-2-4
- * (tcp/src/isn.c).
+ * Unit tests of the RFC 6528 ISN generator, its SipHash-2-4 and the SYN
+ * cookies (RFC 4987 3.6) made with it (tcp/src/isn.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +129,34 @@ static void test_isn_differs_across_keys(void **state)
 	assert_int_equal(isn_generate(&t, 77), a);
 }
 
+/* RFC 4987 3.6: a cookie made in time step c checks in steps c and c + 1
+ * (its MSS index back), not c + 2, nor for another 4-tuple, another peer
+ * ISN, or with a bit changed. */
+static void test_cookie_round_trip_and_rejections(void **state)
+{
+	struct fw_tcp_tuple t = tup(40000), u = tup(40001);
+	unsigned idx = 99;
+	uint32_t c;
+
+	(void)state;
+	for (unsigned m = 0; m < 8; m++) {
+		c = isn_cookie(&t, 1000u, 41u, m);
+		assert_true(isn_cookie_check(&t, 1000u, c, 41u, &idx));
+		assert_int_equal(idx, m);
+		assert_true(isn_cookie_check(&t, 1000u, c, 42u, &idx));
+		assert_false(isn_cookie_check(&t, 1000u, c, 43u, &idx));
+		assert_false(isn_cookie_check(&t, 1000u, c, 40u, &idx));
+		assert_false(isn_cookie_check(&u, 1000u, c, 41u, &idx));
+		assert_false(isn_cookie_check(&t, 1001u, c, 41u, &idx));
+		for (unsigned bit = 0; bit < 32; bit++)
+			assert_false(isn_cookie_check(&t, 1000u, c ^ (1u << bit), 41u, &idx));
+	}
+	/* the step counter wraps mod 32 in the top bits: step 31 -> 32 still checks */
+	c = isn_cookie(&t, 7u, 31u, 3);
+	assert_true(isn_cookie_check(&t, 7u, c, 32u, &idx));
+	assert_int_equal(idx, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +164,7 @@ int main(void)
 		cmocka_unit_test_setup(test_isn_stable_and_clocked, setup),
 		cmocka_unit_test_setup(test_isn_differs_per_tuple, setup),
 		cmocka_unit_test_setup(test_isn_differs_across_keys, setup),
+		cmocka_unit_test_setup(test_cookie_round_trip_and_rejections, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -245,14 +245,31 @@ unsigned h_tw_in_use(void)
 	return w.in_use;
 }
 
+unsigned h_pool_free(void)
+{
+	const struct stats_mem *m = lwip_stats.memp[MEMP_PBUF_POOL];
+	return (unsigned)(m->avail - m->used);
+}
+
+void h_release_held(void)
+{
+	if (app.held)
+		pbuf_free(app.held);
+	app.held = NULL;
+}
+
 /* Every TCB free and every lwIP pool back where it started. */
 int h_teardown(void **state)
 {
 	(void)state;
+	h_release_held();
 	if (app.nested)
 		h_fail(__FILE__, __LINE__, "%u callbacks ran inside another callback", app.nested);
-	if (g.listener && fw_tcp_get_state(g.listener) == FW_TCP_LISTEN)
-		fw_tcp_close(g.listener);
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *l = tcb_by_id(i);
+		if (l && fw_tcp_get_state(l) == FW_TCP_LISTEN)
+			fw_tcp_close(l);
+	}
 	if (h_tcbs_in_use() != 0)
 		h_fail(__FILE__, __LINE__, "%u TCBs still in use", h_tcbs_in_use());
 	if (h_stats().tcb_in_use != 0)
@@ -291,7 +308,7 @@ static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
 	}
 	if (s->raw_optlen)
 		memcpy(hdr + 20 + (s->mss ? 4 : 0), s->raw_opts, s->raw_optlen);
-	p = pbuf_alloc(PBUF_RAW, (u16_t)(hlen + s->len), PBUF_POOL);
+	p = pbuf_alloc(PBUF_RAW, (u16_t)(hlen + s->len), s->ram ? PBUF_RAM : PBUF_POOL);
 	assert_non_null(p);
 	b = p->payload;
 	memcpy(b, hdr, hlen);
@@ -489,7 +506,19 @@ static err_t h_recv_body(struct fw_tcp_conn *tcb, struct pbuf *p)
 			fw_tcp_abort(tcb);
 		return ERR_MEM;
 	}
+	if (app.rx_copy && app.rx_bytes + p->tot_len <= app.rx_copy_len)
+		pbuf_copy_partial(p, app.rx_copy + app.rx_bytes, p->tot_len, 0);
 	app.rx_bytes += p->tot_len;
+	if (app.hold_data) {
+		uint16_t n = p->tot_len;
+		if (app.held)
+			pbuf_cat(app.held, p);
+		else
+			app.held = p;
+		if (app.recved_at_once)
+			fw_tcp_recved(tcb, n);
+		return ERR_OK;
+	}
 	if (app.abort_in_recv) {
 		pbuf_free(p);
 		fw_tcp_abort(tcb);
@@ -595,6 +624,13 @@ void fixture_listen(void)
 	g.listener = fw_tcp_listen(H_LPORT, h_accept_cb, &app);
 	assert_non_null(g.listener);
 	expect_state(g.listener, FW_TCP_LISTEN);
+}
+
+struct fw_tcp_conn *h_listen(uint16_t port)
+{
+	struct fw_tcp_conn *l = fw_tcp_listen(port, h_accept_cb, &app);
+	assert_non_null(l);
+	return l;
 }
 
 /*
@@ -727,5 +763,7 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_icmp", tcp_icmp_tests, tcp_icmp_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_challenge", tcp_challenge_tests, tcp_challenge_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_tw_reopen", tcp_tw_reopen_tests, tcp_tw_reopen_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_rxbudget", tcp_rxbudget_tests, tcp_rxbudget_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_synflood", tcp_synflood_tests, tcp_synflood_count, NULL, NULL);
 	return fails;
 }

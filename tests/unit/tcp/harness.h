@@ -52,6 +52,7 @@ struct h_seg {
 	const uint8_t *raw_opts; /* raw option bytes (multiple of 4) */
 	uint8_t raw_optlen;
 	uint8_t doff_override;   /* data offset in words, when nonzero */
+	bool ram;                /* in a PBUF_RAM pbuf (as the loopback netif delivers), not PBUF_POOL */
 };
 
 /* What the fake netif saw. */
@@ -82,6 +83,11 @@ struct h_app {
 	bool recved_on_refuse; /* fw_tcp_recved(0) from recv_cb before refusing the data */
 	bool abort_on_refuse;  /* fw_tcp_abort() from recv_cb, then refuse the data (ERR_MEM) */
 	bool connect_on_err;   /* fw_tcp_connect() to the peer from err_cb (reuses the slot) */
+	bool hold_data;        /* recv_cb keeps every pbuf in `held` (an echo whose peer reads nothing) */
+	struct pbuf *held;     /* what hold_data kept; h_release_held() frees it (recved_at_once
+	                        * still gives the bytes back at once) */
+	uint8_t *rx_copy;      /* when set, every byte delivered is copied here, in order */
+	uint32_t rx_copy_len;
 	struct fw_tcp_conn *reopened; /* what connect_on_err opened */
 	struct fw_tcp_conn *sent_to;  /* the handle sent_cb got last */
 	unsigned nested;       /* callbacks called while another callback ran */
@@ -136,10 +142,16 @@ void h_fail(const char *file, int line, const char *fmt, ...);
 /* Fire every deadline up to `ms` from now, each at its exact time. */
 void h_advance(uint32_t ms);
 unsigned h_tcbs_in_use(void);
+/* PBUF_POOL buffers free now (lwIP's MEMP_STATS). */
+unsigned h_pool_free(void);
+/* Free what hold_data kept (the application catches up). */
+void h_release_held(void);
 unsigned h_tw_in_use(void);
 
 /* Fixtures: each leaves g.tcb in the named state and no packet pending. */
 void fixture_listen(void);
+/* Another listener, with the harness's callbacks (teardown closes it). */
+struct fw_tcp_conn *h_listen(uint16_t port);
 void fixture_established(void);
 void fixture_syn_sent(void);
 void fixture_fin_wait_1(void);
@@ -174,6 +186,10 @@ extern const struct CMUnitTest tcp_challenge_tests[];
 extern const size_t tcp_challenge_count;
 extern const struct CMUnitTest tcp_tw_reopen_tests[];
 extern const size_t tcp_tw_reopen_count;
+extern const struct CMUnitTest tcp_rxbudget_tests[];
+extern const size_t tcp_rxbudget_count;
+extern const struct CMUnitTest tcp_synflood_tests[];
+extern const size_t tcp_synflood_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 

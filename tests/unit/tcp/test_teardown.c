@@ -435,8 +435,10 @@ static void seq_wraparound_during_close(void **state)
 	assert_int_equal(app.rx_bytes, 40);
 }
 
-/* TCBs exhausted: a SYN that finds no TCB is dropped and counted. */
-static void pool_tcb_exhausted_syn_dropped(void **state)
+/* TCBs exhausted by connections the application holds: none is taken
+ * from it; a SYN that finds no TCB is answered with a SYN cookie and keeps
+ * nothing (RFC 4987 3.6), counted as such, not as dropped. */
+static void pool_tcb_exhausted_syn_gets_cookie(void **state)
 {
 	(void)state;
 	fixture_listen();
@@ -451,8 +453,11 @@ static void pool_tcb_exhausted_syn_dropped(void **state)
 	}
 	assert_int_equal(app.accepts, FW_TCB_COUNT - 1);
 	inject(.flags = F_S, .seq = H_PEER_ISS, .rport = 5000);
+	assert_non_null(h_peek_tx());
+	expect_tx(F_S | F_A, h_peek_tx()->seq, H_PEER_ISS + 1, 0);
 	expect_no_tx();
-	assert_int_equal(h_stats().syn_no_tcb, 1);
+	assert_int_equal(h_stats().syn_no_tcb, 0);        /* not dropped */
+	assert_int_equal(h_stats().syncookies_sent, 1);
 	assert_int_equal(h_stats().tcb_peak, FW_TCB_COUNT);
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct fw_tcp_conn *t = tcb_by_id(i);
@@ -463,9 +468,10 @@ static void pool_tcb_exhausted_syn_dropped(void **state)
 	h_tx_drain();
 }
 
-/* Backlog: SYN_RCVD children beyond FW_LISTEN_BACKLOG are dropped;
- * closing the listener resets the children (> R. each). */
-static void pool_backlog_full_syn_dropped(void **state)
+/* Backlog: a SYN beyond FW_LISTEN_BACKLOG recycles the oldest child (no
+ * RST: RFC 4987 3.5) and gets its SYN,ACK; closing the listener resets
+ * the children (> R. each). */
+static void pool_backlog_full_recycles_oldest_child(void **state)
 {
 	(void)state;
 	fixture_listen();
@@ -475,8 +481,12 @@ static void pool_backlog_full_syn_dropped(void **state)
 		h_tx_drain();
 	}
 	inject(.flags = F_S, .seq = H_PEER_ISS, .rport = 3000);
+	assert_non_null(h_peek_tx());
+	assert_int_equal(h_peek_tx()->dport, 3000);
+	expect_tx(F_S | F_A, h_peek_tx()->seq, H_PEER_ISS + 1, 0);
 	expect_no_tx();
-	assert_int_equal(h_stats().syn_backlog_full, 1);
+	assert_int_equal(h_stats().syn_backlog_full, 0);  /* not dropped */
+	assert_int_equal(h_stats().evict_syn_rcvd, 1);
 	assert_int_equal(h_tcbs_in_use(), 1 + FW_LISTEN_BACKLOG);
 	fw_tcp_close(g.listener);
 	for (unsigned i = 0; i < FW_LISTEN_BACKLOG; i++) {
@@ -564,8 +574,8 @@ const struct CMUnitTest tcp_teardown_tests[] = {
 	H_TEST(duplicate_fin_in_close_wait),
 	H_TEST(zero_window_fin_wait_1_bounded),
 	H_TEST(seq_wraparound_during_close),
-	H_TEST(pool_tcb_exhausted_syn_dropped),
-	H_TEST(pool_backlog_full_syn_dropped),
+	H_TEST(pool_tcb_exhausted_syn_gets_cookie),
+	H_TEST(pool_backlog_full_recycles_oldest_child),
 	H_TEST(pool_sndq_full_write_fails),
 	H_TEST(ten_thousand_cycles),
 };

@@ -34,36 +34,21 @@ static void h_send_bulk(uint32_t bytes)
 	assert_true(queued >= bytes);
 }
 
-/* Half-open SYN_RCVD children from FIRST_PORT on until the backlog is full. */
-static void h_fill_backlog(void)
-{
-	for (uint16_t i = 0; i < FW_LISTEN_BACKLOG; i++) {
-		inject(.flags = F_S, .seq = H_PEER_ISS, .rport = (uint16_t)(FIRST_PORT + i));
-		h_tx_drain();
-	}
-}
-
-static void h_empty_backlog(void)
-{
-	for (uint16_t i = 0; i < FW_LISTEN_BACKLOG; i++)
-		inject(.flags = F_R, .seq = H_PEER_ISS + 1u, .rport = (uint16_t)(FIRST_PORT + i));
-	expect_no_tx();
-}
-
 /*
  * RFC 1122 4.2.2.13 / RFC 9293 3.6.1 MAY-2 (1): the new incarnation's ISN
- * lies beyond the old SND.NXT. A SYN that finds the backlog full is
- * dropped (the peer retries); the entry and its floor must survive that,
- * or the retransmitted SYN gets a clock ISN inside the old connection's
- * sequence space.
+ * lies beyond the old SND.NXT. A SYN that finds no control block (the
+ * pool full of connections the application holds: nothing to recycle,
+ * and no SYN cookie can promise that ISN) is dropped (the peer retries);
+ * the entry and its floor must survive that, or the retransmitted SYN gets
+ * a clock ISN inside the old connection's sequence space.
  *   320 KiB sent, both FINs: TIME_WAIT, SND.NXT = ISS + 327682
- *   backlog full (4 SYN_RCVD)
+ *   pool full (the listener and 7 ESTABLISHED connections)
  *   t       < S  rcv+100000         dropped, entry kept
- *   backlog empties
+ *   one connection ends
  *   t+1 s   < S  rcv+100000 again   > S. iss beyond the old SND.NXT + a window
  *   < .                             ESTABLISHED, entry gone
  */
-static void time_wait_syn_dropped_on_full_backlog_keeps_floor_rfc1122_4_2_2_13(void **s)
+static void time_wait_syn_dropped_on_full_pool_keeps_floor_rfc1122_4_2_2_13(void **s)
 {
 	uint32_t old_snd, seq, iss;
 	(void)s;
@@ -79,11 +64,20 @@ static void time_wait_syn_dropped_on_full_backlog_keeps_floor_rfc1122_4_2_2_13(v
 	old_snd = g.snd;
 	seq = g.rcv + 100000u;
 
-	h_fill_backlog();
+	struct fw_tcp_conn *held[FW_TCB_COUNT];
+	unsigned n = 0;
+	uint32_t snd;
+	while (h_tcbs_in_use() < FW_TCB_COUNT) {
+		held[n] = h_establish_from((uint16_t)(FIRST_PORT + n), &snd);
+		n++;
+	}
 	inject(.flags = F_S, .seq = seq);
 	expect_no_tx();
-	assert_int_equal(h_stats().syn_backlog_full, 1);
-	h_empty_backlog();
+	assert_int_equal(h_stats().syn_no_tcb, 1);
+	while (n > 0) {
+		fw_tcp_abort(held[--n]);
+		h_tx_drain();
+	}
 	h_advance(1000);
 	inject(.flags = F_S, .seq = seq);
 	assert_non_null(h_peek_tx());
@@ -182,7 +176,7 @@ static void time_wait_old_duplicate_syn_returns_to_time_wait_rfc9293_3_6_1(void 
 }
 
 const struct CMUnitTest tcp_tw_reopen_tests[] = {
-	H_TEST(time_wait_syn_dropped_on_full_backlog_keeps_floor_rfc1122_4_2_2_13),
+	H_TEST(time_wait_syn_dropped_on_full_pool_keeps_floor_rfc1122_4_2_2_13),
 	H_TEST(time_wait_syn_without_listener_acked_entry_kept_rfc9293_3_10_7_4),
 	H_TEST(time_wait_old_duplicate_syn_returns_to_time_wait_rfc9293_3_6_1),
 };

@@ -1,0 +1,63 @@
+/*
+ * Receive buffers (rx.c): in-order data is kept in the PBUF_POOL buffers
+ * it arrived in, packed, charged per connection and for TCP as a whole,
+ * and lent to the application as views; the window offered is what the
+ * buffers set aside for the connection can hold.
+ */
+#ifndef RX_H
+#define RX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lwip/pbuf.h"
+#include "fw_tcp.h"
+
+/** Forget every view and orphaned buffer (fw_tcp_init, after the TCBs). */
+void rx_reset(void);
+
+/** RCV.WND now: what the buffers set aside for `tcb` hold beyond RCV.NXT,
+ *  within FW_TCP_WND less the bytes queued or not yet fw_tcp_recved().
+ *  Never less than what the last offer promised. */
+uint32_t rx_window(const struct fw_tcp_conn *tcb);
+
+/** The window a segment sent now carries: sets more buffers aside when
+ *  TCP's budget has them (fewer when the connection needs fewer, never
+ *  below what its last offer needs) and records the offer. */
+uint16_t rx_advertise(struct fw_tcp_conn *tcb);
+
+/** What rx_advertise() would offer now, changing nothing. */
+uint32_t rx_offer(const struct fw_tcp_conn *tcb);
+
+/** An update is worth sending: the offer grows from below one MSS to at
+ *  least one (RFC 9293 3.8.6.2.2). */
+bool rx_reopened(const struct fw_tcp_conn *tcb);
+
+/** RCV.NXT was just set from a SYN: the offer made so far (our SYN's
+ *  window in SYN_SENT, none from LISTEN) starts there. */
+void rx_synchronize(struct fw_tcp_conn *tcb, uint32_t offered);
+
+/** The window of a SYN,ACK: what every control block's guaranteed
+ *  FW_TCP_RX_MIN_BUFS hold (a half-open connection gets no more). */
+uint16_t rx_syn_window(void);
+
+/** Queue the in-order bytes `p` holds (all of p->tot_len, starting at
+ *  RCV.NXT) and take `p`. Returns the bytes queued: fewer only when no
+ *  buffer could be had (counted). */
+uint32_t rx_queue(struct fw_tcp_conn *tcb, struct pbuf *p);
+
+/** Views of the queued data for recv_cb, one per buffer, as many as the
+ *  connection may still lend (its application holds at most
+ *  FW_TCP_RCV_VIEWS); the lent buffers leave the queue. NULL when none may be
+ *  lent now (the release of one calls tcb_rx_released()). */
+struct pbuf *rx_lend(struct fw_tcp_conn *tcb);
+/** recv_cb took the views (taken) or refused them (they go back to the
+ *  head of the queue, the views are freed). */
+void rx_lend_end(struct fw_tcp_conn *tcb, struct pbuf *views, bool taken);
+
+/** Free what is queued (shut_rx: nobody will read it). */
+void rx_drop_queue(struct fw_tcp_conn *tcb);
+/** The TCB goes: free its queue; buffers its application still holds
+ *  stay charged to TCP until their views are freed. */
+void rx_release(struct fw_tcp_conn *tcb);
+
+#endif
