@@ -111,6 +111,16 @@
 #ifndef FW_DATA_RETRIES
 #define FW_DATA_RETRIES 8         /* data and FIN retransmissions before abort */
 #endif
+/* How long a connection may live without progress (tcp/src/liveness.c). */
+#ifndef FW_PERSIST_MAX_MS
+#define FW_PERSIST_MAX_MS 60000u  /* zero-window probe backoff ceiling */
+#endif
+#ifndef FW_PERSIST_PROBES
+#define FW_PERSIST_PROBES 8       /* unanswered zero-window probes in a row before abort */
+#endif
+#ifndef FW_ORPHAN_PROBES
+#define FW_ORPHAN_PROBES 6        /* zero-window probes, answered or not, before an orphan is aborted */
+#endif
 #ifndef FW_CHALLENGE_ACK_PER_S
 #define FW_CHALLENGE_ACK_PER_S 10 /* RFC 5961 section 7 rate limit */
 #endif

@@ -29,6 +29,9 @@
  *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
  *   queued for sending and FW_TCP_RCVQ_PBUFS held for the application per
  *   connection, FW_TW_ENTRIES in TIME_WAIT.
+ * - And in time: zero-window probes back off to a ceiling and only
+ *   unanswered ones end a connection (RFC 9293 3.8.6.1); an orphan gets
+ *   FW_ORPHAN_PROBES.
  *
  * Threading: everything runs in one thread (the main loop, NO_SYS).
  *
@@ -74,8 +77,9 @@ typedef uint32_t (*fw_tcp_clock_fn)(void);
  *  after lwip_init(). */
 void fw_tcp_init(fw_tcp_clock_fn clock, const uint8_t key[16]);
 
-/** Run every timer that is due at `now` (retransmission, 2MSL, FIN_WAIT_2,
- *  CLOSE_WAIT watchdog) and deliver data made deliverable outside events.
+/** Run every timer that is due at `now` (retransmission, zero-window
+ *  probe, 2MSL, FIN_WAIT_2, CLOSE_WAIT watchdog) and deliver data made
+ *  deliverable outside events.
  *  The main loop calls it when the board's deadline timer fires. */
 void fw_tcp_timers(uint32_t now);
 
@@ -140,9 +144,10 @@ typedef void (*fw_tcp_connected_cb)(void *arg, struct fw_tcp_conn *conn);
 typedef err_t (*fw_tcp_recv_cb)(void *arg, struct fw_tcp_conn *conn, struct pbuf *p);
 /** `len` bytes we sent were acknowledged (room in the send queue). */
 typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len);
-/** The connection is gone: ERR_RST (peer reset), ERR_ABRT (retries
- *  exhausted or watchdog abort), ERR_CLSD (closed normally, refused or
- *  timed out while opening). The handle is invalid when this returns. */
+/** The connection is gone: ERR_RST (peer reset), ERR_ABRT (retries,
+ *  unanswered zero-window probes, watchdog abort), ERR_CLSD (closed
+ *  normally, refused or timed out while opening). The handle is invalid
+ *  when this returns. */
 typedef void (*fw_tcp_err_cb)(void *arg, err_t err);
 
 /** Listen on `port` (any local address). NULL when no control block is
@@ -272,6 +277,9 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(fin_wait_2_timeouts,"orphaned FIN_WAIT_2 connections timed out (RST sent)") \
 	X(close_wait_warnings,"CLOSE_WAIT watchdog reports") \
 	X(close_wait_aborts,  "CLOSE_WAIT connections aborted by the watchdog") \
+	X(persist_probes,     "zero-window probes sent (RFC 9293 3.8.6.1)") \
+	X(persist_aborts,     "connections aborted after FW_PERSIST_PROBES unanswered zero-window probes") \
+	X(orphan_persist_aborts,"orphans aborted after FW_ORPHAN_PROBES zero-window probes, answered or not") \
 	X(close_unread_rst,   "closes with unread data answered by RST (RFC 2525)") \
 	X(data_after_close_rst,"data after a full close answered by RST") \
 	X(app_aborts,         "fw_tcp_abort calls") \
@@ -334,6 +342,16 @@ void fw_tcp_set_close_wait_threshold(uint32_t ms);
 uint32_t fw_tcp_get_close_wait_threshold(void);
 void fw_tcp_set_close_wait_abort(bool on);
 bool fw_tcp_get_close_wait_abort(void);
+/** Zero-window probes (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17): when the
+ *  peer's window is zero and data or our FIN waits, one byte beyond the
+ *  window (or the FIN) goes out one RTO later, then again at doubling
+ *  intervals of at most this many ms. Probes the peer answers (any
+ *  acceptable ACK) never end the connection (MUST-37); FW_PERSIST_PROBES
+ *  unanswered in a row do (RST, err_cb(ERR_ABRT)), and an orphan stops
+ *  after FW_ORPHAN_PROBES probes, answered or not. Clamped to
+ *  [FW_RTO_MIN_MS, 2^30 - 1]; applies from the next probe. */
+void fw_tcp_set_persist_max(uint32_t ms);
+uint32_t fw_tcp_get_persist_max(void);
 
 /** One state change (from != to) or a CLOSE_WAIT watchdog report
  *  (from == to == FW_TCP_CLOSE_WAIT). `reason` is a short word ("close",

@@ -273,10 +273,15 @@ uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
 
 /* ------------------------------------------------------------ timers */
 
+void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
+{
+	tcb->rtx_at = now + after;
+	tcb->timers |= TCB_T_RTX;
+}
+
 void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now)
 {
-	tcb->rtx_at = now + tcb->rto;
-	tcb->timers |= TCB_T_RTX;
+	tcb_arm_rtx_in(tcb, now, tcb->rto);
 }
 
 void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
@@ -321,6 +326,10 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 	unsigned limit = opening ? FW_SYN_RETRIES : FW_DATA_RETRIES;
 
 	tcb_disarm(tcb, TCB_T_RTX);
+	if (tcb_persisting(tcb)) {
+		tcb_persist_timeout(tcb, now);
+		return;
+	}
 	if (tcb->retries >= limit) {
 		if (opening) {
 			STAT_INC(syn_timeouts);
@@ -568,4 +577,5 @@ void tcb_tunables_reset(void)
 	tcb_fw2_ms = FW_FIN_WAIT_2_MS;
 	tcb_cw_ms = FW_CLOSE_WAIT_WARN_MS;
 	tcb_cw_abort = false;
+	tcb_live_tunables_reset();
 }

@@ -1,7 +1,7 @@
 /*
  * The transmission control block and the engine's internal interface
  * between tcb.c (pool, states, timers, API), fw_tcp_input.c (RFC 9293
- * 3.10.7) and tcp_output.c (segments out).
+ * 3.10.7), tcp_output.c (segments out) and liveness.c (persist).
  */
 #ifndef TCB_H
 #define TCB_H
@@ -46,7 +46,7 @@ struct fw_tcp_conn {
 	uint16_t srtt, rttvar;  /* valid with TCB_F_HAVE_RTT */
 	uint32_t rto;
 	uint32_t rtt_seq, rtt_start;
-	uint32_t rtx_at;        /* retransmission / zero-window probe deadline */
+	uint32_t rtx_at;        /* retransmission deadline, or the next zero-window probe's */
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
@@ -58,6 +58,8 @@ struct fw_tcp_conn {
 	uint8_t timers;         /* TCB_T_* armed */
 	uint8_t retries;        /* RTO expiries since the last forward progress */
 	uint8_t dupacks;        /* RFC 5681 duplicate ACKs since SND.UNA last advanced (saturates) */
+	uint8_t probes;         /* zero-window probes the peer has not answered */
+	uint8_t zwp;            /* zero-window probes since the window closed (saturates) */
 	uint8_t listener;       /* pool index of the listener (passive opens) */
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
@@ -72,8 +74,8 @@ struct fw_tcp_conn {
 	fw_tcp_err_cb err_cb;
 };
 
-#define TCB_T_RTX 0x01u
-#define TCB_T_AUX 0x02u
+#define TCB_T_RTX 0x01u   /* rtx_at: retransmission, or zero-window probe when SND.WND = 0 */
+#define TCB_T_AUX 0x02u   /* aux_at */
 
 /* ---- tcb.c ---- */
 /** The slot still holds the connection it held when `gen` was read. */
@@ -102,6 +104,8 @@ bool tcb_synchronized(const struct fw_tcp_conn *tcb);
 uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb);
 uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb);
 void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now);
+/** The retransmission timer's deadline `after` ms from now (persist). */
+void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after);
 void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after);
 void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer);
 /** The TCB sits in FIN_WAIT_2 or CLOSE_WAIT: start its state's timer. */
@@ -160,6 +164,19 @@ void tcb_send_rst(struct fw_tcp_conn *tcb);
 uint32_t tcb_fin_seq(const struct fw_tcp_conn *tcb);
 bool tcb_fin_sent(const struct fw_tcp_conn *tcb);
 bool tcb_fin_acked(const struct fw_tcp_conn *tcb);
+/** A zero-window probe (RFC 9293 3.8.6.1): one byte beyond the window, or
+ *  what is in flight at SND.UNA (the probe byte, the FIN) again. */
+void tcb_send_probe(struct fw_tcp_conn *tcb, uint32_t now);
 void seg_output_reset(void);
+
+/* ---- liveness.c ---- */
+/** The retransmission timer fired on a synchronized TCB the peer's window
+ *  holds shut: a zero-window probe, not a retransmission. */
+bool tcb_persisting(const struct fw_tcp_conn *tcb);
+void tcb_persist_timeout(struct fw_tcp_conn *tcb, uint32_t now);
+/** An acceptable ACK was processed; `una` and `wnd` are SND.UNA and
+ *  SND.WND from before it. */
+void tcb_live_acked(struct fw_tcp_conn *tcb, uint32_t una, uint16_t wnd, uint32_t now);
+void tcb_live_tunables_reset(void);
 
 #endif

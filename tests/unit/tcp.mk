@@ -3,4 +3,5 @@
 UNIT_SUITES += tcp
 tcp_SRCS := tests/unit/tcp/harness.c tests/unit/tcp/test_teardown.c tests/unit/tcp/test_rst_syn.c \
 	tests/unit/tcp/test_open_data.c tests/unit/tcp/test_hardening.c tests/unit/tcp/test_coalesce.c tests/unit/tcp/test_recovery.c tests/unit/tcp/test_api.c \
+	tests/unit/tcp/test_liveness.c \
 	$(FW_TCP_SRCS)

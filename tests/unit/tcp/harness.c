@@ -665,5 +665,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_coalesce", tcp_coalesce_tests, tcp_coalesce_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_recovery", tcp_recovery_tests, tcp_recovery_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_api", tcp_api_tests, tcp_api_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_liveness", tcp_liveness_tests, tcp_liveness_count, NULL, NULL);
 	return fails;
 }

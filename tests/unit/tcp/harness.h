@@ -158,6 +158,8 @@ extern const struct CMUnitTest tcp_api_tests[];
 extern const size_t tcp_api_count;
 extern const struct CMUnitTest tcp_recovery_tests[];
 extern const size_t tcp_recovery_count;
+extern const struct CMUnitTest tcp_liveness_tests[];
+extern const size_t tcp_liveness_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 
