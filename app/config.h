@@ -121,6 +121,24 @@
 #ifndef FW_ORPHAN_PROBES
 #define FW_ORPHAN_PROBES 6        /* zero-window probes, answered or not, before an orphan is aborted */
 #endif
+#ifndef FW_KEEPALIVE_IDLE_MS
+#define FW_KEEPALIVE_IDLE_MS 7200000u /* RFC 1122 4.2.3.6: no less than two hours */
+#endif
+#ifndef FW_KEEPALIVE_INTVL_MS
+#define FW_KEEPALIVE_INTVL_MS 75000u  /* between unanswered probes */
+#endif
+#ifndef FW_KEEPALIVE_COUNT
+#define FW_KEEPALIVE_COUNT 9      /* unanswered probes before the reset */
+#endif
+#ifndef FW_USER_TIMEOUT_MS
+#define FW_USER_TIMEOUT_MS 300000u /* RFC 9293 3.9.1: five minutes; 0: none */
+#endif
+#ifndef FW_ORPHAN_LIFETIME_MS
+#define FW_ORPHAN_LIFETIME_MS 120000u /* beyond the FIN_WAIT_2 timeout; 0: none */
+#endif
+#ifndef FW_ORPHAN_MAX
+#define FW_ORPHAN_MAX (FW_TCB_COUNT / 2) /* one more: the oldest is reset */
+#endif
 #ifndef FW_CHALLENGE_ACK_PER_S
 #define FW_CHALLENGE_ACK_PER_S 10 /* RFC 5961 section 7 rate limit */
 #endif

@@ -1,7 +1,8 @@
 /*
  * The transmission control block and the engine's internal interface
  * between tcb.c (pool, states, timers, API), fw_tcp_input.c (RFC 9293
- * 3.10.7), tcp_output.c (segments out) and liveness.c (persist).
+ * 3.10.7), tcp_output.c (segments out) and liveness.c (persist,
+ * keepalive, user timeout, orphan limits).
  */
 #ifndef TCB_H
 #define TCB_H
@@ -16,7 +17,7 @@
 #define TCB_F_PASSIVE   0x01u  /* opened from a listener (RST in SYN_RCVD -> gone, RFC 9293 3.10.7.4) */
 #define TCB_F_FIN_QUEUED 0x02u /* the app shut the write side: FIN follows the send queue */
 #define TCB_F_RX_CLOSED 0x04u  /* the app will read no more: data -> RST */
-#define TCB_F_ORPHAN    0x08u  /* the app closed it: no callbacks, FIN_WAIT_2 timeout */
+#define TCB_F_ORPHAN    0x08u  /* the app closed it: no callbacks, FIN_WAIT_2 timeout, orphan limits */
 #define TCB_F_ACCEPTED  0x10u  /* handed to the app (accept_cb or connected_cb) */
 #define TCB_F_EOF_PENDING 0x20u /* peer's FIN seen, end of stream not yet delivered */
 #define TCB_F_RTT_TIMING 0x40u /* rtt_seq is being timed (RFC 6298, Karn) */
@@ -33,6 +34,7 @@
 #define TCB_F_DELIVER_PENDING 0x2000u /* fw_tcp_recved()/fw_tcp_shutdown() made data or the end of
                                        * stream deliverable: offered at the end of the event, or by
                                        * the next fw_tcp_timers() (no API call calls back) */
+#define TCB_F_KEEPALIVE 0x4000u /* fw_tcp_keepalive(on): probe an idle connection (RFC 9293 3.8.4) */
 
 struct fw_tcp_conn {
 	struct fw_tcp_tuple t;
@@ -49,6 +51,10 @@ struct fw_tcp_conn {
 	uint32_t rtx_at;        /* retransmission deadline, or the next zero-window probe's */
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
+	uint32_t ka_at;         /* next keepalive probe (TCB_T_KEEP) */
+	uint32_t uto;           /* user timeout, ms (RFC 5482); 0: none */
+	uint32_t uto_since;     /* what is in flight has waited for the peer since (while SND.NXT != SND.UNA) */
+	uint32_t orphan_since;  /* the application's close (TCB_F_ORPHAN) */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
 	struct pbuf *rcvq;      /* in-order data the app has not taken */
 	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
@@ -60,6 +66,7 @@ struct fw_tcp_conn {
 	uint8_t dupacks;        /* RFC 5681 duplicate ACKs since SND.UNA last advanced (saturates) */
 	uint8_t probes;         /* zero-window probes the peer has not answered */
 	uint8_t zwp;            /* zero-window probes since the window closed (saturates) */
+	uint8_t ka_probes;      /* keepalive probes the peer has not answered */
 	uint8_t listener;       /* pool index of the listener (passive opens) */
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
@@ -76,6 +83,7 @@ struct fw_tcp_conn {
 
 #define TCB_T_RTX 0x01u   /* rtx_at: retransmission, or zero-window probe when SND.WND = 0 */
 #define TCB_T_AUX 0x02u   /* aux_at */
+#define TCB_T_KEEP 0x04u  /* ka_at */
 
 /* ---- tcb.c ---- */
 /** The slot still holds the connection it held when `gen` was read. */
@@ -167,16 +175,31 @@ bool tcb_fin_acked(const struct fw_tcp_conn *tcb);
 /** A zero-window probe (RFC 9293 3.8.6.1): one byte beyond the window, or
  *  what is in flight at SND.UNA (the probe byte, the FIN) again. */
 void tcb_send_probe(struct fw_tcp_conn *tcb, uint32_t now);
+/** A keepalive probe: <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, no data. */
+void tcb_send_keepalive(struct fw_tcp_conn *tcb);
 void seg_output_reset(void);
 
 /* ---- liveness.c ---- */
+/** A new TCB: the default user timeout. */
+void tcb_live_init(struct fw_tcp_conn *tcb);
 /** The retransmission timer fired on a synchronized TCB the peer's window
  *  holds shut: a zero-window probe, not a retransmission. */
 bool tcb_persisting(const struct fw_tcp_conn *tcb);
 void tcb_persist_timeout(struct fw_tcp_conn *tcb, uint32_t now);
+/** An acceptable segment arrived (RFC 9293 3.10.7.4 first check passed). */
+void tcb_live_heard(struct fw_tcp_conn *tcb, uint32_t now);
 /** An acceptable ACK was processed; `una` and `wnd` are SND.UNA and
  *  SND.WND from before it. */
 void tcb_live_acked(struct fw_tcp_conn *tcb, uint32_t una, uint16_t wnd, uint32_t now);
+/** The application closed `tcb` and it lives on as an orphan: its
+ *  lifetime starts; with more than orphan-max orphans the oldest goes. */
+void tcb_orphaned(struct fw_tcp_conn *tcb, uint32_t now);
+/** Orphans now. */
+unsigned tcb_orphan_count(void);
+/** Earliest deadline of keepalive, user timeout and orphan lifetime. */
+bool tcb_live_deadline(const struct fw_tcp_conn *tcb, uint32_t *at);
+/** Run those that are due; the TCB may be gone afterwards. */
+void tcb_live_timers(struct fw_tcp_conn *tcb, uint32_t now);
 void tcb_live_tunables_reset(void);
 
 #endif

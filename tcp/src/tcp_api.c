@@ -299,6 +299,7 @@ void fw_tcp_close(struct fw_tcp_conn *tcb)
 		tcb_queue_fin(tcb, now);
 	else
 		tcb_state_timer(tcb, now);   /* FIN_WAIT_2 orphan timeout */
+	tcb_orphaned(tcb, now);          /* lifetime and count (may reset the oldest orphan) */
 }
 
 void fw_tcp_shutdown(struct fw_tcp_conn *tcb, bool shut_rx, bool shut_tx)

@@ -435,7 +435,7 @@ static bool seg_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struc
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
 	}
-	/* Zero-window probes answered, the window reopened. */
+	/* Zero-window probes answered, the window reopened, the user timeout. */
 	tcb_live_acked(tcb, una, wnd, now);
 	switch ((enum fw_tcp_state)tcb->state) {
 	case FW_TCP_FIN_WAIT_1:
@@ -612,6 +612,8 @@ static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, stru
 		seg_rst(tcb, seg, now);
 		return;
 	}
+	/* The peer is there: keepalive starts its idle time again. */
+	tcb_live_heard(tcb, now);
 	/* fourth (SYN_RCVD only here): passive -> back to LISTEN; active -> challenge ACK. */
 	if (seg->flags & FW_TCP_SYN) {
 		if (tcb->flags & TCB_F_PASSIVE)

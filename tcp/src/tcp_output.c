@@ -123,6 +123,14 @@ void tcb_send_rst(struct fw_tcp_conn *tcb)
 	seg_send_ctl(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, FW_TCP_RST | FW_TCP_ACK, 0);
 }
 
+/* RFC 1122 4.2.3.6: "SEG.SEQ = SND.NXT-1 and may or may not contain one
+ * garbage octet of data"; none here: the old sequence number alone makes
+ * the peer answer with an ACK (RFC 9293 3.10.7.4, first check). */
+void tcb_send_keepalive(struct fw_tcp_conn *tcb)
+{
+	seg_send_ctl(&tcb->t, tcb->snd_nxt - 1u, tcb->rcv_nxt, FW_TCP_ACK, tcb_wnd_field(tcb));
+}
+
 /* RFC 5961 section 7: at most FW_CHALLENGE_ACK_PER_S per second, for all
  * connections together, so an attacker cannot use us as an amplifier. */
 bool seg_challenge_ack_allowed(uint32_t now)
@@ -252,11 +260,13 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 	if (!tcb_can_send_data(tcb))
 		return false;
-	bool was_timing = (tcb->flags & TCB_F_RTT_TIMING) != 0;
+	bool was_timing = (tcb->flags & TCB_F_RTT_TIMING) != 0, was_idle = tcb->snd_nxt == tcb->snd_una;
 	while (tcb_output_one(tcb))
 		sent = true;
 	if (!was_timing && (tcb->flags & TCB_F_RTT_TIMING))
 		tcb->rtt_start = now;
+	if (was_idle && tcb->snd_nxt != tcb->snd_una)
+		tcb->uto_since = now;    /* the user timeout watches it from now (RFC 5482) */
 	/* RFC 6298 (5.1): run the timer while data is outstanding; also as the
 	 * persist timer when a zero window holds back queued data, and to
 	 * retry after a failed allocation. */
