@@ -38,8 +38,9 @@ e2e: deps-test lwip
 
 # The long counts (not in `make test`): 200 faulty 64 KiB echo/client
 # connections behind the netem relay (979 s in one run: the firmware's RTO
-# backs off under 10 % loss) and 20,000 daytime connections into the
-# TIME_WAIT table. Replay a fault run with E2E_ARGS='--seed N'.
+# backs off under 10 % loss), 20,000 daytime connections into the
+# TIME_WAIT table, and five minutes of closed window on an echo (about
+# 5 min). Replay a fault run with E2E_ARGS='--seed N'.
 SOAK_TIMEOUT ?= 3600
 
 soak: deps-test lwip
@@ -47,4 +48,4 @@ soak: deps-test lwip
 	@mkdir -p $(BUILD)/e2e
 	@PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=30 $(SOAK_TIMEOUT) \
 		$(PY) -m pytest -q -s -rfEs -p no:cacheprovider --fw-elf=$(E2E_ELF) --soak \
-		-k soak tests/e2e/test_faults.py tests/e2e/test_pressure.py $(E2E_ARGS)
+		-k soak tests/e2e/test_faults.py tests/e2e/test_pressure.py tests/e2e/test_liveness.py $(E2E_ARGS)
