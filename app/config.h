@@ -24,7 +24,8 @@
 #define FW_CONSOLE_RX_BYTES 256   /* console bytes waiting for the main loop */
 #endif
 #ifndef FW_CONSOLE_TX_BYTES
-#define FW_CONSOLE_TX_BYTES 2048  /* console output waiting for the UART (power of two) */
+#define FW_CONSOLE_TX_BYTES 4096  /* console output waiting for the UART (power of two); holds
+                                   * one `stats` (about 2.3 KB) whole */
 #endif
 #ifndef FW_CONSOLE_TX_WAIT_MS
 #define FW_CONSOLE_TX_WAIT_MS 2   /* longest wait for room before a byte is dropped */
