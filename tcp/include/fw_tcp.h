@@ -407,9 +407,9 @@ uint32_t fw_tcp_get_user_timeout_default(void);
  *  (capped at 2^30 - 1). No callback runs: an orphan has none. */
 void fw_tcp_set_orphan_lifetime(uint32_t ms);
 uint32_t fw_tcp_get_orphan_lifetime(void);
-/** At most this many orphans: the close that makes one more resets the
- *  oldest (RST), inside that fw_tcp_close() (no callback runs: orphans
- *  have none). Applies from the next close. */
+/** At most this many orphans (capped at FW_TCB_COUNT): the close that
+ *  makes one more resets the oldest (RST), inside that fw_tcp_close() (no
+ *  callback runs: orphans have none). Applies from the next close. */
 void fw_tcp_set_orphan_max(uint32_t n);
 uint32_t fw_tcp_get_orphan_max(void);
 
