@@ -99,13 +99,43 @@ static int cmd_tcp_netstat(int argc, char **argv)
 	return 0;
 }
 
-static void cmd_tcp_print_set(void)
+/* `set` keys, listed in this order by `set` alone; the first five are the
+ * original ones, their lines unchanged. A NULL setter: shown only (log-tcp
+ * has its own command); on/off keys take on|off, the others a number. */
+struct cmd_tcp_tunable {
+	const char *key;
+	uint32_t (*get)(void);
+	void (*set)(uint32_t v);
+	bool onoff;
+};
+
+static uint32_t cmd_tcp_get_cw_abort(void) { return fw_tcp_get_close_wait_abort(); }
+static void cmd_tcp_set_cw_abort(uint32_t on) { fw_tcp_set_close_wait_abort(on != 0); }
+static uint32_t cmd_tcp_get_log_on(void) { return fw_tcp_get_log(); }
+
+static const struct cmd_tcp_tunable cmd_tcp_tunables[] = {
+	{ "msl", fw_tcp_get_msl, fw_tcp_set_msl, false },
+	{ "finwait2", fw_tcp_get_fin_wait_2_timeout, fw_tcp_set_fin_wait_2_timeout, false },
+	{ "closewait", fw_tcp_get_close_wait_threshold, fw_tcp_set_close_wait_threshold, false },
+	{ "closewait-abort", cmd_tcp_get_cw_abort, cmd_tcp_set_cw_abort, true },
+	{ "log-tcp", cmd_tcp_get_log_on, NULL, true },
+	{ "persist-max", fw_tcp_get_persist_max, fw_tcp_set_persist_max, false },
+	{ "keepalive-idle", fw_tcp_get_keepalive_idle, fw_tcp_set_keepalive_idle, false },
+	{ "keepalive-intvl", fw_tcp_get_keepalive_intvl, fw_tcp_set_keepalive_intvl, false },
+	{ "keepalive-count", fw_tcp_get_keepalive_count, fw_tcp_set_keepalive_count, false },
+	{ "user-timeout", fw_tcp_get_user_timeout_default, fw_tcp_set_user_timeout_default, false },
+	{ "orphan-lifetime", fw_tcp_get_orphan_lifetime, fw_tcp_set_orphan_lifetime, false },
+	{ "orphan-max", fw_tcp_get_orphan_max, fw_tcp_set_orphan_max, false },
+};
+#define CMD_TCP_TUNABLES (sizeof cmd_tcp_tunables / sizeof cmd_tcp_tunables[0])
+
+static void cmd_tcp_print_tunable(const struct cmd_tcp_tunable *t)
 {
-	console_printf("msl=%lu\n", (unsigned long)fw_tcp_get_msl());
-	console_printf("finwait2=%lu\n", (unsigned long)fw_tcp_get_fin_wait_2_timeout());
-	console_printf("closewait=%lu\n", (unsigned long)fw_tcp_get_close_wait_threshold());
-	console_printf("closewait-abort=%s\n", fw_tcp_get_close_wait_abort() ? "on" : "off");
-	console_printf("log-tcp=%s\n", fw_tcp_get_log() ? "on" : "off");
+	uint32_t v = t->get();
+	if (t->onoff)
+		console_printf("%s=%s\n", t->key, v ? "on" : "off");
+	else
+		console_printf("%s=%lu\n", t->key, (unsigned long)v);
 }
 
 static bool cmd_tcp_ms(const char *s, uint32_t *out)
@@ -129,36 +159,31 @@ static bool cmd_tcp_onoff(const char *s, bool *out)
 	return true;
 }
 
+/* `set` lists every key; `set KEY VALUE` sets one and prints it as the
+ * engine took it (clamped values show clamped). */
 static int cmd_tcp_set(int argc, char **argv)
 {
-	uint32_t ms;
+	uint32_t v;
 	bool on;
 
 	if (argc == 1) {
-		cmd_tcp_print_set();
+		for (size_t i = 0; i < CMD_TCP_TUNABLES; i++)
+			cmd_tcp_print_tunable(&cmd_tcp_tunables[i]);
 		return 0;
 	}
 	if (argc != 3)
 		return 1;
-	if (strcmp(argv[1], "closewait-abort") == 0) {
-		if (!cmd_tcp_onoff(argv[2], &on))
+	for (size_t i = 0; i < CMD_TCP_TUNABLES; i++) {
+		const struct cmd_tcp_tunable *t = &cmd_tcp_tunables[i];
+		if (strcmp(argv[1], t->key) != 0 || !t->set)
+			continue;
+		if (t->onoff ? !cmd_tcp_onoff(argv[2], &on) : !cmd_tcp_ms(argv[2], &v))
 			return 1;
-		fw_tcp_set_close_wait_abort(on);
-		console_printf("closewait-abort=%s\n", on ? "on" : "off");
+		t->set(t->onoff ? (uint32_t)on : v);
+		cmd_tcp_print_tunable(t);
 		return 0;
 	}
-	if (!cmd_tcp_ms(argv[2], &ms))
-		return 1;
-	if (strcmp(argv[1], "msl") == 0)
-		fw_tcp_set_msl(ms);
-	else if (strcmp(argv[1], "finwait2") == 0)
-		fw_tcp_set_fin_wait_2_timeout(ms);
-	else if (strcmp(argv[1], "closewait") == 0)
-		fw_tcp_set_close_wait_threshold(ms);
-	else
-		return 1;
-	console_printf("%s=%lu\n", argv[1], (unsigned long)(strcmp(argv[1], "msl") == 0 ? fw_tcp_get_msl() : ms));
-	return 0;
+	return 1;
 }
 
 static int cmd_tcp_log(int argc, char **argv)
@@ -224,7 +249,7 @@ static void cmd_tcp_stats(void)
 
 static const struct console_cmd cmd_tcp_cmds[] = {
 	{ "netstat", "[-m]", "TCBs and TIME_WAIT entries (-m: key=value lines)", cmd_tcp_netstat },
-	{ "set", "[msl|finwait2|closewait MS | closewait-abort on|off]", "TCP tunables", cmd_tcp_set },
+	{ "set", "[KEY VALUE]", "TCP tunables (alone: every key=value; ms, counts, on|off)", cmd_tcp_set },
 	{ "log", "tcp on|off", "log TCP state changes", cmd_tcp_log },
 };
 

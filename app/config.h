@@ -135,6 +135,35 @@
 #ifndef FW_DATA_RETRIES
 #define FW_DATA_RETRIES 8         /* data and FIN retransmissions before abort */
 #endif
+/* How long a connection may live without progress (tcp/src/liveness.c);
+ * the console's `set` changes the ones it names at run time. */
+#ifndef FW_PERSIST_MAX_MS
+#define FW_PERSIST_MAX_MS 60000u  /* zero-window probe backoff ceiling (set persist-max) */
+#endif
+#ifndef FW_PERSIST_PROBES
+#define FW_PERSIST_PROBES 8       /* unanswered zero-window probes in a row before abort */
+#endif
+#ifndef FW_ORPHAN_PROBES
+#define FW_ORPHAN_PROBES 6        /* zero-window probes, answered or not, before an orphan is aborted */
+#endif
+#ifndef FW_KEEPALIVE_IDLE_MS
+#define FW_KEEPALIVE_IDLE_MS 7200000u /* RFC 1122 4.2.3.6: no less than two hours (set keepalive-idle) */
+#endif
+#ifndef FW_KEEPALIVE_INTVL_MS
+#define FW_KEEPALIVE_INTVL_MS 75000u  /* between unanswered probes (set keepalive-intvl) */
+#endif
+#ifndef FW_KEEPALIVE_COUNT
+#define FW_KEEPALIVE_COUNT 9      /* unanswered probes before the reset (set keepalive-count) */
+#endif
+#ifndef FW_USER_TIMEOUT_MS
+#define FW_USER_TIMEOUT_MS 300000u /* RFC 9293 3.9.1: five minutes; 0: none (set user-timeout) */
+#endif
+#ifndef FW_ORPHAN_LIFETIME_MS
+#define FW_ORPHAN_LIFETIME_MS 120000u /* beyond the FIN_WAIT_2 timeout; 0: none (set orphan-lifetime) */
+#endif
+#ifndef FW_ORPHAN_MAX
+#define FW_ORPHAN_MAX (FW_TCB_COUNT / 2) /* one more: the oldest is reset (set orphan-max) */
+#endif
 #ifndef FW_CHALLENGE_ACK_PER_S
 #define FW_CHALLENGE_ACK_PER_S 100 /* RFC 5961 section 7: global cap on the TCBs' challenge ACKs,
                                     * per second on average; each second's allowance is drawn from

@@ -82,6 +82,8 @@ static err_t discard_accept_cb(void *arg, struct fw_tcp_conn *tcb)
 		fw_tcp_arg(tcb, c);
 		fw_tcp_recv(tcb, discard_recv_cb);
 		fw_tcp_err(tcb, discard_err_cb);
+		/* Keepalive (RFC 9293 3.8.4): a vanished client gives its discard slot back. */
+		fw_tcp_keepalive(tcb, true);
 		discard_st.accepted++;
 		return ERR_OK;
 	}

@@ -172,6 +172,8 @@ static err_t echo_accept_cb(void *arg, struct fw_tcp_conn *tcb)
 		fw_tcp_recv(tcb, echo_recv_cb);
 		fw_tcp_sent(tcb, echo_sent_cb);
 		fw_tcp_err(tcb, echo_err_cb);
+		/* Keepalive (RFC 9293 3.8.4): a vanished client gives its echo slot back. */
+		fw_tcp_keepalive(tcb, true);
 		echo_st.accepted++;
 		return ERR_OK;
 	}

@@ -38,6 +38,11 @@
  *   the MAC, ARP and ICMP); small segments are packed into the buffer
  *   before them, and a window is offered only when buffers set aside can
  *   hold it.
+ * - And in time: zero-window probes back off to a ceiling and only
+ *   unanswered ones end a connection (RFC 9293 3.8.6.1); keepalive (off
+ *   unless fw_tcp_keepalive()); a user timeout (RFC 5482); connections the
+ *   application closed (orphans) live at most FW_ORPHAN_LIFETIME_MS, and
+ *   at most FW_ORPHAN_MAX at once.
  *
  * Threading: everything runs in one thread (the main loop, NO_SYS).
  *
@@ -86,7 +91,8 @@ typedef uint32_t (*fw_tcp_clock_fn)(void);
  *  after lwip_init(). */
 void fw_tcp_init(fw_tcp_clock_fn clock, const uint8_t key[16]);
 
-/** Run every timer that is due at `now` (retransmission, 2MSL, FIN_WAIT_2,
+/** Run every timer that is due at `now` (retransmission, zero-window
+ *  probe, keepalive, user timeout, orphan lifetime, 2MSL, FIN_WAIT_2,
  *  CLOSE_WAIT watchdog) and deliver data made deliverable outside events.
  *  The main loop calls it when the board's deadline timer fires. */
 void fw_tcp_timers(uint32_t now);
@@ -158,12 +164,13 @@ typedef void (*fw_tcp_connected_cb)(void *arg, struct fw_tcp_conn *conn);
 typedef err_t (*fw_tcp_recv_cb)(void *arg, struct fw_tcp_conn *conn, struct pbuf *p);
 /** `len` bytes we sent were acknowledged (room in the send queue). */
 typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len);
-/** The connection is gone: ERR_RST (peer reset), ERR_ABRT (retries
- *  exhausted or watchdog abort), ERR_CLSD (closed normally, refused by an
- *  RST or an ICMP port/protocol unreachable, or timed out while opening),
- *  ERR_RTE (an ICMP network/host unreachable ended the open, or was the
- *  last soft error before the retries ran out: RFC 5927). The handle is
- *  invalid when this returns. */
+/** The connection is gone: ERR_RST (peer reset), ERR_ABRT (retries,
+ *  unanswered zero-window or keepalive probes, user timeout, watchdog
+ *  abort), ERR_CLSD (closed normally, refused by an RST or an ICMP
+ *  port/protocol unreachable, or timed out while opening), ERR_RTE (an
+ *  ICMP network/host unreachable ended the open, or was the last soft
+ *  error before the retries ran out: RFC 5927). The handle is invalid
+ *  when this returns. */
 typedef void (*fw_tcp_err_cb)(void *arg, err_t err);
 
 /** Listen on `port` (any local address). NULL when no control block is
@@ -209,7 +216,9 @@ void fw_tcp_recved(struct fw_tcp_conn *conn, uint16_t len);
 
 /** Full close: FIN after queued data (RFC 9293 3.10.4), or RST when
  *  received data is left unread (RFC 1122 4.2.2.13, RFC 2525 2.17). The
- *  handle is invalid afterwards; no callback is called. */
+ *  handle is invalid afterwards; no callback is called. The connection is
+ *  now an orphan (fw_tcp_set_orphan_lifetime()); one orphan more than
+ *  fw_tcp_get_orphan_max() resets the oldest, here (it has no callbacks). */
 void fw_tcp_close(struct fw_tcp_conn *conn);
 
 /** Half close. shut_tx: FIN after queued data, receiving goes on
@@ -232,6 +241,30 @@ void fw_tcp_abort(struct fw_tcp_conn *conn);
 /** Bytes that fw_tcp_write() could queue now. This and the observation
  *  calls below change nothing. */
 uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *conn);
+
+/** Keepalive (RFC 9293 3.8.4, RFC 1122 4.2.3.6), off until turned on
+ *  here. Once nothing has arrived for the keepalive idle time
+ *  (fw_tcp_set_keepalive_idle(); two hours by default) on a synchronized
+ *  connection with nothing to send or acknowledge, a probe
+ *  <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK> without data goes out every
+ *  keepalive interval until an acceptable segment arrives; after
+ *  keepalive-count unanswered probes the connection is reset (RST,
+ *  err_cb(ERR_ABRT)). The idle time counts from this call or the last
+ *  segment received, whichever is later. No effect on a listener. Never
+ *  ends the connection inside this call. */
+void fw_tcp_keepalive(struct fw_tcp_conn *conn, bool on);
+
+/** User timeout (RFC 5482; the OPEN timeout of RFC 9293 3.9.1): how long
+ *  data or a FIN we sent may stay unacknowledged while the peer neither
+ *  acknowledges anything new nor answers a zero-window probe (a peer that
+ *  answers probes keeps the connection: RFC 9293 3.8.6.1, MUST-37). On
+ *  expiry: RST, err_cb(ERR_ABRT). 0: none (the retransmission limit
+ *  FW_DATA_RETRIES still holds). A connection starts with
+ *  fw_tcp_get_user_timeout_default(). A timeout this call makes already
+ *  past ends the connection from the next fw_tcp_timers(), never inside
+ *  this call. */
+void fw_tcp_user_timeout(struct fw_tcp_conn *conn, uint32_t ms);
+uint32_t fw_tcp_get_user_timeout(const struct fw_tcp_conn *conn);
 
 /* ------------------------------------------------------------ observation */
 
@@ -269,7 +302,8 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 /* X(name, what): the engine's counters, so struct and printer agree. Each
  * counts one event at one place; the two marked "sum" and
  * challenge_limited (the challenge_limited_* after it) are derived from
- * others (kept for the `stats` output's readers). */
+ * others (kept for the `stats` output's readers), `orphans` and the tcb_
+ * and rx_bufs ones are levels, not events. */
 #define FW_TCP_STATS_LIST(X) \
 	X(segs_in,            "segments received (valid checksum)") \
 	X(segs_out,           "segments sent") \
@@ -330,6 +364,15 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(fin_wait_2_timeouts,"orphaned FIN_WAIT_2 connections timed out (RST sent)") \
 	X(close_wait_warnings,"CLOSE_WAIT watchdog reports") \
 	X(close_wait_aborts,  "CLOSE_WAIT connections aborted by the watchdog") \
+	X(persist_probes,     "zero-window probes sent (RFC 9293 3.8.6.1)") \
+	X(persist_aborts,     "connections aborted after FW_PERSIST_PROBES unanswered zero-window probes") \
+	X(orphan_persist_aborts,"orphans aborted after FW_ORPHAN_PROBES zero-window probes, answered or not") \
+	X(keepalive_probes,   "keepalive probes sent (RFC 9293 3.8.4)") \
+	X(keepalive_aborts,   "connections reset after keepalive-count unanswered keepalive probes") \
+	X(user_timeouts,      "connections reset: sent data unanswered for the user timeout (RFC 5482)") \
+	X(orphan_lifetime_resets,"orphans reset after the orphan lifetime") \
+	X(orphan_limit_resets,"oldest orphans reset: one more than orphan-max") \
+	X(orphans,            "orphaned connections now (counted when read)") \
 	X(close_unread_rst,   "closes with unread data answered by RST (RFC 2525)") \
 	X(data_after_close_rst,"data after a full close answered by RST") \
 	X(app_aborts,         "fw_tcp_abort calls") \
@@ -392,6 +435,41 @@ void fw_tcp_set_close_wait_threshold(uint32_t ms);
 uint32_t fw_tcp_get_close_wait_threshold(void);
 void fw_tcp_set_close_wait_abort(bool on);
 bool fw_tcp_get_close_wait_abort(void);
+/** Zero-window probes (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17): when the
+ *  peer's window is zero and data or our FIN waits, one byte beyond the
+ *  window (or the FIN) goes out one RTO later, then again at doubling
+ *  intervals of at most this many ms. Probes the peer answers (any
+ *  acceptable ACK) never end the connection (MUST-37); FW_PERSIST_PROBES
+ *  unanswered in a row do (RST, err_cb(ERR_ABRT)), and an orphan stops
+ *  after FW_ORPHAN_PROBES probes, answered or not. Clamped to
+ *  [FW_RTO_MIN_MS, 2^30 - 1]; applies from the next probe. */
+void fw_tcp_set_persist_max(uint32_t ms);
+uint32_t fw_tcp_get_persist_max(void);
+/** Keepalive (fw_tcp_keepalive()): the idle time before the first probe
+ *  and the interval between probes (ms, clamped to [1, 2^30 - 1], applied
+ *  when next armed), and the unanswered probes before the reset (clamped
+ *  to [1, 255]). */
+void fw_tcp_set_keepalive_idle(uint32_t ms);
+uint32_t fw_tcp_get_keepalive_idle(void);
+void fw_tcp_set_keepalive_intvl(uint32_t ms);
+uint32_t fw_tcp_get_keepalive_intvl(void);
+void fw_tcp_set_keepalive_count(uint32_t n);
+uint32_t fw_tcp_get_keepalive_count(void);
+/** The user timeout connections start with (fw_tcp_user_timeout()), ms;
+ *  0: none. Capped at 2^30 - 1. */
+void fw_tcp_set_user_timeout_default(uint32_t ms);
+uint32_t fw_tcp_get_user_timeout_default(void);
+/** Orphans (connections the application closed, whose teardown the engine
+ *  finishes): each is reset (RST) once it has been an orphan this long,
+ *  whatever its state; applies to every orphan at once; 0: no lifetime
+ *  (capped at 2^30 - 1). No callback runs: an orphan has none. */
+void fw_tcp_set_orphan_lifetime(uint32_t ms);
+uint32_t fw_tcp_get_orphan_lifetime(void);
+/** At most this many orphans (capped at FW_TCB_COUNT): the close that
+ *  makes one more resets the oldest (RST), inside that fw_tcp_close() (no
+ *  callback runs: orphans have none). Applies from the next close. */
+void fw_tcp_set_orphan_max(uint32_t n);
+uint32_t fw_tcp_get_orphan_max(void);
 
 /** One state change (from != to) or a CLOSE_WAIT watchdog report
  *  (from == to == FW_TCP_CLOSE_WAIT). `reason` is a short word ("close",

@@ -1,11 +1,12 @@
 /*
  * Observation (fw_tcp.h): copies of the counters, the TIME_WAIT visitor.
  * Three printed counters are sums of others, filled in here so that no
- * event is counted twice.
+ * event is counted twice; `orphans` is counted in the pool when read.
  */
 #include <string.h>
 #include "config.h"
 #include "stats.h"
+#include "tcb.h"
 #include "timewait.h"
 
 struct fw_tcp_stats stats_tcp;
@@ -23,6 +24,7 @@ void fw_tcp_get_stats(struct fw_tcp_stats *out)
 	                         stats_tcp.challenge_limited_tw;
 	out->time_wait_entered = tw_get_stats()->entered;
 	out->rx_bufs_budget = FW_TCP_RX_POOL_BUFS;
+	out->orphans = tcb_orphan_count();
 }
 
 void fw_tcp_get_tw_stats(struct fw_tcp_tw_stats *out)

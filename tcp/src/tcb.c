@@ -85,6 +85,7 @@ struct fw_tcp_conn *tcb_alloc(void)
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
 			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
+			tcb_live_init(tcb);
 			STAT_INC(tcb_in_use);
 			if (stats_tcp.tcb_in_use > stats_tcp.tcb_peak)
 				stats_tcp.tcb_peak = stats_tcp.tcb_in_use;
@@ -365,10 +366,15 @@ uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
 
 /* ------------------------------------------------------------ timers */
 
+void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
+{
+	tcb->rtx_at = now + after;
+	tcb->timers |= TCB_T_RTX;
+}
+
 void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now)
 {
-	tcb->rtx_at = now + tcb->rto;
-	tcb->timers |= TCB_T_RTX;
+	tcb_arm_rtx_in(tcb, now, tcb->rto);
 }
 
 void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
@@ -424,6 +430,10 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 	bool opening = tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD;
 
 	tcb_disarm(tcb, TCB_T_RTX);
+	if (tcb_persisting(tcb)) {
+		tcb_persist_timeout(tcb, now);
+		return;
+	}
 	if (tcb->retries >= tcb_retry_limit(tcb)) {
 		/* RFC 5927 5.2: a soft ICMP error seen meanwhile is the reason. */
 		if (opening) {
@@ -578,24 +588,33 @@ void tcb_event_end(uint32_t now)
 	tcb_event_depth = 0;
 }
 
+/* One TCB's due timers; each may free it, and an err_cb may have given
+ * the slot to another connection (the generation tells). */
+static void tcb_timers_run(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	uint8_t gen = tcb->gen;
+
+	tcb_live_timers(tcb, now);
+	if (tcb_alive(tcb, gen) && (tcb->timers & TCB_T_RTX) && time_reached(now, tcb->rtx_at))
+		tcb_rtx_timeout(tcb, now);
+	if (tcb_alive(tcb, gen) && (tcb->timers & TCB_T_AUX) && time_reached(now, tcb->aux_at))
+		tcb_aux_timeout(tcb, now);
+}
+
 void fw_tcp_timers(uint32_t now)
 {
 	tcb_event_begin(now);
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *tcb = &tcb_pool[i];
-		if (tcb->in_use && (tcb->timers & TCB_T_RTX) && time_reached(now, tcb->rtx_at))
-			tcb_rtx_timeout(tcb, now);
-		if (tcb->in_use && (tcb->timers & TCB_T_AUX) && time_reached(now, tcb->aux_at))
-			tcb_aux_timeout(tcb, now);
-	}
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++)
+		if (tcb_pool[i].in_use)
+			tcb_timers_run(&tcb_pool[i], now);
 	tw_expire(now);
 	tcb_event_end(now);
 }
 
 static bool tcb_deadline(const struct fw_tcp_conn *tcb, uint32_t *at)
 {
-	bool any = false;
-	if (tcb->timers & TCB_T_RTX) {
+	bool any = tcb_live_deadline(tcb, at);
+	if ((tcb->timers & TCB_T_RTX) && (!any || time_reached(*at, tcb->rtx_at))) {
 		*at = tcb->rtx_at;
 		any = true;
 	}
@@ -690,4 +709,5 @@ void tcb_tunables_reset(void)
 	tcb_fw2_ms = FW_FIN_WAIT_2_MS;
 	tcb_cw_ms = FW_CLOSE_WAIT_WARN_MS;
 	tcb_cw_abort = false;
+	tcb_live_tunables_reset();
 }

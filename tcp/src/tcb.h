@@ -1,7 +1,8 @@
 /*
  * The transmission control block and the engine's internal interface
  * between tcb.c (pool, states, timers, API), fw_tcp_input.c (RFC 9293
- * 3.10.7) and tcp_output.c (segments out).
+ * 3.10.7), tcp_output.c (segments out) and liveness.c (persist,
+ * keepalive, user timeout, orphan limits).
  */
 #ifndef TCB_H
 #define TCB_H
@@ -16,7 +17,7 @@
 #define TCB_F_PASSIVE   0x01u  /* opened from a listener (RST in SYN_RCVD -> gone, RFC 9293 3.10.7.4) */
 #define TCB_F_FIN_QUEUED 0x02u /* the app shut the write side: FIN follows the send queue */
 #define TCB_F_RX_CLOSED 0x04u  /* the app will read no more: data -> RST */
-#define TCB_F_ORPHAN    0x08u  /* the app closed it: no callbacks, FIN_WAIT_2 timeout */
+#define TCB_F_ORPHAN    0x08u  /* the app closed it: no callbacks, FIN_WAIT_2 timeout, orphan limits */
 #define TCB_F_ACCEPTED  0x10u  /* handed to the app (accept_cb or connected_cb) */
 #define TCB_F_EOF_PENDING 0x20u /* peer's FIN seen, end of stream not yet delivered */
 #define TCB_F_RTT_TIMING 0x40u /* rtt_seq is being timed (RFC 6298, Karn) */
@@ -33,6 +34,7 @@
 #define TCB_F_DELIVER_PENDING 0x2000u /* fw_tcp_recved()/fw_tcp_shutdown() made data or the end of
                                        * stream deliverable: offered at the end of the event, or by
                                        * the next fw_tcp_timers() (no API call calls back) */
+#define TCB_F_KEEPALIVE 0x4000u /* fw_tcp_keepalive(on): probe an idle connection (RFC 9293 3.8.4) */
 
 struct fw_tcp_conn {
 	struct fw_tcp_tuple t;
@@ -46,12 +48,16 @@ struct fw_tcp_conn {
 	uint16_t srtt, rttvar;  /* valid with TCB_F_HAVE_RTT */
 	uint32_t rto;
 	uint32_t rtt_seq, rtt_start;
-	uint32_t rtx_at;        /* retransmission / zero-window probe deadline */
+	uint32_t rtx_at;        /* retransmission deadline, or the next zero-window probe's */
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
 	uint32_t oow_ack_at;    /* last rate-limited ACK: challenge, or to an unacceptable empty segment */
 	uint32_t since;         /* when its SYN came (half-open) or the app closed it (orphan):
-	                         * a full pool recycles the oldest first */
+	                         * a full pool recycles the oldest first, the orphan limits
+	                         * count from it */
+	uint32_t ka_at;         /* next keepalive probe (TCB_T_KEEP) */
+	uint32_t uto;           /* user timeout, ms (RFC 5482); 0: none */
+	uint32_t uto_since;     /* what is in flight has waited for the peer since (while SND.NXT != SND.UNA) */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
 	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
 	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
@@ -67,6 +73,9 @@ struct fw_tcp_conn {
 	uint8_t timers;         /* TCB_T_* armed */
 	uint8_t retries;        /* RTO expiries since the last forward progress */
 	uint8_t dupacks;        /* RFC 5681 duplicate ACKs since SND.UNA last advanced (saturates) */
+	uint8_t probes;         /* zero-window probes the peer has not answered */
+	uint8_t zwp;            /* zero-window probes since the window closed (saturates) */
+	uint8_t ka_probes;      /* keepalive probes the peer has not answered */
 	uint8_t listener;       /* pool index of the listener (passive opens) */
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
@@ -83,8 +92,9 @@ struct fw_tcp_conn {
 	fw_tcp_err_cb err_cb;
 };
 
-#define TCB_T_RTX 0x01u
-#define TCB_T_AUX 0x02u
+#define TCB_T_RTX 0x01u   /* rtx_at: retransmission, or zero-window probe when SND.WND = 0 */
+#define TCB_T_AUX 0x02u   /* aux_at */
+#define TCB_T_KEEP 0x04u  /* ka_at */
 
 /* ---- tcb.c ---- */
 /** The slot still holds the connection it held when `gen` was read. */
@@ -125,6 +135,8 @@ bool tcb_synchronized(const struct fw_tcp_conn *tcb);
 uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb);
 uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb);
 void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now);
+/** The retransmission timer's deadline `after` ms from now (persist). */
+void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after);
 void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after);
 void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer);
 /** The TCB sits in FIN_WAIT_2 or CLOSE_WAIT: start its state's timer. */
@@ -200,6 +212,34 @@ void tcb_send_rst(struct fw_tcp_conn *tcb);
 uint32_t tcb_fin_seq(const struct fw_tcp_conn *tcb);
 bool tcb_fin_sent(const struct fw_tcp_conn *tcb);
 bool tcb_fin_acked(const struct fw_tcp_conn *tcb);
+/** A zero-window probe (RFC 9293 3.8.6.1): one byte beyond the window, or
+ *  what is in flight at SND.UNA (the probe byte, the FIN) again. */
+void tcb_send_probe(struct fw_tcp_conn *tcb, uint32_t now);
+/** A keepalive probe: <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, no data. */
+void tcb_send_keepalive(struct fw_tcp_conn *tcb);
 void seg_output_reset(void);
+
+/* ---- liveness.c ---- */
+/** A new TCB: the default user timeout. */
+void tcb_live_init(struct fw_tcp_conn *tcb);
+/** The retransmission timer fired on a synchronized TCB the peer's window
+ *  holds shut: a zero-window probe, not a retransmission. */
+bool tcb_persisting(const struct fw_tcp_conn *tcb);
+void tcb_persist_timeout(struct fw_tcp_conn *tcb, uint32_t now);
+/** An acceptable segment arrived (RFC 9293 3.10.7.4 first check passed). */
+void tcb_live_heard(struct fw_tcp_conn *tcb, uint32_t now);
+/** An acceptable ACK was processed; `una` and `wnd` are SND.UNA and
+ *  SND.WND from before it. */
+void tcb_live_acked(struct fw_tcp_conn *tcb, uint32_t una, uint16_t wnd, uint32_t now);
+/** The application closed `tcb` and it lives on as an orphan: its
+ *  lifetime starts; with more than orphan-max orphans the oldest goes. */
+void tcb_orphaned(struct fw_tcp_conn *tcb);
+/** Orphans now. */
+unsigned tcb_orphan_count(void);
+/** Earliest deadline of keepalive, user timeout and orphan lifetime. */
+bool tcb_live_deadline(const struct fw_tcp_conn *tcb, uint32_t *at);
+/** Run those that are due; the TCB may be gone afterwards. */
+void tcb_live_timers(struct fw_tcp_conn *tcb, uint32_t now);
+void tcb_live_tunables_reset(void);
 
 #endif

@@ -334,7 +334,7 @@ void fw_tcp_close(struct fw_tcp_conn *tcb)
 		return;
 	}
 	tcb->flags |= TCB_F_ORPHAN;
-	tcb->since = now;            /* a full pool resets the oldest orphan first */
+	tcb->since = now;            /* the orphan's age: eviction and its limits (tcb_orphaned) */
 	if (tcb->rcvq) {
 		/* RFC 1122 4.2.2.13, RFC 2525 2.17: unread data -> RST, not FIN. */
 		STAT_INC(close_unread_rst);
@@ -349,6 +349,7 @@ void fw_tcp_close(struct fw_tcp_conn *tcb)
 		tcb_queue_fin(tcb, now);
 	else
 		tcb_state_timer(tcb, now);   /* FIN_WAIT_2 orphan timeout */
+	tcb_orphaned(tcb);          /* lifetime and count (may reset the oldest orphan) */
 }
 
 void fw_tcp_shutdown(struct fw_tcp_conn *tcb, bool shut_rx, bool shut_tx)

@@ -511,6 +511,9 @@ static void tcb_dupack(struct fw_tcp_conn *tcb, uint32_t now)
  * when the segment is done with (dropped, or the TCB is gone). */
 static bool seg_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
 {
+	uint32_t una = tcb->snd_una;
+	uint16_t wnd = tcb->snd_wnd;
+
 	/* RFC 5961 5.2 (ACK-injection): "the ACK value is considered acceptable
 	 * only if it is in the range of ((SND.UNA - MAX.SND.WND) =< SEG.ACK =<
 	 * SND.NXT). All incoming segments whose acknowledgment value doesn't
@@ -532,6 +535,8 @@ static bool seg_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struc
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
 	}
+	/* Zero-window probes answered, the window reopened, the user timeout. */
+	tcb_live_acked(tcb, una, wnd, now);
 	switch ((enum fw_tcp_state)tcb->state) {
 	case FW_TCP_FIN_WAIT_1:
 		/* "if the FIN segment is now acknowledged, enter FIN-WAIT-2" */
@@ -708,6 +713,8 @@ static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, stru
 		seg_rst(tcb, seg, now);
 		return;
 	}
+	/* The peer is there: keepalive starts its idle time again. */
+	tcb_live_heard(tcb, now);
 	/* fourth (SYN_RCVD only here): passive -> back to LISTEN; active -> challenge ACK. */
 	if (seg->flags & FW_TCP_SYN) {
 		if (tcb->flags & TCB_F_PASSIVE)

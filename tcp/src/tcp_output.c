@@ -169,6 +169,14 @@ static bool seg_allowance_take(struct seg_allowance *a, uint32_t now, uint32_t m
 	return true;
 }
 
+/* RFC 1122 4.2.3.6: "SEG.SEQ = SND.NXT-1 and may or may not contain one
+ * garbage octet of data"; none here: the old sequence number alone makes
+ * the peer answer with an ACK (RFC 9293 3.10.7.4, first check). */
+void tcb_send_keepalive(struct fw_tcp_conn *tcb)
+{
+	seg_send_ctl(&tcb->t, tcb->snd_nxt - 1u, tcb->rcv_nxt, FW_TCP_ACK, tcb_wnd_field(tcb));
+}
+
 bool seg_challenge_ack_allowed(uint32_t now)
 {
 	return seg_allowance_take(&seg_ca_global, now, FW_CHALLENGE_ACK_PER_S, ISN_PRF_CHALLENGE);
@@ -313,8 +321,8 @@ static bool tcb_output_one(struct fw_tcp_conn *tcb)
 
 	if (n > avail)
 		n = avail;
-	/* The FIN needs no window: sent at once after the data, a zero window
-	 * leaves it to the retransmission timer, bounded by FW_DATA_RETRIES. */
+	/* The FIN needs no window: sent at once after the data; behind a zero
+	 * window its retransmissions are zero-window probes (tcb_send_probe). */
 	fin = (tcb->flags & TCB_F_FIN_QUEUED) && !tcb_fin_sent(tcb) && n == unsent;
 	if (n == 0 && !fin)
 		return false;
@@ -343,11 +351,13 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 	if (!tcb_can_send_data(tcb))
 		return false;
-	bool was_timing = (tcb->flags & TCB_F_RTT_TIMING) != 0;
+	bool was_timing = (tcb->flags & TCB_F_RTT_TIMING) != 0, was_idle = tcb->snd_nxt == tcb->snd_una;
 	while (tcb_output_one(tcb))
 		sent = true;
 	if (!was_timing && (tcb->flags & TCB_F_RTT_TIMING))
 		tcb->rtt_start = now;
+	if (was_idle && tcb->snd_nxt != tcb->snd_una)
+		tcb->uto_since = now;    /* the user timeout watches it from now (RFC 5482) */
 	/* RFC 6298 (5.1): run the timer while data is outstanding; also as the
 	 * persist timer when a zero window holds back queued data, and to
 	 * retry after a failed allocation. */
@@ -361,22 +371,19 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 /*
  * RTO expired (RFC 6298 5.4): retransmit the earliest unacknowledged
  * segment, and resend the segments after it as partial ACKs show them
- * missing (tcb_enter_recovery). With nothing outstanding, the timer was the persist timer (a
- * zero window: probe with one byte beyond it) or a retry after a failed
- * allocation.
+ * missing (tcb_enter_recovery). With nothing outstanding, a retry after a
+ * failed allocation. (Behind a zero window the timer probes instead:
+ * tcb_send_probe.)
  */
 void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now)
 {
-	uint32_t len = tcb_sndq_len(tcb), inflight = tcb->snd_nxt - tcb->snd_una;
+	uint32_t inflight = tcb->snd_nxt - tcb->snd_una;
 
 	/* Karn: a retransmitted segment gives no RTT sample. */
 	tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
 	STAT_INC(retransmits);
 	if (tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD) {
 		tcb_send_syn(tcb);
-	} else if (inflight == 0 && len > 0 && tcb->snd_wnd == 0) {
-		if (tcb_send_data(tcb, tcb->snd_nxt, 0, 1, false) == 0)
-			tcb->snd_nxt++;
 	} else if (inflight == 0) {
 		tcb_output(tcb, now);
 	} else {
@@ -384,6 +391,29 @@ void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now)
 		tcb_resend_una(tcb);
 	}
 	tcb_arm_rtx(tcb, now);
+}
+
+/*
+ * RFC 9293 3.8.6.1 (RFC 1122 4.2.2.17): "at least one octet of new data
+ * (if available)" beyond the zero window; once that byte (or our FIN, or
+ * data the window shrank over) is in flight, it again from SND.UNA. The
+ * probe consumes sequence space, so a peer with room after all ACKs it;
+ * one without room ACKs SND.UNA and its window. Karn: no RTT sample.
+ */
+void tcb_send_probe(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	uint32_t inflight = tcb->snd_nxt - tcb->snd_una;
+
+	tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
+	STAT_INC(persist_probes);
+	if (inflight == 0 && tcb_sndq_len(tcb) > 0) {
+		if (tcb_send_data(tcb, tcb->snd_nxt, 0, 1, false) == 0)
+			tcb->snd_nxt++;
+	} else if (inflight == 0) {
+		tcb_output(tcb, now);    /* the FIN, after a failed allocation */
+	} else {
+		tcb_resend_una(tcb);
+	}
 }
 
 void tcb_resend_una(struct fw_tcp_conn *tcb)

@@ -65,8 +65,9 @@ e2e: deps-test lwip
 # The long counts (not in `make test`): 200 faulty 64 KiB echo/client
 # connections behind the netem relay (979 s in one run: the firmware's RTO
 # backs off under 10 % loss), 20,000 daytime connections into the
-# TIME_WAIT table, and the 30 s zero-window 1-byte flood against echo.
-# Replay a fault run with E2E_ARGS='--seed N'.
+# TIME_WAIT table, the 30 s zero-window 1-byte flood against echo, and
+# five minutes of closed window on an echo (about 5 min). Replay a fault
+# run with E2E_ARGS='--seed N'.
 SOAK_TIMEOUT ?= 3600
 
 soak: deps-test lwip
@@ -75,4 +76,4 @@ soak: deps-test lwip
 	@PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=30 $(SOAK_TIMEOUT) \
 		$(PY) -m pytest -q -s -rfEs -p no:cacheprovider --fw-elf=$(E2E_ELF) --soak \
 		-k soak tests/e2e/test_faults.py tests/e2e/test_pressure.py tests/e2e/test_rx_flood.py \
-		$(E2E_ARGS)
+		tests/e2e/test_liveness.py $(E2E_ARGS)

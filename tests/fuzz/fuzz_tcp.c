@@ -486,6 +486,14 @@ static void fz_op_api(struct fz_in *in, uint8_t op)
 		}
 		if (arg & 4u)
 			fw_tcp_recved(tcb, 0);   /* offer refused data again */
+		if (arg & 8u) {
+			/* keepalive at the fuzzer's pace: idle 1-8 s, probes 0.5 s apart */
+			fw_tcp_set_keepalive_idle(1000u + (uint32_t)(arg >> 5) * 1000u);
+			fw_tcp_set_keepalive_intvl(500u);
+			fw_tcp_keepalive(tcb, (arg & 16u) != 0);
+		}
+		if ((arg & 0xe0u) == 0xe0u)
+			fw_tcp_user_timeout(tcb, 2000u);
 		break;
 	}
 }
@@ -612,6 +620,12 @@ static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 	/* RFC 6298 (5.1): a timer runs while anything is outstanding. */
 	if (inflight && !(tcb->timers & TCB_T_RTX))
 		fz_fail("data outstanding, no retransmission timer", id);
+	/* RFC 9293 3.8.6.1: probes are bounded by the unanswered count; the
+	 * keepalive by its count. */
+	if (tcb->probes > FW_PERSIST_PROBES)
+		fz_fail("more unanswered zero-window probes than FW_PERSIST_PROBES", id);
+	if (tcb->ka_probes > fw_tcp_get_keepalive_count())
+		fz_fail("more unanswered keepalive probes than keepalive-count", id);
 	if ((tcb->flags & TCB_F_ACCEPTED) && !(tcb->flags & TCB_F_ORPHAN) && !fz_held(tcb))
 		fz_fail("application TCB the application does not hold", id);
 }
@@ -631,6 +645,8 @@ static void fz_check(void)
 		fz_fail("tcb_in_use counter disagrees with the pool", n);
 	if (fz_stats().rx_bufs > FW_TCP_RX_POOL_BUFS)
 		fz_fail("TCP holds more than FW_TCP_RX_POOL_BUFS receive buffers", fz_stats().rx_bufs);
+	if (fz_stats().orphans > fw_tcp_get_orphan_max())
+		fz_fail("more orphans than orphan-max", fz_stats().orphans);
 	for (unsigned i = 0; i < FZ_SLOTS; i++) {
 		const struct fw_tcp_conn *tcb = fz_slots[i].tcb;
 		if (tcb && (!tcb->in_use || tcb->arg != &fz_slots[i]))

@@ -387,23 +387,30 @@ static void duplicate_fin_in_close_wait(void **state)
 	h_cleanup_established();
 }
 
-/* Zero window in FIN_WAIT_1: the FIN still goes out; if the peer never
- * takes it, retransmissions are bounded by FW_DATA_RETRIES, then > R. */
+/* Zero window in FIN_WAIT_1 after close(): the FIN still goes out and the
+ * peer answers every retransmission with window 0. An orphan stops after
+ * FW_ORPHAN_PROBES such probes, answered or not (RFC 9293 3.8.6.1 keeps a
+ * connection whose probes are answered; an orphan has nobody waiting):
+ * > F.  < . win 0  (x FW_ORPHAN_PROBES: > F.  < . win 0)  > R. */
 static void zero_window_fin_wait_1_bounded(void **state)
 {
+	uint32_t at;
 	(void)state;
 	fixture_established();
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .zero_wnd = true);
 	fw_tcp_close(g.tcb);
 	expect_tx(F_F | F_A, g.snd, g.rcv, 0);
-	for (unsigned i = 0; i < FW_DATA_RETRIES; i++) {
-		h_advance(g.tcb->rto);
+	for (unsigned i = 0; i < FW_ORPHAN_PROBES; i++) {
+		assert_true(fw_tcp_next_deadline(&at));
+		h_advance(at - h_now);
 		expect_tx(F_F | F_A, g.snd, g.rcv, 0);
 		inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .zero_wnd = true);
 	}
-	h_advance(g.tcb->rto);
+	assert_true(fw_tcp_next_deadline(&at));
+	h_advance(at - h_now);
 	expect_tx(F_R | F_A, g.snd + 1, g.rcv, 0);
 	assert_int_equal(h_tcbs_in_use(), 1);
+	assert_int_equal(h_stats().orphan_persist_aborts, 1);
 }
 
 /* Sequence numbers wrap during close: peer ISS 2^32 - 16, 40 bytes cross
