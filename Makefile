@@ -95,7 +95,7 @@ $(BUILD)/$(BOARD)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	arm-none-eabi-gcc $(FW_CFLAGS) $(LWIP_WARN) -MMD -MP -c $< -o $@
 
-$(BUILD)/$(BOARD)/firmware.elf: $(FW_OBJS) $(BOARD_LDSCRIPT)
+$(BUILD)/$(BOARD)/firmware.elf: $(FW_OBJS) $(BOARD_LDSCRIPT) $(BOARD_LD_INCLUDES)
 	arm-none-eabi-gcc $(FW_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(FW_OBJS) $(FW_LIBS)
 	arm-none-eabi-size $@
 

@@ -1,8 +1,10 @@
 /*
  * The vector table for AN385's interrupt map (AN385 section 3, "Interrupt
  * map"): the core's exceptions, then the 32 lines QEMU gives the board.
- * An MPS2 image with another map gets a vectors file of its own beside
- * this one; startup.c stays as it is.
+ * AN386 and AN500 use it too: QEMU's hw/arm/mps2.c wires their lines as
+ * AN385's. An image with another map
+ * gets a vectors file of its own beside this one; startup.c stays as it
+ * is.
  */
 #include <stdint.h>
 
@@ -31,16 +33,16 @@ const mps2_vector_t mps2_vectors[1u + CM_SYS_EXCEPTIONS + AN385_IRQ_COUNT] = {
 	Default_Handler,     /* reserved */
 	Default_Handler,     /* PendSV */
 	SysTick_Handler,
-	UART0RX_IRQHandler,  /* 0 UART0 RX */
-	UART0TX_IRQHandler,  /* 1 UART0 TX */
+	CONSOLE_RX_IRQHandler, /* 0 UART0 RX */
+	CONSOLE_TX_IRQHandler, /* 1 UART0 TX */
 	Default_Handler,     /* 2 UART1 RX */
 	Default_Handler,     /* 3 UART1 TX */
 	Default_Handler,     /* 4 UART2 RX */
 	Default_Handler,     /* 5 UART2 TX */
 	Default_Handler,     /* 6 GPIO0 combined */
 	Default_Handler,     /* 7 GPIO1 combined */
-	TIMER0_IRQHandler,   /* 8 TIMER0: the deadline timer */
-	TIMER1_IRQHandler,   /* 9 TIMER1: the clock's wrap */
+	DEADLINE_IRQHandler, /* 8 TIMER0: the deadline timer */
+	CLOCK_IRQHandler,    /* 9 TIMER1: the clock's wrap */
 	Default_Handler,     /* 10 dual timer */
 	Default_Handler,     /* 11 SPI */
 	Default_Handler,     /* 12 UART 0-2 overrun */

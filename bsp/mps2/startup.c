@@ -1,8 +1,11 @@
 /*
  * Reset and fault reporting for the MPS2 family, in C. The core reads the
- * initial stack pointer and the reset vector from address 0 (VTOR resets
- * to 0 and the board's linker script puts .vectors there). Faults are
- * reported polled on the board's console UART (mps2_console).
+ * initial stack pointer and the reset vector from where VTOR points at
+ * reset: 0 on the Armv7-M images, the INITSVTOR value of the TrustZone
+ * images' system control block on the Armv8-M ones (QEMU: 0x10000000 on
+ * AN505, 0 on AN547); the image's linker script puts .vectors there or at
+ * an alias of it. Faults are reported polled on the image's console UART
+ * (mps2_map.console).
  */
 #include <stdint.h>
 #include <string.h>
@@ -12,12 +15,21 @@
 #include "mps2.h"
 
 /* From the board's linker script. */
-extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss;
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _sstack;
 
 int main(void);
 
+/* The bottom of the main stack kept for the fault report on Armv8-M: the
+ * stack limit sits this far above the stack's end, so a stack that runs
+ * into it faults with room left, and the HardFault entry lowers the limit
+ * to the end before it reports. More than the report needs. */
+#define MPS2_FAULT_STACK_BYTES 256u
+
 void Reset_Handler(void)
 {
+	/* First, before anything is pushed: a stack that overflows faults
+	 * (Armv8-M) instead of running off the start of RAM. */
+	cm_stack_limit((uintptr_t)&_sstack + MPS2_FAULT_STACK_BYTES);
 	memcpy(&_sdata, &_sidata, (size_t)((uintptr_t)&_edata - (uintptr_t)&_sdata));
 	memset(&_sbss, 0, (size_t)((uintptr_t)&_ebss - (uintptr_t)&_sbss));
 	CM_SCB_VTOR = (uint32_t)(uintptr_t)mps2_vectors;
@@ -33,7 +45,7 @@ void NMI_Handler(void)
 
 static void mps2_fault_console(void)
 {
-	cmsdk_uart_tx_enable(mps2_console.uart_base, mps2_console.pclk_hz);
+	cmsdk_uart_tx_enable(mps2_map.console.base, mps2_map.console.pclk_hz);
 }
 
 static void mps2_put_hex(const char *name, uint32_t v)
@@ -58,11 +70,25 @@ void Default_Handler(void)
 	cm_halt();
 }
 
+/* Armv8-M: give the report the stack kept below the limit. After a
+ * stack overflow the core takes the fault with SP at the limit and the
+ * frame not stacked [v8 MSPLIM], so the registers printed are stale, but
+ * CFSR.STKOF says why. */
+#ifdef CM_ARMV8M_MAIN
+#define MPS2_FAULT_STACK_ASM \
+	"movw r2, #:lower16:_sstack\n" \
+	"movt r2, #:upper16:_sstack\n" \
+	"msr msplim, r2\n"
+#else
+#define MPS2_FAULT_STACK_ASM ""
+#endif
+
 /* Find the stacked frame (MSP or PSP per EXC_RETURN bit 2) before any C
  * code can move the stack pointer. */
 __attribute__((naked)) void HardFault_Handler(void)
 {
 	__asm volatile (
+	    MPS2_FAULT_STACK_ASM
 	    "tst lr, #4\n"
 	    "ite eq\n"
 	    "mrseq r0, msp\n"
@@ -71,7 +97,8 @@ __attribute__((naked)) void HardFault_Handler(void)
 	    "b mps2_fault_report\n");
 }
 
-/* Print the exception frame (ARMv7-M B1.5.6: r0-r3, r12, lr, pc, xPSR)
+/* Print the exception frame (ARMv7-M B1.5.6: r0-r3, r12, lr, pc, xPSR;
+ * the same basic frame on Armv8-M, which runs Secure to Secure here)
  * and the fault status registers, then stop: the message is the point. */
 void mps2_fault_report(const uint32_t *frame, uint32_t exc_return)
 {
@@ -96,6 +123,12 @@ void mps2_fault_report(const uint32_t *frame, uint32_t exc_return)
 	mps2_put_hex("hfsr", CM_SCB_HFSR);
 	mps2_put_hex("mmfar", CM_SCB_MMFAR);
 	mps2_put_hex("bfar", CM_SCB_BFAR);
+#ifdef CM_ARMV8M_MAIN
+	mps2_put_hex("sfsr", CM_SAU_SFSR);
+	mps2_put_hex("sfar", CM_SAU_SFAR);
+	if (CM_SCB_CFSR & CM_CFSR_STKOF)
+		cmsdk_uart_puts("\r\n  stack overflow (MSPLIM)");
+#endif
 	cmsdk_uart_puts("\r\n");
 	cm_halt();
 }
