@@ -3,6 +3,8 @@
 #   make run            boot the default board's firmware in QEMU (user-mode net)
 #   make test           every test: host unit tests (plain and ASan/UBSan),
 #                       all boards built with -Werror, QEMU end-to-end tests
+#                       (all of them on mps2-an385, the core subset on the
+#                       other QEMU boards)
 #   make BOARD=x        build build/x/firmware.elf
 #   make FW_TCP=lwip    the lwIP-TCP baseline, build/<board>-lwip/firmware.elf
 #   make bench          finwait against lwIP's TCP (bench/bench.mk; not in test)
@@ -46,7 +48,7 @@ endif
 FW_OUT  := $(BUILD)/$(BOARD)$(if $(filter lwip,$(FW_TCP)),-lwip)
 
 help:
-	@sed -n '1,14p' Makefile
+	@sed -n '1,16p' Makefile
 
 # ---------------------------------------------------------------- set-up
 deps:
@@ -222,6 +224,7 @@ test: deps-test lwip
 	$(MAKE) unit-asan
 	$(MAKE) tools-test
 	$(MAKE) e2e
+	$(MAKE) e2e-boards
 
 clean:
 	rm -rf $(BUILD)/host $(foreach b,$(BOARDS),$(BUILD)/$(b) $(BUILD)/$(b)-lwip) $(BUILD)/e2e

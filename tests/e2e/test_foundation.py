@@ -29,7 +29,7 @@ def test_boot_banner(fw):
     """The banner names the board and prints the address, netmask, gateway
     and MAC, then the prompt (the fixture waited for it)."""
     log = fw.boot_log
-    assert re.search(r"^finwait .*mps2-an385", log, re.M), log
+    assert re.search(rf"^finwait .* on {re.escape(fw.board)}$", log, re.M), log
     assert re.search(r"^ip 192\.0\.2\.2 netmask 255\.255\.255\.0 gw 192\.0\.2\.1\s*$",
                      log, re.M), log
     assert fw.banner_mac() is not None, f"no MAC in the banner:\n{log}"
@@ -143,6 +143,6 @@ def test_reboot_command(fw_fresh):
     fw.console.write("reboot\r")
     m = fw.wait_for(r"rebooting")
     fw.await_banner(m.end())
-    assert re.search(r"^finwait .*mps2-an385", fw.boot_log, re.M), fw.boot_log
+    assert re.search(rf"^finwait .* on {re.escape(fw.board)}$", fw.boot_log, re.M), fw.boot_log
     sent, received, out = fw.ping(3, wait_s=2)
     assert received == 3, out
