@@ -44,6 +44,11 @@ typedef void (*mps2_vector_t)(void);
  *  vectors file; Reset_Handler points VTOR at it. */
 extern const mps2_vector_t mps2_vectors[];
 
+/** Slots of a vectors file's table that no handler of the image takes:
+ *  Default_Handler reports a stray one instead of jumping to address 0. */
+#define MPS2_UNUSED4 Default_Handler, Default_Handler, Default_Handler, Default_Handler
+#define MPS2_UNUSED8 MPS2_UNUSED4, MPS2_UNUSED4
+
 /* ---- exception priorities (lower is more urgent; every core here has at
  * least the top 3 bits). The 1 ms tick preempts everything so time never
  * stalls behind a long Ethernet RX copy; the console byte is next so a

@@ -70,10 +70,13 @@ void Default_Handler(void)
 	cm_halt();
 }
 
-/* Armv8-M: give the report the stack kept below the limit. After a
- * stack overflow the core takes the fault with SP at the limit and the
- * frame not stacked [v8 MSPLIM], so the registers printed are stale, but
- * CFSR.STKOF says why. */
+/* Armv8-M: give the report the stack kept below the limit. A push that
+ * would cross MSPLIM faults instead (CFSR.STKOF), and the fault's own
+ * frame still fits above the limit, so the report shows where it
+ * happened: in QEMU, runaway recursion on mps2-an505 prints
+ * "stack overflow (MSPLIM)" with the pushing function's pc, where
+ * mps2-an385 (Armv7-M, no limit) runs off the start of RAM and QEMU
+ * stops on a lockup. */
 #ifdef CM_ARMV8M_MAIN
 #define MPS2_FAULT_STACK_ASM \
 	"movw r2, #:lower16:_sstack\n" \
