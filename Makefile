@@ -143,7 +143,7 @@ qemu-tap: firmware
 HOST_CC    := gcc
 # Host tests are white-box: they see the engine's private headers and the
 # drivers' folders.
-HOST_DRIVER_INC := -Idrivers/uart -Idrivers/uart/cmsdk -Idrivers/timer/cmsdk -Ibsp/cortex-m \
+HOST_DRIVER_INC := -Idrivers/uart -Idrivers/uart/cmsdk -Idrivers/timer/cmsdk -Idrivers/timer/sse -Ibsp/cortex-m \
 	-Idrivers/eth/lan9118 -Idrivers/eth/stm32 -Idrivers/eth/template -Ibsp/mps2 -Ibsp/stm32f4
 HOST_FLAGS := $(STD) -g -O1 -DFW_HOST_TEST $(FW_INC) $(FW_TCP_PRIV_INC) $(HOST_DRIVER_INC) -Itests/unit \
 	$(CFLAGS_EXTRA)
