@@ -4,19 +4,11 @@
  * out and QEMU 7.2 models them (hw/arm/mps2-tz.c for the FPGA's
  * peripherals, hw/arm/armsse.c for the IoT Kit's).
  *
- * Security: the image runs in the Secure state, where the core comes out
- * of reset, and stays there. It is the only software on the board: no
- * Non-secure image is there to protect anything from, and setting one up
- * would mean configuring the SAU, the memory protection controllers'
- * block tables, the peripheral protection controllers and NVIC_ITNS, then
- * a second image: code the suite could only check in QEMU. So the SAU
- * stays disabled with ALLNS = 0, which makes every address Secure
- * whatever the IoT Kit's IDAU says; the MPCs and PPCs come out of reset
- * admitting Secure accesses only, and NVIC_ITNS sends every interrupt to
- * the Secure state. The addresses below are the Secure aliases: the IDAU
+ * Security: the image runs in the Secure state with the SAU off, as every
+ * TrustZone image of the family does (mps2.h says why). The IoT Kit's IDAU
  * marks an address Secure when bit 28 is set, so each block's Secure
  * alias is its Non-secure address + 0x10000000 (0x0..., 0x2..., 0x4...
- * become 0x1..., 0x3..., 0x5...).
+ * become 0x1..., 0x3..., 0x5...); the addresses below are those aliases.
  */
 #ifndef AN505_H
 #define AN505_H

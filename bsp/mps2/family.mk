@@ -1,4 +1,5 @@
-# The MPS2 family, included by each MPS2 board.mk: reset and fault
+# The MPS2 family, included by each MPS2 board.mk (and by the MPS3
+# family's fragment, which reuses it): reset and fault
 # reporting (startup.c), board.h over the image's map (mps2_board.c), the
 # CMSDK APB UART (over the shared console TX ring) and the LAN9118, on the
 # Cortex-M core code. The board.mk adds its CPU, its image's map, vectors

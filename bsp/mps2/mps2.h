@@ -13,6 +13,19 @@
  * An image contributes its header (an385.h ...), its map (an385.c ...),
  * its vector table (an385_vectors.c ...) and its linker script; a board
  * folder only says which image, which CPU and which QEMU machine.
+ *
+ * The TrustZone images (AN505's Cortex-M33, AN547's Cortex-M55: Armv8-M
+ * with the Security Extension) run in the Secure state, where the core
+ * comes out of reset, and stay there. The image is the only software on
+ * the board: no Non-secure image is there to protect anything from, and
+ * running Non-secure would take a Secure image first to configure the
+ * SAU, the memory protection controllers' block tables, the peripheral
+ * protection controllers and NVIC_ITNS, code the suite could only check
+ * in QEMU. So the SAU stays disabled with ALLNS = 0, which makes every
+ * address Secure whatever the subsystem's IDAU says; the MPCs and PPCs
+ * come out of reset admitting Secure accesses only, NVIC_ITNS sends every
+ * interrupt to the Secure state, and the image uses each block's Secure
+ * alias, as Secure software on these subsystems does.
  */
 #ifndef MPS2_H
 #define MPS2_H

@@ -48,7 +48,7 @@ e2e: deps-test lwip
 # pressure), each board in its own pytest and one board at a time: the
 # timing-sensitive tests want the 2-core machine to themselves. A board's
 # run takes about 25 s; E2E_BOARD_TIMEOUT bounds it.
-E2E_CORE_BOARDS   := mps2-an386 mps2-an500 mps2-an505
+E2E_CORE_BOARDS   := mps2-an386 mps2-an500 mps2-an505 mps3-an547
 E2E_BOARDS        := mps2-an385 $(E2E_CORE_BOARDS)
 E2E_BOARD_TIMEOUT ?= 240
 .PHONY: e2e-boards $(addprefix e2e-,$(E2E_BOARDS))
