@@ -30,4 +30,20 @@ enum an385_irq {
 };
 #define AN385_IRQ_COUNT      32            /* NVIC lines QEMU gives the AN385 */
 
+/* Initialisers for the family's map (mps2.h) of the images that keep
+ * AN385's UART0 and timers: AN385 and AN386 (an385.c), AN500 (an500.c). */
+#define AN385_CONSOLE_MAP { \
+	.base = AN385_UART0_BASE, \
+	.pclk_hz = AN385_SYSCLK_HZ, \
+	.irq_rx = AN385_IRQ_UART0_RX, \
+	.irq_tx = AN385_IRQ_UART0_TX, \
+}
+#define AN385_CMSDK_TIME { \
+	.pclk_hz = AN385_SYSCLK_HZ, \
+	.clock_base = AN385_TIMER1_BASE, \
+	.clock_irq = AN385_IRQ_TIMER1, \
+	.deadline_base = AN385_TIMER0_BASE, \
+	.deadline_irq = AN385_IRQ_TIMER0, \
+}
+
 #endif

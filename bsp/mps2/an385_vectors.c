@@ -12,27 +12,12 @@
 #include "cortex_m.h"
 #include "mps2.h"
 
-/* From the board's linker script. */
-extern uint32_t _estack;
-
 /* Every slot is named so that a stray exception is reported by
  * Default_Handler instead of jumping to address 0. External lines as in
  * AN385's interrupt map. */
 __attribute__((section(".vectors"), used))
 const mps2_vector_t mps2_vectors[1u + CM_SYS_EXCEPTIONS + AN385_IRQ_COUNT] = {
-	(mps2_vector_t)(uintptr_t)&_estack,
-	Reset_Handler,
-	NMI_Handler,
-	HardFault_Handler,
-	HardFault_Handler,   /* MemManage: not enabled, escalates anyway */
-	HardFault_Handler,   /* BusFault */
-	HardFault_Handler,   /* UsageFault */
-	Default_Handler, Default_Handler, Default_Handler, Default_Handler, /* reserved */
-	Default_Handler,     /* SVCall */
-	Default_Handler,     /* DebugMon */
-	Default_Handler,     /* reserved */
-	Default_Handler,     /* PendSV */
-	SysTick_Handler,
+	MPS2_CORE_VECTORS,
 	CONSOLE_RX_IRQHandler, /* 0 UART0 RX */
 	CONSOLE_TX_IRQHandler, /* 1 UART0 TX */
 	Default_Handler,     /* 2 UART1 RX */

@@ -7,19 +7,8 @@
 
 const struct mps2_map mps2_map = {
 	.cpu_hz = AN385_SYSCLK_HZ,
-	.console = {
-		.base = AN385_UART0_BASE,
-		.pclk_hz = AN385_SYSCLK_HZ,
-		.irq_rx = AN385_IRQ_UART0_RX,
-		.irq_tx = AN385_IRQ_UART0_TX,
-	},
+	.console = AN385_CONSOLE_MAP,
 	.eth = { .base = AN500_LAN9118_BASE, .irq = AN385_IRQ_ETHERNET },
 };
 
-const struct mps2_cmsdk_time mps2_cmsdk_time = {
-	.pclk_hz = AN385_SYSCLK_HZ,
-	.clock_base = AN385_TIMER1_BASE,
-	.clock_irq = AN385_IRQ_TIMER1,
-	.deadline_base = AN385_TIMER0_BASE,
-	.deadline_irq = AN385_IRQ_TIMER0,
-};
+const struct mps2_cmsdk_time mps2_cmsdk_time = AN385_CMSDK_TIME;

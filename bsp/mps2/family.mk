@@ -10,6 +10,8 @@ BOARD_SRCS := bsp/mps2/startup.c bsp/mps2/mps2_board.c drivers/uart/cmsdk/cmsdk_
 BOARD_INC  := -I$(BOARD_DIR) -Ibsp/mps2 -Idrivers/uart -Idrivers/uart/cmsdk -Idrivers/eth/lan9118
 # A board's name is its folder's, which is also its QEMU machine.
 BOARD_DEFS := -DMPS2_BOARD_NAME='"$(BOARD)"'
+BOARD_QEMU_MACHINE := $(BOARD)
+BOARD_QEMU_FLAGS   :=
 MPS2_TIME  := bsp/mps2/mps2_cmsdk_time.c drivers/timer/cmsdk/cmsdk_timer.c
 MPS2_TIME_INC := -Idrivers/timer/cmsdk
 # What each image's linker script INCLUDEs (a prerequisite of the link).

@@ -32,6 +32,8 @@
 
 #include <stdint.h>
 
+#include "cortex_m.h"
+
 /** Where one image puts what the family's code drives. */
 struct mps2_map {
 	uint32_t cpu_hz;            /* the core and SysTick */
@@ -57,10 +59,43 @@ typedef void (*mps2_vector_t)(void);
  *  vectors file; Reset_Handler points VTOR at it. */
 extern const mps2_vector_t mps2_vectors[];
 
+/** The initial stack pointer, from the image's linker script. */
+extern uint32_t _estack;
+
 /** Slots of a vectors file's table that no handler of the image takes:
  *  Default_Handler reports a stray one instead of jumping to address 0. */
 #define MPS2_UNUSED4 Default_Handler, Default_Handler, Default_Handler, Default_Handler
 #define MPS2_UNUSED8 MPS2_UNUSED4, MPS2_UNUSED4
+
+/* Slot 7 is SecureFault on Armv8-M with the Security Extension (not
+ * enabled, so it escalates to HardFault like the others), reserved on
+ * Armv7-M. */
+#ifdef CM_ARMV8M_MAIN
+#define MPS2_SECUREFAULT_VECTOR HardFault_Handler
+#else
+#define MPS2_SECUREFAULT_VECTOR Default_Handler
+#endif
+
+/** A vectors file's first 1 + CM_SYS_EXCEPTIONS slots, the same on every
+ *  image: the initial stack pointer, then the core's exceptions 1..15
+ *  (ARMv7-M B1.5.3; Armv8-M adds SecureFault). MemManage, BusFault and
+ *  UsageFault (stack limit included) are not enabled and escalate to
+ *  HardFault, whose handler reports them. */
+#define MPS2_CORE_VECTORS \
+	(mps2_vector_t)(uintptr_t)&_estack, \
+	Reset_Handler, \
+	NMI_Handler, \
+	HardFault_Handler, \
+	HardFault_Handler,       /* MemManage */ \
+	HardFault_Handler,       /* BusFault */ \
+	HardFault_Handler,       /* UsageFault */ \
+	MPS2_SECUREFAULT_VECTOR, \
+	Default_Handler, Default_Handler, Default_Handler, /* reserved */ \
+	Default_Handler,         /* SVCall */ \
+	Default_Handler,         /* DebugMon */ \
+	Default_Handler,         /* reserved */ \
+	Default_Handler,         /* PendSV */ \
+	SysTick_Handler
 
 /* ---- exception priorities (lower is more urgent; every core here has at
  * least the top 3 bits). The 1 ms tick preempts everything so time never

@@ -10,25 +10,9 @@
 #include "cortex_m.h"
 #include "mps2.h"
 
-/* From the image's linker script. */
-extern uint32_t _estack;
-
 __attribute__((section(".vectors"), used))
 const mps2_vector_t mps2_vectors[] = {
-	(mps2_vector_t)(uintptr_t)&_estack,
-	Reset_Handler,
-	NMI_Handler,
-	HardFault_Handler,
-	HardFault_Handler,   /* MemManage: not enabled, escalates anyway */
-	HardFault_Handler,   /* BusFault */
-	HardFault_Handler,   /* UsageFault (and stack limit, CFSR.STKOF) */
-	HardFault_Handler,   /* SecureFault (Armv8-M; escalates too) */
-	Default_Handler, Default_Handler, Default_Handler, /* reserved */
-	Default_Handler,     /* SVCall */
-	Default_Handler,     /* DebugMon */
-	Default_Handler,     /* reserved */
-	Default_Handler,     /* PendSV */
-	SysTick_Handler,
+	MPS2_CORE_VECTORS,
 	/* the SSE-300's lines */
 	Default_Handler, Default_Handler, Default_Handler, /* 0-2 watchdogs, S32K timer */
 	DEADLINE_IRQHandler, /* 3 system timer 0: the deadline */

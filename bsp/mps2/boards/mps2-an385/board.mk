@@ -4,5 +4,3 @@ BOARD_CPU          := -mcpu=cortex-m3 -mthumb
 BOARD_SRCS         += bsp/mps2/an385.c bsp/mps2/an385_vectors.c $(MPS2_TIME)
 BOARD_INC          += $(MPS2_TIME_INC)
 BOARD_LDSCRIPT     := bsp/mps2/an385.ld
-BOARD_QEMU_MACHINE := mps2-an385
-BOARD_QEMU_FLAGS   :=

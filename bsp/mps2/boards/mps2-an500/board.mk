@@ -7,5 +7,3 @@ BOARD_CPU          := -mcpu=cortex-m7 -mthumb -mfloat-abi=soft
 BOARD_SRCS         += bsp/mps2/an500.c bsp/mps2/an385_vectors.c $(MPS2_TIME)
 BOARD_INC          += $(MPS2_TIME_INC)
 BOARD_LDSCRIPT     := bsp/mps2/an385.ld
-BOARD_QEMU_MACHINE := mps2-an500
-BOARD_QEMU_FLAGS   :=

@@ -8,5 +8,3 @@ BOARD_CPU          := -mcpu=cortex-m33 -mthumb -mfloat-abi=soft
 BOARD_SRCS         += bsp/mps2/an505.c bsp/mps2/an505_vectors.c $(MPS2_TIME)
 BOARD_INC          += $(MPS2_TIME_INC)
 BOARD_LDSCRIPT     := bsp/mps2/an505.ld
-BOARD_QEMU_MACHINE := mps2-an505
-BOARD_QEMU_FLAGS   :=

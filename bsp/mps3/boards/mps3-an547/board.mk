@@ -14,5 +14,3 @@ include bsp/mps3/family.mk
 BOARD_CPU          := -mcpu=cortex-m55 -mthumb -mfloat-abi=soft -fno-branch-count-reg
 BOARD_SRCS         += bsp/mps3/an547.c bsp/mps3/an547_vectors.c
 BOARD_LDSCRIPT     := bsp/mps3/an547.ld
-BOARD_QEMU_MACHINE := mps3-an547
-BOARD_QEMU_FLAGS   :=
