@@ -24,7 +24,7 @@ $(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	arm-none-eabi-gcc $$($(1)_CFLAGS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
 
-$(1)/firmware.elf: $$($(1)_OBJS) $(BOARD_LDSCRIPT)
+$(1)/firmware.elf: $$($(1)_OBJS) $(BOARD_LDSCRIPT) $(BOARD_LD_INCLUDES)
 	arm-none-eabi-gcc $(FW_LDFLAGS) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$($(1)_OBJS) $(FW_LIBS)
 	arm-none-eabi-size $$@
 

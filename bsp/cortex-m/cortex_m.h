@@ -3,7 +3,10 @@
  * few instructions board code needs (interrupt masking, sleep, reset).
  * Addresses and fields are from the ARMv7-M Architecture Reference Manual
  * (ARM DDI 0403E), section numbers in brackets; they are the same on the
- * M3, M4 and M7. The board.h functions that are pure core (board_irq_save,
+ * M3, M4 and M7, and on the Armv8-M mainline cores (M33, M55: Armv8-M
+ * Architecture Reference Manual, ARM DDI 0553, registers named in [v8 ...]),
+ * which add the stack limit registers and the Security Extension's fault
+ * status below. The board.h functions that are pure core (board_irq_save,
  * board_irq_restore, board_idle, board_reboot) are defined once in
  * cortex_m.c on top of these.
  */
@@ -41,6 +44,17 @@
 #define CM_AIRCR_VECTKEY     (0x05FAu << 16)       /* a write without the key is ignored */
 #define CM_AIRCR_SYSRESETREQ (1u << 2)
 #define CM_SHPR3_SYSTICK_SHIFT 24
+#define CM_CFSR_STKOF        (1u << 20)            /* UsageFault: stack limit hit [v8 UFSR.STKOF] */
+
+/* Armv8-M mainline (-mcpu=cortex-m33, cortex-m55): the Security Extension
+ * and the stack limit registers. GCC names the architecture, not the core. */
+#if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__)
+#define CM_ARMV8M_MAIN 1
+/* Secure fault status and address [v8 SFSR, SFAR]: a SecureFault
+ * escalates to HardFault until SHCSR.SECUREFAULTENA is set. */
+#define CM_SAU_SFSR          CM_REG(0xE000EDE4u)
+#define CM_SAU_SFAR          CM_REG(0xE000EDE8u)
+#endif
 
 /** Exceptions 1..15 come before the external interrupts in the vector
  *  table, which also starts with the initial stack pointer [B1.5.3]. */
@@ -134,6 +148,19 @@ static inline uint32_t cm_ipsr(void)
 
 	__asm volatile ("mrs %0, ipsr" : "=r" (ipsr));
 	return ipsr;
+}
+
+/** Set the main stack's limit (MSPLIM) to `limit`, the lowest address
+ *  the stack may use: on Armv8-M mainline a push below it raises a
+ *  UsageFault with CFSR.STKOF instead of writing there [v8 MSPLIM]. The
+ *  Armv7-M cores have no stack limit: nothing to do. */
+static inline void cm_stack_limit(uintptr_t limit)
+{
+#ifdef CM_ARMV8M_MAIN
+	__asm volatile ("msr msplim, %0" :: "r" (limit) : "memory");
+#else
+	(void)limit;
+#endif
 }
 
 /** Mask interrupts and sleep for good: the end of a fault report. */

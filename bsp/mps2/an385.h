@@ -1,15 +1,14 @@
 /*
- * MPS2 AN385 (Cortex-M3) memory map, interrupt numbers and priorities.
- * Addresses are from ARM AN385 (section 3, "Memory map" and "Interrupt
- * map") and agree with QEMU's model of the board (hw/arm/mps2.c). The
- * core's own registers are in cortex_m.h.
+ * MPS2 AN385 (Cortex-M3) memory map and interrupt numbers. Addresses are
+ * from ARM AN385 (section 3, "Memory map" and "Interrupt map") and agree
+ * with QEMU's model of the board (hw/arm/mps2.c). AN386 is the same
+ * FPGA design around a Cortex-M4, and QEMU models it with this map to the
+ * address; AN500 (Cortex-M7) keeps these peripherals and interrupt lines
+ * in QEMU but moves the Ethernet and the PSRAM (an500.h). The core's own
+ * registers are in cortex_m.h.
  */
 #ifndef AN385_H
 #define AN385_H
-
-#include <stdint.h>
-
-#include "cortex_m.h"
 
 /* SYSCLK drives the CPU, SysTick and every APB peripheral (AN385 3.3). */
 #define AN385_SYSCLK_HZ      25000000u
@@ -31,33 +30,20 @@ enum an385_irq {
 };
 #define AN385_IRQ_COUNT      32            /* NVIC lines QEMU gives the AN385 */
 
-/* Priorities (lower is more urgent; the M3 implements at least the top 3
- * bits). The 1 ms tick preempts everything so time never stalls behind a
- * long Ethernet RX copy; the console byte is next so a UART with a
- * one-byte buffer does not overrun while frames are copied. */
-#define AN385_PRIO_SYSTICK   0x00u
-#define AN385_PRIO_UART      0x20u
-#define AN385_PRIO_TIMER     0x40u
-#define AN385_PRIO_ETHERNET  0x60u
-
-/* ---- handlers of the AN385 lines an385_vectors.c names (the board's board.c) ---- */
-void UART0RX_IRQHandler(void);
-void UART0TX_IRQHandler(void);
-void TIMER0_IRQHandler(void);
-void TIMER1_IRQHandler(void);
-void ETHERNET_IRQHandler(void);
-
-/* ---- NVIC helpers ---- */
-/** Enable an AN385 line at priority `prio`, dropping anything it raised
- *  while it was off. */
-static inline void an385_irq_enable(enum an385_irq irq, uint8_t prio)
-{
-	cm_nvic_enable_line((unsigned)irq, prio);
+/* Initialisers for the family's map (mps2.h) of the images that keep
+ * AN385's UART0 and timers: AN385 and AN386 (an385.c), AN500 (an500.c). */
+#define AN385_CONSOLE_MAP { \
+	.base = AN385_UART0_BASE, \
+	.pclk_hz = AN385_SYSCLK_HZ, \
+	.irq_rx = AN385_IRQ_UART0_RX, \
+	.irq_tx = AN385_IRQ_UART0_TX, \
 }
-
-static inline void an385_irq_clear_pending(enum an385_irq irq)
-{
-	cm_nvic_clear_pending((unsigned)irq);
+#define AN385_CMSDK_TIME { \
+	.pclk_hz = AN385_SYSCLK_HZ, \
+	.clock_base = AN385_TIMER1_BASE, \
+	.clock_irq = AN385_IRQ_TIMER1, \
+	.deadline_base = AN385_TIMER0_BASE, \
+	.deadline_irq = AN385_IRQ_TIMER0, \
 }
 
 #endif

@@ -1,47 +1,33 @@
 /*
  * The vector table for AN385's interrupt map (AN385 section 3, "Interrupt
  * map"): the core's exceptions, then the 32 lines QEMU gives the board.
- * An MPS2 image with another map gets a vectors file of its own beside
- * this one; startup.c stays as it is.
+ * AN386 and AN500 use it too: QEMU's hw/arm/mps2.c wires their lines as
+ * AN385's. An image with another map
+ * gets a vectors file of its own beside this one; startup.c stays as it
+ * is.
  */
 #include <stdint.h>
 
 #include "an385.h"
-#include "cm_fault.h"
 #include "cortex_m.h"
 #include "mps2.h"
-
-/* From the board's linker script. */
-extern uint32_t _estack;
 
 /* Every slot is named so that a stray exception is reported by
  * Default_Handler instead of jumping to address 0. External lines as in
  * AN385's interrupt map. */
 __attribute__((section(".vectors"), used))
 const mps2_vector_t mps2_vectors[1u + CM_SYS_EXCEPTIONS + AN385_IRQ_COUNT] = {
-	(mps2_vector_t)(uintptr_t)&_estack,
-	Reset_Handler,
-	NMI_Handler,
-	HardFault_Handler,
-	HardFault_Handler,   /* MemManage: not enabled, escalates anyway */
-	HardFault_Handler,   /* BusFault */
-	HardFault_Handler,   /* UsageFault */
-	Default_Handler, Default_Handler, Default_Handler, Default_Handler, /* reserved */
-	Default_Handler,     /* SVCall */
-	Default_Handler,     /* DebugMon */
-	Default_Handler,     /* reserved */
-	Default_Handler,     /* PendSV */
-	SysTick_Handler,
-	UART0RX_IRQHandler,  /* 0 UART0 RX */
-	UART0TX_IRQHandler,  /* 1 UART0 TX */
+	MPS2_CORE_VECTORS,
+	CONSOLE_RX_IRQHandler, /* 0 UART0 RX */
+	CONSOLE_TX_IRQHandler, /* 1 UART0 TX */
 	Default_Handler,     /* 2 UART1 RX */
 	Default_Handler,     /* 3 UART1 TX */
 	Default_Handler,     /* 4 UART2 RX */
 	Default_Handler,     /* 5 UART2 TX */
 	Default_Handler,     /* 6 GPIO0 combined */
 	Default_Handler,     /* 7 GPIO1 combined */
-	TIMER0_IRQHandler,   /* 8 TIMER0: the deadline timer */
-	TIMER1_IRQHandler,   /* 9 TIMER1: the clock's wrap */
+	DEADLINE_IRQHandler, /* 8 TIMER0: the deadline timer */
+	CLOCK_IRQHandler,    /* 9 TIMER1: the clock's wrap */
 	Default_Handler,     /* 10 dual timer */
 	Default_Handler,     /* 11 SPI */
 	Default_Handler,     /* 12 UART 0-2 overrun */

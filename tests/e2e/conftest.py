@@ -15,9 +15,9 @@ Options
   --iface IFACE           board: the host interface facing the board
   --console DEV           board: the console serial device (/dev/ttyACM0)
   --ip ADDR               the firmware's address (default 192.0.2.2)
-  --fw-elf PATH           qemu: the image (default build/mps2-an385/firmware.elf)
-  --machine NAME          qemu: the machine it runs on, and the board name its
-                          banner shows (default mps2-an385)
+  --machine BOARD         the board: QEMU's -M machine and the name the
+                          banner prints (default mps2-an385)
+  --fw-elf PATH           qemu: the image (default build/BOARD/firmware.elf)
   --keep-artifacts        keep the pcaps of passing tests too
   --seed N                fault relay: replay a run with its seed
   --soak                  the long counts (200 faulty echoes, 2,000 TIME_WAITs)
@@ -27,6 +27,8 @@ Options
 Markers
   needs_qemu              needs QEMU or the tap (skipped with --target board)
   fw_timeout(seconds)     per-test time limit (default 120 s)
+  core                    the subset every board runs (CORE_TESTS below;
+                          select it with -m core)
 
 Artifacts (build/e2e/)
   <module>.console.log    everything the console printed, all boots
@@ -56,6 +58,39 @@ ARTIFACTS = REPO / "build" / "e2e"
 DEFAULT_TEST_TIMEOUT_S = 120
 SKIP_BANNER = "E2E NAMESPACE/QEMU TESTS SKIPPED"
 
+# The core subset (-m core): what `make test` runs on every board besides
+# mps2-an385, which runs everything. A board brings its own startup and
+# vector table, console UART and its interrupts, LAN9118 address and line,
+# clock and deadline timer, and reset; the engine above them is the same
+# code on every board. So the subset is what touches those, each once, end
+# to end: boot and banner, ARP, ping with the counters and pool checks, the
+# console during a ping flood, `reboot` (SYSRESETREQ); a 1 MiB echo
+# (Linux closes first) and the daytime and client teardowns (finwait
+# closes first); the TIME_WAIT cases that lean on the deadline timer
+# (lost final ACK, RST ignored, SYN makes a new incarnation); 2MSL measured
+# on the wire; 2,000 connections against the TIME_WAIT table. Left out:
+# engine cases that no board code changes (the other crafted segments,
+# ICMP, the relay's fault rules and random faults, the lwIP baseline, user
+# networking), which mps2-an385's full run covers.
+CORE_TESTS = (
+    "test_foundation.py::test_boot_banner",
+    "test_foundation.py::test_banner_mac_is_the_one_qemu_gave",
+    "test_foundation.py::test_arp_resolution",
+    "test_foundation.py::test_ping_100_and_counters",
+    "test_foundation.py::test_console_answers_while_traffic_flows",
+    "test_foundation.py::test_help_lists_commands",
+    "test_foundation.py::test_ifconfig",
+    "test_foundation.py::test_reboot_command",
+    "test_linux_peer.py::test_echo_1mib_linux_closes_first",
+    "test_linux_peer.py::test_daytime_finwait_holds_time_wait",
+    "test_linux_peer.py::test_finwait_active_open_and_close",
+    "test_crafted.py::test_lost_final_ack_fin_retransmitted",
+    "test_crafted.py::test_rst_into_time_wait_ignored",
+    "test_crafted.py::test_syn_into_time_wait_higher_seq_new_incarnation",
+    "test_2msl.py::test_2msl_on_the_wire",
+    "test_pressure.py::test_time_wait_pressure",
+)
+
 
 def pytest_addoption(parser):
     g = parser.getgroup("finwait", "finwait end-to-end")
@@ -64,11 +99,10 @@ def pytest_addoption(parser):
     g.addoption("--iface", default=None, help="board: host interface facing the board")
     g.addoption("--console", default=None, help="board: console serial device")
     g.addoption("--ip", default=fh.FW_IP, help="the firmware's IPv4 address")
-    g.addoption("--fw-elf", default=str(REPO / "build" / "mps2-an385" / "firmware.elf"),
-                help="qemu: firmware image")
-    g.addoption("--machine", default="mps2-an385",
-                help="qemu: the QEMU machine (-M), which is also the board name the "
-                     "banner shows")
+    g.addoption("--machine", default=fh.MACHINE,
+                help="the board: QEMU's -M machine and the name the banner prints")
+    g.addoption("--fw-elf", default=None,
+                help="qemu: firmware image (default build/MACHINE/firmware.elf)")
     g.addoption("--keep-artifacts", action="store_true",
                 help="keep pcaps of passing tests too")
     g.addoption("--seed", type=int, default=None,
@@ -85,6 +119,10 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "needs_qemu: needs QEMU or the tap "
                             "(skipped with --target board)")
     config.addinivalue_line("markers", "fw_timeout(seconds): per-test time limit")
+    config.addinivalue_line("markers", "core: the subset every board runs (conftest.CORE_TESTS)")
+    fh.MACHINE = config.getoption("--machine")
+    if config.getoption("--fw-elf") is None:
+        config.option.fw_elf = str(REPO / "build" / fh.MACHINE / "firmware.elf")
     fh.install_safety_net()
     config.fw_skip_reason = None
     target = config.getoption("--target")
@@ -99,7 +137,7 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     lines = [f"finwait e2e: target={config.getoption('--target')} "
-             f"ip={config.getoption('--ip')} artifacts={ARTIFACTS}"]
+             f"machine={fh.MACHINE} ip={config.getoption('--ip')} artifacts={ARTIFACTS}"]
     if config.fw_skip_reason:
         lines.append(f"!!! {SKIP_BANNER}: {config.fw_skip_reason}")
     return lines
@@ -122,8 +160,21 @@ def _uses_firmware(item) -> bool:
     return bool(names & {"fw", "fw_fresh", "netns"}) or item.get_closest_marker("needs_qemu")
 
 
+def _mark_core(items) -> None:
+    """Mark CORE_TESTS `core`; a listed test that a collected module no
+    longer has is an error, so that a rename cannot shrink the subset."""
+    by_name = {f"{item.path.name}::{item.name}": item for item in items}
+    modules = {item.path.name for item in items}
+    for name in CORE_TESTS:
+        if name in by_name:
+            by_name[name].add_marker(pytest.mark.core)
+        elif name.partition("::")[0] in modules:
+            raise pytest.UsageError(f"conftest.CORE_TESTS names {name}, which does not exist")
+
+
 def pytest_collection_modifyitems(config, items):
     target = config.getoption("--target")
+    _mark_core(items)
     for item in items:
         if target == "board" and item.get_closest_marker("needs_qemu"):
             item.add_marker(pytest.mark.skip(reason="needs QEMU (running with --target board)"))
@@ -188,12 +239,6 @@ def artifact_name(nodeid: str) -> str:
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="session")
-def board_name(request):
-    """The board the banner must name: the QEMU machine's name."""
-    return request.config.getoption("--machine")
-
-
-@pytest.fixture(scope="session")
 def netns(request):
     if request.config.getoption("--target") != "qemu":
         pytest.skip("no namespace with --target board")
@@ -207,10 +252,11 @@ def _new_firmware(request, name: str) -> fh.Firmware:
     cfg = request.config
     if cfg.getoption("--target") == "board":
         return fh.BoardFirmware(cfg.getoption("--iface"), cfg.getoption("--console"),
-                                cfg.getoption("--ip"), ARTIFACTS, name)
+                                cfg.getoption("--ip"), ARTIFACTS, name,
+                                board=cfg.getoption("--machine"))
     ns = request.getfixturevalue("netns")
     return fh.QemuFirmware(ns, Path(cfg.getoption("--fw-elf")), ARTIFACTS, name,
-                           machine=cfg.getoption("--machine"), ip=cfg.getoption("--ip"))
+                           ip=cfg.getoption("--ip"))
 
 
 @pytest.fixture(scope="module")
@@ -297,7 +343,6 @@ def fw_relay(request):
         relay = fh.NetemRelay(ns, ARTIFACTS, base, seed, relay_args)
         fw = fh.RelayedQemuFirmware(ns, Path(request.config.getoption("--fw-elf")),
                                     ARTIFACTS, base + ".relay", relay,
-                                    machine=request.config.getoption("--machine"),
                                     ip=request.config.getoption("--ip"))
         request.addfinalizer(fw.stop)
         fw.boot()

@@ -43,6 +43,9 @@ QEMU_MAC = "52:54:00:12:34:56"
 NS_PREFIX = "fwe2e-"
 TAP_NAME = "fwtap0"
 BOOT_TIMEOUT_S = 15.0
+# The board this run boots, set from conftest's --machine: QEMU's -M and
+# the name the banner prints (a board is named after its QEMU machine).
+MACHINE = "mps2-an385"
 CMD_TIMEOUT_S = 5.0
 QEMU_BIN = "qemu-system-arm"
 # The NIC model each machine's -net nic takes (QEMU refuses any other on a
@@ -471,9 +474,10 @@ class Firmware:
 
     target = "none"
 
-    def __init__(self, ip: str, artifacts: Path) -> None:
+    def __init__(self, ip: str, artifacts: Path, board: Optional[str] = None) -> None:
         self.ip = ip
         self.artifacts = artifacts
+        self.board = board or MACHINE   # the name its banner prints
         self.mac: Optional[str] = None
         self.console: Optional[Console] = None
         self.boot_log = ""
@@ -566,14 +570,14 @@ class QemuFirmware(Firmware):
     target = "qemu"
 
     def __init__(self, ns: Namespace, elf: Path, artifacts: Path, name: str,
-                 machine: str = "mps2-an385", mac: str = QEMU_MAC,
+                 machine: Optional[str] = None, mac: str = QEMU_MAC,
                  ip: str = FW_IP, extra_args: Optional[list[str]] = None) -> None:
-        super().__init__(ip, artifacts)
+        super().__init__(ip, artifacts, machine)
         self.ns = ns
         self.ns_name = ns.name
         self.elf = elf
         self.name = name
-        self.machine = machine
+        self.machine = self.board
         self.mac = mac.lower()
         self.extra_args = extra_args or []
         self.proc: Optional[subprocess.Popen] = None
@@ -710,8 +714,8 @@ class BoardFirmware(Firmware):
     target = "board"
 
     def __init__(self, iface: str, console_dev: str, ip: str, artifacts: Path,
-                 name: str, baud: int = 115200) -> None:
-        super().__init__(ip, artifacts)
+                 name: str, baud: int = 115200, board: Optional[str] = None) -> None:
+        super().__init__(ip, artifacts, board)
         self.iface, self.console_dev, self.baud, self.name = iface, console_dev, baud, name
         self.console_log = artifacts / f"{name}.console.log"
         self._tcpdump: Optional[subprocess.Popen] = None

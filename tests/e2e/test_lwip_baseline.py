@@ -2,7 +2,7 @@
 echo and daytime exchanges as finwait: the benchmarks compare against it,
 and a broken baseline proves nothing.
 
-It boots build/mps2-an385-lwip/firmware.elf (FINWAIT_LWIP_ELF overrides)
+It boots build/<machine>-lwip/firmware.elf (FINWAIT_LWIP_ELF overrides)
 in its own QEMU on the suite's namespace; the Linux kernel in the namespace
 is the client (bench/tools/peer.py).
 """
@@ -19,8 +19,6 @@ import pytest
 import fwharness as fh
 
 REPO = Path(__file__).resolve().parents[2]
-LWIP_ELF = Path(os.environ.get("FINWAIT_LWIP_ELF",
-                               REPO / "build" / "mps2-an385-lwip" / "firmware.elf"))
 PEER = REPO / "bench" / "tools" / "peer.py"
 ARTIFACTS = REPO / "build" / "e2e"
 
@@ -29,12 +27,14 @@ pytestmark = pytest.mark.needs_qemu
 
 @pytest.fixture(scope="module")
 def lwip_fw(request, netns):
-    if not LWIP_ELF.is_file():
-        pytest.fail(f"{LWIP_ELF} missing: make FW_TCP=lwip (make e2e builds it)")
+    elf = Path(os.environ.get("FINWAIT_LWIP_ELF",
+                              REPO / "build" / f"{fh.MACHINE}-lwip" / "firmware.elf"))
+    if not elf.is_file():
+        pytest.fail(f"{elf} missing: make FW_TCP=lwip (make e2e builds it)")
     shared = getattr(request.session, "fw_shared", None)
     if shared is not None:
         shared.stop()   # one QEMU on the tap at a time; `fw` reboots it later
-    fw = fh.QemuFirmware(netns, LWIP_ELF, ARTIFACTS, "test_lwip_baseline")
+    fw = fh.QemuFirmware(netns, elf, ARTIFACTS, "test_lwip_baseline")
     request.addfinalizer(fw.stop)
     fw.boot()
     return fw
@@ -51,7 +51,8 @@ def _peer(fw, *args: str, timeout: float = 60.0) -> dict:
 
 
 def test_baseline_boots(lwip_fw):
-    assert re.search(r"^finwait .*mps2-an385", lwip_fw.boot_log, re.M), lwip_fw.boot_log
+    assert re.search(rf"^finwait .* on {re.escape(lwip_fw.board)}$", lwip_fw.boot_log, re.M), \
+        lwip_fw.boot_log
     sent, received, out = lwip_fw.ping(2, wait_s=2)
     assert received == sent, out
 
