@@ -626,6 +626,12 @@ static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 		fz_fail("more unanswered zero-window probes than FW_PERSIST_PROBES", id);
 	if (tcb->ka_probes > fw_tcp_get_keepalive_count())
 		fz_fail("more unanswered keepalive probes than keepalive-count", id);
+	/* What a peer can make one connection hold: its receive buffers. */
+	if (tcb->rx_bufs > FW_TCP_RCVQ_PBUFS)
+		fz_fail("one connection holds more than FW_TCP_RCVQ_PBUFS receive buffers", id);
+	/* Half-open connections a listener holds (RFC 4987: the backlog). */
+	if (tcb->state == FW_TCP_LISTEN && tcb_backlog(tcb) > FW_LISTEN_BACKLOG)
+		fz_fail("listener holds more half-open connections than FW_LISTEN_BACKLOG", id);
 	if ((tcb->flags & TCB_F_ACCEPTED) && !(tcb->flags & TCB_F_ORPHAN) && !fz_held(tcb))
 		fz_fail("application TCB the application does not hold", id);
 }
