@@ -105,7 +105,12 @@ def test_console_answers_while_traffic_flows(fw):
         if pinger.poll() is None:
             pinger.kill()
             pinger.wait()
-    assert re.search(r"300 packets transmitted, 300 received", out), out
+    # At most 1% lost: a loaded host that does not schedule QEMU for a few
+    # ms drops frames in the NIC model's queue (298 of 300 seen with a
+    # fuzzer and three other QEMUs on 2 cores); a console that blocked
+    # interrupts would lose far more.
+    m = re.search(r"300 packets transmitted, (\d+) received", out)
+    assert m and int(m.group(1)) >= 297, out
     assert seen[-1] > seen[0], f"no echo request arrived between commands: {seen}"
 
 

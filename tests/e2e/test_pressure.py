@@ -121,8 +121,12 @@ def pressure(fw, count: int) -> None:
     assert after["tcp.tcb_in_use"] == before["tcp.tcb_in_use"]
     assert grew("daytime.served") == count
     assert not slow, f"console slow under pressure: {slow}"
-    # the last request may still be on its way when SIGINT stops ping
-    assert sent >= took / PING_INTERVAL_S * 0.5 and got >= sent - 1, (
+    # The last request may still be on its way when SIGINT stops ping, and
+    # a host too loaded to schedule QEMU for a few ms loses a few frames in
+    # the NIC model's queue (seen on a 2-core machine running three QEMUs
+    # and a fuzzer: 70 of 75); a device that stopped answering loses them
+    # all. Up to 10% lost passes.
+    assert sent >= took / PING_INTERVAL_S * 0.5 and got >= sent - 1 - sent // 10, (
         f"ping during the run: {got} of {sent} answered\n{out}")
     # Linux did CLOSE_WAIT -> LAST_ACK -> CLOSED every time: nothing left
     left = lambda: [x for x in u.ss(fw) if x[2] == f"{fw.ip}:{u.DAYTIME}"]  # noqa: E731
