@@ -134,9 +134,6 @@ void NMI_Handler(void);
 void HardFault_Handler(void);
 void Default_Handler(void);
 
-/** Called by the HardFault entry with the exception stack frame. */
-void mps2_fault_report(const uint32_t *frame, uint32_t exc_return);
-
 /* ---- the ones mps2_board.c defines, for the vectors files ---- */
 void SysTick_Handler(void);
 void CONSOLE_RX_IRQHandler(void);
