@@ -297,8 +297,8 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1u;
 	rx_synchronize(tcb, rx_syn_window());   /* what our SYN offered */
-	if (seg->mss && seg->mss < tcb->mss)
-		tcb->mss = seg->mss < SEG_MSS_MIN ? SEG_MSS_MIN : seg->mss;
+	/* RFC 9293 3.7.1 MUST-15: no MSS option means 536 (SEG_MSS_DEFAULT). */
+	tcb->mss = seg_peer_mss(seg);
 	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
@@ -705,10 +705,29 @@ static bool seg_syn_again(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
 	return true;
 }
 
+/*
+ * Simultaneous open (RFC 9293 figure 8, line 5): in SYN_RCVD the peer's
+ * SYN,ACK repeats its SYN (SEG.SEQ = IRS) and acknowledges ours. Its SYN
+ * is the one already taken; the rest of the segment (the ACK, any text
+ * from IRS + 1) is new and goes through the checks as if the SYN were not
+ * there, so the ACK completes the handshake. Without this the whole
+ * segment fails the first check (it starts before RCV.NXT) and the
+ * handshake waits for a retransmission that never comes.
+ */
+static void seg_simultaneous_syn_ack(const struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg)
+{
+	if (tcb->state != FW_TCP_SYN_RCVD || (tcb->flags & TCB_F_PASSIVE) ||
+	    (seg->flags & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_RST)) != (FW_TCP_SYN | FW_TCP_ACK) || seg->seq != tcb->irs)
+		return;
+	seg->flags &= (uint8_t)~FW_TCP_SYN;
+	seg->seq = tcb->irs + 1u;
+}
+
 static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
 {
 	bool need_ack = false, fin_ok = false;
 
+	seg_simultaneous_syn_ack(tcb, seg);
 	if (seg_syn_again(tcb, seg) || seg_syn_synchronized(tcb, seg, now))
 		return;
 	/* first */

@@ -414,10 +414,45 @@ static void rto_three_seconds_after_syn_timeout_rfc6298_5_7(void **state)
 	h_tx_drain();
 }
 
+/* RFC 9293 3.7.1 MUST-15: a SYN,ACK without an MSS option means 536.
+ * > S <mss 1460>  < S. (no MSS)  > .   => MSS 536 */
+static void active_open_without_mss_option_uses_536_rfc9293_must_15(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = g.tcb->t.lport);
+	h_tx_drain();
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	assert_int_equal(g.tcb->mss, 536);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* Simultaneous open, RFC 9293 figure 8: the peer's SYN,ACK arriving in
+ * SYN_RCVD completes the handshake.
+ * > S iss  < S 5000  > S. iss ack 5001  < S. 5000 ack iss+1  => ESTABLISHED */
+static void simultaneous_open_syn_ack_in_syn_rcvd_rfc9293_figure_8(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	uint16_t lport = g.tcb->t.lport;
+	inject(.flags = F_S, .seq = 5000, .lport = lport, .mss = 1460);
+	expect_tx(F_S | F_A, g.iss, 5001, 0);
+	expect_state(g.tcb, FW_TCP_SYN_RCVD);
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = lport, .mss = 1460);
+	h_tx_drain();
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	assert_int_equal(app.connects, 1);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 const struct CMUnitTest tcp_open_tests[] = {
 	H_TEST(syn_retries_span_three_minutes_rfc9293_must_23),
 	H_TEST(syn_ack_gives_rtt_sample_rfc6298_2_2),
 	H_TEST(rto_three_seconds_after_syn_timeout_rfc6298_5_7),
+	H_TEST(active_open_without_mss_option_uses_536_rfc9293_must_15),
+	H_TEST(simultaneous_open_syn_ack_in_syn_rcvd_rfc9293_figure_8),
 	H_TEST(ack_onto_iss_after_wrap_is_data),
 	H_TEST(passive_open_mss),
 	H_TEST(active_open),
