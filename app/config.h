@@ -129,8 +129,14 @@
 #ifndef FW_RTO_MAX_MS
 #define FW_RTO_MAX_MS 60000u
 #endif
+#ifndef FW_RTO_SYN_TIMEOUT_MS
+#define FW_RTO_SYN_TIMEOUT_MS 3000u /* RFC 6298 (5.7): RTO for data after a SYN or SYN,ACK timed out */
+#endif
+/* RFC 9293 3.8.3 MUST-23: an active open retransmits its SYN for at least
+ * 3 minutes. With the 1 s initial RTO doubled up to 60 s, 8 retries send
+ * at 0, 1, 3, 7, 15, 31, 63, 123 and 183 s and give up at 243 s. */
 #ifndef FW_SYN_RETRIES
-#define FW_SYN_RETRIES 5
+#define FW_SYN_RETRIES 8
 #endif
 #ifndef FW_DATA_RETRIES
 #define FW_DATA_RETRIES 8         /* data and FIN retransmissions before abort */

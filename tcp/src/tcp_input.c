@@ -170,6 +170,7 @@ static void seg_passive_init(struct fw_tcp_conn *tcb, const struct fw_tcp_conn *
 }
 
 static void seg_input_tcb(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, uint32_t now);
+static void tcb_ack_rtt(struct fw_tcp_conn *tcb, uint32_t ack, bool established, uint32_t now);
 
 /* LISTEN and an ACK: <SEQ=SEG.ACK><CTL=RST> (RFC 9293 3.10.7.2), unless,
  * while SYNs have lately found no room (tcb_syn_pressure_recent), it
@@ -296,8 +297,8 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1u;
 	rx_synchronize(tcb, rx_syn_window());   /* what our SYN offered */
-	if (seg->mss && seg->mss < tcb->mss)
-		tcb->mss = seg->mss < SEG_MSS_MIN ? SEG_MSS_MIN : seg->mss;
+	/* RFC 9293 3.7.1 MUST-15: no MSS option means 536 (SEG_MSS_DEFAULT). */
+	tcb->mss = seg_peer_mss(seg);
 	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
@@ -306,6 +307,7 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 		 * ("data or controls that were queued for transmission MAY be
 		 * included": owed, it rides on what connected_cb writes).
 		 * Data or FIN on the SYN,ACK is not queued: the peer retransmits it. */
+		tcb_ack_rtt(tcb, seg->ack, true, now);
 		tcb->snd_una = seg->ack;
 		tcb->retries = 0;
 		tcb_disarm(tcb, TCB_T_RTX);
@@ -313,11 +315,12 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 		post->established = true;
 		tcb_owe_ack(tcb);
 	} else {
-		/* Simultaneous open: SYN_RCVD, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+		/* Simultaneous open: SYN_RCVD, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+		 * Our SYN goes out again in it: Karn, no RTT sample from it. */
+		tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
 		tcb_set_state(tcb, FW_TCP_SYN_RCVD, "syn");
 		tcb_send_syn(tcb);
 	}
-	(void)now;
 }
 
 /* ------------------------------------------------------------ synchronized */
@@ -420,6 +423,28 @@ static void tcb_ack_recovery(struct fw_tcp_conn *tcb, uint32_t ack)
 	tcb_resend_una(tcb);
 }
 
+/*
+ * RFC 6298 for an ACK that moves SND.UNA to `ack`, our SYN's included:
+ * Karn (3): sample only a segment sent once, timed since it was sent
+ * (the SYN's ACK is sampled or ends the timing here, so the first data
+ * ACK is never timed against the SYN); (5.5) a backed-off RTO stays
+ * until a valid sample gives a new one (2.2, 2.3); (5.7) when our SYN or
+ * SYN,ACK timed out and nothing was sampled, the RTO for data starts at
+ * FW_RTO_SYN_TIMEOUT_MS.
+ */
+static void tcb_ack_rtt(struct fw_tcp_conn *tcb, uint32_t ack, bool established, uint32_t now)
+{
+	if ((tcb->flags & TCB_F_RTT_TIMING) && seq_gt(ack, tcb->rtt_seq)) {
+		tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
+		tcb_rtt_sample(tcb, now - tcb->rtt_start);
+		tcb->rto = tcb_rto_base(tcb);
+	} else if (established) {
+		tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
+		if (tcb->retries > 0 && !(tcb->flags & TCB_F_HAVE_RTT))
+			tcb->rto = FW_RTO_SYN_TIMEOUT_MS;
+	}
+}
+
 /* SND.UNA < SEG.ACK =< SND.NXT: drop acknowledged bytes (and SYN/FIN). */
 static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_post *post, uint32_t now)
 {
@@ -438,25 +463,10 @@ static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_po
 	if (n)
 		tcb->sndq = pbuf_free_header(tcb->sndq, (u16_t)n);
 	post->acked += n;
-	/* RFC 6298 (Karn): sample only a segment sent once. */
-	if ((tcb->flags & TCB_F_RTT_TIMING) && seq_gt(ack, tcb->rtt_seq)) {
-		tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
-		tcb_rtt_sample(tcb, now - tcb->rtt_start);
-	}
+	tcb_ack_rtt(tcb, ack, post->established, now);
 	tcb->snd_una = ack;
 	tcb->retries = 0;
 	tcb->dupacks = 0;
-	/*
-	 * Deliberate departure from RFC 6298 (5.5) with Karn's rule, which
-	 * keep the backed-off RTO until a fresh RTT sample: under steady loss
-	 * every flight holds a retransmission, no sample ever arrives and the
-	 * RTO stays at 3.2, 6.4, 12.8 s on a LAN. Forward progress shows the
-	 * path works, so the RTO goes back to what SRTT and RTTVAR say (as
-	 * RFC 6298 (5.7) re-initializes it for data after a SYN timeout, and
-	 * as a timestamping TCP (RFC 7323) gets from the sample every ACK
-	 * brings). Karn still holds: SRTT/RTTVAR learn nothing from this ACK.
-	 */
-	tcb->rto = tcb_rto_base(tcb);
 	tcb_ack_recovery(tcb, ack);
 	/* RFC 6298 (5.2, 5.3): stop when all is acknowledged, else restart. */
 	tcb_disarm(tcb, TCB_T_RTX);
@@ -695,10 +705,29 @@ static bool seg_syn_again(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
 	return true;
 }
 
+/*
+ * Simultaneous open (RFC 9293 figure 8, line 5): in SYN_RCVD the peer's
+ * SYN,ACK repeats its SYN (SEG.SEQ = IRS) and acknowledges ours. Its SYN
+ * is the one already taken; the rest of the segment (the ACK, any text
+ * from IRS + 1) is new and goes through the checks as if the SYN were not
+ * there, so the ACK completes the handshake. Without this the whole
+ * segment fails the first check (it starts before RCV.NXT) and the
+ * handshake waits for a retransmission that never comes.
+ */
+static void seg_simultaneous_syn_ack(const struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg)
+{
+	if (tcb->state != FW_TCP_SYN_RCVD || (tcb->flags & TCB_F_PASSIVE) ||
+	    (seg->flags & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_RST)) != (FW_TCP_SYN | FW_TCP_ACK) || seg->seq != tcb->irs)
+		return;
+	seg->flags &= (uint8_t)~FW_TCP_SYN;
+	seg->seq = tcb->irs + 1u;
+}
+
 static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
 {
 	bool need_ack = false, fin_ok = false;
 
+	seg_simultaneous_syn_ack(tcb, seg);
 	if (seg_syn_again(tcb, seg) || seg_syn_synchronized(tcb, seg, now))
 		return;
 	/* first */

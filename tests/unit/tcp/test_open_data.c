@@ -67,7 +67,7 @@ static void syn_retransmit_then_timeout(void **state)
 		expect_no_tx();
 		h_advance(1);
 		expect_tx(F_S, g.iss, 0, 0);
-		rto *= 2;
+		rto = rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : rto * 2u;
 	}
 	h_advance(rto);
 	expect_no_tx();
@@ -207,7 +207,7 @@ static void data_retransmit_backoff_karn(void **state)
 	g.snd += 4;
 	assert_int_equal(g.tcb->srtt, srtt);       /* Karn: no sample */
 	assert_int_equal(g.tcb->rttvar, rttvar);
-	assert_int_equal(g.tcb->rto, rto);         /* backoff dropped on progress */
+	assert_int_equal(g.tcb->rto, 4 * rto);     /* RFC 6298 (5.5): backoff kept until a sample */
 	assert_int_equal(h_stats().retransmits, 2);
 	/* a fresh segment, acked after 190 ms (inside the 200 ms RTO), is
 	 * sampled (RFC 6298 2.3; the handshake gave R = 0): RTTVAR = 190/4 =
@@ -345,7 +345,114 @@ static void ack_onto_iss_after_wrap_is_data(void **state)
 	h_tx_drain();
 }
 
+/* RFC 9293 3.8.3 MUST-23: an active open retransmits its SYN for at least
+ * 3 minutes before it gives up.  > S  (1 s) > S  (2 s) > S ... >= 180 s > S */
+static void syn_retries_span_three_minutes_rfc9293_must_23(void **state)
+{
+	(void)state;
+	uint32_t start = h_now, last = h_now;
+	fixture_syn_sent();
+	fw_tcp_err(g.tcb, NULL);
+	while (h_tcbs_in_use() > 0) {
+		h_advance(1000);
+		if (h_tx_pending()) {
+			expect_tx(F_S, g.iss, 0, 0);
+			last = h_now;
+		}
+	}
+	assert_true(last - start >= 180000u);
+	assert_int_equal(h_stats().syn_timeouts, 1);
+}
+
+/* RFC 6298 (2.2) and Karn: the SYN,ACK gives the first sample; the first
+ * data ACK after 10 s of idle is timed from the data, not from the SYN.
+ * > S  (5 ms) < S.  > .  (10 s)  > P. 4  (5 ms) < .  => SRTT 5, RTO 200 */
+static void syn_ack_gives_rtt_sample_rfc6298_2_2(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	h_advance(5);
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = g.tcb->t.lport, .mss = 1460);
+	g.rcv = 5001;
+	h_tx_drain();
+	assert_true(g.tcb->flags & TCB_F_HAVE_RTT);
+	assert_int_equal(g.tcb->srtt, 5);
+	h_advance(10000);
+	assert_int_equal(fw_tcp_write(g.tcb, "abcd", 4), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
+	h_advance(5);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 4, .lport = g.tcb->t.lport);
+	g.snd += 4;
+	assert_int_equal(g.tcb->srtt, 5);
+	assert_int_equal(g.tcb->rto, FW_RTO_MIN_MS);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* RFC 6298 (5.7): the SYN timed out once, so no sample (Karn); data then
+ * starts with a 3 s RTO.  > S  (1 s) > S  < S.  > .  > P. 4  (3 s) > P. 4 */
+static void rto_three_seconds_after_syn_timeout_rfc6298_5_7(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	h_advance(FW_RTO_INITIAL_MS);
+	expect_tx(F_S, g.iss, 0, 0);
+	h_advance(10);
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = g.tcb->t.lport, .mss = 1460);
+	g.rcv = 5001;
+	h_tx_drain();
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	assert_false(g.tcb->flags & TCB_F_HAVE_RTT);
+	assert_int_equal(g.tcb->rto, FW_RTO_SYN_TIMEOUT_MS);
+	assert_int_equal(fw_tcp_write(g.tcb, "abcd", 4), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
+	h_advance(FW_RTO_SYN_TIMEOUT_MS - 1u);
+	expect_no_tx();
+	h_advance(1);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 4);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* RFC 9293 3.7.1 MUST-15: a SYN,ACK without an MSS option means 536.
+ * > S <mss 1460>  < S. (no MSS)  > .   => MSS 536 */
+static void active_open_without_mss_option_uses_536_rfc9293_must_15(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = g.tcb->t.lport);
+	h_tx_drain();
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	assert_int_equal(g.tcb->mss, 536);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* Simultaneous open, RFC 9293 figure 8: the peer's SYN,ACK arriving in
+ * SYN_RCVD completes the handshake.
+ * > S iss  < S 5000  > S. iss ack 5001  < S. 5000 ack iss+1  => ESTABLISHED */
+static void simultaneous_open_syn_ack_in_syn_rcvd_rfc9293_figure_8(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	uint16_t lport = g.tcb->t.lport;
+	inject(.flags = F_S, .seq = 5000, .lport = lport, .mss = 1460);
+	expect_tx(F_S | F_A, g.iss, 5001, 0);
+	expect_state(g.tcb, FW_TCP_SYN_RCVD);
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = lport, .mss = 1460);
+	h_tx_drain();
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	assert_int_equal(app.connects, 1);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 const struct CMUnitTest tcp_open_tests[] = {
+	H_TEST(syn_retries_span_three_minutes_rfc9293_must_23),
+	H_TEST(syn_ack_gives_rtt_sample_rfc6298_2_2),
+	H_TEST(rto_three_seconds_after_syn_timeout_rfc6298_5_7),
+	H_TEST(active_open_without_mss_option_uses_536_rfc9293_must_15),
+	H_TEST(simultaneous_open_syn_ack_in_syn_rcvd_rfc9293_figure_8),
 	H_TEST(ack_onto_iss_after_wrap_is_data),
 	H_TEST(passive_open_mss),
 	H_TEST(active_open),

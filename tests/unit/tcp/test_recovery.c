@@ -191,7 +191,8 @@ static void two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2(void **st
 /*
  * RFC 6582 3.2 (5) after a timeout, without cwnd: "recover" is SND.NXT
  * when the timer fired; each ACK short of it resends the next segment at
- * once, with the timer restarted at the un-backed-off RTO; duplicates
+ * once, with the timer restarted at the backed-off RTO (RFC 6298 5.5:
+ * no valid sample yet); duplicates
  * meanwhile trigger no fast retransmit (3.2 (1)).
  * > P. x3   RTO > P. +0   < . dup x3 (nothing)
  * < . ack +1460 > P. +1460   < . ack +2920 > P. +2920   < . ack all
@@ -211,7 +212,7 @@ static void partial_ack_after_rto_resends_next_rfc6582_3_2(void **state)
 	for (unsigned k = 1; k < 3; k++) {
 		inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + k * FW_TCP_MSS);
 		expect_tx(F_P | F_A, g.snd + k * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
-		assert_int_equal(g.tcb->rtx_at, h_now + base);
+		assert_int_equal(g.tcb->rtx_at, h_now + 2u * base);
 	}
 	assert_int_equal(h_stats().partial_ack_rtx, 2);
 	assert_int_equal(h_stats().fast_retransmits, 0);
@@ -223,14 +224,13 @@ static void partial_ack_after_rto_resends_next_rfc6582_3_2(void **state)
 }
 
 /*
- * Forward progress ends the backoff (finwait's deliberate choice, RFC
- * 6298 (5.7)-style; see tcb_ack_advance): two timeouts take the RTO to
- * 4 x; the ACK of the first segment brings it back to SRTT + 4 RTTVAR,
- * and the next timeout comes that much later, not 8 x later.
+ * RFC 6298 (5.5) with Karn: a backed-off RTO stays until a valid sample.
+ * Two timeouts take the RTO to 4 x; the ACK of the first (twice-sent)
+ * segment gives no sample, so the next timeout also waits 4 x.
  * > P. x2   RTO > P.   2 RTO > P.   < . ack +1460 > P. +1460 (partial)
- * RTO (not 8 x): > P. +1460
+ * 4 RTO > P. +1460
  */
-static void backoff_cleared_on_forward_progress_rfc6298_5_7(void **state)
+static void backoff_kept_until_karn_sample_rfc6298_5_5(void **state)
 {
 	uint32_t base;
 	(void)state;
@@ -243,9 +243,9 @@ static void backoff_cleared_on_forward_progress_rfc6298_5_7(void **state)
 	assert_int_equal(g.tcb->rto, 4u * base);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + FW_TCP_MSS);
 	expect_tx(F_P | F_A, g.snd + FW_TCP_MSS, g.rcv, FW_TCP_MSS);
-	assert_int_equal(g.tcb->rto, base);
+	assert_int_equal(g.tcb->rto, 4u * base);
 	assert_int_equal(g.tcb->retries, 0);
-	h_advance(base - 1u);
+	h_advance(4u * base - 1u);
 	expect_no_tx();
 	h_advance(1);
 	expect_tx(F_P | F_A, g.snd + FW_TCP_MSS, g.rcv, FW_TCP_MSS);
@@ -316,7 +316,7 @@ const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(third_dupack_fast_retransmit_once_rfc5681_3_2),
 	H_TEST(two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2),
 	H_TEST(partial_ack_after_rto_resends_next_rfc6582_3_2),
-	H_TEST(backoff_cleared_on_forward_progress_rfc6298_5_7),
+	H_TEST(backoff_kept_until_karn_sample_rfc6298_5_5),
 	H_TEST(karn_no_sample_after_fast_retransmit_rfc6298_3),
 	H_TEST(fin_only_retransmission_unaffected),
 };
