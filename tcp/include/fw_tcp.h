@@ -14,8 +14,8 @@
  *   no urgent data (URG is ignored), no Nagle, no delayed ACK (every
  *   in-order segment is ACKed at the end of the event that brought it),
  *   no congestion window: loss is repaired by the RFC 6298 retransmission
- *   timer (Karn's rule, exponential backoff, dropped again when an ACK
- *   makes progress), fast retransmit on the third duplicate ACK (RFC 5681
+ *   timer (Karn's rule, exponential backoff kept until a valid RTT
+ *   sample), fast retransmit on the third duplicate ACK (RFC 5681
  *   3.2) and, until everything sent before the loss is acknowledged, an
  *   immediate resend of the next segment on each partial ACK (RFC 6582
  *   3.2). Only the peer's window limits what is in flight.
