@@ -283,6 +283,38 @@ static void out_of_order_overlaps_trimmed(void **state)
 	h_tx_drain();
 }
 
+/* rx.c: out-of-order data only borrows the buffers set aside for the
+ * offer; in-order data inside the window takes one back, rightmost out-of-
+ * order segment first, so the offer made stays backed (RFC 9293 3.8.6.2.2:
+ * the right edge never moves left; RFC 9293 3.10.7.4: the queue is the
+ * first thing given up).
+ *   -> seq=rcv+3*MSS+{0,100,200} len=10 (three buffers borrowed)
+ *   -> seq=rcv, rcv+MSS, rcv+2*MSS, rcv+3*MSS len=MSS (the window offered)
+ *   <- ACKs; all 4*MSS taken, none dropped for want of a buffer
+ */
+static void out_of_order_gives_buffers_back_first(void **state)
+{
+	(void)state;
+	app.refuse_data = true;
+	fixture_established();
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS + 100, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS + 200, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = FW_TCP_MSS);
+	inject(.flags = F_P | F_A, .seq = g.rcv + FW_TCP_MSS, .ack = g.snd, .len = FW_TCP_MSS);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 2 * FW_TCP_MSS, .ack = g.snd, .len = FW_TCP_MSS);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS, .ack = g.snd, .len = FW_TCP_MSS);
+	h_tx_drain();
+	/* the whole window offered was taken: nothing dropped for want of a buffer */
+	assert_int_equal(g.tcb->rcv_nxt, g.rcv + 4 * FW_TCP_MSS);
+	assert_int_equal(h_stats().drop_rx_nobuf, 0);
+	assert_true(g.tcb->rx_bufs <= FW_TCP_RCVQ_PBUFS);
+	/* two of the three borrowed buffers went back to in-order data */
+	assert_int_equal(h_stats().ooo_drop_budget, 2);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 /* Malformed segments are counted by reason and dropped, nothing sent. */
 static void malformed_dropped_counted(void **state)
 {
@@ -396,6 +428,7 @@ const struct CMUnitTest tcp_open_tests[] = {
 	H_TEST(data_retransmit_backoff_karn),
 	H_TEST(out_of_order_queued_hole_fill_acks),
 	H_TEST(out_of_order_overlaps_trimmed),
+	H_TEST(out_of_order_gives_buffers_back_first),
 	H_TEST(malformed_dropped_counted),
 	H_TEST(raw_pcb_path),
 	H_TEST(next_deadline_minimum),
