@@ -76,6 +76,11 @@
 #ifndef FW_TCP_WND
 #define FW_TCP_WND (4 * FW_TCP_MSS)
 #endif
+#ifndef FW_TCP_OOQ_SEGS
+#define FW_TCP_OOQ_SEGS 4         /* out-of-order segments one connection keeps until the hole before
+                                   * them fills (RFC 9293 3.10.7.4); each pins one receive buffer
+                                   * charged like in-order data; 0 drops them as before */
+#endif
 /* PBUF_RAM heap (MEM_SIZE) that fw_tcp_write() never lets application data
  * take, so ACKs, RSTs, retransmissions, ICMP and ARP still get buffers
  * when send queues are full. Cost of one pbuf_alloc(PBUF_RAM) on Cortex-M

@@ -330,7 +330,11 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(drop_addr,          "dropped: broadcast/multicast destination") \
 	X(drop_seq,           "dropped: sequence number not acceptable (ACK sent)") \
 	X(drop_ack,           "dropped: ACK of data never sent, or no ACK") \
-	X(drop_ooo,           "dropped: out of order (duplicate ACK sent)") \
+	X(drop_ooo,           "dropped: out-of-order segments that could not be queued (duplicate ACK sent)") \
+	X(ooo_queued,         "out-of-order segments queued until the hole before them fills (RFC 9293 3.10.7.4)") \
+	X(ooo_queued_bytes,   "out-of-order bytes queued (duplicates trimmed; a segment covering queued ones replaces them)") \
+	X(ooo_holes_filled,   "holes before queued out-of-order data filled (ACKed at once, RFC 5681 4.2)") \
+	X(ooo_drop_budget,    "out-of-order segments given up for receive buffers (in-order data or the budget came first)") \
 	X(drop_rcvq_full,     "dropped: receive queue full") \
 	X(drop_listen,        "dropped at a listener (RST, stray segments)") \
 	X(syn_no_tcb,         "SYNs dropped: no free control block") \

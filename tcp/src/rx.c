@@ -32,8 +32,14 @@
  *   an offer made, so the right edge never moves left; a later offer sets
  *   aside as many buffers as the last one still needs, or more.
  *
- * An out-of-order queue would charge the buffers it keeps the same way
- * (rx_bufs, and the same set-aside) and count toward the same offers.
+ * - Out of order (RFC 9293 3.10.7.4): a segment beyond RCV.NXT inside the
+ *   window keeps one buffer of its own in tcb->ooq, charged in rx_bufs,
+ *   borrowed only from the buffers already set aside for the
+ *   connection's offer, so it never pins more than that share of the
+ *   budget nor takes a buffer from anyone else. Borrowed buffers still
+ *   back the offer: when in-order data needs a buffer and the set-aside
+ *   ones are used, out-of-order data gives its up first, from the right.
+ *   When the hole fills it is queued (packed) like in-order data.
  */
 #include <string.h>
 #include "config.h"
@@ -160,9 +166,21 @@ static uint32_t rx_byte_window(const struct fw_tcp_conn *tcb)
 	return held >= FW_TCP_WND ? 0u : FW_TCP_WND - held;
 }
 
+/* Buffers in-order data holds: out-of-order data only borrows set-aside
+ * buffers, given up whenever in-order data needs one (rx_queue), so they
+ * still back the offer. */
+static unsigned rx_held(const struct fw_tcp_conn *tcb)
+{
+#if FW_TCP_OOQ_SEGS
+	return (unsigned)(tcb->rx_bufs - tcb->ooq_n);
+#else
+	return tcb->rx_bufs;
+#endif
+}
+
 static uint32_t rx_capacity(const struct fw_tcp_conn *tcb, unsigned aside)
 {
-	return rx_tail_credit(tcb) + (aside > tcb->rx_bufs ? aside - tcb->rx_bufs : 0u) * RX_UNIT;
+	return rx_tail_credit(tcb) + (aside > rx_held(tcb) ? aside - rx_held(tcb) : 0u) * RX_UNIT;
 }
 
 /* Buffers beyond those held that `bytes` past RCV.NXT may need. */
@@ -208,10 +226,10 @@ static struct rx_offer rx_make_offer(const struct fw_tcp_conn *tcb)
 	uint32_t bytes = rx_byte_window(tcb), promised = rx_promised(tcb);
 	unsigned have = rx_set_aside(tcb);
 	unsigned cap = tcb_synchronized(tcb) ? FW_TCP_RCVQ_PBUFS : FW_TCP_RX_MIN_BUFS;
-	unsigned want = tcb->rx_bufs + rx_bufs_for(tcb, bytes);
+	unsigned want = rx_held(tcb) + rx_bufs_for(tcb, bytes);
 	/* After shut_rx new data is answered with RST (RFC 1122 4.2.2.13):
 	 * the right edge stays where it was, with nothing set aside behind it. */
-	unsigned floor = (tcb->flags & TCB_F_RX_CLOSED) ? 0u : tcb->rx_bufs + rx_bufs_for(tcb, promised);
+	unsigned floor = (tcb->flags & TCB_F_RX_CLOSED) ? 0u : rx_held(tcb) + rx_bufs_for(tcb, promised);
 
 	if (want > cap)
 		want = cap;
@@ -317,6 +335,150 @@ static struct pbuf *rx_own(struct pbuf *p, uint16_t skip)
 	return q;
 }
 
+/* ------------------------------------------------------------ out of order */
+
+#if FW_TCP_OOQ_SEGS
+static uint32_t rx_ooo_end(const struct tcb_ooo *o) { return o->seq + o->p->len; }
+
+static void rx_ooo_remove(struct fw_tcp_conn *tcb, unsigned i)
+{
+	tcb->ooq_n--;
+	memmove(&tcb->ooq[i], &tcb->ooq[i + 1], (tcb->ooq_n - i) * sizeof tcb->ooq[0]);
+}
+#endif
+
+/* The rightmost out-of-order segment goes (in-order data needs its
+ * buffer). False when none was queued. */
+static bool rx_ooo_give_up(struct fw_tcp_conn *tcb)
+{
+#if FW_TCP_OOQ_SEGS
+	if (!tcb->ooq_n)
+		return false;
+	rx_put(tcb, tcb->ooq[tcb->ooq_n - 1].p);
+	tcb->ooq_n--;
+	STAT_INC(ooo_drop_budget);
+	return true;
+#else
+	(void)tcb;
+	return false;
+#endif
+}
+
+void rx_ooo_drop(struct fw_tcp_conn *tcb)
+{
+#if FW_TCP_OOQ_SEGS
+	while (tcb->ooq_n) {
+		tcb->ooq_n--;
+		rx_put(tcb, tcb->ooq[tcb->ooq_n].p);
+	}
+#else
+	(void)tcb;
+#endif
+}
+
+#if FW_TCP_OOQ_SEGS
+/* [*s, *e) less what the queue holds: entries inside it go (it holds
+ * them again), an entry overlapping its left or right end trims it. */
+static void rx_ooo_trim(struct fw_tcp_conn *tcb, uint32_t *s, uint32_t *e)
+{
+	for (unsigned i = 0; i < tcb->ooq_n;) {
+		struct tcb_ooo *o = &tcb->ooq[i];
+		uint32_t os = o->seq, oe = rx_ooo_end(o);
+
+		if (seq_leq(os, *s) && seq_leq(*e, oe)) {
+			*s = *e;             /* all of it queued already */
+			return;
+		}
+		if (seq_leq(*s, os) && seq_leq(oe, *e) && seq_lt(*s, *e)) {
+			rx_put(tcb, o->p);
+			rx_ooo_remove(tcb, i);
+			continue;
+		}
+		if (seq_leq(os, *s) && seq_gt(oe, *s))
+			*s = seq_lt(oe, *e) ? oe : *e;
+		else if (seq_lt(*s, os) && seq_lt(os, *e))
+			*e = os;
+		i++;
+	}
+}
+#endif
+
+bool rx_ooo_queue(struct fw_tcp_conn *tcb, uint32_t seq, struct pbuf *p)
+{
+#if FW_TCP_OOQ_SEGS
+	uint32_t s = seq, e = seq + p->tot_len, n;
+	unsigned aside = rx_set_aside(tcb), i;
+	struct pbuf *q;
+
+	rx_ooo_trim(tcb, &s, &e);
+	if (!seq_lt(s, e)) {
+		pbuf_free(p);            /* all of it is queued already */
+		return true;
+	}
+	n = e - s;
+	/* One more buffer, out of those set aside (borrowed: in-order data
+	 * takes it back when it needs it). */
+	if (tcb->ooq_n == FW_TCP_OOQ_SEGS || tcb->rx_bufs + 1u > aside) {
+		pbuf_free(p);
+		STAT_INC(drop_ooo);
+		return false;
+	}
+	if (s - seq + n < p->tot_len)
+		pbuf_realloc(p, (u16_t)(s - seq + n));
+	q = rx_own(p, (uint16_t)(s - seq));
+	if (!q) {
+		STAT_INC(drop_ooo);
+		return false;
+	}
+	rx_charge(tcb);
+	for (i = tcb->ooq_n; i > 0 && seq_gt(tcb->ooq[i - 1].seq, s); i--)
+		tcb->ooq[i] = tcb->ooq[i - 1];
+	tcb->ooq[i].seq = s;
+	tcb->ooq[i].p = q;
+	tcb->ooq_n++;
+	STAT_INC(ooo_queued);
+	stats_tcp.ooo_queued_bytes += n;
+	return true;
+#else
+	(void)tcb;
+	(void)seq;
+	pbuf_free(p);
+	STAT_INC(drop_ooo);
+	return false;
+#endif
+}
+
+uint32_t rx_ooo_fill(struct fw_tcp_conn *tcb, uint32_t rcv_nxt)
+{
+	uint32_t got = 0;
+#if FW_TCP_OOQ_SEGS
+	while (tcb->ooq_n && seq_leq(tcb->ooq[0].seq, rcv_nxt + got)) {
+		struct pbuf *p = tcb->ooq[0].p;
+		uint32_t off = rcv_nxt + got - tcb->ooq[0].seq, n, queued;
+
+		rx_ooo_remove(tcb, 0);
+		if (off >= p->len) {
+			rx_put(tcb, p);      /* in-order data covered it */
+			continue;
+		}
+		/* its charge moves to the in-order queue (rx_queue charges again
+		 * when it keeps the buffer, frees it when it packs it) */
+		tcb->rx_bufs--;
+		stats_tcp.rx_bufs--;
+		pbuf_remove_header(p, (u16_t)off);
+		n = p->len;
+		queued = rx_queue(tcb, p);
+		got += queued;
+		if (queued < n)
+			break;
+	}
+#else
+	(void)tcb;
+	(void)rcv_nxt;
+#endif
+	return got;
+}
+
 uint32_t rx_queue(struct fw_tcp_conn *tcb, struct pbuf *p)
 {
 	uint16_t n = p->tot_len, room = (uint16_t)rx_min32(rx_room(tcb), 0xffffu);
@@ -334,7 +496,10 @@ uint32_t rx_queue(struct fw_tcp_conn *tcb, struct pbuf *p)
 		return n;
 	}
 	/* The rest needs a buffer: the offer set one aside (the check is a
-	 * guard; the fuzz target holds the accounting to it). */
+	 * guard; the fuzz target holds the accounting to it). Out-of-order
+	 * data gives its buffers up first. */
+	while (tcb->rx_bufs >= rx_set_aside(tcb) && rx_ooo_give_up(tcb))
+		;
 	q = tcb->rx_bufs < rx_set_aside(tcb) ? rx_own(p, packed) : (pbuf_free(p), NULL);
 	if (!q) {
 		STAT_INC(drop_rx_nobuf);
@@ -474,6 +639,7 @@ void rx_lend_end(struct fw_tcp_conn *tcb, struct pbuf *views, bool taken)
 
 void rx_drop_queue(struct fw_tcp_conn *tcb)
 {
+	rx_ooo_drop(tcb);
 	/* With nothing queued while a delivery runs, the tail is in it. */
 	bool tail_lending = !tcb->rcvq && tcb->rx_lent;
 

@@ -45,6 +45,16 @@ uint16_t rx_syn_window(void);
  *  buffer could be had (counted). */
 uint32_t rx_queue(struct fw_tcp_conn *tcb, struct pbuf *p);
 
+/** Keep the out-of-order bytes `p` holds (from `seq`, beyond RCV.NXT,
+ *  inside the window) and take `p`; what is queued already is trimmed.
+ *  False when it could not be queued (counted in drop_ooo). */
+bool rx_ooo_queue(struct fw_tcp_conn *tcb, uint32_t seq, struct pbuf *p);
+/** RCV.NXT reached `rcv_nxt`: queue the out-of-order data it now reaches.
+ *  Returns the bytes RCV.NXT advances by. */
+uint32_t rx_ooo_fill(struct fw_tcp_conn *tcb, uint32_t rcv_nxt);
+/** Free the out-of-order queue. */
+void rx_ooo_drop(struct fw_tcp_conn *tcb);
+
 /** Views of the queued data for recv_cb, one per buffer, as many as the
  *  connection may still lend (its application holds at most
  *  FW_TCP_RCV_VIEWS); the lent buffers leave the queue. NULL when none may be

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lwip/pbuf.h"
+#include "config.h"
 #include "fw_tcp.h"
 #include "tcp_types.h"
 
@@ -63,6 +64,13 @@ struct fw_tcp_conn {
 	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
 	struct pbuf *rx_lent;   /* buffers the delivery running now lends (back to rcvq if refused) */
 	uint32_t rcv_adv;       /* RCV.NXT + the window last offered: the right edge rx.c keeps */
+#if FW_TCP_OOQ_SEGS
+	struct tcb_ooo {        /* out-of-order data beyond RCV.NXT, by sequence, disjoint (rx.c) */
+		uint32_t seq;
+		struct pbuf *p;     /* one pool buffer of ours, charged in rx_bufs */
+	} ooq[FW_TCP_OOQ_SEGS];
+	uint8_t ooq_n;
+#endif
 	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
 	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
 	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */

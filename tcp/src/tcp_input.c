@@ -617,8 +617,20 @@ static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need
 	}
 	*fin_ok = false;
 	if (seq_gt(seg->seq, tcb->rcv_nxt)) {
-		/* Out of order: dropped, the duplicate ACK asks for RCV.NXT again. */
-		STAT_INC(drop_ooo);
+		/* Out of order, inside the window (the first check): kept until the
+		 * hole fills; the ACK at once (RFC 5681 4.2) asks for RCV.NXT again. */
+		wnd = tcb_rcv_wnd(tcb);
+		off = seg->seq - tcb->rcv_nxt;
+		take = off >= wnd ? 0u : (seg->len < wnd - off ? seg->len : wnd - off);
+		if (take == 0) {
+			STAT_INC(drop_ooo);
+			return true;
+		}
+		p = seg->p;
+		seg->p = NULL;
+		if (take < p->tot_len)
+			pbuf_realloc(p, (u16_t)take);
+		rx_ooo_queue(tcb, seg->seq, p);
 		return true;
 	}
 	wnd = tcb_rcv_wnd(tcb);
@@ -637,6 +649,17 @@ static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need
 	tcb->rcv_nxt += queued;
 	stats_tcp.bytes_in += queued;
 	*fin_ok = off + queued == seg->len;
+	/* The hole before queued out-of-order data filled: it follows, and
+	 * the ACK owed goes at once for all of it (RFC 5681 4.2). */
+	if (*fin_ok) {
+		uint32_t more = rx_ooo_fill(tcb, tcb->rcv_nxt);
+		if (more) {
+			tcb->rcv_nxt += more;
+			stats_tcp.bytes_in += more;
+			STAT_INC(ooo_holes_filled);
+			*fin_ok = false;     /* a FIN on this segment lies inside the data now */
+		}
+	}
 	return true;
 }
 

@@ -225,22 +225,92 @@ static void data_retransmit_backoff_karn(void **state)
 	h_tx_drain();
 }
 
-/* Out of order: dropped, duplicate ACK for RCV.NXT (documented in tcp.h). */
-static void out_of_order_dropped_dup_ack(void **state)
+/* RFC 9293 3.10.7.4 seventh check, RFC 5681 4.2: a segment beyond RCV.NXT
+ * inside the window is kept; an ACK goes at once for it (a duplicate ACK
+ * for RCV.NXT) and again at once when the hole fills, for all of it.
+ *   -> seq=rcv+10 len=10        <- ACK rcv       (queued, nothing delivered)
+ *   -> seq=rcv    len=10        <- ACK rcv+20    (hole filled, 20 delivered)
+ */
+static void out_of_order_queued_hole_fill_acks(void **state)
 {
 	(void)state;
 	fixture_established();
 	inject(.flags = F_P | F_A, .seq = g.rcv + 10, .ack = g.snd, .len = 10);
 	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.rx_bytes, 0);
-	assert_int_equal(h_stats().drop_ooo, 1);
+	assert_int_equal(h_stats().ooo_queued, 1);
+	assert_int_equal(h_stats().ooo_queued_bytes, 10);
+	assert_int_equal(h_stats().drop_ooo, 0);
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
+	g.rcv += 20;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(app.rx_bytes, 20);
+	assert_int_equal(g.tcb->rcv_nxt, g.rcv);
+	assert_int_equal(h_stats().ooo_holes_filled, 1);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* RFC 9293 3.10.7.4 seventh check: duplicates and overlaps of queued
+ * out-of-order data are trimmed, each byte delivered once.
+ *   -> seq=rcv+10 len=10  -> seq=rcv+10 len=10 (duplicate)
+ *   -> seq=rcv+5  len=20 (overlaps both ends)   -> seq=rcv len=5
+ *   <- ACK rcv+25, 25 bytes delivered
+ */
+static void out_of_order_overlaps_trimmed(void **state)
+{
+	(void)state;
+	fixture_established();
+	inject(.flags = F_P | F_A, .seq = g.rcv + 10, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 10, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 5, .ack = g.snd, .len = 20);
+	h_tx_drain();
+	/* the duplicate queues nothing; the overlap replaces what it covers */
+	assert_int_equal(h_stats().ooo_queued, 2);
+	assert_int_equal(h_stats().ooo_queued_bytes, 30);
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 5);
+	g.rcv += 25;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(app.rx_bytes, 25);
 	/* partially old data: the new part is taken */
 	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
 	inject(.flags = F_P | F_A, .seq = g.rcv + 5, .ack = g.snd, .len = 10);
 	g.rcv += 15;
 	h_tx_drain();
-	assert_int_equal(app.rx_bytes, 15);
+	assert_int_equal(app.rx_bytes, 40);
 	assert_int_equal(g.tcb->rcv_nxt, g.rcv);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/* rx.c: out-of-order data only borrows the buffers set aside for the
+ * offer; in-order data inside the window takes one back, rightmost out-of-
+ * order segment first, so the offer made stays backed (RFC 9293 3.8.6.2.2:
+ * the right edge never moves left; RFC 9293 3.10.7.4: the queue is the
+ * first thing given up).
+ *   -> seq=rcv+3*MSS+{0,100,200} len=10 (three buffers borrowed)
+ *   -> seq=rcv, rcv+MSS, rcv+2*MSS, rcv+3*MSS len=MSS (the window offered)
+ *   <- ACKs; all 4*MSS taken, none dropped for want of a buffer
+ */
+static void out_of_order_gives_buffers_back_first(void **state)
+{
+	(void)state;
+	app.refuse_data = true;
+	fixture_established();
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS + 100, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS + 200, .ack = g.snd, .len = 10);
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = FW_TCP_MSS);
+	inject(.flags = F_P | F_A, .seq = g.rcv + FW_TCP_MSS, .ack = g.snd, .len = FW_TCP_MSS);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 2 * FW_TCP_MSS, .ack = g.snd, .len = FW_TCP_MSS);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 3 * FW_TCP_MSS, .ack = g.snd, .len = FW_TCP_MSS);
+	h_tx_drain();
+	/* the whole window offered was taken: nothing dropped for want of a buffer */
+	assert_int_equal(g.tcb->rcv_nxt, g.rcv + 4 * FW_TCP_MSS);
+	assert_int_equal(h_stats().drop_rx_nobuf, 0);
+	assert_true(g.tcb->rx_bufs <= FW_TCP_RCVQ_PBUFS);
+	/* two of the three borrowed buffers went back to in-order data */
+	assert_int_equal(h_stats().ooo_drop_budget, 2);
 	fw_tcp_abort(g.tcb);
 	h_tx_drain();
 }
@@ -463,7 +533,9 @@ const struct CMUnitTest tcp_open_tests[] = {
 	H_TEST(write_inside_recv_cb_advertises_held_bytes),
 	H_TEST(window_closes_and_reopens),
 	H_TEST(data_retransmit_backoff_karn),
-	H_TEST(out_of_order_dropped_dup_ack),
+	H_TEST(out_of_order_queued_hole_fill_acks),
+	H_TEST(out_of_order_overlaps_trimmed),
+	H_TEST(out_of_order_gives_buffers_back_first),
 	H_TEST(malformed_dropped_counted),
 	H_TEST(raw_pcb_path),
 	H_TEST(next_deadline_minimum),
