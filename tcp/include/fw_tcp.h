@@ -19,8 +19,9 @@
  *   3.2) and, until everything sent before the loss is acknowledged, an
  *   immediate resend of the next segment on each partial ACK (RFC 6582
  *   3.2). Only the peer's window limits what is in flight.
- * - Out-of-order segments are dropped and answered with a duplicate ACK
- *   (the peer retransmits); only in-order data is queued.
+ * - Out-of-order segments inside the window are kept (FW_TCP_OOQ_SEGS per
+ *   connection, in buffers set aside for its window) until the hole
+ *   fills, and ACKed at once (RFC 5681 4.2).
  * - RFC 5961: an in-window RST that is not exact, any SYN in a
  *   synchronized state (TIME_WAIT included), and an ACK outside
  *   [SND.UNA - MAX.SND.WND, SND.NXT] (5.2) get a challenge ACK. Section 7:
