@@ -68,7 +68,8 @@
                                    * at most (FW_SYN_RETRIES stays the active opens') */
 #endif
 #ifndef FW_SYNCOOKIE_MS
-#define FW_SYNCOOKIE_MS 64000u    /* SYN cookie time step: an ACK completes within one to two steps */
+#define FW_SYNCOOKIE_MS 65536u    /* SYN cookie time step (a power of two: the step count runs on across
+                                   * the clock's wrap): an ACK completes within one to two steps */
 #endif
 #ifndef FW_TCP_MSS
 #define FW_TCP_MSS 1460

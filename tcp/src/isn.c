@@ -42,6 +42,10 @@
 #define ISN_COOKIE_MSS_SHIFT 24u
 #define ISN_COOKIE_MSS_MASK 0x7u
 #define ISN_COOKIE_MAC_MASK 0xffffffu
+/* The step count as the MAC sees it: modulo 2^16, so that a step of a
+ * power of two ms at most 2^16 counts on without a jump when the 32-bit
+ * millisecond clock wraps (2^32 / 64,000 would jump from 67,108 to 0). */
+#define ISN_COOKIE_COUNT_MASK 0xffffu
 
 static uint8_t isn_key[16];
 
@@ -176,7 +180,7 @@ static uint32_t isn_cookie_mac(const struct fw_tcp_tuple *t, uint32_t peer_isn, 
 
 	isn_put_tuple(msg, t);
 	isn_put32(&msg[ISN_MSG_LEN], peer_isn);
-	isn_put32(&msg[ISN_MSG_LEN + 4u], count);
+	isn_put32(&msg[ISN_MSG_LEN + 4u], count & ISN_COOKIE_COUNT_MASK);
 	msg[ISN_MSG_LEN + 8u] = (uint8_t)mss_idx;
 	msg[ISN_MSG_LEN + 9u] = ISN_COOKIE_TAG;
 	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg)) & ISN_COOKIE_MAC_MASK;
@@ -196,7 +200,7 @@ bool isn_cookie_check(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t 
 
 	/* made in this step or the one before */
 	for (uint32_t age = 0; age < 2u; age++) {
-		uint32_t c = count - age;
+		uint32_t c = (count - age) & ISN_COOKIE_COUNT_MASK;
 		if (((cookie >> ISN_COOKIE_T_SHIFT) & ISN_COOKIE_T_MASK) != (c & ISN_COOKIE_T_MASK))
 			continue;
 		if (isn_cookie_mac(t, peer_isn, c, idx) == (cookie & ISN_COOKIE_MAC_MASK)) {

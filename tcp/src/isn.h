@@ -35,7 +35,7 @@ enum isn_prf_domain {
 uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x);
 
 /** SYN cookie (RFC 4987 3.6) for the SYN with ISN `peer_isn` on `t`, made
- *  in time step `count` with MSS table index `mss_idx` (0..7). */
+ *  in time step `count` (taken modulo 2^16) with MSS table index `mss_idx` (0..7). */
 uint32_t isn_cookie(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx);
 
 /** `cookie` is one of ours for `t` and `peer_isn`, made in step `count` or

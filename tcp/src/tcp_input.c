@@ -138,6 +138,11 @@ static uint16_t seg_peer_mss(const struct fw_tcp_seg *seg)
 	return mss < SEG_MSS_MIN ? SEG_MSS_MIN : mss;
 }
 
+/* A power of two no larger than 2^16 ms: the step count, taken modulo 2^16
+ * (isn.c), then runs on across the wrap of the 32-bit millisecond clock. */
+_Static_assert((FW_SYNCOOKIE_MS & (FW_SYNCOOKIE_MS - 1u)) == 0 && FW_SYNCOOKIE_MS <= 65536u,
+               "FW_SYNCOOKIE_MS: a power of two, at most 65536");
+
 static uint32_t seg_cookie_step(uint32_t now)
 {
 	return now / FW_SYNCOOKIE_MS;

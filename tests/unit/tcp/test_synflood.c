@@ -233,6 +233,36 @@ static void recycled_half_open_completes_from_its_cookie_rfc4987(void **s)
 }
 
 /*
+ * The cookie's time step keeps counting across the wrap of the 32-bit
+ * millisecond clock (49.7 days): a cookie made in the last step before the
+ * wrap, ACKed in the first step after it, is one step old, not 67,108.
+ * < S :4000 at 2^32 - 5 s      > S. C
+ * < S :2000 .. :2003           > S. each; :4000's TCB recycled
+ * ...10 s later, the clock has wrapped
+ * < . :4000 ack C+1            ESTABLISHED from the cookie
+ */
+static void cookie_made_before_clock_wrap_completes_after_it_rfc4987(void **s)
+{
+	uint32_t iss;
+	(void)s;
+	h_now = 0xffffffffu - 5000u;
+	fixture_listen();
+	iss = sf_syn(SF_HONEST_PORT, H_LPORT, "the honest SYN");
+	for (uint16_t i = 0; i < FW_LISTEN_BACKLOG; i++)
+		sf_syn((uint16_t)(SF_SPOOF_PORT0 + i), H_LPORT, "a spoofed SYN");
+	assert_int_equal(h_stats().evict_syn_rcvd, 1);
+	h_advance(10000);
+	h_tx_drain();
+	assert_true(h_now < 10000u);
+	inject(.flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1, .rport = SF_HONEST_PORT);
+	expect_no_tx();
+	assert_int_equal(app.accepts, 1);
+	assert_int_equal(h_stats().syncookies_ok, 1);
+	fw_tcp_abort(app.accepted);
+	h_tx_drain();
+}
+
+/*
  * Without pressure (no half-open recycled, no SYN left without a TCB for
  * two cookie periods) a cookie is not honoured: a late duplicate of a
  * handshake's last ACK, after its connection is gone, is answered as RFC
@@ -289,6 +319,7 @@ const struct CMUnitTest tcp_synflood_tests[] = {
 	H_TEST(pool_full_recycles_oldest_orphan),
 	H_TEST(pool_full_of_app_connections_answers_with_cookie_rfc4987),
 	H_TEST(recycled_half_open_completes_from_its_cookie_rfc4987),
+	H_TEST(cookie_made_before_clock_wrap_completes_after_it_rfc4987),
 	H_TEST(cookie_ignored_without_pressure_rfc9293_3_10_7_2),
 	H_TEST(stale_or_forged_cookie_ack_is_reset_rfc9293_3_10_7_2),
 };
