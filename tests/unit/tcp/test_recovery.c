@@ -130,7 +130,8 @@ static void finish(void)
  * RFC 5681 3.2: the third duplicate ACK retransmits the first
  * unacknowledged segment at once, the fourth nothing more; RFC 6582 3.2
  * (5): the ACK that follows, short of "recover", resends the next hole.
- * > P. x4 (1460 each)   < . ack +1460   < . ack +1460 x2 (nothing)
+ * > P. x3 (IW, 1460 each)   < . ack +1460  > P. the fourth (slow start)
+ * < . ack +1460 x2 (nothing)
  * < . ack +1460 (third dup)  > P. +1460   < . ack +1460 (fourth: nothing)
  * < . ack +2920 (partial)    > P. +2920   < . ack +5840 (all): nothing
  */
@@ -138,9 +139,15 @@ static void third_dupack_fast_retransmit_once_rfc5681_3_2(void **state)
 {
 	uint32_t una;
 	(void)state;
-	send_segments(4);
+	fixture_established();
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(fw_tcp_write(g.tcb, r_buf, FW_TCP_MSS), ERR_OK);
+	for (unsigned i = 0; i < 3; i++)
+		expect_tx(F_P | F_A, g.snd + i * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
+	expect_no_tx();
 	una = g.snd + FW_TCP_MSS;
 	inject(.flags = F_A, .seq = g.rcv, .ack = una);
+	expect_tx(F_P | F_A, g.snd + 3u * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
 	dupack(una);
 	dupack(una);
 	expect_no_tx();
