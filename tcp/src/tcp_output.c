@@ -418,8 +418,9 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 		tcb->uto_since = now;    /* the user timeout watches it from now (RFC 5482) */
 	/* RFC 6298 (5.1): run the timer while data is outstanding; also as the
 	 * persist timer when a zero window holds back queued data, and to
-	 * retry after a failed allocation. */
-	if (!(tcb->timers & TCB_T_RTX) &&
+	 * retry after a failed allocation. Data SWS avoidance holds with
+	 * nothing in flight has the override timer instead. */
+	if (!(tcb->timers & (TCB_T_RTX | TCB_T_SWS)) &&
 	    (tcb->snd_nxt != tcb->snd_una || tcb_sndq_len(tcb) > 0 ||
 	     ((tcb->flags & TCB_F_FIN_QUEUED) && !tcb_fin_sent(tcb))))
 		tcb_arm_rtx(tcb, now);

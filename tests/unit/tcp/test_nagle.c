@@ -145,6 +145,8 @@ static void sws_override_timer_sends_small_segment_rfc9293_3_8_6_2_1(void **stat
 	expect_tx(F_P | F_A, g.snd, g.rcv, 500);
 	expect_no_tx();
 	assert_int_equal(h_stats().sws_override, 1);
+	assert_int_equal(h_stats().retransmits, 0);   /* held data is no loss */
+	assert_int_equal(g.tcb->retries, 0);
 	n_finish();
 }
 
