@@ -11,14 +11,16 @@
  *   dozen bytes per connection), so a connection never holds its full
  *   control block in TIME_WAIT.
  * - MSS option only: no window scaling, no SACK, no timestamps (RFC 7323),
- *   no urgent data (URG is ignored), no Nagle, no delayed ACK (every
- *   in-order segment is ACKed at the end of the event that brought it),
- *   no congestion window: loss is repaired by the RFC 6298 retransmission
- *   timer (Karn's rule, exponential backoff kept until a valid RTT
- *   sample), fast retransmit on the third duplicate ACK (RFC 5681
- *   3.2) and, until everything sent before the loss is acknowledged, an
- *   immediate resend of the next segment on each partial ACK (RFC 6582
- *   3.2). Only the peer's window limits what is in flight.
+ *   no urgent data (URG is ignored), no delayed ACK (every in-order
+ *   segment is ACKed at the end of the event that brought it).
+ * - Congestion control (RFC 5681, byte counting per RFC 3465): what is in
+ *   flight is bounded by min(cwnd, the peer's window); initial window by
+ *   MSS (RFC 5681 3.1), slow start, congestion avoidance, fast retransmit
+ *   on the third duplicate ACK with NewReno fast recovery (RFC 6582), one
+ *   segment after an RTO (RFC 6298 timer, Karn's rule, backoff kept until
+ *   a valid RTT sample), restart after idle (RFC 5681 4.1). Nagle
+ *   (fw_tcp_nagle()) and the sender's SWS avoidance (RFC 9293 3.8.6.2.1)
+ *   keep short segments back while data is in flight.
  * - Out-of-order segments inside the window are kept (FW_TCP_OOQ_SEGS per
  *   connection, in buffers set aside for its window) until the hole
  *   fills, and ACKed at once (RFC 5681 4.2).
@@ -263,7 +265,8 @@ void fw_tcp_keepalive(struct fw_tcp_conn *conn, bool on);
  *  avoidance (RFC 9293 3.8.6.2.1, MUST-38) stays: into a window smaller
  *  than both the queued data and a segment, a segment goes only when it
  *  is at least half the largest window the peer offered, or when
- *  FW_TCP_SWS_OVERRIDE_MS passed with nothing in flight. */
+ *  FW_TCP_SWS_OVERRIDE_MS passed with nothing in flight. A listener's
+ *  setting is not inherited. Never ends the connection. */
 void fw_tcp_nagle(struct fw_tcp_conn *conn, bool on);
 
 /** User timeout (RFC 5482; the OPEN timeout of RFC 9293 3.9.1): how long
