@@ -270,18 +270,25 @@ static void rto_collapses_cwnd_then_slow_start_rfc5681_3_1(void **state)
  * write leaves as three segments again, not five.
  * > P. 0..2  < . ack 3 (cwnd 5)  ... idle RTO + 1 ...  write 8  > P. x3
  */
-static void restart_after_idle_rfc5681_4_1(void **state)
+/* The IW sent and acknowledged (cwnd 5*SMSS), an RTO and `beyond` ms
+ * with nothing sent, then 8 segments written. */
+static void c_idle_then_write(uint32_t beyond)
 {
-	(void)state;
 	c_established_write(3);
 	c_expect_segs(0, 3);
 	c_ack(c_seg(3));
 	assert_int_equal(g.tcb->cwnd, 5u * C_SMSS);
 	g.snd = c_seg(3);
-	h_advance(g.tcb->rto + 1u);
+	h_advance(g.tcb->rto + beyond);
 	expect_no_tx();
 	for (unsigned i = 0; i < 8; i++)
 		assert_int_equal(fw_tcp_write(g.tcb, c_buf, C_SMSS), ERR_OK);
+}
+
+static void restart_after_idle_rfc5681_4_1(void **state)
+{
+	(void)state;
+	c_idle_then_write(1);
 	c_expect_segs(0, 3);
 	assert_int_equal(g.tcb->cwnd, 3u * C_SMSS);
 	assert_int_equal(h_stats().cc_idle_restart, 1);
@@ -292,13 +299,7 @@ static void restart_after_idle_rfc5681_4_1(void **state)
 static void no_restart_within_rto_rfc5681_4_1(void **state)
 {
 	(void)state;
-	c_established_write(3);
-	c_expect_segs(0, 3);
-	c_ack(c_seg(3));
-	g.snd = c_seg(3);
-	h_advance(g.tcb->rto);
-	for (unsigned i = 0; i < 8; i++)
-		assert_int_equal(fw_tcp_write(g.tcb, c_buf, C_SMSS), ERR_OK);
+	c_idle_then_write(0);
 	c_expect_segs(0, 5);
 	assert_int_equal(h_stats().cc_idle_restart, 0);
 	c_finish();

@@ -20,6 +20,14 @@ static void n_finish(void)
 	h_tx_drain();
 }
 
+/* ESTABLISHED, 100 bytes written and in flight: > P. 100. */
+static void n_in_flight(void)
+{
+	fixture_established();
+	n_write(100);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 100);
+}
+
 /*
  * Nagle: with data in flight a short segment waits for its ACK, and what
  * the application writes meanwhile leaves with it, as one segment.
@@ -28,9 +36,7 @@ static void n_finish(void)
 static void nagle_holds_small_segment_until_ack_rfc9293_3_7_4(void **state)
 {
 	(void)state;
-	fixture_established();
-	n_write(100);
-	expect_tx(F_P | F_A, g.snd, g.rcv, 100);
+	n_in_flight();
 	n_write(100);
 	n_write(100);
 	expect_no_tx();
@@ -45,9 +51,7 @@ static void nagle_holds_small_segment_until_ack_rfc9293_3_7_4(void **state)
 static void nagle_sends_full_segment_in_flight_rfc9293_3_7_4(void **state)
 {
 	(void)state;
-	fixture_established();
-	n_write(100);
-	expect_tx(F_P | F_A, g.snd, g.rcv, 100);
+	n_in_flight();
 	n_write(FW_TCP_MSS);
 	expect_tx(F_P | F_A, g.snd + 100u, g.rcv, FW_TCP_MSS);
 	expect_no_tx();
@@ -74,9 +78,7 @@ static void nodelay_sends_at_once(void **state)
 static void nagle_off_releases_held_data(void **state)
 {
 	(void)state;
-	fixture_established();
-	n_write(100);
-	expect_tx(F_P | F_A, g.snd, g.rcv, 100);
+	n_in_flight();
 	n_write(50);
 	expect_no_tx();
 	fw_tcp_nagle(g.tcb, false);
@@ -93,9 +95,7 @@ static void nagle_off_releases_held_data(void **state)
 static void fin_pushes_held_tail(void **state)
 {
 	(void)state;
-	fixture_established();
-	n_write(100);
-	expect_tx(F_P | F_A, g.snd, g.rcv, 100);
+	n_in_flight();
 	n_write(50);
 	expect_no_tx();
 	fw_tcp_shutdown(g.tcb, false, true);
