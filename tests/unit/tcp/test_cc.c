@@ -305,6 +305,63 @@ static void no_restart_within_rto_rfc5681_4_1(void **state)
 	c_finish();
 }
 
+/*
+ * RFC 6582 3.2 (1): three duplicates of an ACK that does not cover more
+ * than "recover" start no fast retransmit (they may answer what the
+ * recovery resent); once SND.UNA passes "recover", three do.
+ * > P. 0..2   RTO > P. 0   < . ack 3 (= recover; cwnd 3)  > P. 3 4 5
+ * < . ack 3 x3 (nothing)   < . ack 4   > P. 6
+ * < . ack 4 x3   > P. 4 (fast retransmit)
+ */
+static void no_fast_retransmit_at_recover_rfc6582_3_2(void **state)
+{
+	(void)state;
+	c_established_write(8);
+	c_expect_segs(0, 3);
+	h_advance(g.tcb->rto);
+	expect_tx(F_P | F_A, c_seg(0), g.rcv, C_SMSS);
+	c_ack(c_seg(3));
+	assert_false(g.tcb->flags & TCB_F_RECOVERY);
+	c_expect_segs(3, 6);
+	for (unsigned i = 0; i < 3; i++)
+		c_ack(c_seg(3));
+	expect_no_tx();
+	assert_int_equal(h_stats().fast_retransmits, 0);
+	c_ack(c_seg(4));
+	c_expect_segs(6, 7);
+	for (unsigned i = 0; i < 3; i++)
+		c_ack(c_seg(4));
+	expect_tx(F_P | F_A, c_seg(4), g.rcv, C_SMSS);
+	assert_int_equal(h_stats().fast_retransmits, 1);
+	c_finish();
+}
+
+/*
+ * RFC 5681 3.1: "If the SYN or SYN/ACK is lost, the initial window used
+ * by a sender after a correctly transmitted SYN MUST be one segment".
+ * < S  > S.  (lost)  RTO > S.  < .   write 3 x 1460   > P. 0 only
+ */
+static void iw_one_segment_after_lost_syn_ack_rfc5681_3_1(void **state)
+{
+	uint32_t iss;
+	(void)state;
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1460, .wnd = C_BIG_WND);
+	iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
+	h_advance(FW_RTO_INITIAL_MS);
+	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
+	g.snd = iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .wnd = C_BIG_WND);
+	g.tcb = app.accepted;
+	assert_int_equal(g.tcb->cwnd, C_SMSS);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(fw_tcp_write(g.tcb, c_buf, C_SMSS), ERR_OK);
+	c_expect_segs(0, 1);
+	c_finish();
+}
+
 const struct CMUnitTest tcp_cc_tests[] = {
 	H_TEST(iw_bounds_first_flight_rfc5681_3_1),
 	H_TEST(iw_four_segments_small_mss_rfc5681_3_1),
@@ -316,5 +373,7 @@ const struct CMUnitTest tcp_cc_tests[] = {
 	H_TEST(rto_collapses_cwnd_then_slow_start_rfc5681_3_1),
 	H_TEST(restart_after_idle_rfc5681_4_1),
 	H_TEST(no_restart_within_rto_rfc5681_4_1),
+	H_TEST(no_fast_retransmit_at_recover_rfc6582_3_2),
+	H_TEST(iw_one_segment_after_lost_syn_ack_rfc5681_3_1),
 };
 const size_t tcp_cc_count = sizeof tcp_cc_tests / sizeof tcp_cc_tests[0];
