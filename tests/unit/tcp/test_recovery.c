@@ -3,8 +3,9 @@
  * tests): the PBUF_RAM heap reserve application data cannot take (two
  * stalled echo connections filled the heap and no ACK, retransmission or
  * ping reply could be sent again), and quicker repair than one segment per
- * backed-off RTO: fast retransmit (RFC 5681 3.2), partial ACKs (RFC 6582,
- * no cwnd), the RTO's backoff dropped on forward progress.
+ * backed-off RTO: fast retransmit (RFC 5681 3.2), partial ACKs (RFC 6582),
+ * the RTO's backoff dropped on forward progress. What cwnd does meanwhile
+ * is test_cc.c's.
  */
 #include <string.h>
 #include "harness.h"
@@ -196,7 +197,7 @@ static void two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2(void **st
 }
 
 /*
- * RFC 6582 3.2 (5) after a timeout, without cwnd: "recover" is SND.NXT
+ * RFC 6582 3.2 (5) after a timeout (cwnd: test_cc.c): "recover" is SND.NXT
  * when the timer fired; each ACK short of it resends the next segment at
  * once, with the timer restarted at the backed-off RTO (RFC 6298 5.5:
  * no valid sample yet); duplicates
