@@ -63,8 +63,9 @@ static void cmd_tcp_tcb(const struct fw_tcp_info *i, void *arg)
 	cmd_tcp_ep(i->tuple.raddr, i->tuple.rport, r);
 	if (c->machine)
 		console_printf("tcb: id=%u state=%s local=%s remote=%s sndq=%lu rcvq=%lu timer_ms=%ld orphan=%u "
-		    "rxbufs=%lu\n", i->id, fw_tcp_state_name(i->state), l, r, (unsigned long)i->sndq_bytes,
-		    (unsigned long)i->rcvq_bytes, left, i->orphan ? 1u : 0u, (unsigned long)i->rx_bufs);
+		    "rxbufs=%lu cwnd=%lu ssthresh=%lu\n", i->id, fw_tcp_state_name(i->state), l, r,
+		    (unsigned long)i->sndq_bytes, (unsigned long)i->rcvq_bytes, left, i->orphan ? 1u : 0u,
+		    (unsigned long)i->rx_bufs, (unsigned long)i->cwnd, (unsigned long)i->ssthresh);
 	else
 		console_printf("%-11s %6lu %6lu %-21s %-21s %ld\n", fw_tcp_state_name(i->state),
 		    (unsigned long)i->rcvq_bytes, (unsigned long)i->sndq_bytes, l, r, left);

@@ -77,6 +77,13 @@
 #ifndef FW_TCP_WND
 #define FW_TCP_WND (4 * FW_TCP_MSS)
 #endif
+/* RFC 9293 3.8.6.2.1: data the sender's SWS avoidance holds back (a
+ * window smaller than a segment, half the peer's largest window and the
+ * queue) goes anyway after this, when nothing is in flight ("0.1 - 1.0
+ * seconds"). */
+#ifndef FW_TCP_SWS_OVERRIDE_MS
+#define FW_TCP_SWS_OVERRIDE_MS 200u
+#endif
 #ifndef FW_TCP_OOQ_SEGS
 #define FW_TCP_OOQ_SEGS 4         /* out-of-order segments one connection keeps until the hole before
                                    * them fills (RFC 9293 3.10.7.4); each pins one receive buffer

@@ -11,14 +11,16 @@
  *   dozen bytes per connection), so a connection never holds its full
  *   control block in TIME_WAIT.
  * - MSS option only: no window scaling, no SACK, no timestamps (RFC 7323),
- *   no urgent data (URG is ignored), no Nagle, no delayed ACK (every
- *   in-order segment is ACKed at the end of the event that brought it),
- *   no congestion window: loss is repaired by the RFC 6298 retransmission
- *   timer (Karn's rule, exponential backoff kept until a valid RTT
- *   sample), fast retransmit on the third duplicate ACK (RFC 5681
- *   3.2) and, until everything sent before the loss is acknowledged, an
- *   immediate resend of the next segment on each partial ACK (RFC 6582
- *   3.2). Only the peer's window limits what is in flight.
+ *   no urgent data (URG is ignored), no delayed ACK (every in-order
+ *   segment is ACKed at the end of the event that brought it).
+ * - Congestion control (RFC 5681, byte counting per RFC 3465): what is in
+ *   flight is bounded by min(cwnd, the peer's window); initial window by
+ *   MSS (RFC 5681 3.1), slow start, congestion avoidance, fast retransmit
+ *   on the third duplicate ACK with NewReno fast recovery (RFC 6582), one
+ *   segment after an RTO (RFC 6298 timer, Karn's rule, backoff kept until
+ *   a valid RTT sample), restart after idle (RFC 5681 4.1). Nagle
+ *   (fw_tcp_nagle()) and the sender's SWS avoidance (RFC 9293 3.8.6.2.1)
+ *   keep short segments back while data is in flight.
  * - Out-of-order segments inside the window are kept (FW_TCP_OOQ_SEGS per
  *   connection, in buffers set aside for its window) until the hole
  *   fills, and ACKed at once (RFC 5681 4.2).
@@ -255,6 +257,18 @@ uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *conn);
  *  ends the connection inside this call. */
 void fw_tcp_keepalive(struct fw_tcp_conn *conn, bool on);
 
+/** Nagle's algorithm (RFC 9293 3.7.4, SHLD-7), on for every new
+ *  connection: while data is in flight, a segment shorter than the MSS
+ *  waits until that data is acknowledged, its queue fills a segment, or
+ *  the application closes (the FIN pushes it). Off: what the window takes
+ *  goes at once (latency over segment count). Either way the sender's SWS
+ *  avoidance (RFC 9293 3.8.6.2.1, MUST-38) stays: into a window smaller
+ *  than both the queued data and a segment, a segment goes only when it
+ *  is at least half the largest window the peer offered, or when
+ *  FW_TCP_SWS_OVERRIDE_MS passed with nothing in flight. A listener's
+ *  setting is not inherited. Never ends the connection. */
+void fw_tcp_nagle(struct fw_tcp_conn *conn, bool on);
+
 /** User timeout (RFC 5482; the OPEN timeout of RFC 9293 3.9.1): how long
  *  data or a FIN we sent may stay unacknowledged while the peer neither
  *  acknowledges anything new nor answers a zero-window probe (a peer that
@@ -282,6 +296,8 @@ struct fw_tcp_info {
 	bool timer_armed;
 	uint32_t timer_at;     /* earliest deadline of this connection */
 	bool orphan;           /* the application has closed it */
+	uint32_t cwnd;         /* congestion window, bytes (RFC 5681) */
+	uint32_t ssthresh;     /* slow start threshold, bytes (UINT32_MAX until the first loss) */
 };
 typedef void (*fw_tcp_visit_cb)(const struct fw_tcp_info *info, void *arg);
 /** Visit every connection in use, in pool order. */
@@ -313,6 +329,10 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(retransmits,        "segments retransmitted on RTO (SYN, data, FIN)") \
 	X(fast_retransmits,   "segments retransmitted on the third duplicate ACK (RFC 5681 3.2)") \
 	X(partial_ack_rtx,    "segments retransmitted on a partial ACK during recovery (RFC 6582)") \
+	X(cc_fast_retransmit, "cwnd reductions: fast retransmit, ssthresh = FlightSize/2 (RFC 5681 3.2)") \
+	X(cc_rto,             "cwnd reductions: retransmission timeout, cwnd = 1 SMSS (RFC 5681 3.1)") \
+	X(cc_idle_restart,    "cwnd reductions: restart after an idle RTO, cwnd = min(IW, cwnd) (RFC 5681 4.1)") \
+	X(sws_override,       "small segments sent by the sender SWS override timer (RFC 9293 3.8.6.2.1)") \
 	X(rst_sent,           "RSTs sent") \
 	X(rst_rcvd,           "RSTs that ended a connection (sum: resets + open_refused)") \
 	X(challenge_acks,     "RFC 5961 challenge ACKs sent") \

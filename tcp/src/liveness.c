@@ -103,6 +103,7 @@ static void live_persist_end(struct fw_tcp_conn *tcb)
 		tcb->snd_nxt = tcb->snd_una;
 		tcb->flags &= (uint16_t)~(TCB_F_RECOVERY | TCB_F_RTT_TIMING);
 		tcb->dupacks = 0;
+		cc_abandon(tcb);
 	}
 	tcb_disarm(tcb, TCB_T_RTX);
 }

@@ -85,6 +85,7 @@ struct fw_tcp_conn *tcb_alloc(void)
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
 			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
+			cc_init(tcb, tcb_now());   /* again once ESTABLISHED, with the peer's MSS */
 			tcb_live_init(tcb);
 			STAT_INC(tcb_in_use);
 			if (stats_tcp.tcb_in_use > stats_tcp.tcb_peak)
@@ -599,6 +600,8 @@ static void tcb_timers_run(struct fw_tcp_conn *tcb, uint32_t now)
 		tcb_rtx_timeout(tcb, now);
 	if (tcb_alive(tcb, gen) && (tcb->timers & TCB_T_AUX) && time_reached(now, tcb->aux_at))
 		tcb_aux_timeout(tcb, now);
+	if (tcb_alive(tcb, gen) && (tcb->timers & TCB_T_SWS) && time_reached(now, tcb->sws_at))
+		tcb_sws_timeout(tcb, now);
 }
 
 void fw_tcp_timers(uint32_t now)
@@ -620,6 +623,10 @@ static bool tcb_deadline(const struct fw_tcp_conn *tcb, uint32_t *at)
 	}
 	if ((tcb->timers & TCB_T_AUX) && (!any || time_reached(*at, tcb->aux_at))) {
 		*at = tcb->aux_at;
+		any = true;
+	}
+	if ((tcb->timers & TCB_T_SWS) && (!any || time_reached(*at, tcb->sws_at))) {
+		*at = tcb->sws_at;
 		any = true;
 	}
 	return any;
@@ -673,6 +680,8 @@ void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
 	info->rx_bufs = tcb->rx_bufs;
 	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
 	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
+	info->cwnd = tcb->cwnd;
+	info->ssthresh = tcb->ssthresh;
 }
 
 void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg)

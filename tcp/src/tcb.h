@@ -31,7 +31,7 @@
 #define TCB_F_ACK_OWED  0x400u /* accepted data, a FIN or a window update wants an ACK */
 #define TCB_F_TX_PENDING 0x800u /* the app queued data or a FIN: tcb_output() at the flush */
 #define TCB_F_RECOVERY  0x1000u /* a loss was repaired at SND.UNA; until SND.UNA >= recover, a
-                                 * partial ACK resends the next hole (RFC 6582, no cwnd) */
+                                 * partial ACK resends the next hole (RFC 6582) */
 #define TCB_F_DELIVER_PENDING 0x2000u /* fw_tcp_recved()/fw_tcp_shutdown() made data or the end of
                                        * stream deliverable: offered at the end of the event, or by
                                        * the next fw_tcp_timers() (no API call calls back) */
@@ -50,7 +50,13 @@ struct fw_tcp_conn {
 	uint32_t rto;
 	uint32_t rtt_seq, rtt_start;
 	uint32_t rtx_at;        /* retransmission deadline, or the next zero-window probe's */
-	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss, valid with TCB_F_RECOVERY */
+	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss; outside a recovery kept
+	                         * just behind SND.UNA once passed (cc.c) */
+	/* RFC 5681 congestion control (cc.c), in bytes */
+	uint32_t cwnd, ssthresh;
+	uint32_t cc_acked;      /* bytes acknowledged toward the next congestion avoidance step (RFC 3465) */
+	uint32_t last_tx;       /* when data last went out: restart after idle (RFC 5681 4.1) */
+	uint32_t sws_at;        /* sender SWS override deadline (TCB_T_SWS, RFC 9293 3.8.6.2.1) */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
 	uint32_t oow_ack_at;    /* last rate-limited ACK: challenge, or to an unacceptable empty segment */
 	uint32_t since;         /* when its SYN came (half-open) or the app closed it (orphan):
@@ -84,6 +90,7 @@ struct fw_tcp_conn {
 	uint8_t probes;         /* zero-window probes the peer has not answered */
 	uint8_t zwp;            /* zero-window probes since the window closed (saturates) */
 	uint8_t ka_probes;      /* keepalive probes the peer has not answered */
+	uint8_t cc_flags;       /* TCB_CC_* */
 	uint8_t listener;       /* pool index of the listener (passive opens) */
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
@@ -103,6 +110,12 @@ struct fw_tcp_conn {
 #define TCB_T_RTX 0x01u   /* rtx_at: retransmission, or zero-window probe when SND.WND = 0 */
 #define TCB_T_AUX 0x02u   /* aux_at */
 #define TCB_T_KEEP 0x04u  /* ka_at */
+#define TCB_T_SWS 0x10u   /* sws_at: queued data held by sender SWS avoidance goes anyway */
+
+/* tcb.cc_flags */
+#define TCB_CC_FAST     0x01u  /* in fast recovery (RFC 6582 3.2): cwnd inflated by duplicate ACKs */
+#define TCB_CC_NODELAY  0x02u  /* fw_tcp_nagle(off): no Nagle (RFC 9293 3.7.4) */
+#define TCB_CC_OVERRIDE 0x04u  /* set while the SWS override timer's output runs */
 
 /* ---- tcb.c ---- */
 /** The slot still holds the connection it held when `gen` was read. */
@@ -225,7 +238,33 @@ bool tcb_fin_acked(const struct fw_tcp_conn *tcb);
 void tcb_send_probe(struct fw_tcp_conn *tcb, uint32_t now);
 /** A keepalive probe: <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, no data. */
 void tcb_send_keepalive(struct fw_tcp_conn *tcb);
+/** The sender SWS override timer expired (TCB_T_SWS): send what the
+ *  window takes, small or not. */
+void tcb_sws_timeout(struct fw_tcp_conn *tcb, uint32_t now);
 void seg_output_reset(void);
+
+/* ---- cc.c: RFC 5681 congestion control with NewReno (RFC 6582) ---- */
+/** A new TCB, or one that just became ESTABLISHED (its MSS known): the
+ *  initial window (RFC 5681 3.1), ssthresh arbitrarily high. */
+void cc_init(struct fw_tcp_conn *tcb, uint32_t now);
+/** What may be in flight: min(cwnd, SND.WND). */
+uint32_t cc_window(const struct fw_tcp_conn *tcb);
+/** New data is about to go with nothing in flight at `now`: restart
+ *  after idle (RFC 5681 4.1). */
+void cc_before_send(struct fw_tcp_conn *tcb, uint32_t now);
+/** SND.UNA advanced by `acked` bytes (SND.UNA already moved): slow start
+ *  or congestion avoidance, or NewReno's partial/full ACK. True when the
+ *  first unacknowledged segment is to be resent (a partial ACK). */
+bool cc_ack(struct fw_tcp_conn *tcb, uint32_t acked);
+/** A duplicate ACK (RFC 5681 2); `third`: it is the third in a row. True
+ *  when it starts a fast retransmit (the caller resends). */
+bool cc_dupack(struct fw_tcp_conn *tcb, bool third);
+/** The retransmission timer expired with data in flight (RFC 5681 3.1
+ *  eq. 4, RFC 6582 4): loss window, recovery up to SND.NXT. */
+void cc_rto(struct fw_tcp_conn *tcb);
+/** A recovery was abandoned (the window closed and sending restarts at
+ *  SND.UNA): an inflated cwnd comes back to ssthresh. */
+void cc_abandon(struct fw_tcp_conn *tcb);
 
 /* ---- liveness.c ---- */
 /** A new TCB: the default user timeout. */

@@ -265,6 +265,18 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 	return ERR_OK;
 }
 
+/* Off: data Nagle held goes now (or at the end of the event). */
+void fw_tcp_nagle(struct fw_tcp_conn *tcb, bool on)
+{
+	if (on) {
+		tcb->cc_flags &= (uint8_t)~TCB_CC_NODELAY;
+		return;
+	}
+	tcb->cc_flags |= TCB_CC_NODELAY;
+	if (tcb_sndq_len(tcb) > 0)
+		tcb_kick(tcb, tcb_now());
+}
+
 void fw_tcp_recved(struct fw_tcp_conn *tcb, uint16_t len)
 {
 	tcb->unrecved = len > tcb->unrecved ? 0 : (uint16_t)(tcb->unrecved - len);

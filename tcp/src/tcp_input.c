@@ -314,6 +314,7 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 		 * Data or FIN on the SYN,ACK is not queued: the peer retransmits it. */
 		tcb_ack_rtt(tcb, seg->ack, true, now);
 		tcb->snd_una = seg->ack;
+		cc_init(tcb, now);       /* the MSS is known; a lost SYN counts (retries) */
 		tcb->retries = 0;
 		tcb_disarm(tcb, TCB_T_RTX);
 		tcb_set_state(tcb, FW_TCP_ESTABLISHED, "syn-ack");
@@ -412,18 +413,15 @@ static void tcb_rtt_sample(struct fw_tcp_conn *tcb, uint32_t r)
 	}
 }
 
-/* RFC 6582 3.2 (5), partial ACK, and (6), full ACK, without cwnd: an ACK
- * short of "recover" (SND.NXT when the loss was detected) means the next
- * segment was lost too: "retransmit the first unacknowledged segment" now;
- * the timer restarts with every ACK of new data (RFC 6298 5.3). */
-static void tcb_ack_recovery(struct fw_tcp_conn *tcb, uint32_t ack)
+/* RFC 6582 3.2 (3): an ACK of new data, `acked` bytes. Congestion control
+ * takes it (cc_ack); an ACK short of "recover" (SND.NXT when the loss was
+ * detected) means the next segment was lost too: "retransmit the first
+ * unacknowledged segment" now; the timer restarts with every ACK of new
+ * data (RFC 6298 5.3). */
+static void tcb_ack_recovery(struct fw_tcp_conn *tcb, uint32_t acked)
 {
-	if (!(tcb->flags & TCB_F_RECOVERY))
+	if (!cc_ack(tcb, acked))
 		return;
-	if (seq_geq(ack, tcb->recover)) {
-		tcb->flags &= (uint16_t)~TCB_F_RECOVERY;
-		return;
-	}
 	STAT_INC(partial_ack_rtx);
 	tcb_resend_una(tcb);
 }
@@ -472,7 +470,7 @@ static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_po
 	tcb->snd_una = ack;
 	tcb->retries = 0;
 	tcb->dupacks = 0;
-	tcb_ack_recovery(tcb, ack);
+	tcb_ack_recovery(tcb, n);
 	/* RFC 6298 (5.2, 5.3): stop when all is acknowledged, else restart. */
 	tcb_disarm(tcb, TCB_T_RTX);
 	if (tcb->snd_una != tcb->snd_nxt)
@@ -501,23 +499,22 @@ static bool seg_dupack(const struct fw_tcp_conn *tcb, const struct fw_tcp_seg *s
 }
 
 /*
- * RFC 5681 3.2 (fast retransmit), minus its congestion window (finwait
- * keeps none; the peer's window is its only limit): "The TCP sender SHOULD
- * use the 'fast retransmit' algorithm to detect and repair loss, based on
- * incoming duplicate ACKs ... after receiving 3 duplicate ACKs ... the
- * TCP performs a retransmission of what appears to be the missing
- * segment". Only the third: later ones retransmit nothing more, and while
- * a recovery is running, none (RFC 6582 3.2 (1): not before SND.UNA has
- * passed "recover"). The resent segment gets a full RTO (RFC 6298 5.3).
+ * RFC 5681 3.2 (fast retransmit): "The TCP sender SHOULD use the 'fast
+ * retransmit' algorithm to detect and repair loss, based on incoming
+ * duplicate ACKs ... after receiving 3 duplicate ACKs ... the TCP
+ * performs a retransmission of what appears to be the missing segment".
+ * Only the third, and not during a recovery (RFC 6582 3.2 (1)); later
+ * ones inflate cwnd in fast recovery (cc_dupack), and the output at the
+ * end of the event sends new data if cwnd allows. The resent segment gets
+ * a full RTO (RFC 6298 5.3).
  */
 static void tcb_dupack(struct fw_tcp_conn *tcb, uint32_t now)
 {
 	if (tcb->dupacks < UINT8_MAX)
 		tcb->dupacks++;
-	if (tcb->dupacks != SEG_DUPTHRESH || (tcb->flags & TCB_F_RECOVERY))
+	if (!cc_dupack(tcb, tcb->dupacks == SEG_DUPTHRESH))
 		return;
 	STAT_INC(fast_retransmits);
-	tcb_enter_recovery(tcb);
 	tcb_resend_una(tcb);
 	tcb_arm_rtx(tcb, now);
 }
@@ -582,7 +579,8 @@ static bool seg_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struc
 
 /* SYN_RCVD and the ACK bit: "If SND.UNA < SEG.ACK =< SND.NXT, enter
  * ESTABLISHED and continue processing ... else <SEQ=SEG.ACK><CTL=RST>". */
-static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struct seg_post *post)
+static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struct seg_post *post,
+                             uint32_t now)
 {
 	if (!(seq_lt(tcb->snd_una, seg->ack) && seq_leq(seg->ack, tcb->snd_nxt))) {
 		STAT_INC(drop_ack);
@@ -592,6 +590,7 @@ static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *s
 	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
+	cc_init(tcb, now);           /* the MSS is known; a lost SYN,ACK counts (retries) */
 	tcb_set_state(tcb, FW_TCP_ESTABLISHED, "ack");
 	/* RFC 9293 3.6.1 MAY-2: a new incarnation opened from TIME-WAIT is no
 	 * old duplicate now; its TIME_WAIT entry goes. */
@@ -785,7 +784,7 @@ static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, stru
 		STAT_INC(drop_ack);
 		return;
 	}
-	if (tcb->state == FW_TCP_SYN_RCVD && !seg_ack_syn_rcvd(tcb, seg, post))
+	if (tcb->state == FW_TCP_SYN_RCVD && !seg_ack_syn_rcvd(tcb, seg, post, now))
 		return;
 	if (!seg_ack(tcb, seg, post, now))
 		return;

@@ -287,6 +287,7 @@ static int tcb_send_data(struct fw_tcp_conn *tcb, uint32_t seq, uint16_t off, ui
 	if (fin)
 		flags |= FW_TCP_FIN;
 	stats_tcp.bytes_out += n;
+	tcb->last_tx = tcb_now();
 	return seg_send(p, &tcb->t, seq, tcb->rcv_nxt, flags, tcb_wnd_field(tcb), 0);
 }
 
@@ -310,12 +311,36 @@ static bool tcb_can_send_data(const struct fw_tcp_conn *tcb)
 	return false;
 }
 
-/* Send one new segment if there is one to send. Returns true if sent. */
-static bool tcb_output_one(struct fw_tcp_conn *tcb)
+/*
+ * RFC 9293 3.8.6.2.1 (MUST-38), the sender's SWS avoidance, with Nagle
+ * (3.7.4, SHLD-7) in its brackets. A segment shorter than SMSS (`n` of
+ * `unsent` queued bytes) goes only when:
+ *  - it is all that is queued and nothing is in flight, or Nagle is off
+ *    ("[SND.NXT = SND.UNA and] PUSHed and D <= U"; every write is pushed);
+ *  - it is at least half the largest window the peer offered ("Fs *
+ *    Max(SND.WND)", Fs = 1/2), in flight or not: a peer whose window is
+ *    never a full segment still gets segments of half of it, as Linux
+ *    bounds its segments to half the window;
+ *  - our FIN follows it: the application closed, nothing more will come;
+ *  - the override timer expired (tcb_sws_timeout).
+ */
+static bool tcb_sws_ok(const struct fw_tcp_conn *tcb, uint32_t n, uint32_t unsent, bool fin)
+{
+	if (n >= tcb->mss || fin || (tcb->cc_flags & TCB_CC_OVERRIDE))
+		return true;
+	if (n == unsent && (tcb->snd_nxt == tcb->snd_una || (tcb->cc_flags & TCB_CC_NODELAY)))
+		return true;
+	return 2u * n >= tcb->max_snd_wnd;
+}
+
+/* Send one new segment if there is one to send. Returns true if sent;
+ * *held when SWS avoidance or Nagle keeps data back that the window takes. */
+static bool tcb_output_one(struct fw_tcp_conn *tcb, bool *held)
 {
 	uint32_t len = tcb_sndq_len(tcb), off = tcb->snd_nxt - tcb->snd_una;
 	uint32_t unsent = len > off ? len - off : 0u;
-	uint32_t edge = tcb->snd_una + tcb->snd_wnd, avail = seq_gt(edge, tcb->snd_nxt) ? edge - tcb->snd_nxt : 0u;
+	/* RFC 5681 3.1: at most min(cwnd, rwnd) beyond SND.UNA. */
+	uint32_t edge = tcb->snd_una + cc_window(tcb), avail = seq_gt(edge, tcb->snd_nxt) ? edge - tcb->snd_nxt : 0u;
 	uint32_t n = unsent < tcb->mss ? unsent : tcb->mss;
 	bool fin;
 
@@ -326,6 +351,10 @@ static bool tcb_output_one(struct fw_tcp_conn *tcb)
 	fin = (tcb->flags & TCB_F_FIN_QUEUED) && !tcb_fin_sent(tcb) && n == unsent;
 	if (n == 0 && !fin)
 		return false;
+	if (!tcb_sws_ok(tcb, n, unsent, fin)) {
+		*held = true;
+		return false;
+	}
 	if (tcb_send_data(tcb, tcb->snd_nxt, (uint16_t)off, (uint16_t)n, fin) != 0)
 		return false;
 	if (!(tcb->flags & TCB_F_RTT_TIMING)) {
@@ -334,6 +363,31 @@ static bool tcb_output_one(struct fw_tcp_conn *tcb)
 	}
 	tcb->snd_nxt += n + (fin ? 1u : 0u);
 	return true;
+}
+
+/* RFC 9293 3.8.6.2.1 (4): held data goes when the override timer
+ * expires. Only needed with nothing in flight: otherwise its ACK (or the
+ * retransmission timer) looks at the queue again. */
+static void tcb_sws_arm(struct fw_tcp_conn *tcb, uint32_t now, bool held)
+{
+	if (!held || tcb->snd_nxt != tcb->snd_una) {
+		tcb_disarm(tcb, TCB_T_SWS);
+	} else if (!(tcb->timers & TCB_T_SWS)) {
+		tcb->sws_at = now + FW_TCP_SWS_OVERRIDE_MS;
+		tcb->timers |= TCB_T_SWS;
+	}
+}
+
+void tcb_sws_timeout(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	uint32_t nxt = tcb->snd_nxt;
+
+	tcb_disarm(tcb, TCB_T_SWS);
+	tcb->cc_flags |= TCB_CC_OVERRIDE;
+	(void)tcb_output(tcb, now);
+	tcb->cc_flags &= (uint8_t)~TCB_CC_OVERRIDE;
+	if (tcb->snd_nxt != nxt)
+		STAT_INC(sws_override);
 }
 
 bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
@@ -352,16 +406,21 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 	if (!tcb_can_send_data(tcb))
 		return false;
 	bool was_timing = (tcb->flags & TCB_F_RTT_TIMING) != 0, was_idle = tcb->snd_nxt == tcb->snd_una;
-	while (tcb_output_one(tcb))
+	bool held = false;
+	if (tcb_sndq_len(tcb) > tcb->snd_nxt - tcb->snd_una)
+		cc_before_send(tcb, now);
+	while (tcb_output_one(tcb, &held))
 		sent = true;
+	tcb_sws_arm(tcb, now, held);
 	if (!was_timing && (tcb->flags & TCB_F_RTT_TIMING))
 		tcb->rtt_start = now;
 	if (was_idle && tcb->snd_nxt != tcb->snd_una)
 		tcb->uto_since = now;    /* the user timeout watches it from now (RFC 5482) */
 	/* RFC 6298 (5.1): run the timer while data is outstanding; also as the
 	 * persist timer when a zero window holds back queued data, and to
-	 * retry after a failed allocation. */
-	if (!(tcb->timers & TCB_T_RTX) &&
+	 * retry after a failed allocation. Data SWS avoidance holds with
+	 * nothing in flight has the override timer instead. */
+	if (!(tcb->timers & (TCB_T_RTX | TCB_T_SWS)) &&
 	    (tcb->snd_nxt != tcb->snd_una || tcb_sndq_len(tcb) > 0 ||
 	     ((tcb->flags & TCB_F_FIN_QUEUED) && !tcb_fin_sent(tcb))))
 		tcb_arm_rtx(tcb, now);
@@ -370,9 +429,9 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 
 /*
  * RTO expired (RFC 6298 5.4): retransmit the earliest unacknowledged
- * segment, and resend the segments after it as partial ACKs show them
- * missing (tcb_enter_recovery). With nothing outstanding, a retry after a
- * failed allocation. (Behind a zero window the timer probes instead:
+ * segment with cwnd down to one segment (cc_rto), and resend the
+ * segments after it as partial ACKs show them missing (cc_ack). With
+ * nothing outstanding, a retry after a failed allocation. (Behind a zero window the timer probes instead:
  * tcb_send_probe.)
  */
 void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now)
@@ -387,7 +446,7 @@ void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now)
 	} else if (inflight == 0) {
 		tcb_output(tcb, now);
 	} else {
-		tcb_enter_recovery(tcb);
+		cc_rto(tcb);
 		tcb_resend_una(tcb);
 	}
 	tcb_arm_rtx(tcb, now);
@@ -429,13 +488,13 @@ void tcb_resend_una(struct fw_tcp_conn *tcb)
 }
 
 /*
- * RFC 6582 3.2 without a congestion window: after a timeout (and a fast
- * retransmit) the sender remembers "recover", the highest sequence number
- * sent. Segments after the one just resent were sent once and may be lost
- * too; the peer (which keeps out-of-order data, unlike finwait) then ACKs
- * only up to the next hole: "a partial acknowledgment", answered by
- * resending the first unacknowledged segment at once instead of waiting
- * for another, backed-off, RTO per hole.
+ * RFC 6582 3.2 and 4: after a timeout (and a fast retransmit) the sender
+ * remembers "recover", the highest sequence number sent. Segments after
+ * the one just resent were sent once and may be lost too; the peer
+ * (which keeps out-of-order data) then ACKs only up to the next hole: "a
+ * partial acknowledgment", answered by resending the first unacknowledged
+ * segment at once instead of waiting for another, backed-off, RTO per
+ * hole (cc.c decides when).
  */
 void tcb_enter_recovery(struct fw_tcp_conn *tcb)
 {

@@ -766,5 +766,7 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_rxbudget", tcp_rxbudget_tests, tcp_rxbudget_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_synflood", tcp_synflood_tests, tcp_synflood_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_liveness", tcp_liveness_tests, tcp_liveness_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_cc", tcp_cc_tests, tcp_cc_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_nagle", tcp_nagle_tests, tcp_nagle_count, NULL, NULL);
 	return fails;
 }

@@ -192,6 +192,10 @@ extern const struct CMUnitTest tcp_synflood_tests[];
 extern const size_t tcp_synflood_count;
 extern const struct CMUnitTest tcp_liveness_tests[];
 extern const size_t tcp_liveness_count;
+extern const struct CMUnitTest tcp_cc_tests[];
+extern const size_t tcp_cc_count;
+extern const struct CMUnitTest tcp_nagle_tests[];
+extern const size_t tcp_nagle_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 

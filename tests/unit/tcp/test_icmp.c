@@ -119,12 +119,15 @@ static void frag_needed_lowers_mss_rfc1191(void **s)
 	g.snd += 1200;
 	assert_int_equal(fw_tcp_write(g.tcb, big, sizeof big), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 1000);
+	expect_no_tx();                 /* Nagle: the short rest waits for the ACK */
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 1000u);
 	expect_tx(F_P | F_A, g.snd + 1000u, g.rcv, 200);
-	h_inject_icmp(ICMP_DEST_UNREACH, ICMP_CODE_FRAG_NEEDED, 68, g.snd, false);
+	h_inject_icmp(ICMP_DEST_UNREACH, ICMP_CODE_FRAG_NEEDED, 68, g.snd + 1000u, false);
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 1200u);
 	g.snd += 1200;
 	assert_int_equal(fw_tcp_write(g.tcb, big, 600), ERR_OK);
 	expect_tx(F_P | F_A, g.snd, g.rcv, 536);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 536u);
 	expect_tx(F_P | F_A, g.snd + 536u, g.rcv, 64);
 	fw_tcp_abort(g.tcb);
 	h_tx_drain();

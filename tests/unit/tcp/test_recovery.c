@@ -3,8 +3,9 @@
  * tests): the PBUF_RAM heap reserve application data cannot take (two
  * stalled echo connections filled the heap and no ACK, retransmission or
  * ping reply could be sent again), and quicker repair than one segment per
- * backed-off RTO: fast retransmit (RFC 5681 3.2), partial ACKs (RFC 6582,
- * no cwnd), the RTO's backoff dropped on forward progress.
+ * backed-off RTO: fast retransmit (RFC 5681 3.2), partial ACKs (RFC 6582),
+ * the RTO's backoff dropped on forward progress. What cwnd does meanwhile
+ * is test_cc.c's.
  */
 #include <string.h>
 #include "harness.h"
@@ -130,7 +131,8 @@ static void finish(void)
  * RFC 5681 3.2: the third duplicate ACK retransmits the first
  * unacknowledged segment at once, the fourth nothing more; RFC 6582 3.2
  * (5): the ACK that follows, short of "recover", resends the next hole.
- * > P. x4 (1460 each)   < . ack +1460   < . ack +1460 x2 (nothing)
+ * > P. x3 (IW, 1460 each)   < . ack +1460  > P. the fourth (slow start)
+ * < . ack +1460 x2 (nothing)
  * < . ack +1460 (third dup)  > P. +1460   < . ack +1460 (fourth: nothing)
  * < . ack +2920 (partial)    > P. +2920   < . ack +5840 (all): nothing
  */
@@ -138,9 +140,15 @@ static void third_dupack_fast_retransmit_once_rfc5681_3_2(void **state)
 {
 	uint32_t una;
 	(void)state;
-	send_segments(4);
+	fixture_established();
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(fw_tcp_write(g.tcb, r_buf, FW_TCP_MSS), ERR_OK);
+	for (unsigned i = 0; i < 3; i++)
+		expect_tx(F_P | F_A, g.snd + i * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
+	expect_no_tx();
 	una = g.snd + FW_TCP_MSS;
 	inject(.flags = F_A, .seq = g.rcv, .ack = una);
+	expect_tx(F_P | F_A, g.snd + 3u * FW_TCP_MSS, g.rcv, FW_TCP_MSS);
 	dupack(una);
 	dupack(una);
 	expect_no_tx();
@@ -189,7 +197,7 @@ static void two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2(void **st
 }
 
 /*
- * RFC 6582 3.2 (5) after a timeout, without cwnd: "recover" is SND.NXT
+ * RFC 6582 3.2 (5) after a timeout (cwnd: test_cc.c): "recover" is SND.NXT
  * when the timer fired; each ACK short of it resends the next segment at
  * once, with the timer restarted at the backed-off RTO (RFC 6298 5.5:
  * no valid sample yet); duplicates
