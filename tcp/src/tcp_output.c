@@ -295,13 +295,18 @@ void tcb_send_syn(struct fw_tcp_conn *tcb)
 }
 
 /* RFC 2018 4: the SACK option, in `o`, for a segment `tcb` sends now
- * (NOP, NOP, kind 5, 2 + 8n, n blocks): its length, 0 for none. */
-static uint16_t tcb_sack_option(const struct fw_tcp_conn *tcb, uint8_t o[SEG_SACK_OPT_MAX])
+ * (NOP, NOP, kind 5, 2 + 8n, n blocks), in at most `room` bytes: its
+ * length, 0 for none. */
+static uint16_t tcb_sack_option(const struct fw_tcp_conn *tcb, uint8_t o[SEG_SACK_OPT_MAX], uint32_t room)
 {
 #if FW_TCP_SACK
 	struct seg_sack_block b[SEG_SACK_BLOCKS];
 	unsigned n = sack_blocks(tcb, b);
 
+	if (room < SEG_SACK_HDR_LEN + SEG_SACK_BLOCK_LEN)
+		return 0;
+	if (n > (room - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN)
+		n = (room - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN;   /* the first blocks matter most */
 	if (!n)
 		return 0;
 	o[0] = SEG_OPT_NOP;
@@ -316,8 +321,19 @@ static uint16_t tcb_sack_option(const struct fw_tcp_conn *tcb, uint8_t o[SEG_SAC
 #else
 	(void)tcb;
 	(void)o;
+	(void)room;
 	return 0;
 #endif
+}
+
+/* RFC 9293 3.7.1, RFC 6691: the MSS counts data only, so the options a
+ * segment carries come out of it: while SACK blocks go (RFC 2018 4), a
+ * full segment holds that much less data. */
+static uint32_t tcb_mss_now(const struct fw_tcp_conn *tcb)
+{
+	uint8_t opt[SEG_SACK_OPT_MAX];
+
+	return tcb->mss - tcb_sack_option(tcb, opt, tcb->mss);
 }
 
 /* `n` bytes from sndq offset `off`, with FIN when `fin`, and the SACK
@@ -325,7 +341,7 @@ static uint16_t tcb_sack_option(const struct fw_tcp_conn *tcb, uint8_t o[SEG_SAC
 static int tcb_send_data(struct fw_tcp_conn *tcb, uint32_t seq, uint16_t off, uint16_t n, bool fin)
 {
 	uint8_t opt[SEG_SACK_OPT_MAX];
-	uint16_t optlen = tcb_sack_option(tcb, opt);
+	uint16_t optlen = tcb_sack_option(tcb, opt, n < tcb->mss ? (uint32_t)tcb->mss - n : 0u);
 	struct pbuf *p = seg_alloc(optlen, n);
 	uint8_t flags = FW_TCP_ACK;
 	int rc;
@@ -374,7 +390,7 @@ static bool tcb_output_one(struct fw_tcp_conn *tcb)
 	uint32_t len = tcb_sndq_len(tcb), off = tcb->snd_nxt - tcb->snd_una;
 	uint32_t unsent = len > off ? len - off : 0u;
 	uint32_t edge = tcb->snd_una + tcb->snd_wnd, avail = seq_gt(edge, tcb->snd_nxt) ? edge - tcb->snd_nxt : 0u;
-	uint32_t n = unsent < tcb->mss ? unsent : tcb->mss;
+	uint32_t mss = tcb_mss_now(tcb), n = unsent < mss ? unsent : mss;
 	bool fin;
 
 	if (n > avail)
