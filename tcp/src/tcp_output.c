@@ -495,7 +495,7 @@ void tcb_resend_una(struct fw_tcp_conn *tcb)
 {
 	uint32_t len = tcb_sndq_len(tcb), inflight = tcb->snd_nxt - tcb->snd_una;
 	uint32_t data = inflight < len ? inflight : len;
-	uint32_t n = data < tcb->mss ? data : tcb->mss;
+	uint32_t mss = tcb_mss_now(tcb), n = data < mss ? data : mss;
 	bool fin = tcb_fin_sent(tcb) && !tcb_fin_acked(tcb) && n == len;
 
 	/* Karn: an ACK covering a segment sent twice times neither copy. */
@@ -529,7 +529,8 @@ void tcb_resend_hole(struct fw_tcp_conn *tcb)
 	stats_tcp.sack_rexmit_skipped += skipped;
 	off = seq - tcb->snd_una;
 	data = off < len ? len - off : 0u;
-	n = data < tcb->mss ? data : tcb->mss;
+	n = tcb_mss_now(tcb);
+	n = data < n ? data : n;
 	if (n > hole)
 		n = hole;
 	fin = tcb_fin_sent(tcb) && !tcb_fin_acked(tcb) && off + n == len && n < hole;

@@ -259,6 +259,31 @@ static void full_segment_leaves_room_for_sack_rfc6691(void **state)
 	finish();
 }
 
+/*
+ * RFC 6691 for a retransmission too: a segment sent before the holes
+ * opened goes again a little shorter, with the blocks.
+ * > P. MSS   < P. rcv+10   > . sack 10   < P. rcv+100   > . sack 100, 10
+ * RTO > P. MSS - 20 sack 100, 10
+ */
+static void retransmission_leaves_room_for_sack_rfc6691(void **state)
+{
+	(void)state;
+	fixture_sack_established();
+	assert_int_equal(fw_tcp_write(g.tcb, s_buf, FW_TCP_MSS), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	expect_no_sack();
+	inject(.flags = F_P | F_A, .seq = g.rcv + 10, .ack = g.snd, .len = 10);
+	expect_tx(F_A, g.snd + FW_TCP_MSS, g.rcv, 0);
+	expect_sack({ g.rcv + 10, g.rcv + 20 });
+	inject(.flags = F_P | F_A, .seq = g.rcv + 100, .ack = g.snd, .len = 10);
+	expect_tx(F_A, g.snd + FW_TCP_MSS, g.rcv, 0);
+	expect_sack({ g.rcv + 100, g.rcv + 110 }, { g.rcv + 10, g.rcv + 20 });
+	h_advance(g.tcb->rto);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS - 20);
+	expect_sack({ g.rcv + 100, g.rcv + 110 }, { g.rcv + 10, g.rcv + 20 });
+	finish();
+}
+
 /* n full segments written and sent (peer window 8192: up to 5). */
 static void send_segments(unsigned n)
 {
@@ -475,6 +500,7 @@ const struct CMUnitTest tcp_sack_tests[] = {
 	H_TEST(several_holes_most_recent_first_rfc2018_4),
 	H_TEST(adjacent_segments_one_block_four_fill_option_rfc2018_4),
 	H_TEST(full_segment_leaves_room_for_sack_rfc6691),
+	H_TEST(retransmission_leaves_room_for_sack_rfc6691),
 	H_TEST(malformed_sack_counted_and_ignored_rfc2018_3),
 	H_TEST(recovery_resends_holes_never_sacked_rfc6675),
 	H_TEST(hole_shorter_than_mss_resent_alone_rfc6675),
