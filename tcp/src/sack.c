@@ -3,9 +3,11 @@
  *
  * Receiver: the out-of-order queue (rx.c, tcb->ooq, by sequence and
  * disjoint) is what we SACK; queued segments that touch make one block.
- * We never SACK data we do not hold, and when rx.c gives an out-of-order
- * buffer back to in-order data that is reneging, which RFC 2018 8 allows
- * and the peer's RTO repairs.
+ * We never SACK data we do not hold: a segment the full queue drops is
+ * not reported (RFC 2018 8 would put its edges first; the sender would
+ * then wait for its RTO to resend it), and when rx.c gives an
+ * out-of-order buffer back to in-order data that is reneging, which
+ * RFC 2018 8 allows and the peer's RTO repairs.
  *
  * Sender: the scoreboard keeps FW_TCP_SACK_RANGES ranges of what the peer
  * SACKed above SND.UNA, merged, by sequence. A block is taken only inside
