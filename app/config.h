@@ -89,6 +89,18 @@
                                    * them fills (RFC 9293 3.10.7.4); each pins one receive buffer
                                    * charged like in-order data; 0 drops them as before */
 #endif
+/* Selective acknowledgment (RFC 2018, tcp/src/sack.c): SACK-permitted on
+ * our SYN and SYN,ACK; blocks from the out-of-order queue on every ACK we
+ * send while it holds data; a scoreboard of what the peer SACKed, which
+ * loss recovery's retransmissions skip (RFC 6675 NextSeg). 0 compiles it
+ * out: no option offered, blocks received ignored unparsed. */
+#ifndef FW_TCP_SACK
+#define FW_TCP_SACK 1
+#endif
+#ifndef FW_TCP_SACK_RANGES
+#define FW_TCP_SACK_RANGES 4      /* SACKed ranges above SND.UNA the sender remembers per connection
+                                   * (merged; more are forgotten, highest first: they are only resent) */
+#endif
 /* PBUF_RAM heap (MEM_SIZE) that fw_tcp_write() never lets application data
  * take, so ACKs, RSTs, retransmissions, ICMP and ARP still get buffers
  * when send queues are full. Cost of one pbuf_alloc(PBUF_RAM) on Cortex-M

@@ -411,7 +411,13 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(sndq_full,          "fw_tcp_write refused: send queue full") \
 	X(sndq_heap_reserve,  "fw_tcp_write refused: PBUF_RAM heap down to FW_TCP_HEAP_RESERVE") \
 	X(tcb_in_use,         "control blocks in use now") \
-	X(tcb_peak,           "most control blocks in use at once")
+	X(tcb_peak,           "most control blocks in use at once") \
+	X(sack_conns,         "connections whose SYNs both carried SACK-permitted (RFC 2018 2)") \
+	X(sack_blocks_sent,   "SACK blocks sent, from the out-of-order queue (RFC 2018 4)") \
+	X(sack_blocks_rcvd,   "SACK blocks taken on a scoreboard (inside SND.UNA..SND.NXT)") \
+	X(sack_rexmit_skipped,"bytes loss recovery did not resend: the peer had SACKed them (RFC 6675)") \
+	X(sack_bad,           "SACK options or blocks ignored: malformed, left >= right, beyond SND.NXT, or SACK not agreed") \
+	X(sack_old,           "SACK blocks ignored: at or below SND.UNA (D-SACK, RFC 2883, or stale)")
 
 struct fw_tcp_stats {
 #define FW_TCP_STATS_FIELD(name, what) uint32_t name;

@@ -77,6 +77,19 @@ struct fw_tcp_conn {
 	} ooq[FW_TCP_OOQ_SEGS];
 	uint8_t ooq_n;
 #endif
+#if FW_TCP_SACK
+	struct tcb_sack {       /* RFC 2018 (sack.c) */
+		struct tcb_sack_range {
+			uint32_t left, right;
+		} sb[FW_TCP_SACK_RANGES]; /* sender's scoreboard: what the peer SACKed above SND.UNA,
+		                           * by sequence, disjoint, not adjacent */
+		uint32_t high_rxt;  /* RFC 6675 HighRxt: the end of the last hole resent in this recovery */
+		uint32_t ooo_seq;   /* receiver: where the latest out-of-order segment began (its block
+		                     * goes first, RFC 2018 4) */
+		uint8_t sb_n;
+		bool ok;            /* both SYNs carried SACK-permitted (RFC 2018 2) */
+	} sack;
+#endif
 	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
 	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
 	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */
@@ -215,6 +228,11 @@ void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now);
  *  now, outside the timer: fast retransmit and partial ACKs. No RTT sample
  *  from it (Karn). */
 void tcb_resend_una(struct fw_tcp_conn *tcb);
+/** Loss recovery's retransmission (RFC 6675 NextSeg): the next hole the
+ *  peer's SACKs show, from SND.UNA or past the last one resent, one MSS at
+ *  most, never SACKed data; nothing when every hole below the highest
+ *  SACKed byte was resent (false then). With no scoreboard, tcb_resend_una(). */
+bool tcb_resend_hole(struct fw_tcp_conn *tcb);
 /** Start loss recovery up to SND.NXT (RFC 6582 "recover"). */
 void tcb_enter_recovery(struct fw_tcp_conn *tcb);
 void tcb_send_ack(struct fw_tcp_conn *tcb);

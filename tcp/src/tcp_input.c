@@ -7,12 +7,14 @@
  * whatever the callbacks queued (tcb_event_end). Replies to unacceptable
  * segments, challenge ACKs and RSTs go at once.
  */
+#include <stddef.h>
 #include <string.h>
 #include "config.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
 #include "isn.h"
 #include "rx.h"
+#include "sack.h"
 #include "tcb.h"
 #include "tcp_out.h"
 #include "stats.h"
@@ -23,6 +25,10 @@
 #define SEG_OPT_NOP 1u
 #define SEG_OPT_MSS 2u
 #define SEG_OPT_MSS_LEN 4u
+#define SEG_OPT_SACK_PERM 4u  /* RFC 2018 2 */
+#define SEG_OPT_SACK_PERM_LEN 2u
+#define SEG_OPT_SACK 5u       /* RFC 2018 3 */
+#define SEG_SACK_BLOCK_LEN 8u
 #define SEG_MSS_MIN 64u       /* ignore absurd MSS values (RFC 9293 3.7.1 MUST accept >= 536 by default) */
 #define SEG_MSS_DEFAULT 536u  /* RFC 9293 3.7.1: no option -> 536 */
 #define SEG_DUPTHRESH 3u      /* RFC 5681 2: DupThresh, the third duplicate ACK */
@@ -44,7 +50,44 @@ static void tcb_set_snd_wnd(struct fw_tcp_conn *tcb, uint16_t wnd)
 static uint16_t seg_get16(const uint8_t *b) { return (uint16_t)((b[0] << 8) | b[1]); }
 static uint32_t seg_get32(const uint8_t *b) { return ((uint32_t)seg_get16(b) << 16) | seg_get16(b + 2); }
 
-/* Options (RFC 9293 3.1): END, NOP, MSS understood; others skipped by length. */
+#if FW_TCP_SACK
+/* RFC 2018 2, 3: SACK-permitted (kind 4, length 2) and SACK (kind 5, 2 +
+ * 8n: n blocks of left edge, right edge). A malformed one, or a block that
+ * SACKs nothing (left >= right), is counted and ignored, not the segment:
+ * its ACK, window and data are still good. The blocks are checked against
+ * SND.UNA..SND.NXT where there is a TCB (sack_input). */
+static void seg_sack_option(const uint8_t *o, unsigned olen, struct fw_tcp_seg *seg)
+{
+	if (o[0] == SEG_OPT_SACK_PERM) {
+		if (olen == SEG_OPT_SACK_PERM_LEN)
+			seg->sack_ok = true;
+		else
+			STAT_INC(sack_bad);
+		return;
+	}
+	if (olen < 2u + SEG_SACK_BLOCK_LEN || (olen - 2u) % SEG_SACK_BLOCK_LEN != 0) {
+		STAT_INC(sack_bad);
+		return;
+	}
+	for (unsigned j = 2; j < olen && seg->sack_n < SEG_SACK_BLOCKS; j += SEG_SACK_BLOCK_LEN) {
+		uint32_t left = seg_get32(o + j), right = seg_get32(o + j + 4u);
+
+		if (!seq_lt(left, right)) {
+			STAT_INC(sack_bad);
+			continue;
+		}
+		seg->sack[seg->sack_n].left = left;
+		seg->sack[seg->sack_n].right = right;
+		seg->sack_n++;
+	}
+}
+/* What seg_parse() clears: not the blocks, read only up to sack_n. */
+#define SEG_CLEAR_LEN offsetof(struct fw_tcp_seg, sack)
+#else
+#define SEG_CLEAR_LEN sizeof(struct fw_tcp_seg)
+#endif
+
+/* Options (RFC 9293 3.1): END, NOP, MSS, SACK understood; others skipped by length. */
 static bool seg_options(const uint8_t *o, unsigned len, struct fw_tcp_seg *seg)
 {
 	unsigned i = 0;
@@ -66,6 +109,10 @@ static bool seg_options(const uint8_t *o, unsigned len, struct fw_tcp_seg *seg)
 				return false;
 			seg->mss = seg_get16(o + i + 2);
 		}
+#if FW_TCP_SACK
+		if (kind == SEG_OPT_SACK_PERM || kind == SEG_OPT_SACK)
+			seg_sack_option(o + i, olen, seg);
+#endif
 		i += olen;
 	}
 	return true;
@@ -91,7 +138,7 @@ static bool seg_parse(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *d
 		STAT_INC(drop_chksum);
 		return false;
 	}
-	memset(seg, 0, sizeof *seg);
+	memset(seg, 0, SEG_CLEAR_LEN);
 	if (!seg_options(h + SEG_HLEN, doff - SEG_HLEN, seg)) {
 		STAT_INC(drop_opts);
 		return false;
@@ -202,6 +249,10 @@ static void seg_listen_ack(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, 
 	STAT_INC(syncookies_ok);
 	seg_passive_init(tcb, l, t, seg->seq - 1u, seg->ack - 1u,
 	                 seg_cookie_mss[i] < FW_TCP_MSS ? seg_cookie_mss[i] : FW_TCP_MSS, now);
+	/* The cookie holds no SACK-permitted (as Linux's without timestamps),
+	 * so SACK stays off here (tcb_alloc cleared it) even when the recycled
+	 * SYN_RCVD agreed to it: we send no blocks (RFC 2018 4 leaves that
+	 * to us) and ignore the peer's; recovery is NewReno's. */
 	tcb->snd_nxt = tcb->iss + 1u;             /* our SYN,ACK went ... */
 	rx_synchronize(tcb, rx_syn_window());     /* ... and offered this */
 	tcb_set_state(tcb, FW_TCP_SYN_RCVD, "cookie");
@@ -222,7 +273,7 @@ static void seg_syn_stateless(const struct fw_tcp_tuple *t, const struct fw_tcp_
 	}
 	tcb_syn_pressure(now);
 	STAT_INC(syncookies_sent);
-	seg_send_synack(t, seg_cookie(t, seg, now), seg->seq + 1u, rx_syn_window());
+	seg_send_synack(t, seg_cookie(t, seg, now), seg->seq + 1u, rx_syn_window(), false);   /* no SACK: see seg_listen_ack */
 }
 
 /* RFC 9293 3.10.7.2, LISTEN: RST ignored; ACK -> RST unless it brings a
@@ -267,6 +318,7 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 	seg_passive_init(tcb, l, t, seg->seq, floor ? tcb_isn_beyond(t, now, *floor) : seg_cookie(t, seg, now),
 	                 seg_peer_mss(seg), now);
 	rx_synchronize(tcb, 0);
+	sack_syn(tcb, seg);
 	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb_set_state(tcb, FW_TCP_SYN_RCVD, floor ? "syn-from-time-wait" : "syn");
@@ -304,6 +356,7 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 	rx_synchronize(tcb, rx_syn_window());   /* what our SYN offered */
 	/* RFC 9293 3.7.1 MUST-15: no MSS option means 536 (SEG_MSS_DEFAULT). */
 	tcb->mss = seg_peer_mss(seg);
+	sack_syn(tcb, seg);
 	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
@@ -423,7 +476,7 @@ static void tcb_ack_recovery(struct fw_tcp_conn *tcb, uint32_t acked)
 	if (!cc_ack(tcb, acked))
 		return;
 	STAT_INC(partial_ack_rtx);
-	tcb_resend_una(tcb);
+	tcb_resend_hole(tcb);
 }
 
 /*
@@ -512,10 +565,16 @@ static void tcb_dupack(struct fw_tcp_conn *tcb, uint32_t now)
 {
 	if (tcb->dupacks < UINT8_MAX)
 		tcb->dupacks++;
+	/* RFC 6675 5 (C): in a recovery each further duplicate ACK lets one
+	 * segment out: the next hole the peer's SACKs show; with none (no
+	 * SACK, or every hole resent) cwnd inflates and new data may follow
+	 * (RFC 6582, cc_dupack). */
+	if ((tcb->flags & TCB_F_RECOVERY) && sack_any(tcb) && tcb_resend_hole(tcb))
+		return;
 	if (!cc_dupack(tcb, tcb->dupacks == SEG_DUPTHRESH))
 		return;
 	STAT_INC(fast_retransmits);
-	tcb_resend_una(tcb);
+	tcb_resend_hole(tcb);
 	tcb_arm_rtx(tcb, now);
 }
 
@@ -537,6 +596,8 @@ static bool seg_ack(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, struc
 		tcb_challenge_ack(tcb, now);
 		return false;
 	}
+	/* RFC 2018: the scoreboard first, so the retransmissions below go around what it SACKs */
+	sack_input(tcb, seg);
 	if (seq_lt(tcb->snd_una, seg->ack))
 		tcb_ack_advance(tcb, seg->ack, post, now);
 	else if (seg_dupack(tcb, seg))
@@ -634,6 +695,7 @@ static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need
 		seg->p = NULL;
 		if (take < p->tot_len)
 			pbuf_realloc(p, (u16_t)take);
+		sack_ooo_rcvd(tcb, seg->seq);
 		rx_ooo_queue(tcb, seg->seq, p);
 		return true;
 	}

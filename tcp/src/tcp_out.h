@@ -16,10 +16,10 @@
 int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd);
 
 /**
- * SYN,ACK with our MSS option for `t`, no control block behind it (a SYN
- * cookie, RFC 4987 3.6).
+ * SYN,ACK with our MSS option for `t` (and SACK-permitted when `sack`),
+ * also with no control block behind it (a SYN cookie, RFC 4987 3.6).
  */
-void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint16_t wnd);
+void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint16_t wnd, bool sack);
 
 /**
  * RFC 5961 section 7, the TCBs' global ceiling: this second's allowance

@@ -13,6 +13,7 @@
 #include "lwip/prot/ip.h"
 #include "isn.h"
 #include "rx.h"
+#include "sack.h"
 #include "tcb.h"
 #include "tcp_out.h"
 #include "stats.h"
@@ -20,6 +21,13 @@
 #define SEG_HLEN 20u          /* RFC 9293 3.1, no options */
 #define SEG_OPT_MSS_LEN 4u    /* kind 2, length 4, MSS (RFC 9293 3.7.1) */
 #define SEG_OPT_MSS 2u
+#define SEG_OPT_NOP 1u
+#define SEG_OPT_SACK_PERM 4u  /* RFC 2018 2: kind 4, length 2, SYNs only */
+#define SEG_OPT_SACK_PERM_LEN 2u
+#define SEG_OPT_SACK 5u       /* RFC 2018 3: kind 5, length 2 + 8 per block */
+#define SEG_SACK_HDR_LEN 4u   /* NOP, NOP, kind, length: the blocks start 4-byte aligned */
+#define SEG_SACK_BLOCK_LEN 8u
+#define SEG_SACK_OPT_MAX (SEG_SACK_HDR_LEN + SEG_SACK_BLOCKS * SEG_SACK_BLOCK_LEN)
 #define SEG_DOFF_SHIFT 12u    /* data offset: top 4 bits of the 16-bit word */
 #define SEG_TTL IP_DEFAULT_TTL
 #define SEG_CA_PERIOD_MS 1000u  /* RFC 5961 7: the limit is per second */
@@ -123,9 +131,12 @@ bool tcb_fin_sent(const struct fw_tcp_conn *tcb)
 	return (tcb->flags & TCB_F_FIN_QUEUED) && seq_gt(tcb->snd_nxt, tcb_fin_seq(tcb));
 }
 
+static int tcb_send_data(struct fw_tcp_conn *tcb, uint32_t seq, uint16_t off, uint16_t n, bool fin);
+
+/* A bare ACK is a data segment without data: it carries SACK blocks too. */
 void tcb_send_ack(struct fw_tcp_conn *tcb)
 {
-	seg_send_ctl(&tcb->t, tcb->snd_nxt, tcb->rcv_nxt, FW_TCP_ACK, tcb_wnd_field(tcb));
+	tcb_send_data(tcb, tcb->snd_nxt, 0, 0, false);
 }
 
 void tcb_send_rst(struct fw_tcp_conn *tcb)
@@ -174,7 +185,7 @@ static bool seg_allowance_take(struct seg_allowance *a, uint32_t now, uint32_t m
  * the peer answer with an ACK (RFC 9293 3.10.7.4, first check). */
 void tcb_send_keepalive(struct fw_tcp_conn *tcb)
 {
-	seg_send_ctl(&tcb->t, tcb->snd_nxt - 1u, tcb->rcv_nxt, FW_TCP_ACK, tcb_wnd_field(tcb));
+	tcb_send_data(tcb, tcb->snd_nxt - 1u, 0, 0, false);
 }
 
 bool seg_challenge_ack_allowed(uint32_t now)
@@ -243,10 +254,14 @@ void seg_output_reset(void)
 	seg_ca_tw.drawn = false;
 }
 
-/* SYN or SYN,ACK with our MSS (RFC 9293 3.7.1). */
-static void seg_send_syn(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint8_t flags, uint16_t wnd)
+/* SYN or SYN,ACK with our MSS (RFC 9293 3.7.1) and, when `sack`,
+ * SACK-permitted after two NOPs (RFC 2018 2), as Linux without timestamps
+ * sends it: the option block stays a multiple of 4 bytes. */
+static void seg_send_syn(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint8_t flags, uint16_t wnd,
+                         bool sack)
 {
-	struct pbuf *p = seg_alloc(SEG_OPT_MSS_LEN, 0);
+	uint16_t optlen = SEG_OPT_MSS_LEN + (sack ? 2u + SEG_OPT_SACK_PERM_LEN : 0u);
+	struct pbuf *p = seg_alloc(optlen, 0);
 	uint8_t *o;
 
 	if (!p)
@@ -255,40 +270,99 @@ static void seg_send_syn(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ac
 	o[0] = SEG_OPT_MSS;
 	o[1] = SEG_OPT_MSS_LEN;
 	seg_put16(o + 2, FW_TCP_MSS);
-	seg_send(p, t, iss, ack, flags, wnd, SEG_OPT_MSS_LEN);
+	if (sack) {
+		o[4] = SEG_OPT_NOP;
+		o[5] = SEG_OPT_NOP;
+		o[6] = SEG_OPT_SACK_PERM;
+		o[7] = SEG_OPT_SACK_PERM_LEN;
+	}
+	seg_send(p, t, iss, ack, flags, wnd, optlen);
 }
 
-void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint16_t wnd)
+void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint16_t wnd, bool sack)
 {
-	seg_send_syn(t, iss, ack, FW_TCP_SYN | FW_TCP_ACK, wnd);
+	seg_send_syn(t, iss, ack, FW_TCP_SYN | FW_TCP_ACK, wnd, sack);
 }
 
-/* SYN (SYN_SENT) or SYN,ACK (SYN_RCVD). */
+/* SYN (SYN_SENT), offering SACK whenever it is built in, or SYN,ACK
+ * (SYN_RCVD), answering the peer's offer. */
 void tcb_send_syn(struct fw_tcp_conn *tcb)
 {
 	if (tcb->state == FW_TCP_SYN_RCVD)
-		seg_send_synack(&tcb->t, tcb->iss, tcb->rcv_nxt, tcb_wnd_field(tcb));
+		seg_send_synack(&tcb->t, tcb->iss, tcb->rcv_nxt, tcb_wnd_field(tcb), sack_agreed(tcb));
 	else
-		seg_send_syn(&tcb->t, tcb->iss, 0, FW_TCP_SYN, tcb_wnd_field(tcb));
+		seg_send_syn(&tcb->t, tcb->iss, 0, FW_TCP_SYN, tcb_wnd_field(tcb), FW_TCP_SACK != 0);
 }
 
-/* `n` bytes from sndq offset `off`, with FIN when `fin`. 0 or -1. */
+/* RFC 2018 4: the SACK option, in `o`, for a segment `tcb` sends now
+ * (NOP, NOP, kind 5, 2 + 8n, n blocks), in at most `room` bytes: its
+ * length, 0 for none. */
+static uint16_t tcb_sack_option(const struct fw_tcp_conn *tcb, uint8_t o[SEG_SACK_OPT_MAX], uint32_t room)
+{
+#if FW_TCP_SACK
+	struct seg_sack_block b[SEG_SACK_BLOCKS];
+	unsigned n = sack_blocks(tcb, b);
+
+	if (room < SEG_SACK_HDR_LEN + SEG_SACK_BLOCK_LEN)
+		return 0;
+	if (n > (room - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN)
+		n = (room - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN;   /* the first blocks matter most */
+	if (!n)
+		return 0;
+	o[0] = SEG_OPT_NOP;
+	o[1] = SEG_OPT_NOP;
+	o[2] = SEG_OPT_SACK;
+	o[3] = (uint8_t)(2u + n * SEG_SACK_BLOCK_LEN);
+	for (unsigned i = 0; i < n; i++) {
+		seg_put32(o + SEG_SACK_HDR_LEN + i * SEG_SACK_BLOCK_LEN, b[i].left);
+		seg_put32(o + SEG_SACK_HDR_LEN + i * SEG_SACK_BLOCK_LEN + 4u, b[i].right);
+	}
+	return (uint16_t)(SEG_SACK_HDR_LEN + n * SEG_SACK_BLOCK_LEN);
+#else
+	(void)tcb;
+	(void)o;
+	(void)room;
+	return 0;
+#endif
+}
+
+/* RFC 9293 3.7.1, RFC 6691: the MSS counts data only, so the options a
+ * segment carries come out of it: while SACK blocks go (RFC 2018 4), a
+ * full segment holds that much less data. */
+static uint32_t tcb_mss_now(const struct fw_tcp_conn *tcb)
+{
+	uint8_t opt[SEG_SACK_OPT_MAX];
+
+	return tcb->mss - tcb_sack_option(tcb, opt, tcb->mss);
+}
+
+/* `n` bytes from sndq offset `off`, with FIN when `fin`, and the SACK
+ * blocks the out-of-order queue holds. 0 or -1. */
 static int tcb_send_data(struct fw_tcp_conn *tcb, uint32_t seq, uint16_t off, uint16_t n, bool fin)
 {
-	struct pbuf *p = seg_alloc(0, n);
+	uint8_t opt[SEG_SACK_OPT_MAX];
+	uint16_t optlen = tcb_sack_option(tcb, opt, n < tcb->mss ? (uint32_t)tcb->mss - n : 0u);
+	struct pbuf *p = seg_alloc(optlen, n);
 	uint8_t flags = FW_TCP_ACK;
+	int rc;
 
 	if (!p)
 		return -1;
+	memcpy((uint8_t *)p->payload + SEG_HLEN, opt, optlen);
 	if (n) {
-		pbuf_copy_partial(tcb->sndq, (uint8_t *)p->payload + SEG_HLEN, n, off);
+		pbuf_copy_partial(tcb->sndq, (uint8_t *)p->payload + SEG_HLEN + optlen, n, off);
 		flags |= FW_TCP_PSH;
 	}
 	if (fin)
 		flags |= FW_TCP_FIN;
 	stats_tcp.bytes_out += n;
 	tcb->last_tx = tcb_now();
-	return seg_send(p, &tcb->t, seq, tcb->rcv_nxt, flags, tcb_wnd_field(tcb), 0);
+	rc = seg_send(p, &tcb->t, seq, tcb->rcv_nxt, flags, tcb_wnd_field(tcb), optlen);
+#if FW_TCP_SACK
+	if (rc == 0 && optlen)
+		stats_tcp.sack_blocks_sent += (optlen - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN;
+#endif
+	return rc;
 }
 
 static bool tcb_can_send_data(const struct fw_tcp_conn *tcb)
@@ -326,7 +400,7 @@ static bool tcb_can_send_data(const struct fw_tcp_conn *tcb)
  */
 static bool tcb_sws_ok(const struct fw_tcp_conn *tcb, uint32_t n, uint32_t unsent, bool fin)
 {
-	if (n >= tcb->mss || fin || (tcb->cc_flags & TCB_CC_OVERRIDE))
+	if (n >= tcb_mss_now(tcb) || fin || (tcb->cc_flags & TCB_CC_OVERRIDE))
 		return true;
 	if (n == unsent && (tcb->snd_nxt == tcb->snd_una || (tcb->cc_flags & TCB_CC_NODELAY)))
 		return true;
@@ -341,7 +415,7 @@ static bool tcb_output_one(struct fw_tcp_conn *tcb, bool *held)
 	uint32_t unsent = len > off ? len - off : 0u;
 	/* RFC 5681 3.1: at most min(cwnd, rwnd) beyond SND.UNA. */
 	uint32_t edge = tcb->snd_una + cc_window(tcb), avail = seq_gt(edge, tcb->snd_nxt) ? edge - tcb->snd_nxt : 0u;
-	uint32_t n = unsent < tcb->mss ? unsent : tcb->mss;
+	uint32_t mss = tcb_mss_now(tcb), n = unsent < mss ? unsent : mss;
 	bool fin;
 
 	if (n > avail)
@@ -446,6 +520,7 @@ void tcb_retransmit(struct fw_tcp_conn *tcb, uint32_t now)
 	} else if (inflight == 0) {
 		tcb_output(tcb, now);
 	} else {
+		sack_forget(tcb);
 		cc_rto(tcb);
 		tcb_resend_una(tcb);
 	}
@@ -479,12 +554,55 @@ void tcb_resend_una(struct fw_tcp_conn *tcb)
 {
 	uint32_t len = tcb_sndq_len(tcb), inflight = tcb->snd_nxt - tcb->snd_una;
 	uint32_t data = inflight < len ? inflight : len;
-	uint32_t n = data < tcb->mss ? data : tcb->mss;
+	uint32_t mss = tcb_mss_now(tcb), n = data < mss ? data : mss;
 	bool fin = tcb_fin_sent(tcb) && !tcb_fin_acked(tcb) && n == len;
 
 	/* Karn: an ACK covering a segment sent twice times neither copy. */
 	tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;
 	tcb_send_data(tcb, tcb->snd_una, 0, (uint16_t)n, fin);
+	sack_resent(tcb, tcb->snd_una + n);
+}
+
+/*
+ * RFC 6675 4 NextSeg, rules (1) and (3) (this engine's new data, rule
+ * (2), goes from tcb_output() by the window): the first byte from
+ * max(SND.UNA, HighRxt) that no SACK covers and that lies below the
+ * highest SACKed byte, up to one MSS and never into SACKed data. (1)'s
+ * IsLost() is not asked: a hole below SACKed data qualifies under (3) and
+ * is resent once per ACK either way. The hole at SND.UNA itself is the
+ * one a partial ACK or the third duplicate reports lost.
+ */
+bool tcb_resend_hole(struct fw_tcp_conn *tcb)
+{
+#if FW_TCP_SACK
+	uint32_t len = tcb_sndq_len(tcb), seq, hole, skipped, off, data, n;
+	bool fin;
+
+	if (!sack_any(tcb)) {
+		tcb_resend_una(tcb);
+		return true;
+	}
+	seq = seq_gt(tcb->sack.high_rxt, tcb->snd_una) ? tcb->sack.high_rxt : tcb->snd_una;
+	if (!sack_next_hole(tcb, &seq, &hole, &skipped))
+		return false;
+	stats_tcp.sack_rexmit_skipped += skipped;
+	off = seq - tcb->snd_una;
+	data = off < len ? len - off : 0u;
+	n = tcb_mss_now(tcb);
+	n = data < n ? data : n;
+	if (n > hole)
+		n = hole;
+	fin = tcb_fin_sent(tcb) && !tcb_fin_acked(tcb) && off + n == len && n < hole;
+	if (n == 0 && !fin)
+		return false;
+	tcb->flags &= (uint16_t)~TCB_F_RTT_TIMING;   /* Karn */
+	tcb_send_data(tcb, seq, (uint16_t)off, (uint16_t)n, fin);
+	sack_resent(tcb, seq + n + (fin ? 1u : 0u));
+	return true;
+#else
+	tcb_resend_una(tcb);
+	return true;
+#endif
 }
 
 /*
@@ -500,4 +618,5 @@ void tcb_enter_recovery(struct fw_tcp_conn *tcb)
 {
 	tcb->recover = tcb->snd_nxt;
 	tcb->flags |= TCB_F_RECOVERY;
+	sack_recovery_start(tcb);
 }

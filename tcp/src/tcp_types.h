@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "config.h"
 #include "fw_tcp.h"
 
 /* TCP header flags (RFC 9293 section 3.1). */
@@ -18,6 +19,10 @@
 #define FW_TCP_ACK 0x10u
 #define FW_TCP_URG 0x20u
 
+/* RFC 2018 3: a SACK option of n blocks is 2 + 8n bytes; 40 bytes of
+ * options hold 4. */
+#define SEG_SACK_BLOCKS 4u
+
 /* A received segment after header parsing and checksum verification. */
 struct fw_tcp_seg {
 	uint32_t seq;
@@ -27,6 +32,14 @@ struct fw_tcp_seg {
 	uint16_t len;       /* payload bytes, SYN and FIN not counted */
 	uint16_t mss;       /* MSS option value, 0 when absent */
 	struct pbuf *p;     /* payload (header removed), or NULL when len == 0 */
+#if FW_TCP_SACK
+	bool sack_ok;       /* SACK-permitted option (RFC 2018 2) */
+	uint8_t sack_n;     /* SACK blocks well formed (RFC 2018 3): sack[0..sack_n) */
+	/* Last, and not cleared per segment: only sack[0..sack_n) is ever read. */
+	struct seg_sack_block {
+		uint32_t left, right;   /* first sequence number SACKed, the one after the last */
+	} sack[SEG_SACK_BLOCKS];
+#endif
 };
 
 /* SEG.LEN of RFC 9293: payload plus one for each of SYN and FIN. */

@@ -14,7 +14,7 @@
 
 #define H_MAX_PKTS 256
 #define H_LOG_LINES 256
-#define H_LOG_LEN 96
+#define H_LOG_LEN 160
 
 uint32_t h_now;
 struct h_app app;
@@ -82,6 +82,21 @@ static void h_log_seg(char dir, uint8_t flags, uint32_t seq, uint32_t ack, uint1
 		         h_now / 1000u, h_now % 1000u, dir, h_flags(flags, fb), seq, ack, wnd, len);
 }
 
+/* The SACK option of the segment just logged, packetdrill style. */
+static void h_log_sack(bool ok, unsigned n, const struct h_sack *b)
+{
+	size_t at;
+
+	if (!h_log_n || (!ok && !n))
+		return;
+	at = strlen(h_log[h_log_n - 1]);
+	if (ok)
+		at += (size_t)snprintf(h_log[h_log_n - 1] + at, at < H_LOG_LEN ? H_LOG_LEN - at : 0, " sackOK");
+	for (unsigned i = 0; i < n && at < H_LOG_LEN; i++)
+		at += (size_t)snprintf(h_log[h_log_n - 1] + at, H_LOG_LEN - at, "%s%u:%u", i ? "," : " sack ",
+		                       b[i].left, b[i].right);
+}
+
 static void h_dump(void)
 {
 	fprintf(stderr, "---- exchange (< in, > out) ----\n");
@@ -135,6 +150,42 @@ static void p32(uint8_t *b, uint32_t v) { p16(b, (uint16_t)(v >> 16)); p16(b + 2
 
 /* ------------------------------------------------------------ fake netif */
 
+/* Every option of a segment we sent, independently of the engine's parser:
+ * SACK-permitted and SACK blocks recorded, any malformed option flagged. */
+static void h_parse_opts(struct h_pkt *k, const uint8_t *o, unsigned len)
+{
+	unsigned i = 0;
+
+	k->optlen = (uint8_t)len;
+	while (i < len && o[i] != 0) {
+		unsigned olen;
+
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		olen = i + 1 < len ? o[i + 1] : 0;
+		if (olen < 2 || i + olen > len) {
+			k->opt_bad = true;
+			return;
+		}
+		if (o[i] == 4)
+			k->sack_ok = olen == 2;
+		if (o[i] == 5) {
+			if ((olen - 2) % 8 || olen < 10 || (olen - 2) / 8 > H_SACK_MAX)
+				k->opt_bad = true;
+			for (unsigned j = 2; j + 8 <= olen && k->sack_n < H_SACK_MAX; j += 8) {
+				k->sack[k->sack_n].left = g32(o + i + j);
+				k->sack[k->sack_n].right = g32(o + i + j + 4);
+				k->sack_n++;
+			}
+		}
+		if (o[i] == 4 && olen != 2)
+			k->opt_bad = true;
+		i += olen;
+	}
+}
+
 static err_t h_netif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *ip)
 {
 	static uint8_t buf[1600];
@@ -169,7 +220,9 @@ static err_t h_netif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *i
 	k->chksum_ok = h_tcp_chksum(t, tl - hl, src, dst) == 0;
 	if (doff >= 24 && t[20] == 2 && t[21] == 4)
 		k->mss = g16(t + 22);
+	h_parse_opts(k, t + 20, doff - 20u);
 	h_log_seg('>', k->flags, k->seq, k->ack, k->wnd, k->len);
+	h_log_sack(k->sack_ok, k->sack_n, k->sack);
 	return ERR_OK;
 }
 
@@ -288,7 +341,8 @@ int h_teardown(void **state)
 static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
 {
 	uint8_t hdr[60];
-	unsigned optlen = s->raw_optlen + (s->mss ? 4u : 0u), hlen = 20u + optlen;
+	unsigned sacklen = s->sack_n ? 4u + 8u * s->sack_n : 0u;
+	unsigned optlen = s->raw_optlen + (s->mss ? 4u : 0u) + (s->sack_ok ? 4u : 0u) + sacklen, hlen = 20u + optlen;
 	struct pbuf *p;
 	uint8_t *b;
 	ip4_addr_t a;
@@ -306,8 +360,31 @@ static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
 		hdr[21] = 4;
 		p16(hdr + 22, s->mss);
 	}
-	if (s->raw_optlen)
-		memcpy(hdr + 20 + (s->mss ? 4 : 0), s->raw_opts, s->raw_optlen);
+	if (optlen > 40)
+		fail_msg("h_build: %u option bytes", optlen);
+	{
+		uint8_t *o = hdr + 20 + (s->mss ? 4 : 0);
+		if (s->sack_ok) {
+			o[0] = 1;
+			o[1] = 1;
+			o[2] = 4;
+			o[3] = 2;
+			o += 4;
+		}
+		if (s->sack_n) {
+			o[0] = 1;
+			o[1] = 1;
+			o[2] = 5;
+			o[3] = (uint8_t)(2u + 8u * s->sack_n);
+			for (unsigned i = 0; i < s->sack_n; i++) {
+				p32(o + 4 + 8 * i, s->sack[i].left);
+				p32(o + 8 + 8 * i, s->sack[i].right);
+			}
+			o += sacklen;
+		}
+		if (s->raw_optlen)
+			memcpy(o, s->raw_opts, s->raw_optlen);
+	}
 	p = pbuf_alloc(PBUF_RAW, (u16_t)(hlen + s->len), s->ram ? PBUF_RAM : PBUF_POOL);
 	assert_non_null(p);
 	b = p->payload;
@@ -320,6 +397,7 @@ static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
 	*dst = ip4_addr_get_u32(&a);
 	p16(b + 16, h_tcp_chksum(b, hlen + s->len, *src, *dst) ^ (s->bad_chksum ? 0x5555u : 0u));
 	h_log_seg('<', s->flags, s->seq, s->ack, s->zero_wnd ? 0 : s->wnd ? s->wnd : H_PEER_WND, s->len);
+	h_log_sack(s->sack_ok, s->sack_n, s->sack);
 	return p;
 }
 
@@ -768,5 +846,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_liveness", tcp_liveness_tests, tcp_liveness_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_cc", tcp_cc_tests, tcp_cc_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_nagle", tcp_nagle_tests, tcp_nagle_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_sack", tcp_sack_tests, tcp_sack_count, NULL, NULL);
 	return fails;
 }

@@ -38,6 +38,12 @@
 #define F_R FW_TCP_RST
 #define F_P FW_TCP_PSH
 
+/* A SACK block (RFC 2018 3): [left, right). */
+struct h_sack {
+	uint32_t left, right;
+};
+#define H_SACK_MAX 4
+
 /* A segment to inject; zero fields take defaults (ports, window). */
 struct h_seg {
 	uint8_t flags;
@@ -53,6 +59,9 @@ struct h_seg {
 	uint8_t raw_optlen;
 	uint8_t doff_override;   /* data offset in words, when nonzero */
 	bool ram;                /* in a PBUF_RAM pbuf (as the loopback netif delivers), not PBUF_POOL */
+	bool sack_ok;            /* NOP, NOP, SACK-permitted after the MSS option (RFC 2018 2) */
+	uint8_t sack_n;          /* NOP, NOP, SACK option with sack[0..sack_n) (RFC 2018 3) */
+	struct h_sack sack[H_SACK_MAX];
 };
 
 /* What the fake netif saw. */
@@ -63,6 +72,11 @@ struct h_pkt {
 	uint16_t wnd, len, mss;
 	uint16_t sport, dport;
 	bool chksum_ok;
+	uint8_t optlen;          /* option bytes (data offset - 20) */
+	bool sack_ok;            /* SACK-permitted option seen */
+	uint8_t sack_n;          /* SACK blocks seen, in order */
+	struct h_sack sack[H_SACK_MAX];
+	bool opt_bad;            /* an option ran past the header or had a bad length */
 };
 
 /* The application side: records every callback. */
@@ -196,6 +210,8 @@ extern const struct CMUnitTest tcp_cc_tests[];
 extern const size_t tcp_cc_count;
 extern const struct CMUnitTest tcp_nagle_tests[];
 extern const size_t tcp_nagle_count;
+extern const struct CMUnitTest tcp_sack_tests[];
+extern const size_t tcp_sack_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 
