@@ -876,9 +876,13 @@ class LabgridFirmware(QmpCapture, TcpdumpCapture, Firmware):
         def recv() -> bytes:
             while not closed.is_set():
                 try:
-                    # size=1: return what is there as soon as a byte is
-                    # (SerialDriver waits for `size` bytes or the timeout)
-                    data = drv.read(size=1, timeout=0.2)
+                    # The driver's _read, not read(): read() is a labgrid
+                    # step, and labgrid keeps one stack of running steps
+                    # for the process, which a reader thread beside the
+                    # test's own driver calls corrupts. size=1: return
+                    # what is there as soon as a byte is (SerialDriver
+                    # waits for `size` bytes or the timeout).
+                    data = drv._read(size=1, timeout=0.2)
                 except TIMEOUT:
                     continue
                 if not data:
