@@ -872,6 +872,24 @@ class LabgridFirmware(QmpCapture, TcpdumpCapture, Firmware):
             raise HarnessError(f"labgrid target {self.lg.name} has no console driver")
         from pexpect import TIMEOUT
         closed = threading.Event()
+        sock = getattr(drv, "_clientsocket", None) if self.is_qemu else None
+
+        def recv_socket() -> bytes:
+            # QEMUDriver: the socket labgrid accepted, read at once.
+            # Its _read sleeps 10 ms before each recv; QEMU's UART sends
+            # one byte per write, a unix socket charges each to QEMU's
+            # send buffer at a few hundred bytes apiece, so the buffer
+            # fills within a few hundred bytes, the UART backs up and the
+            # firmware's console ring drops output (netstat of a full
+            # TIME_WAIT table came out with holes).
+            while not closed.is_set():
+                r, _, _ = select.select([sock], [], [], 0.2)
+                if r:
+                    try:
+                        return sock.recv(65536)
+                    except BlockingIOError:
+                        continue
+            return b""
 
         def recv() -> bytes:
             while not closed.is_set():
@@ -894,7 +912,8 @@ class LabgridFirmware(QmpCapture, TcpdumpCapture, Firmware):
             while data:
                 data = data[drv.write(data):]
 
-        self.console = Console(recv, send, closed.set, self.console_log)
+        self.console = Console(recv if sock is None else recv_socket, send, closed.set,
+                               self.console_log)
 
     def _qemu_running(self) -> bool:
         drv = self._console_drv

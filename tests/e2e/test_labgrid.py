@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import conftest
 import fwharness as fh
 
 BUILD_RE = re.compile(r"^build (\w{3} [ \d]\d \d{4}) (\d\d:\d\d:\d\d) gcc ", re.M)
@@ -17,10 +18,11 @@ NAME_RE = re.compile(r"^finwait (\S+) on (\S+)$", re.M)
 
 
 @pytest.fixture
-def lg_fw(request, fw):
-    if not isinstance(fw, fh.LabgridFirmware) or isinstance(fw, fh.BoardFirmware):
+def lg_fw(request):
+    """`fw`, when it is a labgrid environment's (no boot just to skip)."""
+    if not conftest.lg_env_path(request.config):
         pytest.skip("needs a labgrid environment (--lg-env)")
-    return fw
+    return request.getfixturevalue("fw")
 
 
 def _image(fw) -> Path:
