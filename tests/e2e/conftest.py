@@ -106,7 +106,7 @@ CORE_TESTS = (
 # the environment, pcaps, reboot) is tested on every commit: flash-then-
 # boot, the banner, ping with the counters, a 1 MiB echo and the daytime
 # TIME_WAIT case, 2MSL on the wire, and a full TIME_WAIT table listed on
-# the console (13 KiB of netstat: the console path through labgrid must
+# the console (a 256-line netstat: the console path through labgrid must
 # keep up with QEMU's UART, or the firmware's console ring drops output).
 # The rest of the suite runs over labgrid as well (make e2e
 # E2E_ARGS='--lg-env ...').

@@ -8,8 +8,13 @@ Two targets share one interface, `Firmware`:
   socket chardev, QEMU is driven over QMP (a second unix socket), and each
   test's traffic is written to its own pcap by a `filter-dump` object added
   and removed over QMP.
-* `BoardFirmware` (skeleton) talks to a real board: the console is a serial
-  device, the peer is this host on --iface, pcaps come from tcpdump.
+* `LabgridFirmware` is a labgrid target (--lg-env): console, power,
+  flashing and the interface facing the device come from the target's
+  drivers and resources; with labgrid's QEMUDriver it is the QEMU above
+  started by labgrid, in the same namespace. `BoardFirmware` (--target
+  board) is a labgrid target made from --console and --iface: the console
+  is a serial device, the peer is this host on --iface, pcaps come from
+  tcpdump.
 
 Every resource created here (namespace, tap, QEMU, tcpdump, temporary
 directory) is registered with `_cleanup` so that fixture finalizers, atexit
