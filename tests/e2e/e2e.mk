@@ -74,7 +74,7 @@ e2e-boards: deps-test lwip
 
 # The suite as a labgrid client (tests/e2e/labgrid/): the QEMU environment
 # runs the labgrid subset (conftest.LABGRID_TESTS) on every `make test`,
-# about 15 s; E2E_LG_TIMEOUT bounds it.
+# 17-20 s on the 2-core machine; E2E_LG_TIMEOUT bounds it.
 E2E_LG_ENV     := tests/e2e/labgrid/qemu-mps2-an385.yaml
 E2E_LG_TIMEOUT ?= 180
 .PHONY: e2e-labgrid e2e-nucleo-f429zi
