@@ -825,8 +825,9 @@ class LabgridFirmware(QmpCapture, TcpdumpCapture, Firmware):
     tests that pause the machine) and a tap in the suite's namespace;
     otherwise pcaps come from tcpdump on the interface. A board's boot is
     the console's `reboot` (a power cycle through labgrid when the console
-    does not answer and the target has power control); the first boot of a run flashes the image when `flash` is set and the
-    target can (OpenOCDDriver's load(): program, verify, reset)."""
+    does not answer and the target has power control); the first boot of
+    a run flashes the image when `flash` is set and the target can
+    (OpenOCDDriver's load(): program, verify, reset)."""
 
     def __init__(self, lg_target, ip: str, artifacts: Path, name: str,
                  board: Optional[str] = None, ns: Optional[Namespace] = None,
