@@ -61,8 +61,9 @@ def test_flash_then_boot_banner(lg_fw):
     if fw._driver("BootstrapProtocol") is not None:
         fw.flash_image()
     else:
+        pcap = fw.pcap_path   # the test's, restarted after the power cycle
         fw.stop()
-        fw.boot()
+        fw.boot(pcap=pcap)
     log = fw.boot_log
     name, build = NAME_RE.search(log), BUILD_RE.search(log)
     assert name and build, f"no banner after flash and boot:\n{log}"
