@@ -4,7 +4,7 @@
 #   make test           every test: host unit tests (plain and ASan/UBSan),
 #                       all boards built with -Werror, QEMU end-to-end tests
 #                       (all of them on mps2-an385, the core subset on the
-#                       other QEMU boards)
+#                       other QEMU boards, a subset through labgrid)
 #   make BOARD=x        build build/x/firmware.elf
 #   make FW_TCP=lwip    the lwIP-TCP baseline, build/<board>-lwip/firmware.elf
 #   make bench          finwait against lwIP's TCP (bench/bench.mk; not in test)
@@ -226,6 +226,7 @@ test: deps-test lwip
 	$(MAKE) tools-test
 	$(MAKE) e2e
 	$(MAKE) e2e-boards
+	$(MAKE) e2e-labgrid
 
 clean:
 	rm -rf $(BUILD)/host $(foreach b,$(BOARDS),$(BUILD)/$(b) $(BUILD)/$(b)-lwip) $(BUILD)/e2e

@@ -11,7 +11,12 @@ Fixtures
                      the returned firmware has .relay (fwharness.NetemRelay)
 
 Options
-  --target qemu|board     where the firmware runs (default qemu)
+  --lg-env ENV.yaml       labgrid: the target, its console, power, flashing and
+                          network interface come from this environment file
+                          (labgrid's pytest plugin option; tests/e2e/labgrid/)
+  --lg-no-flash           labgrid: do not flash the image at the first boot
+  --target qemu|board     where the firmware runs (default qemu); board is a
+                          labgrid target made from --console and --iface
   --iface IFACE           board: the host interface facing the board
   --console DEV           board: the console serial device (/dev/ttyACM0)
   --ip ADDR               the firmware's address (default 192.0.2.2)
@@ -29,6 +34,8 @@ Markers
   fw_timeout(seconds)     per-test time limit (default 120 s)
   core                    the subset every board runs (CORE_TESTS below;
                           select it with -m core)
+  lgsubset                what `make e2e-labgrid` runs through labgrid's
+                          QEMUDriver (LABGRID_TESTS below; -m lgsubset)
 
 Artifacts (build/e2e/)
   <module>.console.log    everything the console printed, all boots
@@ -46,7 +53,9 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
 import signal
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -91,6 +100,53 @@ CORE_TESTS = (
     "test_pressure.py::test_time_wait_pressure",
 )
 
+# The labgrid subset (-m lgsubset): `make e2e-labgrid` runs it through
+# labgrid's QEMUDriver (tests/e2e/labgrid/qemu-mps2-an385.yaml) in `make
+# test`, so that the labgrid path (console, power, network interface from
+# the environment, pcaps, reboot) is tested on every commit: flash-then-
+# boot, the banner, ping with the counters, a 1 MiB echo and the daytime
+# TIME_WAIT case, 2MSL on the wire, and a full TIME_WAIT table listed on
+# the console (a 256-line netstat: the console path through labgrid must
+# keep up with QEMU's UART, or the firmware's console ring drops output).
+# The rest of the suite runs over labgrid as well (make e2e
+# E2E_ARGS='--lg-env ...').
+LABGRID_TESTS = (
+    "test_labgrid.py::test_flash_then_boot_banner",
+    "test_labgrid.py::test_target_comes_from_labgrid",
+    "test_foundation.py::test_boot_banner",
+    "test_foundation.py::test_ping_100_and_counters",
+    "test_foundation.py::test_reboot_command",
+    "test_linux_peer.py::test_echo_1mib_linux_closes_first",
+    "test_linux_peer.py::test_daytime_finwait_holds_time_wait",
+    "test_2msl.py::test_2msl_on_the_wire",
+    "test_crafted.py::test_time_wait_flood_spares_another_address",
+)
+
+
+def lg_env_path(config):
+    """The labgrid environment file of this run (--lg-env or LG_ENV), or
+    None. The option is labgrid's pytest plugin's (python3-labgrid)."""
+    return getattr(config.option, "lg_env", None) or os.environ.get("LG_ENV") or None
+
+
+def lg_kind(config):
+    """'qemu' when the environment's main target has a QEMUDriver, else
+    'board'; None without an environment. Read from the file, before any
+    target is made (collection and the skip checks need it)."""
+    env = getattr(config, "_labgrid_env", None)
+    if env is None:
+        return None
+    drivers = env.config.get_targets().get("main", {}).get("drivers", {})
+    names = [d if isinstance(d, str) else next(iter(d)) for d in drivers] \
+        if isinstance(drivers, list) else list(drivers)
+    return "qemu" if "QEMUDriver" in names else "board"
+
+
+def target_kind(config) -> str:
+    """What the firmware runs on: 'qemu' (our QEMU, or labgrid's QEMUDriver
+    with the suite's namespace) or 'board' (no QEMU, no tap, no relay)."""
+    return lg_kind(config) or config.getoption("--target")
+
 
 def pytest_addoption(parser):
     g = parser.getgroup("finwait", "finwait end-to-end")
@@ -110,6 +166,8 @@ def pytest_addoption(parser):
                      "test, printed with the test's output)")
     g.addoption("--soak", action="store_true",
                 help="run the long fault and TIME_WAIT-pressure counts (make soak)")
+    g.addoption("--lg-no-flash", action="store_true",
+                help="labgrid: do not flash the environment's image at the first boot")
     g.addoption("--require-qemu", action="store_true",
                 default=os.environ.get("FINWAIT_E2E_REQUIRE") == "1",
                 help="fail instead of skipping when QEMU tests cannot run")
@@ -120,13 +178,17 @@ def pytest_configure(config):
                             "(skipped with --target board)")
     config.addinivalue_line("markers", "fw_timeout(seconds): per-test time limit")
     config.addinivalue_line("markers", "core: the subset every board runs (conftest.CORE_TESTS)")
+    config.addinivalue_line("markers", "lgsubset: the labgrid subset of make e2e-labgrid "
+                            "(conftest.LABGRID_TESTS)")
     fh.MACHINE = config.getoption("--machine")
     if config.getoption("--fw-elf") is None:
         config.option.fw_elf = str(REPO / "build" / fh.MACHINE / "firmware.elf")
     fh.install_safety_net()
     config.fw_skip_reason = None
     target = config.getoption("--target")
-    if target == "qemu":
+    if lg_env_path(config):
+        _lg_configure(config)
+    elif target == "qemu":
         reason = fh.qemu_skip_reason(Path(config.getoption("--fw-elf")))
         if reason and config.getoption("--require-qemu"):
             raise pytest.UsageError(f"{SKIP_BANNER} but --require-qemu is set: {reason}")
@@ -135,8 +197,36 @@ def pytest_configure(config):
         raise pytest.UsageError("--target board needs --iface IFACE and --console DEV")
 
 
+def _lg_configure(config) -> None:
+    """Before labgrid's plugin reads the environment (its pytest_configure
+    runs last): the namespace name and run directory its !template
+    variables name. The prerequisites are checked in pytest_sessionstart,
+    when the file's targets are known."""
+    if config.getoption("--target") == "board":
+        raise pytest.UsageError("--lg-env and --target board: pick one (the environment "
+                                "file describes the board)")
+    os.environ[fh.LG_NETNS_VAR] = f"{fh.NS_PREFIX}{os.getpid()}"
+    run_dir = tempfile.mkdtemp(prefix="fwlg-")
+    os.environ[fh.LG_RUN_VAR] = run_dir
+    config.add_cleanup(lambda: shutil.rmtree(run_dir, ignore_errors=True))
+
+
+def _lg_skip_reason(config):
+    """QEMUDriver targets need what our own QEMU needs; the image is the
+    environment's."""
+    env = config._labgrid_env
+    if lg_kind(config) != "qemu":
+        return None
+    try:
+        elf = Path(env.config.get_image_path("firmware"))
+    except KeyError:
+        elf = Path(config.getoption("--fw-elf"))
+    return fh.qemu_skip_reason(elf)
+
+
 def pytest_report_header(config):
-    lines = [f"finwait e2e: target={config.getoption('--target')} "
+    lg = f" labgrid={lg_env_path(config)}" if lg_env_path(config) else ""
+    lines = [f"finwait e2e: target={target_kind(config)}{lg} "
              f"machine={fh.MACHINE} ip={config.getoption('--ip')} artifacts={ARTIFACTS}"]
     if config.fw_skip_reason:
         lines.append(f"!!! {SKIP_BANNER}: {config.fw_skip_reason}")
@@ -144,12 +234,17 @@ def pytest_report_header(config):
 
 
 def pytest_sessionstart(session):
+    if lg_env_path(session.config):
+        reason = _lg_skip_reason(session.config)
+        if reason and session.config.getoption("--require-qemu"):
+            raise pytest.UsageError(f"{SKIP_BANNER} but --require-qemu is set: {reason}")
+        session.config.fw_skip_reason = reason
     try:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
     except OSError:
         if not session.config.fw_skip_reason:
             raise
-    if session.config.getoption("--target") == "qemu" and not session.config.fw_skip_reason:
+    if target_kind(session.config) == "qemu" and not session.config.fw_skip_reason:
         reaped = fh.reap_stale_namespaces()
         if reaped:
             print(f"\nfinwait e2e: removed namespaces of dead runs: {' '.join(reaped)}")
@@ -160,21 +255,23 @@ def _uses_firmware(item) -> bool:
     return bool(names & {"fw", "fw_fresh", "netns"}) or item.get_closest_marker("needs_qemu")
 
 
-def _mark_core(items) -> None:
-    """Mark CORE_TESTS `core`; a listed test that a collected module no
-    longer has is an error, so that a rename cannot shrink the subset."""
+def _mark_core(items, names=CORE_TESTS, mark="core", listname="CORE_TESTS") -> None:
+    """Mark CORE_TESTS `core` (LABGRID_TESTS `lgsubset`); a listed test
+    that a collected module no longer has is an error, so that a rename
+    cannot shrink the subset."""
     by_name = {f"{item.path.name}::{item.name}": item for item in items}
     modules = {item.path.name for item in items}
-    for name in CORE_TESTS:
+    for name in names:
         if name in by_name:
-            by_name[name].add_marker(pytest.mark.core)
+            by_name[name].add_marker(getattr(pytest.mark, mark))
         elif name.partition("::")[0] in modules:
-            raise pytest.UsageError(f"conftest.CORE_TESTS names {name}, which does not exist")
+            raise pytest.UsageError(f"conftest.{listname} names {name}, which does not exist")
 
 
 def pytest_collection_modifyitems(config, items):
-    target = config.getoption("--target")
+    target = target_kind(config)
     _mark_core(items)
+    _mark_core(items, LABGRID_TESTS, "lgsubset", "LABGRID_TESTS")
     for item in items:
         if target == "board" and item.get_closest_marker("needs_qemu"):
             item.add_marker(pytest.mark.skip(reason="needs QEMU (running with --target board)"))
@@ -183,7 +280,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if config.getoption("--target") == "qemu" and config.fw_skip_reason:
+    if target_kind(config) == "qemu" and config.fw_skip_reason:
         n = len(terminalreporter.stats.get("skipped", []))
         tr = terminalreporter
         tr.write_sep("!", SKIP_BANNER, red=True, bold=True)
@@ -240,9 +337,13 @@ def artifact_name(nodeid: str) -> str:
 
 @pytest.fixture(scope="session")
 def netns(request):
-    if request.config.getoption("--target") != "qemu":
+    if target_kind(request.config) != "qemu":
         pytest.skip("no namespace with --target board")
     ns = fh.Namespace(f"{fh.NS_PREFIX}{os.getpid()}")
+    if lg_env_path(request.config):
+        # the environment's QEMU starts in it (LG_FINWAIT_NETNS), with the
+        # tap its FwHostInterface names
+        ns.tap = fh.lg_host_interface(request.getfixturevalue("target"))[0]
     request.addfinalizer(ns.destroy)
     ns.create()
     return ns
@@ -250,6 +351,12 @@ def netns(request):
 
 def _new_firmware(request, name: str) -> fh.Firmware:
     cfg = request.config
+    if lg_env_path(cfg):
+        lg_target = request.getfixturevalue("target")   # labgrid's plugin: target main
+        ns = request.getfixturevalue("netns") if target_kind(cfg) == "qemu" else None
+        return fh.LabgridFirmware(lg_target, cfg.getoption("--ip"), ARTIFACTS, name,
+                                  board=cfg.getoption("--machine"), ns=ns,
+                                  flash=not cfg.getoption("--lg-no-flash"))
     if cfg.getoption("--target") == "board":
         return fh.BoardFirmware(cfg.getoption("--iface"), cfg.getoption("--console"),
                                 cfg.getoption("--ip"), ARTIFACTS, name,
@@ -325,8 +432,9 @@ def fw_relay(request):
     --seed or a fresh one; it is printed, so a failing run replays with
     `--seed N`. The tap takes one user at a time: the shared firmware is
     stopped first, as fw_fresh does."""
-    if request.config.getoption("--target") != "qemu":
-        pytest.skip("the fault relay needs QEMU (running with --target board)")
+    if request.config.getoption("--target") != "qemu" or lg_env_path(request.config):
+        pytest.skip("the fault relay needs the suite's own QEMU (not --target board, "
+                    "not --lg-env)")
     shared = getattr(request.session, "fw_shared", None)
     if shared is not None:
         shared.stop()

@@ -8,6 +8,11 @@
 #                                    QEMU board, one pytest per board
 #   make e2e-mps2-an505              the core subset on one board (any of
 #                                    E2E_BOARDS; E2E_ARGS apply too)
+#   make e2e-labgrid                 the labgrid subset (-m lgsubset) through
+#                                    labgrid's QEMUDriver (in `make test`)
+#   make e2e-nucleo-f429zi           a NUCLEO-F429ZI through labgrid: flash,
+#                                    then the core and labgrid subsets
+#                                    (README: Hardware in the loop with labgrid)
 #
 # Skipped, with a loud banner, when not root or without /dev/net/tun or
 # qemu-system-arm; FINWAIT_E2E_REQUIRE=1 turns that into an error (for CI).
@@ -66,6 +71,30 @@ e2e-boards: deps-test lwip
 	done; \
 	if [ -n "$$failed" ]; then echo "e2e-boards: FAILED on:$$failed"; exit 1; fi; \
 	echo "e2e-boards: no failures on $(E2E_CORE_BOARDS) (each run says passed or skipped)"
+
+# The suite as a labgrid client (tests/e2e/labgrid/): the QEMU environment
+# runs the labgrid subset (conftest.LABGRID_TESTS) on every `make test`,
+# 17-20 s on the 2-core machine; E2E_LG_TIMEOUT bounds it.
+E2E_LG_ENV     := tests/e2e/labgrid/qemu-mps2-an385.yaml
+E2E_LG_TIMEOUT ?= 180
+.PHONY: e2e-labgrid e2e-nucleo-f429zi
+
+e2e-labgrid: deps-test lwip
+	@$(MAKE) --no-print-directory BOARD=mps2-an385 firmware-only
+	@mkdir -p $(BUILD)/e2e
+	@echo "e2e: labgrid: $(E2E_LG_ENV), the labgrid subset"
+	@$(call e2e_pytest,--lg-env $(E2E_LG_ENV) -m lgsubset tests/e2e $(E2E_ARGS),$(E2E_LG_TIMEOUT))
+
+# A real board, flashed through labgrid at the first boot: the core subset
+# and the labgrid one (flash-then-boot). LG_ENV_NUCLEO picks the local or
+# the remote environment; the LG_* variables they read are in the README.
+LG_ENV_NUCLEO ?= tests/e2e/labgrid/nucleo-f429zi.yaml
+
+e2e-nucleo-f429zi: deps-test lwip
+	@$(MAKE) --no-print-directory BOARD=nucleo-f429zi firmware-only
+	@mkdir -p $(BUILD)/e2e
+	@$(call e2e_pytest,--lg-env $(LG_ENV_NUCLEO) --machine nucleo-f429zi \
+		-m "core or lgsubset" tests/e2e $(E2E_ARGS),$(E2E_TIMEOUT))
 
 # The long counts (not in `make test`): 200 faulty 64 KiB echo/client
 # connections behind the netem relay (979 s in one run: the firmware's RTO

@@ -8,8 +8,13 @@ Two targets share one interface, `Firmware`:
   socket chardev, QEMU is driven over QMP (a second unix socket), and each
   test's traffic is written to its own pcap by a `filter-dump` object added
   and removed over QMP.
-* `BoardFirmware` (skeleton) talks to a real board: the console is a serial
-  device, the peer is this host on --iface, pcaps come from tcpdump.
+* `LabgridFirmware` is a labgrid target (--lg-env): console, power,
+  flashing and the interface facing the device come from the target's
+  drivers and resources; with labgrid's QEMUDriver it is the QEMU above
+  started by labgrid, in the same namespace. `BoardFirmware` (--target
+  board) is a labgrid target made from --console and --iface: the console
+  is a serial device, the peer is this host on --iface, pcaps come from
+  tcpdump.
 
 Every resource created here (namespace, tap, QEMU, tcpdump, temporary
 directory) is registered with `_cleanup` so that fixture finalizers, atexit
@@ -564,7 +569,47 @@ class Firmware:
         return m.group(1).lower() if m else None
 
 
-class QemuFirmware(Firmware):
+class QmpCapture:
+    """Per-test pcaps written by QEMU itself: a `filter-dump` object on
+    netdev n0, added and removed over QMP (self.qmp)."""
+
+    qmp: Optional[Qmp] = None
+    pcap_path: Optional[Path] = None
+    _filter_seq = 0
+    _filter_id: Optional[str] = None
+
+    def _qemu_running(self) -> bool:
+        raise NotImplementedError
+
+    def start_capture(self, path: Path) -> None:
+        """Record the NIC's frames (both directions) into `path` until
+        stop_capture(); QEMU writes the pcap itself (filter-dump)."""
+        assert self.qmp is not None
+        self.stop_capture()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.unlink()
+        self._filter_seq += 1
+        fid = f"dump{self._filter_seq}"
+        self.qmp.execute("object-add", **{"qom-type": "filter-dump", "id": fid,
+                                          "netdev": "n0", "file": str(path.resolve())})
+        self._filter_id = fid
+        self.pcap_path = path
+
+    def stop_capture(self) -> Optional[Path]:
+        """Close the current pcap (object-del flushes it); returns its path."""
+        if self._filter_id is None:
+            return None
+        fid, self._filter_id = self._filter_id, None
+        if self.qmp is not None and self._qemu_running():
+            try:
+                self.qmp.execute("object-del", id=fid)
+            except (HarnessError, OSError):
+                pass
+        return self.pcap_path
+
+
+class QemuFirmware(QmpCapture, Firmware):
     """The firmware in QEMU, attached to a tap inside `ns`."""
 
     target = "qemu"
@@ -614,9 +659,11 @@ class QemuFirmware(Firmware):
     def popen(self, argv: list[str], **kw) -> subprocess.Popen:
         return self.ns.popen(argv, **kw)
 
+    def _qemu_running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
     def alive(self) -> bool:
-        return (self.proc is not None and self.proc.poll() is None
-                and self.console is not None and not self.console.eof)
+        return self._qemu_running() and self.console is not None and not self.console.eof
 
     def _wait_socket(self, path: str, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -646,33 +693,6 @@ class QemuFirmware(Firmware):
         mark = self.console.mark()
         self.qmp.execute("cont")
         self.await_banner(mark)
-
-    def start_capture(self, path: Path) -> None:
-        """Record the NIC's frames (both directions) into `path` until
-        stop_capture(); QEMU writes the pcap itself (filter-dump)."""
-        assert self.qmp is not None
-        self.stop_capture()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            path.unlink()
-        self._filter_seq += 1
-        fid = f"dump{self._filter_seq}"
-        self.qmp.execute("object-add", **{"qom-type": "filter-dump", "id": fid,
-                                          "netdev": "n0", "file": str(path.resolve())})
-        self._filter_id = fid
-        self.pcap_path = path
-
-    def stop_capture(self) -> Optional[Path]:
-        """Close the current pcap (object-del flushes it); returns its path."""
-        if self._filter_id is None:
-            return None
-        fid, self._filter_id = self._filter_id, None
-        if self.qmp is not None and self.proc is not None and self.proc.poll() is None:
-            try:
-                self.qmp.execute("object-del", id=fid)
-            except (HarnessError, OSError):
-                pass
-        return self.pcap_path
 
     def reset(self) -> None:
         """Hardware reset through QEMU; waits for the new banner."""
@@ -706,56 +726,17 @@ class QemuFirmware(Firmware):
             self._token = None
 
 
-class BoardFirmware(Firmware):
-    """A real board: console on a serial device, peer is this host on
-    `iface`, pcaps from tcpdump. No namespace, no QEMU, no relay: tests
-    marked needs_qemu skip. Reset is the console's `reboot`."""
+class TcpdumpCapture:
+    """Per-test pcaps from tcpdump on the interface facing the device
+    (where no QEMU can write them): self.iface, run where self.popen runs."""
 
-    target = "board"
-
-    def __init__(self, iface: str, console_dev: str, ip: str, artifacts: Path,
-                 name: str, baud: int = 115200, board: Optional[str] = None) -> None:
-        super().__init__(ip, artifacts, board)
-        self.iface, self.console_dev, self.baud, self.name = iface, console_dev, baud, name
-        self.console_log = artifacts / f"{name}.console.log"
-        self._tcpdump: Optional[subprocess.Popen] = None
-        self._token: Optional[int] = None
-
-    def run(self, argv: list[str], timeout: float = 60.0, check: bool = False,
-            **kw) -> subprocess.CompletedProcess:
-        return _sh(argv, check=check, timeout=timeout, **kw)
+    iface: str = ""
+    ip: str = FW_IP
+    pcap_path: Optional[Path] = None
+    _tcpdump: Optional[subprocess.Popen] = None
 
     def popen(self, argv: list[str], **kw) -> subprocess.Popen:
-        kw.setdefault("stdin", subprocess.DEVNULL)
-        return subprocess.Popen(argv, preexec_fn=_die_with_parent, **kw)
-
-    def alive(self) -> bool:
-        return self.console is not None and not self.console.eof
-
-    def boot(self, pcap: Optional[Path] = None) -> None:
-        """Attach to the running board and reset it with the console's
-        `reboot`, so that each boot starts from power-on state as in QEMU
-        and the banner lands in boot_log; the MAC comes from `ifconfig`."""
-        self.artifacts.mkdir(parents=True, exist_ok=True)
-        self._token = _cleanup.add(self.stop)
-        self.console = Console.serial(self.console_dev, self.baud, self.console_log)
-        if not self.responsive(CMD_TIMEOUT_S):
-            raise HarnessError(f"no '{PROMPT}' prompt on {self.console_dev} at "
-                               f"{self.baud} 8N1: is the board running finwait?")
-        if pcap is not None:
-            self.start_capture(pcap)
-        self.reset()
-        for rec in parse_records(self.cmd("ifconfig")).values():
-            if rec.get("addr") == self.ip:
-                self.mac = rec.get("mac")
-
-    def reset(self) -> None:
-        """`reboot` on the console; waits for the new banner."""
-        assert self.console is not None
-        self.console.drain()
-        mark = self.console.mark()
-        self.console.write("reboot\r")
-        self.await_banner(mark)
+        raise NotImplementedError
 
     def start_capture(self, path: Path) -> None:
         self.stop_capture()
@@ -778,14 +759,322 @@ class BoardFirmware(Firmware):
         self._tcpdump = None
         return self.pcap_path
 
+
+# ---------------------------------------------------------------- labgrid
+
+LG_DIR = Path(__file__).resolve().parent / "labgrid"
+# Set by conftest before labgrid reads the environment file (its !template
+# takes LG_* variables only): the namespace the suite creates for a QEMU
+# target, and a private directory for QEMU's QMP socket.
+LG_NETNS_VAR = "LG_FINWAIT_NETNS"
+LG_RUN_VAR = "LG_FINWAIT_RUN"
+LG_QMP_SOCK = "qmp.sock"
+_lg_flashed: set[int] = set()
+
+
+def lg_import_finwait():
+    """tests/e2e/labgrid/lg_finwait.py, as an environment's `imports:`
+    loads it (module name lg_finwait)."""
+    import sys
+    if "lg_finwait" not in sys.modules:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("lg_finwait", LG_DIR / "lg_finwait.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["lg_finwait"] = module
+    return sys.modules["lg_finwait"]
+
+
+def lg_host_interface(lg_target):
+    """The target's NetworkInterface resource: (ifname, netns or None).
+    A RemoteNetworkInterface is on its exporter's host, and the suite's
+    peer-side tools (ping, sockets, tcpdump) must run where it is."""
+    from labgrid.resource.base import NetworkInterface
+    from labgrid.resource.remote import RemoteNetworkInterface
+    found = [r for r in lg_target.resources
+             if isinstance(r, (NetworkInterface, RemoteNetworkInterface))]
+    if len(found) != 1:
+        raise HarnessError(f"labgrid target {lg_target.name} needs exactly one network "
+                           f"interface resource (FwHostInterface, USBNetworkInterface or a "
+                           f"place's RemoteNetworkInterface); it has {len(found)}")
+    res = found[0]
+    if isinstance(res, RemoteNetworkInterface):
+        here = {socket.gethostname(), socket.getfqdn()}
+        if res.host not in here and res.host.split(".")[0] not in here:
+            raise HarnessError(f"the board's network interface {res.ifname} is on "
+                               f"{res.host}: run the suite there (tests/e2e/README.md)")
+    if not res.ifname:
+        raise HarnessError(f"labgrid resource {res} has no interface name (not found by udev?)")
+    return res.ifname, (getattr(res, "netns", None) or None)
+
+
+def lg_is_qemu(lg_target) -> bool:
+    from labgrid.driver import QEMUDriver
+    return any(isinstance(d, QEMUDriver) for d in lg_target.drivers)
+
+
+class LabgridFirmware(QmpCapture, TcpdumpCapture, Firmware):
+    """The device under test as a labgrid target: the console is its
+    ConsoleProtocol driver, power its PowerProtocol driver (optional),
+    flashing its BootstrapProtocol driver (optional), and the peer is this
+    host on its network interface resource (FwHostInterface with an
+    optional namespace, or USBNetworkInterface / RemoteNetworkInterface).
+
+    With labgrid's QEMUDriver the QEMU environment file also gives QEMU a
+    QMP socket in $LG_FINWAIT_RUN (pcaps by filter-dump, fw.qmp for the
+    tests that pause the machine) and a tap in the suite's namespace;
+    otherwise pcaps come from tcpdump on the interface. A board's boot is
+    the console's `reboot` (a power cycle through labgrid when the console
+    does not answer and the target has power control); the first boot of
+    a run flashes the image when `flash` is set and the target can
+    (OpenOCDDriver's load(): program, verify, reset)."""
+
+    def __init__(self, lg_target, ip: str, artifacts: Path, name: str,
+                 board: Optional[str] = None, ns: Optional[Namespace] = None,
+                 flash: bool = False) -> None:
+        super().__init__(ip, artifacts, board)
+        self.lg = lg_target
+        self.name = name
+        self.is_qemu = lg_is_qemu(lg_target)
+        self.target = "qemu" if self.is_qemu else "board"
+        self.iface, netns = lg_host_interface(lg_target)
+        if ns is None and netns:
+            ns = Namespace(netns, tap=self.iface)   # the user's: never created or removed here
+        self.ns = ns
+        self.ns_name = ns.name if ns is not None else None
+        self.flash = flash
+        self.console_log = artifacts / f"{name}.console.log"
+        self._console_drv = None
+        self._token: Optional[int] = None
+        self.qmp = None
+        self._filter_seq = 0
+        self._filter_id = None
+
+    # -- the peer's side: the interface's namespace, or this host
+    def run(self, argv: list[str], timeout: float = 60.0, check: bool = False,
+            **kw) -> subprocess.CompletedProcess:
+        if self.ns is not None:
+            return self.ns.run(argv, check=check, timeout=timeout, **kw)
+        return _sh(argv, check=check, timeout=timeout, **kw)
+
+    def popen(self, argv: list[str], **kw) -> subprocess.Popen:
+        if self.ns is not None:
+            return self.ns.popen(argv, **kw)
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        return subprocess.Popen(argv, preexec_fn=_die_with_parent, **kw)
+
+    # -- labgrid's drivers
+    def _driver(self, protocol: str):
+        """The target's driver for `protocol`, activated; None if it has none."""
+        from labgrid.exceptions import NoDriverFoundError
+        try:
+            return self.lg.get_driver(protocol)
+        except NoDriverFoundError:
+            return None
+
+    def _open_console(self) -> None:
+        drv = self._console_drv = self._driver("ConsoleProtocol")
+        if drv is None:
+            raise HarnessError(f"labgrid target {self.lg.name} has no console driver")
+        from pexpect import TIMEOUT
+        closed = threading.Event()
+        sock = getattr(drv, "_clientsocket", None) if self.is_qemu else None
+
+        def recv_socket() -> bytes:
+            # QEMUDriver: the socket labgrid accepted, read at once.
+            # Its _read sleeps 10 ms before each recv; QEMU's UART sends
+            # one byte per write, a unix socket charges each to QEMU's
+            # send buffer at a few hundred bytes apiece, so the buffer
+            # fills within a few hundred bytes, the UART backs up and the
+            # firmware's console ring drops output (netstat of a full
+            # TIME_WAIT table came out with holes).
+            while not closed.is_set():
+                r, _, _ = select.select([sock], [], [], 0.2)
+                if r:
+                    try:
+                        return sock.recv(65536)
+                    except BlockingIOError:
+                        continue
+            return b""
+
+        def recv() -> bytes:
+            while not closed.is_set():
+                try:
+                    # The driver's _read, not read(): read() is a labgrid
+                    # step, and labgrid keeps one stack of running steps
+                    # for the process, which a reader thread beside the
+                    # test's own driver calls corrupts. size=1: return
+                    # what is there as soon as a byte is (SerialDriver
+                    # waits for `size` bytes or the timeout).
+                    data = drv._read(size=1, timeout=0.2)
+                except TIMEOUT:
+                    continue
+                if not data:
+                    return b""   # QEMUDriver: QEMU closed the socket
+                return data
+            return b""
+
+        def send(data: bytes) -> None:
+            while data:
+                data = data[drv.write(data):]
+
+        self.console = Console(recv if sock is None else recv_socket, send, closed.set,
+                               self.console_log)
+
+    def _qemu_running(self) -> bool:
+        drv = self._console_drv
+        child = getattr(drv, "_child", None)   # QEMUDriver's Popen (labgrid 0.4.1)
+        return bool(self.is_qemu and drv is not None and drv.status
+                    and child is not None and child.poll() is None)
+
+    def alive(self) -> bool:
+        if self.console is None or self.console.eof:
+            return False
+        return self._qemu_running() if self.is_qemu else True
+
+    def boot(self, pcap: Optional[Path] = None) -> None:
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        self._token = _cleanup.add(self.stop)
+        if self.is_qemu:
+            self._boot_qemu(pcap)
+        else:
+            self._boot_board(pcap)
+        self.mac = self.banner_mac()
+        if self.mac is None:
+            for rec in parse_records(self.cmd("ifconfig")).values():
+                if rec.get("addr") == self.ip:
+                    self.mac = rec.get("mac")
+
+    def _boot_qemu(self, pcap: Optional[Path]) -> None:
+        """QEMUDriver.on(): QEMU starts paused, labgrid accepts its serial
+        socket and continues it; the banner waits in the socket for us."""
+        drv = self._driver("ConsoleProtocol")
+        if drv._socket is not None:   # QEMU that never connects must not hang the run
+            drv._socket.settimeout(BOOT_TIMEOUT_S)
+        drv.on()
+        self._open_console()
+        qmp_path = os.path.join(os.environ.get(LG_RUN_VAR, ""), LG_QMP_SOCK)
+        if os.environ.get(LG_RUN_VAR) and os.path.exists(qmp_path):
+            self.qmp = Qmp(qmp_path)
+        if pcap is not None:
+            self.start_capture(pcap)
+        self.await_banner(0)
+
+    def _boot_board(self, pcap: Optional[Path]) -> None:
+        self._open_console()
+        if pcap is not None:
+            self.start_capture(pcap)
+        if self.flash and id(self.lg) not in _lg_flashed and self._driver("BootstrapProtocol"):
+            self.flash_image()
+            _lg_flashed.add(id(self.lg))
+            return
+        self.reset()
+
+    def flash_image(self, filename: Optional[str] = None) -> None:
+        """Flash through the target's BootstrapProtocol driver (the
+        environment's image unless `filename`); the driver's commands
+        reset the board, and the new banner lands in boot_log."""
+        drv = self._driver("BootstrapProtocol")
+        if drv is None:
+            raise HarnessError(f"labgrid target {self.lg.name} has no flashing driver")
+        assert self.console is not None
+        self.console.drain()
+        mark = self.console.mark()
+        drv.load(filename)
+        self.await_banner(mark)
+
+    def reset(self) -> None:
+        """QEMU: system_reset over QMP (a power cycle without QMP). Board:
+        the console's `reboot`; a power cycle when the console does not
+        answer and the target has power control."""
+        assert self.console is not None
+        self.console.drain()
+        mark = self.console.mark()
+        if self.is_qemu and self.qmp is not None:
+            self.qmp.execute("system_reset")
+        elif self.is_qemu:
+            self.stop()
+            self.boot()
+            return
+        elif self.responsive(CMD_TIMEOUT_S):
+            self.console.drain()
+            mark = self.console.mark()
+            self.console.write("reboot\r")
+        elif self._driver("PowerProtocol") is not None:
+            self.console.drain()
+            mark = self.console.mark()
+            self._driver("PowerProtocol").cycle()
+        else:
+            raise HarnessError(f"no '{PROMPT}' prompt on the console of {self.lg.name}, "
+                               f"and no power control: is the board running finwait?")
+        self.await_banner(mark)
+
+    def start_capture(self, path: Path) -> None:
+        if self.qmp is not None:
+            QmpCapture.start_capture(self, path)
+        else:
+            TcpdumpCapture.start_capture(self, path)
+
+    def stop_capture(self) -> Optional[Path]:
+        if self._filter_id is not None:
+            return QmpCapture.stop_capture(self)
+        return TcpdumpCapture.stop_capture(self)
+
     def stop(self) -> None:
         self.stop_capture()
+        if self.qmp is not None:
+            self.qmp.close()
+            self.qmp = None
         if self.console is not None:
             self.console.close()
             self.console = None
+        if self.is_qemu and self._console_drv is not None:
+            self._qemu_off(self._console_drv)
+        self._console_drv = None
         if self._token is not None:
             _cleanup.done(self._token)
             self._token = None
+
+    @staticmethod
+    def _qemu_off(drv) -> None:
+        """QEMUDriver.off() (QMP quit); a QEMU that died or hangs is killed,
+        and the driver told it is off so that on() starts a new one."""
+        try:
+            if drv.status:
+                drv.off()
+        except Exception:  # noqa: BLE001 - QEMU already gone: its QMP pipe is closed
+            pass
+        child = getattr(drv, "_child", None)
+        if child is not None:
+            if child.poll() is None:
+                child.kill()
+            child.wait(timeout=5)
+        drv._child = None
+        drv.status = 0
+
+
+class BoardFirmware(LabgridFirmware):
+    """--target board: a labgrid target made here from --console and
+    --iface (RawSerialPort + SerialDriver at `baud` 8N1, FwHostInterface),
+    so board mode runs the same code as an environment file. No power
+    control and no flashing: each boot is the console's `reboot`."""
+
+    def __init__(self, iface: str, console_dev: str, ip: str, artifacts: Path,
+                 name: str, baud: int = 115200, board: Optional[str] = None) -> None:
+        from labgrid import Target
+        from labgrid.driver import SerialDriver
+        from labgrid.resource import RawSerialPort
+        lgf = lg_import_finwait()
+        lg_target = Target(f"board-{name}")
+        RawSerialPort(lg_target, name=None, port=console_dev, speed=baud)
+        lgf.FwHostInterface(lg_target, name=None, ifname=iface)
+        SerialDriver(lg_target, name=None)
+        super().__init__(lg_target, ip, artifacts, name, board=board)
+        self.console_dev, self.baud = console_dev, baud
+
+    def stop(self) -> None:
+        super().stop()
+        self.lg.deactivate_all_drivers()   # closes the serial port for the next boot's target
 
 
 # ---------------------------------------------------------------- faults
