@@ -391,7 +391,9 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(sndq_full,          "fw_tcp_write refused: send queue full") \
 	X(sndq_heap_reserve,  "fw_tcp_write refused: PBUF_RAM heap down to FW_TCP_HEAP_RESERVE") \
 	X(tcb_in_use,         "control blocks in use now") \
-	X(tcb_peak,           "most control blocks in use at once")
+	X(tcb_peak,           "most control blocks in use at once") \
+	X(delayed_acks,       "delayed ACKs sent when FW_TCP_ACK_DELAY_MS ran out with no data to ride on (RFC 9293 3.8.6.3)") \
+	X(acks_two_full,      "ACKs sent at once for a second full-sized segment (RFC 5681 4.2)")
 
 struct fw_tcp_stats {
 #define FW_TCP_STATS_FIELD(name, what) uint32_t name;

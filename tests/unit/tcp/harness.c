@@ -481,6 +481,24 @@ void h_advance(uint32_t ms)
 	h_now = target;
 }
 
+void h_expect_delayed_ack(const char *file, int line, uint32_t seq, uint32_t ack)
+{
+#if FW_TCP_DELAYED_ACK
+	h_expect_no_tx(file, line);
+	h_advance(FW_TCP_ACK_DELAY_MS - 1u);
+	h_expect_no_tx(file, line);
+	h_advance(1);
+#endif
+	h_expect_tx(file, line, FW_TCP_ACK, seq, ack, 0);
+}
+
+void h_expect_ack_by_delay(const char *file, int line, uint32_t seq, uint32_t ack)
+{
+	if (!h_tx_pending())
+		h_advance(FW_TCP_ACK_DELAY_MS);
+	h_expect_tx(file, line, FW_TCP_ACK, seq, ack, 0);
+}
+
 /* ------------------------------------------------------------ application */
 
 /* No callback may run inside another (fw_tcp.h: callbacks only from

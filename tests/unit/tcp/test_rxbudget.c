@@ -58,7 +58,7 @@ static void rx_zero_window_one_byte_flood_leaves_pool(void **s)
 	for (unsigned i = 0; i < RX_FLOOD_SEGS; i++) {
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 1, .zero_wnd = true);
 		g.rcv++;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 		rx_expect_pool_floor(floor, "one-byte segments", i + 1);
 	}
 	/* the application catches up: what waited is delivered, in order */
@@ -97,7 +97,7 @@ static void rx_send(struct rx_peer *p, uint16_t n)
 {
 	inject(.flags = F_P | F_A, .seq = p->rcv, .ack = p->snd, .len = n, .rport = p->rport);
 	p->rcv += n;
-	expect_tx(F_A, p->snd, p->rcv, 0);
+	expect_ack_by_delay(p->snd, p->rcv);
 	p->wnd = h_last_tx()->wnd;
 }
 
@@ -221,7 +221,7 @@ static void rx_held_deliveries_wait_then_window_reopens(void **s)
 	for (unsigned i = 0; i < 4; i++) {
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = FW_TCP_MSS);
 		g.rcv += FW_TCP_MSS;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 	}
 	assert_int_equal(g.tcb->rx_views, FW_TCP_RCV_VIEWS);
 	assert_true(app.rx_bytes < 4u * FW_TCP_MSS);
@@ -254,7 +254,7 @@ static void rx_buffers_held_after_the_connection_stay_counted(void **s)
 	for (unsigned i = 0; i < 2; i++) {
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 100);
 		g.rcv += 100;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 	}
 	fw_tcp_abort(g.tcb);
 	h_tx_drain();
@@ -280,7 +280,7 @@ static void rx_ram_segments_copied_into_pool_buffers(void **s)
 		rx_expect_bytes(700u * i, 700);
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 700, .ram = true);
 		g.rcv += 700;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 	}
 	assert_int_equal(app.rx_bytes, 1400);
 	assert_memory_equal(rx_got, rx_stream, 1400);
