@@ -5,5 +5,5 @@ tcp_SRCS := tests/unit/tcp/harness.c tests/unit/tcp/test_teardown.c tests/unit/t
 	tests/unit/tcp/test_open_data.c tests/unit/tcp/test_hardening.c tests/unit/tcp/test_coalesce.c tests/unit/tcp/test_recovery.c tests/unit/tcp/test_api.c tests/unit/tcp/test_icmp.c \
 	tests/unit/tcp/test_challenge.c tests/unit/tcp/test_tw_reopen.c \
 	tests/unit/tcp/test_rxbudget.c tests/unit/tcp/test_synflood.c \
-	tests/unit/tcp/test_liveness.c \
+	tests/unit/tcp/test_liveness.c tests/unit/tcp/test_delack.c \
 	$(FW_TCP_SRCS)

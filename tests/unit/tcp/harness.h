@@ -201,6 +201,8 @@ extern const struct CMUnitTest tcp_synflood_tests[];
 extern const size_t tcp_synflood_count;
 extern const struct CMUnitTest tcp_liveness_tests[];
 extern const size_t tcp_liveness_count;
+extern const struct CMUnitTest tcp_delack_tests[];
+extern const size_t tcp_delack_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 

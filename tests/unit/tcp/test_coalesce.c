@@ -3,8 +3,9 @@
  * application callbacks it makes produce for a TCB leaves in as few
  * segments as the RFC allows. RFC 9293 3.8.6.3 and RFC 1122 4.2.3.2 let an
  * ACK wait to be combined with data (by less than 0.5 s, every second
- * full-size segment ACKed); the engine waits only until the end of the
- * event, so no timer is involved. Outside events the API sends at once.
+ * full-size segment ACKed); the ACK owed waits at least until the end of
+ * the event (test_delack.c: for in-order data, up to FW_TCP_ACK_DELAY_MS).
+ * Outside events the API sends at once.
  */
 #include "harness.h"
 
