@@ -503,6 +503,57 @@ static void rx_sws_edge_held_until_a_step_is_free_rfc9293_3_8_6_2_2(void **s)
 	h_tx_drain();
 }
 
+/*
+ * The SWS step is min(Fr * RCV.BUFF, Eff.snd.MSS) (RFC 9293 3.8.6.2.2):
+ * with a peer whose MSS is 536 the window reopens once 536 bytes are free,
+ * not one of our MSS; and every second 536-byte segment is a full one
+ * (RFC 5681 4.2).
+ *   < S mss 536   < P. 536   < P. 536 x2   > . at once (two full ones)
+ *   < P. 536 ... until the window is full   > . win 0
+ *   recved(535)  (no update)   recved(1)  > . win 536 at once
+ */
+static void rx_sws_step_is_the_peers_mss_when_smaller_rfc9293_3_8_6_2_2(void **s)
+{
+	uint32_t edge;
+	(void)s;
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 536);
+	g.iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, g.iss, H_PEER_ISS + 1, 0);
+	g.snd = g.iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	edge = g.rcv + h_last_tx()->wnd;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	g.tcb = app.accepted;
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 536);
+	g.rcv += 536;
+	expect_ack_by_delay(g.snd, g.rcv);   /* the offer grows past the SYN's */
+	for (unsigned i = 0; i < 2; i++) {
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 536);
+		g.rcv += 536;
+		if (i == 1 || !FW_TCP_DELAYED_ACK)
+			expect_tx(F_A, g.snd, g.rcv, 0);     /* the second full one: at once */
+	}
+	expect_no_tx();
+	assert_int_equal(h_stats().acks_two_full, FW_TCP_DELAYED_ACK ? 1 : 0);
+	edge = g.rcv + h_last_tx()->wnd;
+	while (edge != g.rcv) {
+		uint16_t n = (uint16_t)(edge - g.rcv < 536u ? edge - g.rcv : 536u);
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = n);
+		g.rcv += n;
+		expect_ack_by_delay(g.snd, g.rcv);
+		edge = g.rcv + h_last_tx()->wnd;
+	}
+	fw_tcp_recved(g.tcb, 535);
+	h_advance(0);
+	expect_no_tx();
+	fw_tcp_recved(g.tcb, 1);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_last_tx()->wnd, 536);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_zero_window_one_byte_flood_leaves_pool),
 	H_TEST(rx_connections_together_stay_within_budget),
@@ -515,5 +566,6 @@ const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_shut_rx_with_a_view_held_keeps_the_edge),
 	H_TEST(rx_small_segments_right_edge_never_decreases_rfc9293_3_8_6_2_2),
 	H_TEST(rx_sws_edge_held_until_a_step_is_free_rfc9293_3_8_6_2_2),
+	H_TEST(rx_sws_step_is_the_peers_mss_when_smaller_rfc9293_3_8_6_2_2),
 };
 const size_t tcp_rxbudget_count = sizeof tcp_rxbudget_tests / sizeof tcp_rxbudget_tests[0];
