@@ -555,16 +555,17 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb)
 }
 
 /*
- * RFC 9293 3.8.6.3 (MUST-58, SHLD-18) and RFC 5681 4.2: the ACK for
+ * RFC 9293 3.8.6.3 (SHLD-18, MUST-40) and RFC 5681 4.2: the ACK for
  * in-order data may wait, less than 0.5 s, for reply data to carry it;
- * at least every second full-sized segment is ACKed at once. "Full-sized"
- * is the smaller of the MSS we offered and the peer's (what it can send
- * us in one segment, as far as we know); in-order bytes are counted, so
- * smaller segments adding up to two full ones are ACKed at once too. The
- * deadline runs from the first byte owed and is never pushed back.
- * tcp_input.c asks for this only for in-order text that needs nothing
- * else; everything else (out of order, hole filled, FIN, window update,
- * handshake, zero-window probe) goes through tcb_owe_ack().
+ * "an ACK SHOULD be generated for at least every second full-sized
+ * segment or 2*RMSS bytes of new data" (SHLD-19). In-order bytes are
+ * counted against twice the smaller of our MSS (RMSS) and the peer's: a
+ * peer whose path sends smaller segments still gets an ACK for every
+ * second one, never fewer ACKs than SHLD-19 asks. The deadline runs from
+ * the first byte owed and is never pushed back. tcp_input.c asks for
+ * this only for in-order text that needs nothing else; everything else
+ * (out of order, hole filled, FIN, window update, handshake, zero-window
+ * probe, a window filled) goes through tcb_owe_ack().
  */
 void tcb_owe_ack_delayed(struct fw_tcp_conn *tcb, uint32_t len)
 {

@@ -152,8 +152,8 @@ static void dack_one_full_segment_acked_at_the_delay_rfc9293_3_8_6_3(void **s)
 	h_tx_drain();
 }
 
-/* RFC 5681 4.2, RFC 9293 MUST-58: "an ACK for at least every second
- * full-sized segment".  < P. 1460 (waits)  < P. 1460 (50 ms on)  > . at once */
+/* RFC 5681 4.2, RFC 9293 3.8.6.3 SHLD-19: "an ACK ... for at least every
+ * second full-sized segment".  < P. 1460 (waits)  < P. 1460 (50 ms on)  > . at once */
 static void dack_second_full_segment_acked_at_once_rfc5681_4_2(void **s)
 {
 	(void)s;
