@@ -101,6 +101,19 @@
 #define FW_TCP_SACK_RANGES 4      /* SACKed ranges above SND.UNA the sender remembers per connection
                                    * (merged; more are forgotten, highest first: they are only resent) */
 #endif
+
+/* Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2): the ACK for in-order data
+ * may wait up to FW_TCP_ACK_DELAY_MS for data to ride on; every second
+ * full-sized segment, out-of-order data, a hole filled, a FIN, a window
+ * update and handshake segments are ACKed at once. 0: every ACK leaves at
+ * the end of the event that owes it (one bare ACK per segment the
+ * application does not answer at once). */
+#ifndef FW_TCP_DELAYED_ACK
+#define FW_TCP_DELAYED_ACK 1
+#endif
+#ifndef FW_TCP_ACK_DELAY_MS
+#define FW_TCP_ACK_DELAY_MS 200u  /* the longest an ACK waits (RFC 9293 MUST-40: under 0.5 s) */
+#endif
 /* PBUF_RAM heap (MEM_SIZE) that fw_tcp_write() never lets application data
  * take, so ACKs, RSTs, retransmissions, ICMP and ARP still get buffers
  * when send queues are full. Cost of one pbuf_alloc(PBUF_RAM) on Cortex-M

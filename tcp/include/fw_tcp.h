@@ -417,7 +417,9 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(sack_blocks_rcvd,   "SACK blocks taken on a scoreboard (inside SND.UNA..SND.NXT)") \
 	X(sack_rexmit_skipped,"bytes loss recovery did not resend: the peer had SACKed them (RFC 6675)") \
 	X(sack_bad,           "SACK options or blocks ignored: malformed, left >= right, beyond SND.NXT, or SACK not agreed") \
-	X(sack_old,           "SACK blocks ignored: at or below SND.UNA (D-SACK, RFC 2883, or stale)")
+	X(sack_old,           "SACK blocks ignored: at or below SND.UNA (D-SACK, RFC 2883, or stale)") \
+	X(delayed_acks,       "delayed ACKs sent when FW_TCP_ACK_DELAY_MS ran out with no data to ride on (RFC 9293 3.8.6.3)") \
+	X(acks_two_full,      "ACKs sent at once for a second full-sized segment (RFC 5681 4.2)")
 
 struct fw_tcp_stats {
 #define FW_TCP_STATS_FIELD(name, what) uint32_t name;

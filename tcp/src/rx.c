@@ -220,6 +220,17 @@ struct rx_offer {
 	bool limited;          /* the shared budget had less than the connection wanted */
 };
 
+/* RCV.BUFF of RFC 9293 3.8.6.2.2: the most one connection's offers can
+ * reach (FW_TCP_WND within FW_TCP_RCVQ_PBUFS buffers of one MSS each). */
+#define RX_BUFF (FW_TCP_WND < FW_TCP_RCVQ_PBUFS * RX_UNIT ? (uint32_t)FW_TCP_WND : FW_TCP_RCVQ_PBUFS * RX_UNIT)
+
+/* The least the right edge moves by (RFC 9293 3.8.6.2.2, MUST-39):
+ * min(Fr * RCV.BUFF, Eff.snd.MSS) with Fr = 1/2. */
+static uint32_t rx_sws_step(const struct fw_tcp_conn *tcb)
+{
+	return rx_min32(RX_BUFF / 2u, tcb->mss);
+}
+
 static struct rx_offer rx_make_offer(const struct fw_tcp_conn *tcb)
 {
 	struct rx_offer o = { 0, 0, false };
@@ -244,9 +255,22 @@ static struct rx_offer rx_make_offer(const struct fw_tcp_conn *tcb)
 		o.commit = have + extra;
 	}
 	o.wnd = rx_min32(bytes, rx_capacity(tcb, o.commit > FW_TCP_RX_MIN_BUFS ? o.commit : FW_TCP_RX_MIN_BUFS));
-	/* Never below the last offer (the fuzz target checks the capacity
-	 * behind it is there). */
+	/* Never below the last offer (RFC 9293 3.8.6.2.2 SHLD-14: the right
+	 * edge never moves left). The buffers behind it are there: the offer
+	 * that placed the edge set aside enough for it (`floor` asks no more
+	 * than that, so a short shared budget never takes them back: `have`
+	 * already holds them), and queueing, packing, lending and freeing
+	 * never lower that capacity; the fuzz target checks. Only after
+	 * shut_rx does the edge stand with nothing behind it (data -> RST). */
 	if (o.wnd < promised)
+		o.wnd = promised;
+	/* Receiver SWS avoidance (RFC 9293 3.8.6.2.2, MUST-39): RCV.NXT +
+	 * RCV.WND stays where it is until it can move right by at least
+	 * rx_sws_step(). The buffers set aside stay (out-of-order data may
+	 * borrow them; the edge moves onto them once it can move a step).
+	 * In SYN_SENT RCV.NXT is not known yet: nothing to hold. */
+	if (tcb->state != FW_TCP_SYN_SENT && seq_gt(tcb->rcv_nxt + o.wnd, tcb->rcv_adv) &&
+	    tcb->rcv_nxt + o.wnd - tcb->rcv_adv < rx_sws_step(tcb))
 		o.wnd = promised;
 	return o;
 }
@@ -257,10 +281,18 @@ uint32_t rx_offer(const struct fw_tcp_conn *tcb)
 }
 
 /* RFC 9293 3.8.6.2.2 (receiver's SWS avoidance): a window update is worth
- * sending when the offer grows from below one MSS to at least one. */
+ * sending when the offer left is below the SWS step (the peer may be
+ * waiting for room) and the right edge can move (by a step at least:
+ * rx_make_offer holds it otherwise). A larger offer left rides on the
+ * next ACK. */
 bool rx_reopened(const struct fw_tcp_conn *tcb)
 {
-	return rx_promised(tcb) < FW_TCP_MSS && rx_offer(tcb) >= FW_TCP_MSS;
+	return rx_filled(tcb) && rx_offer(tcb) > rx_promised(tcb);
+}
+
+bool rx_filled(const struct fw_tcp_conn *tcb)
+{
+	return rx_promised(tcb) < rx_sws_step(tcb);
 }
 
 uint16_t rx_advertise(struct fw_tcp_conn *tcb)

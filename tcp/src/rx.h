@@ -22,15 +22,20 @@ uint32_t rx_window(const struct fw_tcp_conn *tcb);
 
 /** The window a segment sent now carries: sets more buffers aside when
  *  TCP's budget has them (fewer when the connection needs fewer, never
- *  below what its last offer needs) and records the offer. */
+ *  below what its last offer needs) and records the offer. The right edge
+ *  never moves left, and moves right only by min(RCV.BUFF / 2,
+ *  Eff.snd.MSS) or more (RFC 9293 3.8.6.2.2). */
 uint16_t rx_advertise(struct fw_tcp_conn *tcb);
 
 /** What rx_advertise() would offer now, changing nothing. */
 uint32_t rx_offer(const struct fw_tcp_conn *tcb);
 
-/** An update is worth sending: the offer grows from below one MSS to at
- *  least one (RFC 9293 3.8.6.2.2). */
+/** An update is worth sending: the offer left is below min(RCV.BUFF / 2,
+ *  Eff.snd.MSS) and the right edge can move now (RFC 9293 3.8.6.2.2). */
 bool rx_reopened(const struct fw_tcp_conn *tcb);
+/** What the last offer leaves beyond RCV.NXT is below that step: a peer
+ *  that avoids SWS (RFC 9293 3.8.6.2.1) waits for our next ACK. */
+bool rx_filled(const struct fw_tcp_conn *tcb);
 
 /** RCV.NXT was just set from a SYN: the offer made so far (our SYN's
  *  window in SYN_SENT, none from LISTEN) starts there. */

@@ -15,6 +15,9 @@
  * duplicate can fall into the new window (RFC 1122 4.2.2.13, RFC 6191). */
 #define TCB_TW_ISN_GAP 0x20000u
 
+_Static_assert(FW_TCP_ACK_DELAY_MS > 0 && FW_TCP_ACK_DELAY_MS < 500,
+               "RFC 9293 3.8.6.3 (MUST-40): an ACK is delayed by less than 0.5 s");
+
 static struct fw_tcp_conn tcb_pool[FW_TCB_COUNT];
 
 static uint32_t tcb_fw2_ms = FW_FIN_WAIT_2_MS;
@@ -300,7 +303,7 @@ void tcb_reset(struct fw_tcp_conn *tcb, err_t err)
  * that made it finish) goes now, the flush will not find it. */
 static void tcb_pay_ack(struct fw_tcp_conn *tcb)
 {
-	if (tcb->flags & TCB_F_ACK_OWED) {
+	if ((tcb->flags & TCB_F_ACK_OWED) || (tcb->timers & TCB_T_DACK)) {
 		tcb->flags &= (uint16_t)~TCB_F_ACK_OWED;
 		tcb_send_ack(tcb);
 	}
@@ -488,8 +491,10 @@ static void tcb_aux_timeout(struct fw_tcp_conn *tcb, uint32_t now)
  * for data or a FIN rides on the reply data or the FIN the application
  * queued from its callback (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2: an ACK
  * may be delayed to combine with data, by less than 0.5 s, and every
- * second full-size segment ACKed; deferred only to the end of the same
- * event, both hold trivially). Outside events the API sends at once.
+ * second full-size segment ACKed). An ACK for in-order data may wait
+ * beyond the event, up to FW_TCP_ACK_DELAY_MS (tcb_owe_ack_delayed);
+ * every other ACK leaves when its event ends. Outside events the API
+ * sends at once.
  */
 void tcb_set_clock(fw_tcp_clock_fn clock)
 {
@@ -550,6 +555,56 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb)
 	tcb_event_owed = true;
 }
 
+/*
+ * RFC 9293 3.8.6.3 (SHLD-18, MUST-40) and RFC 5681 4.2: the ACK for
+ * in-order data may wait, less than 0.5 s, for reply data to carry it;
+ * "an ACK SHOULD be generated for at least every second full-sized
+ * segment or 2*RMSS bytes of new data" (SHLD-19). In-order bytes are
+ * counted against twice the smaller of our MSS (RMSS) and the peer's: a
+ * peer whose path sends smaller segments still gets an ACK for every
+ * second one, never fewer ACKs than SHLD-19 asks. The deadline runs from
+ * the first byte owed and is never pushed back. tcp_input.c asks for
+ * this only for in-order text that needs nothing else; everything else
+ * (out of order, hole filled, FIN, window update, handshake, zero-window
+ * probe, a window filled) goes through tcb_owe_ack().
+ */
+void tcb_owe_ack_delayed(struct fw_tcp_conn *tcb, uint32_t len)
+{
+#if FW_TCP_DELAYED_ACK
+	uint32_t full = tcb->mss < FW_TCP_MSS ? tcb->mss : (uint32_t)FW_TCP_MSS;
+	uint32_t owed = tcb->ack_bytes + len;
+
+	tcb->ack_bytes = (uint16_t)(owed > 0xffffu ? 0xffffu : owed);
+	if (owed >= 2u * full) {
+		STAT_INC(acks_two_full);
+		tcb_owe_ack(tcb);
+		return;
+	}
+	if (!(tcb->timers & TCB_T_DACK)) {
+		tcb->ack_at = tcb_now() + FW_TCP_ACK_DELAY_MS;
+		tcb->timers |= TCB_T_DACK;
+	}
+#else
+	(void)len;
+	tcb_owe_ack(tcb);
+#endif
+}
+
+void tcb_ack_sent(struct fw_tcp_conn *tcb)
+{
+	tcb->ack_bytes = 0;
+	tcb_disarm(tcb, TCB_T_DACK);
+}
+
+/* Nothing carried the delayed ACK in time: a bare one (or data the same
+ * timer event queued) at the end of this event. */
+static void tcb_dack_timeout(struct fw_tcp_conn *tcb)
+{
+	tcb_disarm(tcb, TCB_T_DACK);
+	STAT_INC(delayed_acks);
+	tcb_owe_ack(tcb);
+}
+
 /* Data and FIN carry the ACK and the window as they are now, after the
  * callbacks (bytes the application holds are counted: tcb_rcv_wnd). */
 static void tcb_flush(struct fw_tcp_conn *tcb, uint32_t now)
@@ -602,6 +657,8 @@ static void tcb_timers_run(struct fw_tcp_conn *tcb, uint32_t now)
 		tcb_aux_timeout(tcb, now);
 	if (tcb_alive(tcb, gen) && (tcb->timers & TCB_T_SWS) && time_reached(now, tcb->sws_at))
 		tcb_sws_timeout(tcb, now);
+	if (tcb_alive(tcb, gen) && (tcb->timers & TCB_T_DACK) && time_reached(now, tcb->ack_at))
+		tcb_dack_timeout(tcb);
 }
 
 void fw_tcp_timers(uint32_t now)
@@ -627,6 +684,10 @@ static bool tcb_deadline(const struct fw_tcp_conn *tcb, uint32_t *at)
 	}
 	if ((tcb->timers & TCB_T_SWS) && (!any || time_reached(*at, tcb->sws_at))) {
 		*at = tcb->sws_at;
+		any = true;
+	}
+	if ((tcb->timers & TCB_T_DACK) && (!any || time_reached(*at, tcb->ack_at))) {
+		*at = tcb->ack_at;
 		any = true;
 	}
 	return any;

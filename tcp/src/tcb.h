@@ -65,6 +65,7 @@ struct fw_tcp_conn {
 	uint32_t ka_at;         /* next keepalive probe (TCB_T_KEEP) */
 	uint32_t uto;           /* user timeout, ms (RFC 5482); 0: none */
 	uint32_t uto_since;     /* what is in flight has waited for the peer since (while SND.NXT != SND.UNA) */
+	uint32_t ack_at;        /* the delayed ACK's deadline (TCB_T_DACK): when the data it owes came + the delay */
 	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
 	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
 	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
@@ -91,6 +92,7 @@ struct fw_tcp_conn {
 	} sack;
 #endif
 	uint16_t unrecved;      /* taken by the app, not yet fw_tcp_recved() */
+	uint16_t ack_bytes;     /* in-order bytes the delayed ACK owes (saturates): two full segments -> ACK now */
 	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
 	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */
 	uint8_t rx_views;       /* deliveries its application holds (views not yet freed) */
@@ -123,6 +125,8 @@ struct fw_tcp_conn {
 #define TCB_T_RTX 0x01u   /* rtx_at: retransmission, or zero-window probe when SND.WND = 0 */
 #define TCB_T_AUX 0x02u   /* aux_at */
 #define TCB_T_KEEP 0x04u  /* ka_at */
+#define TCB_T_DACK 0x08u  /* ack_at: an ACK for in-order data waits for data to ride on (RFC 9293
+                           * 3.8.6.3); any segment the TCB sends pays it (tcb_ack_sent) */
 #define TCB_T_SWS 0x10u   /* sws_at: queued data held by sender SWS avoidance goes anyway */
 
 /* tcb.cc_flags */
@@ -211,6 +215,13 @@ void tcb_event_end(uint32_t now);
 void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now);
 /** An ACK (or window update) is owed: send now, or at the end of the event. */
 void tcb_owe_ack(struct fw_tcp_conn *tcb);
+/** In-order data of `len` bytes wants an ACK that may wait (RFC 9293
+ *  3.8.6.3, RFC 5681 4.2): for data to ride on, up to FW_TCP_ACK_DELAY_MS
+ *  from the first byte it owes, or until it owes two full-sized segments
+ *  (then at the end of the event). Without FW_TCP_DELAYED_ACK: tcb_owe_ack(). */
+void tcb_owe_ack_delayed(struct fw_tcp_conn *tcb, uint32_t len);
+/** tcp_output.c: a segment carrying ACK = RCV.NXT leaves; a delayed ACK is paid. */
+void tcb_ack_sent(struct fw_tcp_conn *tcb);
 
 /* ---- tcp_icmp.c ---- */
 /** An ICMP error of `type`/`code` quoting our segment on `t` at `seq`

@@ -661,11 +661,27 @@ static bool seg_ack_syn_rcvd(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *s
 	return true;
 }
 
-/* Seventh: segment text, in order only. Returns false when the TCB is gone. */
-static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need_ack, bool *fin_ok)
+/* Out-of-order data waits beyond RCV.NXT: in-order text now fills all or
+ * part of the hole before it. */
+static bool seg_hole_open(const struct fw_tcp_conn *tcb)
+{
+#if FW_TCP_OOQ_SEGS
+	return tcb->ooq_n != 0;
+#else
+	(void)tcb;
+	return false;
+#endif
+}
+
+/* Seventh: segment text, in order only. *may_wait: the bytes of in-order
+ * text whose ACK may be delayed (0: it goes at once). Returns false when
+ * the TCB is gone. */
+static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need_ack, uint32_t *may_wait,
+                     bool *fin_ok)
 {
 	uint32_t off, take, wnd, queued;
 	struct pbuf *p;
+	bool ack_now;
 
 	*fin_ok = seg->seq + seg->len == tcb->rcv_nxt;
 	if (seg->len == 0)
@@ -705,6 +721,13 @@ static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need
 		STAT_INC(drop_rcvq_full);
 		return true;
 	}
+	/* RFC 5681 4.2, RFC 9293 3.8.6.3: the ACK goes at once for text that
+	 * fills all or part of a hole, for a zero-window probe (the last
+	 * offer was none: the peer waits for our answer), for text cut at
+	 * the window (the peer overran the offer) and for text that fills
+	 * the window (nothing worth sending is left to the peer: delaying
+	 * only idles it); else it may wait. */
+	ack_now = seg_hole_open(tcb) || !seq_gt(tcb->rcv_adv, tcb->rcv_nxt);
 	p = seg->p;
 	seg->p = NULL;
 	if (off)
@@ -715,6 +738,8 @@ static bool seg_text(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, bool *need
 	tcb->rcv_nxt += queued;
 	stats_tcp.bytes_in += queued;
 	*fin_ok = off + queued == seg->len;
+	if (!ack_now && *fin_ok && !rx_filled(tcb))
+		*may_wait = queued;
 	/* The hole before queued out-of-order data filled: it follows, and
 	 * the ACK owed goes at once for all of it (RFC 5681 4.2). */
 	if (*fin_ok) {
@@ -814,7 +839,8 @@ static void seg_simultaneous_syn_ack(const struct fw_tcp_conn *tcb, struct fw_tc
 
 static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
 {
-	bool need_ack = false, fin_ok = false;
+	bool need_ack = false, fin_ok = false, opening = tcb->state == FW_TCP_SYN_RCVD;
+	uint32_t may_wait = 0;
 
 	seg_simultaneous_syn_ack(tcb, seg);
 	if (seg_syn_again(tcb, seg) || seg_syn_synchronized(tcb, seg, now))
@@ -852,7 +878,7 @@ static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, stru
 		return;
 	/* sixth: URG ignored. seventh: text, in ESTABLISHED, FIN_WAIT_1/2 only. */
 	if (tcb->state == FW_TCP_ESTABLISHED || tcb->state == FW_TCP_FIN_WAIT_1 || tcb->state == FW_TCP_FIN_WAIT_2) {
-		if (!seg_text(tcb, seg, &need_ack, &fin_ok))
+		if (!seg_text(tcb, seg, &need_ack, &may_wait, &fin_ok))
 			return;
 	} else {
 		fin_ok = seg->seq + seg->len == tcb->rcv_nxt;
@@ -867,9 +893,12 @@ static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, stru
 	}
 	/* RFC 9293 3.10.7.4 seventh/eighth: "Send an acknowledgment" -- at the
 	 * end of this event, on the data or FIN the application answers with
-	 * (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2). The ACK may also have opened
-	 * the window for queued data. */
-	if (need_ack)
+	 * (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2); for in-order text alone, not
+	 * on the segment that completed the handshake, up to the ACK delay.
+	 * The ACK may also have opened the window for queued data. */
+	if (need_ack && may_wait && !(seg->flags & FW_TCP_FIN) && !opening)
+		tcb_owe_ack_delayed(tcb, may_wait);
+	else if (need_ack)
 		tcb_owe_ack(tcb);
 	tcb_kick(tcb, now);
 }

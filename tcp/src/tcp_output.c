@@ -108,9 +108,11 @@ int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8
 /* ------------------------------------------------------------ per TCB */
 
 /* Every segment a TCB sends offers its window: rx.c sets the buffers
- * behind the offer aside and keeps the right edge. */
+ * behind the offer aside and keeps the right edge. Each also carries
+ * ACK = RCV.NXT: a delayed ACK rides on it. */
 static uint16_t tcb_wnd_field(struct fw_tcp_conn *tcb)
 {
+	tcb_ack_sent(tcb);
 	return rx_advertise(tcb);
 }
 

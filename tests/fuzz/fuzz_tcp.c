@@ -62,6 +62,7 @@ static uint8_t fz_edge_gen[FW_TCB_COUNT];
 static bool fz_edge_set[FW_TCB_COUNT];
 static struct fw_tcp_conn *fz_listener;
 static uint32_t fz_now;
+static uint32_t fz_latest;   /* the furthest fz_now has been (a 2MSL jump may wrap it back) */
 static struct netif fz_netif;
 static bool fz_lwip_up;
 static ip4_addr_t fz_local, fz_remote;
@@ -590,6 +591,10 @@ static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 	/* Between events nothing is owed: tcb_event_end() flushed every TCB. */
 	if (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING))
 		fz_fail("ACK or output still pending after the event", id);
+	/* RFC 9293 3.8.6.3 MUST-40: a delayed ACK waits FW_TCP_ACK_DELAY_MS at most
+	 * from when it was armed (no later than the furthest time seen). */
+	if ((tcb->timers & TCB_T_DACK) && (int32_t)(tcb->ack_at - fz_latest) > (int32_t)FW_TCP_ACK_DELAY_MS)
+		fz_fail("delayed ACK due beyond FW_TCP_ACK_DELAY_MS", id);
 	if (tcb->state == FW_TCP_LISTEN)
 		return;
 	fz_check_rx(tcb, id);
@@ -639,6 +644,9 @@ static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 static void fz_check(void)
 {
 	unsigned n = 0;
+
+	if (time_reached(fz_now, fz_latest))
+		fz_latest = fz_now;
 
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct fw_tcp_conn *tcb = tcb_by_id(i);
@@ -850,7 +858,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t which, variant;
 
 	fz_lwip_init();
-	fz_now = 5000u;
+	fz_now = fz_latest = 5000u;
 	fw_tcp_init(fz_clock, key);
 	memset(fz_slots, 0, sizeof fz_slots);
 	memset(fz_edge_set, 0, sizeof fz_edge_set);

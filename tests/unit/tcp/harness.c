@@ -559,6 +559,24 @@ void h_advance(uint32_t ms)
 	h_now = target;
 }
 
+void h_expect_delayed_ack(const char *file, int line, uint32_t seq, uint32_t ack)
+{
+#if FW_TCP_DELAYED_ACK
+	h_expect_no_tx(file, line);
+	h_advance(FW_TCP_ACK_DELAY_MS - 1u);
+	h_expect_no_tx(file, line);
+	h_advance(1);
+#endif
+	h_expect_tx(file, line, FW_TCP_ACK, seq, ack, 0);
+}
+
+void h_expect_ack_by_delay(const char *file, int line, uint32_t seq, uint32_t ack)
+{
+	if (!h_tx_pending())
+		h_advance(FW_TCP_ACK_DELAY_MS);
+	h_expect_tx(file, line, FW_TCP_ACK, seq, ack, 0);
+}
+
 /* ------------------------------------------------------------ application */
 
 /* No callback may run inside another (fw_tcp.h: callbacks only from
@@ -847,5 +865,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_cc", tcp_cc_tests, tcp_cc_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_nagle", tcp_nagle_tests, tcp_nagle_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_sack", tcp_sack_tests, tcp_sack_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_delack", tcp_delack_tests, tcp_delack_count, NULL, NULL);
 	return fails;
 }

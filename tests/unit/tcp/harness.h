@@ -140,6 +140,15 @@ void h_expect_tx(const char *file, int line, uint8_t flags, uint32_t seq, uint32
 #define expect_tx(f, s, a, l) h_expect_tx(__FILE__, __LINE__, (f), (s), (a), (l))
 void h_expect_no_tx(const char *file, int line);
 #define expect_no_tx() h_expect_no_tx(__FILE__, __LINE__)
+/* The ACK for in-order data that needs nothing else (RFC 9293 3.8.6.3):
+ * with FW_TCP_DELAYED_ACK nothing goes out for FW_TCP_ACK_DELAY_MS, then
+ * the bare ACK; without, the ACK at once. */
+void h_expect_delayed_ack(const char *file, int line, uint32_t seq, uint32_t ack);
+#define expect_delayed_ack(s, a) h_expect_delayed_ack(__FILE__, __LINE__, (s), (a))
+/* The ACK at once or, if none went out yet, at FW_TCP_ACK_DELAY_MS at the
+ * latest (a run of segments, where every second full one is ACKed at once). */
+void h_expect_ack_by_delay(const char *file, int line, uint32_t seq, uint32_t ack);
+#define expect_ack_by_delay(s, a) h_expect_ack_by_delay(__FILE__, __LINE__, (s), (a))
 /* The next packet sent, for checks beyond expect_tx (window, MSS). */
 const struct h_pkt *h_last_tx(void);
 unsigned h_tx_pending(void);
@@ -212,6 +221,8 @@ extern const struct CMUnitTest tcp_nagle_tests[];
 extern const size_t tcp_nagle_count;
 extern const struct CMUnitTest tcp_sack_tests[];
 extern const size_t tcp_sack_count;
+extern const struct CMUnitTest tcp_delack_tests[];
+extern const size_t tcp_delack_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 

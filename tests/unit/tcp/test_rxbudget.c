@@ -58,7 +58,7 @@ static void rx_zero_window_one_byte_flood_leaves_pool(void **s)
 	for (unsigned i = 0; i < RX_FLOOD_SEGS; i++) {
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 1, .zero_wnd = true);
 		g.rcv++;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 		rx_expect_pool_floor(floor, "one-byte segments", i + 1);
 	}
 	/* the application catches up: what waited is delivered, in order */
@@ -97,7 +97,7 @@ static void rx_send(struct rx_peer *p, uint16_t n)
 {
 	inject(.flags = F_P | F_A, .seq = p->rcv, .ack = p->snd, .len = n, .rport = p->rport);
 	p->rcv += n;
-	expect_tx(F_A, p->snd, p->rcv, 0);
+	expect_ack_by_delay(p->snd, p->rcv);
 	p->wnd = h_last_tx()->wnd;
 }
 
@@ -221,7 +221,7 @@ static void rx_held_deliveries_wait_then_window_reopens(void **s)
 	for (unsigned i = 0; i < 4; i++) {
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = FW_TCP_MSS);
 		g.rcv += FW_TCP_MSS;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 	}
 	assert_int_equal(g.tcb->rx_views, FW_TCP_RCV_VIEWS);
 	assert_true(app.rx_bytes < 4u * FW_TCP_MSS);
@@ -254,7 +254,7 @@ static void rx_buffers_held_after_the_connection_stay_counted(void **s)
 	for (unsigned i = 0; i < 2; i++) {
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 100);
 		g.rcv += 100;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 	}
 	fw_tcp_abort(g.tcb);
 	h_tx_drain();
@@ -280,7 +280,7 @@ static void rx_ram_segments_copied_into_pool_buffers(void **s)
 		rx_expect_bytes(700u * i, 700);
 		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 700, .ram = true);
 		g.rcv += 700;
-		expect_tx(F_A, g.snd, g.rcv, 0);
+		expect_ack_by_delay(g.snd, g.rcv);
 	}
 	assert_int_equal(app.rx_bytes, 1400);
 	assert_memory_equal(rx_got, rx_stream, 1400);
@@ -340,6 +340,7 @@ static void rx_walk_right_edge_never_moves_left_rfc1122_4_2_2_16(void **s)
 			inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = (uint16_t)n);
 			g.rcv += n;
 			sent += n;
+			h_advance(FW_TCP_ACK_DELAY_MS);   /* every segment's ACK is checked, delayed or not */
 			break;
 		}
 		}
@@ -399,6 +400,160 @@ static void rx_shut_rx_with_a_view_held_keeps_the_edge(void **s)
 	assert_int_equal(h_stats().rx_bufs, 0);
 }
 
+/* Every packet sent to the peer at H_RPORT so far: the right edge
+ * (SEG.ACK + SEG.WND) never moves left (RFC 9293 3.8.6.2.2 SHLD-14,
+ * RFC 1122 4.2.2.16); other connections' packets are skipped. */
+static void rx_check_edges(uint32_t *edge, unsigned seg)
+{
+	for (const struct h_pkt *k = h_peek_tx(); k; k = h_peek_tx()) {
+		if (k->dport == H_RPORT && (k->flags & F_A) && !(k->flags & F_R)) {
+			if (seq_lt(k->ack + k->wnd, *edge))
+				h_fail(__FILE__, __LINE__, "after segment %u: right edge moved left: %u, was %u", seg,
+				       k->ack + k->wnd, *edge);
+			*edge = k->ack + k->wnd;
+		}
+		h_tx_head_skip();
+	}
+}
+
+/*
+ * The right edge never moves left (RFC 9293 3.8.6.2.2 SHLD-14), with
+ * small segments, an application that holds what it gets, and the shared
+ * budget taken by three other connections half-way (their offers shrink
+ * what this one could be offered, never what it was):
+ *   < P. 300 x4 (held)   three others fill their windows (held)
+ *   < P. 300 x4 (held)   the application lets go   > . window update
+ * SEG.ACK + SEG.WND of every ACK sent never decreases.
+ */
+static void rx_small_segments_right_edge_never_decreases_rfc9293_3_8_6_2_2(void **s)
+{
+	uint32_t edge = 0, snd[3];
+	struct fw_tcp_conn *other[3];
+	(void)s;
+	fixture_established();
+	app.hold_data = true;
+	edge = g.rcv + FW_TCP_RX_MIN_BUFS * FW_TCP_MSS;   /* the SYN,ACK's offer */
+	for (unsigned i = 0; i < 8; i++) {
+		if (i == 4) {
+			for (unsigned c = 0; c < 3; c++) {
+				uint32_t rcv = H_PEER_ISS + 1u;
+				other[c] = h_establish_from((uint16_t)(42000u + c), &snd[c]);
+				for (unsigned k = 0; k < FW_TCP_RCVQ_PBUFS; k++) {
+					inject(.flags = F_P | F_A, .seq = rcv, .ack = snd[c], .len = FW_TCP_MSS,
+					       .rport = (uint16_t)(42000u + c));
+					rcv += FW_TCP_MSS;
+					h_advance(FW_TCP_ACK_DELAY_MS);
+				}
+				rx_check_edges(&edge, i);
+			}
+		}
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 300);
+		g.rcv += 300;
+		h_advance(FW_TCP_ACK_DELAY_MS);
+		assert_non_null(h_peek_tx());
+		rx_check_edges(&edge, i);
+	}
+	assert_int_equal(g.tcb->rcv_nxt, g.rcv);       /* every byte inside the offer taken */
+	assert_true(h_stats().rx_wnd_limited > 0);      /* the shared budget did run short */
+	h_release_held();
+	h_advance(0);
+	rx_check_edges(&edge, 8);
+	for (unsigned c = 0; c < 3; c++)
+		fw_tcp_abort(other[c]);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/*
+ * Receiver SWS avoidance (RFC 9293 3.8.6.2.2, MUST-39): with the window
+ * full, the application giving bytes back moves the right edge only once
+ * min(RCV.BUFF / 2, Eff.snd.MSS) (one MSS here) is free; until then every
+ * segment sent offers no more than before (zero), and no update goes out.
+ *   < P. 1460 x4 (app takes, gives nothing back)   > . win 0
+ *   recved(100)    (no update)   write 10   > P. 10 win 0
+ *   recved(1359)   (no update)
+ *   recved(1)      > . win 1460 at once (the window reopens)
+ */
+static void rx_sws_edge_held_until_a_step_is_free_rfc9293_3_8_6_2_2(void **s)
+{
+	(void)s;
+	fixture_established();
+	for (unsigned got = 0; got < FW_TCP_WND; got += FW_TCP_MSS) {
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = FW_TCP_MSS);
+		g.rcv += FW_TCP_MSS;
+		expect_ack_by_delay(g.snd, g.rcv);
+	}
+	assert_int_equal(h_last_tx()->wnd, 0);
+	fw_tcp_recved(g.tcb, 100);
+	h_advance(0);
+	expect_no_tx();
+	assert_int_equal(fw_tcp_write(g.tcb, "0123456789", 10), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 10);
+	assert_int_equal(h_last_tx()->wnd, 0);
+	g.snd += 10;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	expect_no_tx();
+	fw_tcp_recved(g.tcb, FW_TCP_MSS - 101u);
+	h_advance(0);
+	expect_no_tx();
+	fw_tcp_recved(g.tcb, 1);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_last_tx()->wnd, FW_TCP_MSS);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/*
+ * The SWS step is min(Fr * RCV.BUFF, Eff.snd.MSS) (RFC 9293 3.8.6.2.2):
+ * with a peer whose MSS is 536 the window reopens once 536 bytes are free,
+ * not one of our MSS; and every second 536-byte segment is a full one
+ * (RFC 5681 4.2).
+ *   < S mss 536   < P. 536   < P. 536 x2   > . at once (two full ones)
+ *   < P. 536 ... until the window is full   > . win 0
+ *   recved(535)  (no update)   recved(1)  > . win 536 at once
+ */
+static void rx_sws_step_is_the_peers_mss_when_smaller_rfc9293_3_8_6_2_2(void **s)
+{
+	uint32_t edge;
+	(void)s;
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 536);
+	g.iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, g.iss, H_PEER_ISS + 1, 0);
+	g.snd = g.iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	edge = g.rcv + h_last_tx()->wnd;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	g.tcb = app.accepted;
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 536);
+	g.rcv += 536;
+	expect_ack_by_delay(g.snd, g.rcv);   /* the offer grows past the SYN's */
+	for (unsigned i = 0; i < 2; i++) {
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 536);
+		g.rcv += 536;
+		if (i == 1 || !FW_TCP_DELAYED_ACK)
+			expect_tx(F_A, g.snd, g.rcv, 0);     /* the second full one: at once */
+	}
+	expect_no_tx();
+	assert_int_equal(h_stats().acks_two_full, FW_TCP_DELAYED_ACK ? 1 : 0);
+	edge = g.rcv + h_last_tx()->wnd;
+	while (edge != g.rcv) {
+		uint16_t n = (uint16_t)(edge - g.rcv < 536u ? edge - g.rcv : 536u);
+		inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = n);
+		g.rcv += n;
+		expect_ack_by_delay(g.snd, g.rcv);
+		edge = g.rcv + h_last_tx()->wnd;
+	}
+	fw_tcp_recved(g.tcb, 535);
+	h_advance(0);
+	expect_no_tx();
+	fw_tcp_recved(g.tcb, 1);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_last_tx()->wnd, 536);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_zero_window_one_byte_flood_leaves_pool),
 	H_TEST(rx_connections_together_stay_within_budget),
@@ -409,5 +564,8 @@ const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_ram_segments_copied_into_pool_buffers),
 	H_TEST(rx_walk_right_edge_never_moves_left_rfc1122_4_2_2_16),
 	H_TEST(rx_shut_rx_with_a_view_held_keeps_the_edge),
+	H_TEST(rx_small_segments_right_edge_never_decreases_rfc9293_3_8_6_2_2),
+	H_TEST(rx_sws_edge_held_until_a_step_is_free_rfc9293_3_8_6_2_2),
+	H_TEST(rx_sws_step_is_the_peers_mss_when_smaller_rfc9293_3_8_6_2_2),
 };
 const size_t tcp_rxbudget_count = sizeof tcp_rxbudget_tests / sizeof tcp_rxbudget_tests[0];
