@@ -64,6 +64,23 @@ class HarnessError(Exception):
     """The harness could not do what a test asked (not a firmware verdict)."""
 
 
+def connect_unix(path: str, timeout: float = 10.0) -> socket.socket:
+    """A stream socket connected to `path`. QEMU creates its socket file
+    (bind) a moment before it listens: a connect in between is refused,
+    so a refusal is retried until `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(path)
+            return sock
+        except ConnectionRefusedError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class ConsoleTimeout(AssertionError):
     """Expected console output did not arrive in time: a test failure."""
 
@@ -257,8 +274,7 @@ class Console:
 
     @classmethod
     def unix(cls, path: str, log_path: Path) -> "Console":
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.connect(path)
+        sock = connect_unix(path)
 
         def close() -> None:
             try:
@@ -387,9 +403,8 @@ class Qmp:
     """Minimal QEMU Machine Protocol client (JSON lines on a unix socket)."""
 
     def __init__(self, path: str, timeout: float = 10.0) -> None:
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock = connect_unix(path, timeout)
         self._sock.settimeout(timeout)
-        self._sock.connect(path)
         self._file = self._sock.makefile("rb")
         self.events: list[dict] = []
         greeting = self._read()
