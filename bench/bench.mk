@@ -30,7 +30,29 @@ $(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c | $(LWIP_STAMP)
 BENCH_FW_TCP_OBJS := $(patsubst %.c,$(BENCH_FW)/obj/%.o,$(FW_TCP_SRCS))
 BENCH_LW_TCP_OBJS := $(patsubst $(LWIP)/src/%.c,$(BENCH_LW)/lwip/%.o,$(LWIP_TCP_SRCS))
 
+# lwIP's TCP objects for the flash rows, built for the comparison only
+# (never linked): as a release build (LWIP_NOASSERT; finwait's engine has
+# no run-time assertions) with the baseline's options, and with lwIP's
+# switches for the features finwait has (bench/lwip/flash/lwipopts.h).
+BENCH_FLASH_VARIANTS := noassert equal
+BENCH_FLASH_noassert_DEFS := -DLWIP_NOASSERT
+BENCH_FLASH_equal_DEFS := -DLWIP_NOASSERT -DBENCH_LWIP_EQUAL_FEATURES
+
+# $(1): variant
+define bench_flash_rules
+BENCH_FLASH_$(1)_OBJS := $$(patsubst $(LWIP)/src/%.c,$(BENCH)/flash/$(1)/%.o,$(LWIP_TCP_SRCS))
+
+$(BENCH)/flash/$(1)/%.o: $(LWIP)/src/%.c bench/lwip/flash/lwipopts.h | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc -Ibench/lwip/flash $$($(BENCH_LW)_CFLAGS) $$(BENCH_FLASH_$(1)_DEFS) \
+		$(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+-include $$(BENCH_FLASH_$(1)_OBJS:.o=.d)
+endef
+$(foreach v,$(BENCH_FLASH_VARIANTS),$(eval $(call bench_flash_rules,$(v))))
+
 $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/probe/lwip.o \
+		$(foreach v,$(BENCH_FLASH_VARIANTS),$(BENCH_FLASH_$(v)_OBJS)) \
 		$(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf
 	$(PY) bench/tools/sizes.py --finwait-probe $(BENCH)/probe/finwait.o \
 		--lwip-probe $(BENCH)/probe/lwip.o \
@@ -38,6 +60,7 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 		--finwait-tcb-obj $(BENCH_FW)/obj/tcp/src/tcb.o \
 		--lwip-memp-obj $(BENCH_LW)/lwip/core/memp.o \
 		--finwait-tcp-objs $(BENCH_FW_TCP_OBJS) --lwip-tcp-objs $(BENCH_LW_TCP_OBJS) \
+		$(foreach v,$(BENCH_FLASH_VARIANTS),--lwip-tcp-objs-$(v) $(BENCH_FLASH_$(v)_OBJS)) \
 		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf > $@.tmp
 	mv $@.tmp $@
 
