@@ -123,8 +123,47 @@ ifneq ($(BOARD),$(BENCH_BOARD))
 endif
 	@tools/bootstrap.sh build test bench
 	$(MAKE) lwip
-	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH)/static.json $(BENCH)/host.json
+	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH)/static.json $(BENCH)/host.json \
+		$(BENCH)/m3.json
 	@rm -f $(BENCH)/qemu.json
 	-$(PY) bench/tools/qemubench.py --static $(BENCH)/static.json --out $(BENCH)/qemu.json \
 		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) $(BENCH_QEMU_ARGS)
-	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/qemu.json
+	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/m3.json \
+		$(BENCH)/qemu.json
+
+# ---------------------------------------------------------------- Cortex-M3 builds (QEMU trace)
+# The host driver as a bare-metal mps2-an385 image per engine
+# (bench/m3/bench_m3.c: arguments and output over semihosting), built
+# with the firmware's flags (-Os, Cortex-M3) and the host bench's pool
+# sizes; bench/tools/m3bench.py counts its instructions in QEMU.
+BENCH_M3_FLAGS := $(FW_CFLAGS) -Ibench/host -DBENCH_TARGET \
+	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
+BENCH_M3_COMMON := $(filter-out bench/host/eng_%,$(BOARD_SRCS) bench/m3/bench_m3.c)
+BENCH_M3_finwait_SRCS := $(BENCH_M3_COMMON) $(BENCH_HOST_finwait_SRCS)
+BENCH_M3_lwip_SRCS := $(BENCH_M3_COMMON) $(BENCH_HOST_lwip_SRCS)
+
+# $(1): engine (finwait|lwip)
+define bench_m3_rules
+BENCH_M3_$(1)_OBJS := $$(patsubst %.c,$(BENCH)/m3/$(1)/%.o,$$(patsubst $(LWIP)/src/%,lwip/%,$$(BENCH_M3_$(1)_SRCS)))
+
+$(BENCH)/m3/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $(BENCH_M3_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+$(BENCH)/m3/$(1)/%.o: %.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $(BENCH_M3_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(WARN) -MMD -MP -c $$< -o $$@
+
+$(BENCH)/m3/$(1)/bench_m3.elf: $$(BENCH_M3_$(1)_OBJS) $(BOARD_LDSCRIPT) $(BOARD_LD_INCLUDES)
+	arm-none-eabi-gcc $(FW_LDFLAGS) -o $$@ $$(BENCH_M3_$(1)_OBJS) $(FW_LIBS)
+
+-include $$(BENCH_M3_$(1)_OBJS:.o=.d)
+endef
+ifeq ($(BOARD),$(BENCH_BOARD))
+$(foreach e,finwait lwip,$(eval $(call bench_m3_rules,$(e))))
+endif
+
+BENCH_M3_LIFECYCLES ?= 20
+$(BENCH)/m3.json: bench/tools/m3bench.py $(BENCH)/m3/finwait/bench_m3.elf $(BENCH)/m3/lwip/bench_m3.elf
+	nice -n 10 $(PY) bench/tools/m3bench.py --build $(BENCH)/m3 --lifecycles $(BENCH_M3_LIFECYCLES) > $@.tmp
+	mv $@.tmp $@
