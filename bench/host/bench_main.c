@@ -60,7 +60,6 @@
 #define BENCH_TW_SLACK_MS 1000u       /* run the clock this far past 2MSL */
 #define BENCH_OPT_MSS_LEN 4
 #define BENCH_UNECHOED_MAX (3u * BENCH_PEER_MSS) /* below lwIP's TCP_SND_BUF, 4 MSS */
-#define BENCH_HELD_MAX    16
 #define BENCH_HELD_PORT   9000        /* below BENCH_PORT_BASE */
 #define BENCH_BUSY_HELD   6           /* other connections open in a busy run */
 #define BENCH_BUSY_TW     256         /* connections in TIME_WAIT in a busy run */
@@ -222,7 +221,7 @@ struct peer_conn {
 
 static bool peer_closes_first;
 static uint32_t bench_size = BENCH_PAYLOAD;
-static struct peer_conn peer_held[BENCH_HELD_MAX];
+static struct peer_conn peer_held[BENCH_BUSY_HELD];
 static unsigned peer_held_count;
 
 static void peer_send(struct peer_conn *c, uint8_t flags, const uint8_t *data, uint16_t len)
@@ -433,7 +432,8 @@ static void run_busy(unsigned n, unsigned held, unsigned tw, unsigned *tw_min, u
 {
 	uint32_t gap = two_msl_ms() / tw;
 
-	for (peer_held_count = 0; peer_held_count < held; peer_held_count++) {
+	for (peer_held_count = 0; peer_held_count < held && peer_held_count < BENCH_BUSY_HELD;
+	    peer_held_count++) {
 		struct peer_conn *h = &peer_held[peer_held_count];
 		peer_open(h, (uint16_t)(BENCH_HELD_PORT + peer_held_count), 0);
 		pump(h);

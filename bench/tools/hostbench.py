@@ -138,7 +138,10 @@ NET_NOTE = ("the lifecycle's instructions minus the harness and minus lwIP's che
             "hook stay in")
 
 
-def lifecycle_rows(bins: dict, lifecycles: int) -> list[dict]:
+def lifecycle_rows(bins: dict, lifecycles: int, breakdown: dict) -> list[dict]:
+    """The lifecycle rows; `breakdown` gets, per empty-table scenario and
+    engine, the instructions per lifecycle in harness, checksum and the
+    rest (report.py's stacked bars)."""
     rows = []
     for busy in (False, True):
         for size, size_label in SIZES:
@@ -159,6 +162,11 @@ def lifecycle_rows(bins: dict, lifecycles: int) -> list[dict]:
                               "harness": at["harness"] / k, "chksum": at["chksum"] / k,
                               "tw": (info["tw_min"], info["tw_max"])}
                 fw, lw = res["finwait"], res["lwip"]
+                if not busy:
+                    breakdown[f"{size_label}, {what.split(' (')[0]}"] = {
+                        e: {"harness": r["harness"], "checksum": r["chksum"],
+                            "engine": r["ir"] - r["harness"] - r["chksum"]}
+                        for e, r in res.items()}
                 base = size == 1024 and not busy
                 suffix = "" if base else f"_{size}" + ("_busy" if busy else "")
                 where = f"{what}, {size_label} each way" + (
@@ -218,7 +226,8 @@ def main() -> None:
     a = ap.parse_args()
     bins = {e: Path(a.build) / e / "bench_host" for e in ENGINES}
 
-    rows = lifecycle_rows(bins, a.lifecycles)
+    breakdown: dict = {}
+    rows = lifecycle_rows(bins, a.lifecycles, breakdown)
     rows += gap_rows(bins, a.lifecycles)
 
     curve = {"steady": {e: {} for e in ENGINES}, "burst": {e: {} for e in ENGINES}}
@@ -235,7 +244,7 @@ def main() -> None:
         rows.append(row(f"timer_idle_{k}", f"Timer instr per simulated s, {k} in TIME_WAIT "
                         "(none due)", "instr/s",
                         round(curve["burst"]["finwait"][k]), round(curve["burst"]["lwip"][k])))
-    print(json.dumps({"rows": rows, "timer_curve": curve}, indent=1))
+    print(json.dumps({"rows": rows, "timer_curve": curve, "breakdown": breakdown}, indent=1))
 
 
 if __name__ == "__main__":

@@ -138,6 +138,7 @@ def main() -> None:
     ap.add_argument("--lifecycles", type=int, default=20)
     a = ap.parse_args()
     rows = []
+    breakdown = {}   # as hostbench.py's, for report.py's stacked bars
     for size, size_label in ((1024, "1 KiB"), (65536, "64 KiB")):
         n = a.lifecycles if size <= 1024 else max(a.lifecycles // 5, 2)
         for mode, what in (("life-active", "active close"), ("life-passive", "passive close")):
@@ -150,6 +151,9 @@ def main() -> None:
                 res[e] = {x: c[x] / k for x in ("total", "harness", "chksum")}
                 res[e]["tail"] = c["tail_calls"]
             fw, lw = res["finwait"], res["lwip"]
+            breakdown[f"{size_label}, {what}"] = {
+                e: {"harness": r["harness"], "checksum": r["chksum"],
+                    "engine": r["total"] - r["harness"] - r["chksum"]} for e, r in res.items()}
             sfx = "" if size == 1024 else f"_{size}"
             rows.append(row(f"m3_{mode}{sfx}", f"Cortex-M3 instructions per lifecycle, {what}, "
                             f"{size_label} each way", "instr", round(fw["total"]),
@@ -165,7 +169,7 @@ def main() -> None:
                                  f"lifecycle, harness finwait {fw['harness']:.0f} / lwIP "
                                  f"{lw['harness']:.0f}, checksum finwait {fw['chksum']:.0f} / "
                                  f"lwIP {lw['chksum']:.0f}"))
-    print(json.dumps({"rows": rows}, indent=1))
+    print(json.dumps({"rows": rows, "breakdown_m3": breakdown}, indent=1))
 
 
 if __name__ == "__main__":
