@@ -42,7 +42,7 @@ BENCH_FLASH_equal_DEFS := -DLWIP_NOASSERT -DBENCH_LWIP_EQUAL_FEATURES
 define bench_flash_rules
 BENCH_FLASH_$(1)_OBJS := $$(patsubst $(LWIP)/src/%.c,$(BENCH)/flash/$(1)/%.o,$(LWIP_TCP_SRCS))
 
-$(BENCH)/flash/$(1)/%.o: $(LWIP)/src/%.c bench/lwip/flash/lwipopts.h | $(LWIP_STAMP)
+$(BENCH)/flash/$(1)/%.o: $(LWIP)/src/%.c bench/lwip/flash/lwipopts.h bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	arm-none-eabi-gcc -Ibench/lwip/flash $$($(BENCH_LW)_CFLAGS) $$(BENCH_FLASH_$(1)_DEFS) \
 		$(LWIP_WARN) -MMD -MP -c $$< -o $$@
@@ -67,8 +67,10 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 # ---------------------------------------------------------------- host builds (callgrind)
 # Both engines with the same compiler, flags and lwIP core; pools big enough
 # for 1,000 connections in TIME_WAIT (finwait's table, lwIP's PCB pool).
+# lwIP with LWIP_NOASSERT, as for the flash rows: finwait's engine has no
+# run-time assertions, so lwIP's TCP is counted as a release build too.
 BENCH_TW_MAX    := 1200
-BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host \
+BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host -DLWIP_NOASSERT \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_HOST_finwait_SRCS := bench/host/bench_main.c bench/host/eng_finwait.c \
 	$(FW_TCP_SRCS) $(LWIP_SRCS)
@@ -77,15 +79,17 @@ BENCH_HOST_lwip_SRCS := bench/host/bench_main.c bench/host/eng_lwip.c \
 BENCH_HOST_finwait_DEFS :=
 BENCH_HOST_lwip_DEFS := -DFW_LWIP_TCP
 
+# The objects depend on this file: its flags (LWIP_NOASSERT) are part of
+# what they measure.
 # $(1): engine (finwait|lwip)
 define bench_host_rules
 BENCH_HOST_$(1)_OBJS := $$(patsubst %.c,$(BENCH)/host/$(1)/%.o,$$(patsubst $(LWIP)/src/%,lwip/%,$$(BENCH_HOST_$(1)_SRCS)))
 
-$(BENCH)/host/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+$(BENCH)/host/$(1)/lwip/%.o: $(LWIP)/src/%.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	$$(HOST_CC) $(BENCH_HOST_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
 
-$(BENCH)/host/$(1)/%.o: %.c | $(LWIP_STAMP)
+$(BENCH)/host/$(1)/%.o: %.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	$$(HOST_CC) $(BENCH_HOST_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(WARN) -MMD -MP -c $$< -o $$@
 
@@ -135,8 +139,9 @@ endif
 # The host driver as a bare-metal mps2-an385 image per engine
 # (bench/m3/bench_m3.c: arguments and output over semihosting), built
 # with the firmware's flags (-Os, Cortex-M3) and the host bench's pool
-# sizes; bench/tools/m3bench.py counts its instructions in QEMU.
-BENCH_M3_FLAGS := $(FW_CFLAGS) -Ibench/host -DBENCH_TARGET \
+# sizes (LWIP_NOASSERT as on the host); bench/tools/m3bench.py counts its
+# instructions in QEMU.
+BENCH_M3_FLAGS := $(FW_CFLAGS) -Ibench/host -DBENCH_TARGET -DLWIP_NOASSERT \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_M3_COMMON := $(filter-out bench/host/eng_%,$(BOARD_SRCS) bench/m3/bench_m3.c)
 BENCH_M3_finwait_SRCS := $(BENCH_M3_COMMON) $(BENCH_HOST_finwait_SRCS)
@@ -146,11 +151,11 @@ BENCH_M3_lwip_SRCS := $(BENCH_M3_COMMON) $(BENCH_HOST_lwip_SRCS)
 define bench_m3_rules
 BENCH_M3_$(1)_OBJS := $$(patsubst %.c,$(BENCH)/m3/$(1)/%.o,$$(patsubst $(LWIP)/src/%,lwip/%,$$(BENCH_M3_$(1)_SRCS)))
 
-$(BENCH)/m3/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+$(BENCH)/m3/$(1)/lwip/%.o: $(LWIP)/src/%.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	arm-none-eabi-gcc $(BENCH_M3_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
 
-$(BENCH)/m3/$(1)/%.o: %.c | $(LWIP_STAMP)
+$(BENCH)/m3/$(1)/%.o: %.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	arm-none-eabi-gcc $(BENCH_M3_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(WARN) -MMD -MP -c $$< -o $$@
 
