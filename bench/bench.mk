@@ -30,7 +30,29 @@ $(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c | $(LWIP_STAMP)
 BENCH_FW_TCP_OBJS := $(patsubst %.c,$(BENCH_FW)/obj/%.o,$(FW_TCP_SRCS))
 BENCH_LW_TCP_OBJS := $(patsubst $(LWIP)/src/%.c,$(BENCH_LW)/lwip/%.o,$(LWIP_TCP_SRCS))
 
+# lwIP's TCP objects for the flash rows, built for the comparison only
+# (never linked): as a release build (LWIP_NOASSERT; finwait's engine has
+# no run-time assertions) with the baseline's options, and with lwIP's
+# switches for the features finwait has (bench/lwip/flash/lwipopts.h).
+BENCH_FLASH_VARIANTS := noassert equal
+BENCH_FLASH_noassert_DEFS := -DLWIP_NOASSERT
+BENCH_FLASH_equal_DEFS := -DLWIP_NOASSERT -DBENCH_LWIP_EQUAL_FEATURES
+
+# $(1): variant
+define bench_flash_rules
+BENCH_FLASH_$(1)_OBJS := $$(patsubst $(LWIP)/src/%.c,$(BENCH)/flash/$(1)/%.o,$(LWIP_TCP_SRCS))
+
+$(BENCH)/flash/$(1)/%.o: $(LWIP)/src/%.c bench/lwip/flash/lwipopts.h bench/bench.mk | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc -Ibench/lwip/flash $$($(BENCH_LW)_CFLAGS) $$(BENCH_FLASH_$(1)_DEFS) \
+		$(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+-include $$(BENCH_FLASH_$(1)_OBJS:.o=.d)
+endef
+$(foreach v,$(BENCH_FLASH_VARIANTS),$(eval $(call bench_flash_rules,$(v))))
+
 $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/probe/lwip.o \
+		$(foreach v,$(BENCH_FLASH_VARIANTS),$(BENCH_FLASH_$(v)_OBJS)) \
 		$(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf
 	$(PY) bench/tools/sizes.py --finwait-probe $(BENCH)/probe/finwait.o \
 		--lwip-probe $(BENCH)/probe/lwip.o \
@@ -38,14 +60,17 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 		--finwait-tcb-obj $(BENCH_FW)/obj/tcp/src/tcb.o \
 		--lwip-memp-obj $(BENCH_LW)/lwip/core/memp.o \
 		--finwait-tcp-objs $(BENCH_FW_TCP_OBJS) --lwip-tcp-objs $(BENCH_LW_TCP_OBJS) \
+		$(foreach v,$(BENCH_FLASH_VARIANTS),--lwip-tcp-objs-$(v) $(BENCH_FLASH_$(v)_OBJS)) \
 		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf > $@.tmp
 	mv $@.tmp $@
 
 # ---------------------------------------------------------------- host builds (callgrind)
 # Both engines with the same compiler, flags and lwIP core; pools big enough
 # for 1,000 connections in TIME_WAIT (finwait's table, lwIP's PCB pool).
+# lwIP with LWIP_NOASSERT, as for the flash rows: finwait's engine has no
+# run-time assertions, so lwIP's TCP is counted as a release build too.
 BENCH_TW_MAX    := 1200
-BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host \
+BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host -DLWIP_NOASSERT \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_HOST_finwait_SRCS := bench/host/bench_main.c bench/host/eng_finwait.c \
 	$(FW_TCP_SRCS) $(LWIP_SRCS)
@@ -54,15 +79,17 @@ BENCH_HOST_lwip_SRCS := bench/host/bench_main.c bench/host/eng_lwip.c \
 BENCH_HOST_finwait_DEFS :=
 BENCH_HOST_lwip_DEFS := -DFW_LWIP_TCP
 
+# The objects depend on this file: its flags (LWIP_NOASSERT) are part of
+# what they measure.
 # $(1): engine (finwait|lwip)
 define bench_host_rules
 BENCH_HOST_$(1)_OBJS := $$(patsubst %.c,$(BENCH)/host/$(1)/%.o,$$(patsubst $(LWIP)/src/%,lwip/%,$$(BENCH_HOST_$(1)_SRCS)))
 
-$(BENCH)/host/$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+$(BENCH)/host/$(1)/lwip/%.o: $(LWIP)/src/%.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	$$(HOST_CC) $(BENCH_HOST_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
 
-$(BENCH)/host/$(1)/%.o: %.c | $(LWIP_STAMP)
+$(BENCH)/host/$(1)/%.o: %.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	$$(HOST_CC) $(BENCH_HOST_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(WARN) -MMD -MP -c $$< -o $$@
 
@@ -100,8 +127,48 @@ ifneq ($(BOARD),$(BENCH_BOARD))
 endif
 	@tools/bootstrap.sh build test bench
 	$(MAKE) lwip
-	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH)/static.json $(BENCH)/host.json
+	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH)/static.json $(BENCH)/host.json \
+		$(BENCH)/m3.json
 	@rm -f $(BENCH)/qemu.json
 	-$(PY) bench/tools/qemubench.py --static $(BENCH)/static.json --out $(BENCH)/qemu.json \
 		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) $(BENCH_QEMU_ARGS)
-	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/qemu.json
+	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/m3.json \
+		$(BENCH)/qemu.json
+
+# ---------------------------------------------------------------- Cortex-M3 builds (QEMU trace)
+# The host driver as a bare-metal mps2-an385 image per engine
+# (bench/m3/bench_m3.c: arguments and output over semihosting), built
+# with the firmware's flags (-Os, Cortex-M3) and the host bench's pool
+# sizes (LWIP_NOASSERT as on the host); bench/tools/m3bench.py counts its
+# instructions in QEMU.
+BENCH_M3_FLAGS := $(FW_CFLAGS) -Ibench/host -DBENCH_TARGET -DLWIP_NOASSERT \
+	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
+BENCH_M3_COMMON := $(filter-out bench/host/eng_%,$(BOARD_SRCS) bench/m3/bench_m3.c)
+BENCH_M3_finwait_SRCS := $(BENCH_M3_COMMON) $(BENCH_HOST_finwait_SRCS)
+BENCH_M3_lwip_SRCS := $(BENCH_M3_COMMON) $(BENCH_HOST_lwip_SRCS)
+
+# $(1): engine (finwait|lwip)
+define bench_m3_rules
+BENCH_M3_$(1)_OBJS := $$(patsubst %.c,$(BENCH)/m3/$(1)/%.o,$$(patsubst $(LWIP)/src/%,lwip/%,$$(BENCH_M3_$(1)_SRCS)))
+
+$(BENCH)/m3/$(1)/lwip/%.o: $(LWIP)/src/%.c bench/bench.mk | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $(BENCH_M3_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+$(BENCH)/m3/$(1)/%.o: %.c bench/bench.mk | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $(BENCH_M3_FLAGS) $$(BENCH_HOST_$(1)_DEFS) $(WARN) -MMD -MP -c $$< -o $$@
+
+$(BENCH)/m3/$(1)/bench_m3.elf: $$(BENCH_M3_$(1)_OBJS) $(BOARD_LDSCRIPT) $(BOARD_LD_INCLUDES)
+	arm-none-eabi-gcc $(FW_LDFLAGS) -o $$@ $$(BENCH_M3_$(1)_OBJS) $(FW_LIBS)
+
+-include $$(BENCH_M3_$(1)_OBJS:.o=.d)
+endef
+ifeq ($(BOARD),$(BENCH_BOARD))
+$(foreach e,finwait lwip,$(eval $(call bench_m3_rules,$(e))))
+endif
+
+BENCH_M3_LIFECYCLES ?= 20
+$(BENCH)/m3.json: bench/tools/m3bench.py $(BENCH)/m3/finwait/bench_m3.elf $(BENCH)/m3/lwip/bench_m3.elf
+	nice -n 10 $(PY) bench/tools/m3bench.py --build $(BENCH)/m3 --lifecycles $(BENCH_M3_LIFECYCLES) > $@.tmp
+	mv $@.tmp $@

@@ -4,6 +4,8 @@
  * application on port BENCH_PORT: every byte received is written back,
  * and the server either closes right after its reply (active close, it
  * ends in TIME_WAIT) or when the peer's FIN arrives (passive close).
+ * One connection at a time exchanges data (the others only stay open),
+ * so the application counts the bytes it echoed since the last accept.
  */
 #ifndef BENCH_ENG_H
 #define BENCH_ENG_H
@@ -19,7 +21,12 @@ extern uint32_t bench_now_ms;   /* simulated clock, ms */
 extern const char eng_name[];
 
 /** After lwip_init() and the netif: start the engine, listen on BENCH_PORT. */
-void eng_start(bool server_closes_first);
+void eng_start(void);
+
+/** What the application does on the connections from now on: echo every
+ *  byte and close right after echoing `close_after` bytes (the server
+ *  closes first) or only when the peer's FIN arrives. */
+void eng_app(bool server_closes_first, uint32_t close_after);
 
 /** Run the engine's timers that are due at bench_now_ms, as the firmware's
  *  main loop would. */

@@ -6,18 +6,26 @@
  * the collected instructions are those the engine (with lwIP's IPv4 input
  * and output, the same for both engines) spent in the measured phase.
  *
- *   bench_host life-active N    N lifecycles, the engine closes first
- *   bench_host life-passive N   N lifecycles, the peer closes first
+ *   bench_host life-active N [BYTES [busy]]
+ *                               N lifecycles, the engine closes first
+ *   bench_host life-passive N [BYTES [busy]]
+ *                               N lifecycles, the peer closes first
  *   bench_host timers K S       K connections kept in TIME_WAIT (one enters
  *                               every 2MSL/K), timers measured for S s
  *   bench_host timers-burst K S K connections enter TIME_WAIT 1 ms apart,
  *                               then S s (< 2MSL) of timers measured while
  *                               none of them is due
  *
- * A lifecycle: SYN (with MSS 1460), SYN-ACK, ACK; 1 KiB from the peer,
- * 1 KiB back; FIN each way, every FIN and data segment ACKed at once by the
- * peer. Between lifecycles the clock runs past 2MSL (timers not measured),
- * so every lifecycle meets the same empty tables. Prints one JSON object.
+ * A lifecycle: SYN (with MSS 1460), SYN-ACK, ACK; BYTES (default 1 KiB)
+ * from the peer in segments of up to 1460 bytes, echoed back; FIN each
+ * way, every FIN and data segment ACKed at once by the peer (the ACK rides
+ * on the peer's next data segment when there is one). The peer respects
+ * the engine's window and keeps at most BENCH_UNECHOED_MAX bytes sent and
+ * not yet echoed. Between lifecycles the clock runs past 2MSL with the
+ * timers measured (the idle time between two lifecycles), so every
+ * lifecycle meets the same empty tables; with `busy`, every lifecycle
+ * meets BENCH_BUSY_HELD other connections open and BENCH_BUSY_TW in
+ * TIME_WAIT instead (run_busy). Prints one JSON object.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -51,6 +59,16 @@
 #define BENCH_MS_PER_S    1000u
 #define BENCH_TW_SLACK_MS 1000u       /* run the clock this far past 2MSL */
 #define BENCH_OPT_MSS_LEN 4
+#define BENCH_UNECHOED_MAX (3u * BENCH_PEER_MSS) /* below lwIP's TCP_SND_BUF, 4 MSS */
+#define BENCH_HELD_PORT   9000        /* below BENCH_PORT_BASE */
+#define BENCH_BUSY_HELD   6           /* other connections open in a busy run */
+#define BENCH_BUSY_TW     256         /* connections in TIME_WAIT in a busy run */
+
+#ifdef BENCH_TARGET
+/* bench/m3/bench_m3.c's main reads the arguments over semihosting */
+#define main bench_main
+int bench_main(int argc, char **argv);
+#endif
 
 uint32_t bench_now_ms = 1;
 
@@ -93,10 +111,12 @@ static struct bench_queue q_from_engine, q_to_engine;
 static struct netif bench_netif;
 static ip4_addr_t bench_dev_ip, bench_peer_ip;
 
+/* seg_in, seg_out and lifecycles count the measured lifecycles only */
 struct bench_counts {
 	unsigned seg_in, seg_out, lifecycles, anomalies, queue_full;
 };
 static struct bench_counts bc;
+static bool measure_rx, measure_tick;
 
 static struct bench_frame *queue_push(struct bench_queue *q)
 {
@@ -127,7 +147,8 @@ static err_t bench_netif_output(struct netif *netif, struct pbuf *p, const ip4_a
 	if (f == NULL || p->tot_len > BENCH_FRAME_MAX)
 		return ERR_MEM;
 	f->len = pbuf_copy_partial(p, f->data, p->tot_len, 0);
-	bc.seg_out++;
+	if (measure_rx)
+		bc.seg_out++;
 	return ERR_OK;
 }
 
@@ -153,7 +174,8 @@ static void bench_rx(const struct bench_frame *f)
 		return;
 	}
 	pbuf_take(p, f->data, f->len);
-	bc.seg_in++;
+	if (measure_rx)
+		bc.seg_in++;
 	if (bench_netif.input(p, &bench_netif) != ERR_OK)
 		pbuf_free(p);
 }
@@ -168,8 +190,6 @@ void bench_rx_measured(const struct bench_frame *f) { bench_rx(f); }
 void bench_rx_idle(const struct bench_frame *f) { bench_rx(f); }
 void bench_tick_measured(void) { eng_timers(); }
 void bench_tick_idle(void) { eng_timers(); }
-
-static bool measure_rx, measure_tick;
 
 /* Run the clock to `t`, calling the engine's timers when they are due,
  * as the firmware's main loop does. */
@@ -193,11 +213,16 @@ static void advance_to(uint32_t t)
 struct peer_conn {
 	uint16_t port;
 	uint32_t snd_nxt, rcv_nxt;
-	uint32_t got;
+	uint32_t size;          /* bytes to send (0: a connection only held open) */
+	uint32_t sent, got;     /* payload bytes sent, received */
+	uint32_t eng_una, eng_wnd; /* the engine's last ACK and window */
 	bool synced, fin_rcvd, fin_sent, fin_acked;
 };
 
 static bool peer_closes_first;
+static uint32_t bench_size = BENCH_PAYLOAD;
+static struct peer_conn peer_held[BENCH_BUSY_HELD];
+static unsigned peer_held_count;
 
 static void peer_send(struct peer_conn *c, uint8_t flags, const uint8_t *data, uint16_t len)
 {
@@ -239,16 +264,36 @@ static void peer_send(struct peer_conn *c, uint8_t flags, const uint8_t *data, u
 	c->snd_nxt += len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
 }
 
-static void peer_open(struct peer_conn *c, uint16_t port)
+static void peer_open(struct peer_conn *c, uint16_t port, uint32_t size)
 {
-	*c = (struct peer_conn){ .port = port, .snd_nxt = (uint32_t)port * 100003u };
+	*c = (struct peer_conn){ .port = port, .snd_nxt = (uint32_t)port * 100003u, .size = size };
 	peer_send(c, TCP_SYN, NULL, 0);
+}
+
+/* Send what the engine's window and the echo allow, in MSS-sized
+ * segments, each carrying the ACK. At most BENCH_UNECHOED_MAX bytes are
+ * sent and not yet echoed: the echo server's send buffer (lwIP's is
+ * 4 MSS) then never refuses a write. Returns whether it sent anything. */
+static bool peer_push(struct peer_conn *c)
+{
+	static const uint8_t payload[BENCH_PEER_MSS];
+	bool sent = false;
+
+	while (c->sent < c->size) {
+		uint32_t n = c->size - c->sent;
+		n = n < BENCH_PEER_MSS ? n : BENCH_PEER_MSS;
+		if (c->sent - c->got + n > BENCH_UNECHOED_MAX || c->snd_nxt - c->eng_una + n > c->eng_wnd)
+			break;
+		peer_send(c, TCP_ACK | TCP_PSH, payload, (uint16_t)n);
+		c->sent += n;
+		sent = true;
+	}
+	return sent;
 }
 
 /* One segment from the engine, answered at once. */
 static void peer_input(struct peer_conn *c, const struct bench_frame *f)
 {
-	static const uint8_t payload[BENCH_PAYLOAD];
 	const struct ip_hdr *ip = (const struct ip_hdr *)f->data;
 	const struct tcp_hdr *th = (const struct tcp_hdr *)(f->data + IPH_HL_BYTES(ip));
 	uint16_t hl = TCPH_HDRLEN_BYTES(th);
@@ -260,28 +305,49 @@ static void peer_input(struct peer_conn *c, const struct bench_frame *f)
 		bc.anomalies++;
 		return;
 	}
+	if (flags & TCP_ACK) {
+		c->eng_una = lwip_ntohl(th->ackno);
+		c->eng_wnd = lwip_ntohs(th->wnd);
+	}
 	if ((flags & TCP_SYN) && (flags & TCP_ACK) && !c->synced) {
 		c->synced = true;
 		c->rcv_nxt = seq + 1;
 		peer_send(c, TCP_ACK, NULL, 0);
-		peer_send(c, TCP_ACK | TCP_PSH, payload, BENCH_PAYLOAD);
+		peer_push(c);
 		return;
 	}
+	bool owe_ack = false;
 	if (len > 0 || (flags & TCP_FIN)) {
 		if (seq != c->rcv_nxt)
 			bc.anomalies++;
 		c->rcv_nxt = seq + len + ((flags & TCP_FIN) ? 1 : 0);
 		c->got += len;
 		c->fin_rcvd |= (flags & TCP_FIN) != 0;
-		peer_send(c, TCP_ACK, NULL, 0);
+		owe_ack = true;
 	}
+	if (!peer_push(c) && owe_ack)
+		peer_send(c, TCP_ACK, NULL, 0);
 	if (c->fin_sent && (flags & TCP_ACK) && lwip_ntohl(th->ackno) == c->snd_nxt)
 		c->fin_acked = true;
-	bool close_now = peer_closes_first ? c->got == BENCH_PAYLOAD : c->fin_rcvd;
-	if (close_now && !c->fin_sent) {
+	bool close_now = peer_closes_first ? c->got == c->size : c->fin_rcvd;
+	if (c->size > 0 && close_now && !c->fin_sent && c->sent == c->size) {
 		c->fin_sent = true;
 		peer_send(c, TCP_FIN | TCP_ACK, NULL, 0);
 	}
+}
+
+/* The peer connection a frame from the engine is for: the lifecycle's or
+ * one of those held open. */
+static struct peer_conn *peer_for(struct peer_conn *c, const struct bench_frame *f)
+{
+	const struct ip_hdr *ip = (const struct ip_hdr *)f->data;
+	const struct tcp_hdr *th = (const struct tcp_hdr *)(f->data + IPH_HL_BYTES(ip));
+	uint16_t port = lwip_ntohs(th->dest);
+
+	for (unsigned i = 0; i < peer_held_count; i++)
+		if (peer_held[i].port == port)
+			return &peer_held[i];
+	return c;
 }
 
 /* Run frames both ways until nothing moves. */
@@ -299,27 +365,29 @@ static void pump(struct peer_conn *c)
 		f = queue_pop(&q_from_engine);
 		if (f == NULL)
 			return;
-		peer_input(c, f);
+		peer_input(peer_for(c, f), f);
 	}
 }
 
-static bool lifecycle(unsigned i)
+static unsigned lifecycle_port;
+
+static bool lifecycle(void)
 {
 	struct peer_conn c;
 
-	peer_open(&c, (uint16_t)(BENCH_PORT_BASE + i % BENCH_PORT_SPAN));
+	peer_open(&c, (uint16_t)(BENCH_PORT_BASE + lifecycle_port++ % BENCH_PORT_SPAN), bench_size);
 	pump(&c);
-	bool ok = c.got == BENCH_PAYLOAD && c.fin_rcvd && c.fin_acked;
-	if (ok)
-		bc.lifecycles++;
-	else
+	bool ok = c.got == bench_size && c.fin_rcvd && c.fin_acked;
+	if (!ok)
 		bc.anomalies++;
+	else if (measure_rx)
+		bc.lifecycles++;
 	return ok;
 }
 
 /* ------------------------------------------------------------ modes */
 
-static void bench_setup(bool server_closes_first)
+static void bench_setup(void)
 {
 	ip4_addr_t mask;
 
@@ -331,7 +399,8 @@ static void bench_setup(bool server_closes_first)
 	    ip4_input);
 	netif_set_default(&bench_netif);
 	netif_set_up(&bench_netif);
-	eng_start(server_closes_first);
+	eng_start();
+	eng_app(!peer_closes_first, bench_size);
 }
 
 static uint32_t two_msl_ms(void)
@@ -339,13 +408,64 @@ static uint32_t two_msl_ms(void)
 	return 2u * FW_MSL_MS;
 }
 
+/* N lifecycles against empty tables: between two, the clock runs past
+ * 2MSL, with the timers measured (the idle time between lifecycles). */
 static void run_lifecycles(unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		measure_rx = true;
-		lifecycle(i);
+		lifecycle();
 		measure_rx = false;
+		measure_tick = true;
 		advance_to(bench_now_ms + two_msl_ms() + BENCH_TW_SLACK_MS);
+		measure_tick = false;
+	}
+}
+
+/* N lifecycles against tables that are not empty: `held` other
+ * connections open (handshake done, idle) and `tw` in TIME_WAIT, kept
+ * there in a steady state: one connection enters TIME_WAIT every 2MSL/tw
+ * (the measured one when the engine closes first, else an active close
+ * just before it, not measured) and the oldest expires. The TIME_WAIT
+ * count each measured lifecycle met goes to *tw_min, *tw_max. */
+static void run_busy(unsigned n, unsigned held, unsigned tw, unsigned *tw_min, unsigned *tw_max)
+{
+	uint32_t gap = two_msl_ms() / tw;
+
+	for (peer_held_count = 0; peer_held_count < held && peer_held_count < BENCH_BUSY_HELD;
+	    peer_held_count++) {
+		struct peer_conn *h = &peer_held[peer_held_count];
+		peer_open(h, (uint16_t)(BENCH_HELD_PORT + peer_held_count), 0);
+		pump(h);
+		if (!h->synced)
+			bc.anomalies++;
+	}
+	eng_app(true, bench_size);
+	bool pc = peer_closes_first;
+	peer_closes_first = false;
+	for (unsigned i = 0; i < tw; i++) {   /* one 2MSL of active closes: the steady state */
+		lifecycle();
+		advance_to(bench_now_ms + gap);
+	}
+	peer_closes_first = pc;
+	eng_app(!pc, bench_size);
+	*tw_min = ~0u;
+	*tw_max = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = eng_time_wait_count();
+		*tw_min = k < *tw_min ? k : *tw_min;
+		*tw_max = k > *tw_max ? k : *tw_max;
+		measure_rx = true;
+		lifecycle();
+		measure_rx = false;
+		if (peer_closes_first) {   /* keep the TIME_WAIT count: an active close */
+			eng_app(true, bench_size);
+			peer_closes_first = false;
+			lifecycle();
+			peer_closes_first = true;
+			eng_app(false, bench_size);
+		}
+		advance_to(bench_now_ms + gap);
 	}
 }
 
@@ -361,7 +481,8 @@ static unsigned run_timers(unsigned k, unsigned secs, unsigned *tw_min, unsigned
 	*tw_min = ~0u;
 	*tw_max = 0;
 	while ((int32_t)(bench_now_ms - end) < 0) {
-		lifecycle(i++);
+		lifecycle();
+		i++;
 		bool window = (int32_t)(bench_now_ms - fill_end) >= 0;
 		if (window) {
 			unsigned n = eng_time_wait_count();
@@ -380,7 +501,7 @@ static unsigned run_timers(unsigned k, unsigned secs, unsigned *tw_min, unsigned
 static unsigned run_timers_burst(unsigned k, unsigned secs, unsigned *tw_min, unsigned *tw_max)
 {
 	for (unsigned i = 0; i < k; i++) {
-		lifecycle(i);
+		lifecycle();
 		advance_to(bench_now_ms + 1);
 	}
 	*tw_min = *tw_max = eng_time_wait_count();
@@ -395,7 +516,8 @@ static unsigned run_timers_burst(unsigned k, unsigned secs, unsigned *tw_min, un
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s life-active N | life-passive N | timers K SECONDS\n", argv[0]);
+		fprintf(stderr, "usage: %s life-active|life-passive N [BYTES [busy]] | "
+		    "timers|timers-burst K SECONDS\n", argv[0]);
 		return 2;
 	}
 	const char *mode = argv[1];
@@ -404,7 +526,10 @@ int main(int argc, char **argv)
 	bool timers = burst || strcmp(mode, "timers") == 0;
 
 	peer_closes_first = strcmp(mode, "life-passive") == 0;
-	bench_setup(!peer_closes_first);
+	if (!timers && argc > 3)
+		bench_size = (uint32_t)strtoul(argv[3], NULL, 10);
+	bool busy = !timers && argc > 4 && strcmp(argv[4], "busy") == 0;
+	bench_setup();
 	if (timers) {
 		unsigned secs = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 10) : 10;
 		unsigned lo, hi;
@@ -415,10 +540,18 @@ int main(int argc, char **argv)
 		    "\"app_errors\": %u, \"queue_full\": %u}\n", eng_name, mode, n, secs, conns, lo, hi,
 		    bc.anomalies, eng_app_errors(), bc.queue_full);
 	} else {
-		run_lifecycles(n);
-		printf("{\"engine\": \"%s\", \"mode\": \"%s\", \"lifecycles\": %u, \"seg_in\": %u, "
-		    "\"seg_out\": %u, \"anomalies\": %u, \"app_errors\": %u, \"queue_full\": %u}\n",
-		    eng_name, mode, bc.lifecycles, bc.seg_in, bc.seg_out, bc.anomalies,
+		unsigned lo = 0, hi = 0;
+		if (busy)
+			run_busy(n, BENCH_BUSY_HELD, BENCH_BUSY_TW, &lo, &hi);
+		else
+			run_lifecycles(n);
+		printf("{\"engine\": \"%s\", \"mode\": \"%s\", \"bytes\": %u, \"busy\": %s, "
+		    "\"lifecycles\": %u, \"seg_in\": %u, \"seg_out\": %u, \"tw_min\": %u, "
+		    "\"tw_max\": %u, \"held\": %u, \"gap_ms\": %u, \"anomalies\": %u, "
+		    "\"app_errors\": %u, \"queue_full\": %u}\n",
+		    eng_name, mode, (unsigned)bench_size, busy ? "true" : "false", bc.lifecycles,
+		    bc.seg_in, bc.seg_out, lo, hi, peer_held_count,
+		    busy ? 0u : (unsigned)(two_msl_ms() + BENCH_TW_SLACK_MS), bc.anomalies,
 		    eng_app_errors(), bc.queue_full);
 	}
 	return bc.anomalies || eng_app_errors() || bc.queue_full ? 1 : 0;

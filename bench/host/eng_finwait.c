@@ -9,6 +9,7 @@
 const char eng_name[] = "finwait";
 
 static bool eng_close_first;
+static uint32_t eng_close_after, eng_echoed;
 static unsigned eng_errors;
 
 static err_t eng_recv_cb(void *arg, struct fw_tcp_conn *tcb, struct pbuf *p)
@@ -24,7 +25,8 @@ static err_t eng_recv_cb(void *arg, struct fw_tcp_conn *tcb, struct pbuf *p)
 			eng_errors++;
 	fw_tcp_recved(tcb, len);
 	pbuf_free(p);
-	if (eng_close_first)
+	eng_echoed += len;
+	if (eng_close_first && eng_echoed >= eng_close_after)
 		fw_tcp_close(tcb);   /* FIN after the reply */
 	return ERR_OK;
 }
@@ -39,6 +41,7 @@ static void eng_err_cb(void *arg, err_t err)
 static err_t eng_accept_cb(void *arg, struct fw_tcp_conn *tcb)
 {
 	(void)arg;
+	eng_echoed = 0;
 	fw_tcp_recv(tcb, eng_recv_cb);
 	fw_tcp_err(tcb, eng_err_cb);
 	return ERR_OK;
@@ -49,11 +52,16 @@ static uint32_t eng_clock(void)
 	return bench_now_ms;
 }
 
-void eng_start(bool server_closes_first)
+void eng_app(bool server_closes_first, uint32_t close_after)
+{
+	eng_close_first = server_closes_first;
+	eng_close_after = close_after;
+}
+
+void eng_start(void)
 {
 	static const uint8_t key[16] = { 6 };
 
-	eng_close_first = server_closes_first;
 	fw_tcp_init(eng_clock, key);
 	if (fw_tcp_listen(BENCH_PORT, eng_accept_cb, NULL) == NULL)
 		eng_errors++;

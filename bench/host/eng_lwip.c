@@ -12,6 +12,7 @@
 const char eng_name[] = "lwip";
 
 static bool eng_close_first;
+static uint32_t eng_close_after, eng_echoed;
 static unsigned eng_errors;
 static uint32_t eng_last_tick;
 
@@ -30,7 +31,8 @@ static err_t eng_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 			eng_errors++;
 	tcp_recved(pcb, len);
 	pbuf_free(p);
-	if (eng_close_first && tcp_close(pcb) != ERR_OK)
+	eng_echoed += len;
+	if (eng_close_first && eng_echoed >= eng_close_after && tcp_close(pcb) != ERR_OK)
 		eng_errors++;
 	return ERR_OK;
 }
@@ -46,16 +48,22 @@ static err_t eng_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	(void)arg;
 	(void)err;
+	eng_echoed = 0;
 	tcp_recv(pcb, eng_recv_cb);
 	tcp_err(pcb, eng_err_cb);
 	return ERR_OK;
 }
 
-void eng_start(bool server_closes_first)
+void eng_app(bool server_closes_first, uint32_t close_after)
+{
+	eng_close_first = server_closes_first;
+	eng_close_after = close_after;
+}
+
+void eng_start(void)
 {
 	struct tcp_pcb *pcb = tcp_new();
 
-	eng_close_first = server_closes_first;
 	eng_last_tick = bench_now_ms;
 	if (pcb == NULL || tcp_bind(pcb, IP4_ADDR_ANY, BENCH_PORT) != ERR_OK) {
 		eng_errors++;

@@ -116,6 +116,52 @@ def plots(extra: dict, out: Path) -> list[str]:
     return made
 
 
+def breakdown_plots(extra: dict, out: Path) -> list[str]:
+    """Stacked bars per engine and lifecycle scenario: where a lifecycle's
+    instructions go (the harness, lwIP's checksum, the rest: the engine with
+    its memory, copies, IPv4 and hook), on x86 (callgrind) and Cortex-M3
+    (QEMU), from hostbench.py's and m3bench.py's "breakdown"."""
+    panels = [(k, t) for k, t in (("breakdown", "x86-64, callgrind"),
+                                  ("breakdown_m3", "Cortex-M3, QEMU trace")) if extra.get(k)]
+    if not panels:
+        return []
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    parts = (("engine", "engine (memory, copies, IPv4, hook included)"),
+             ("checksum", "lwIP checksum"), ("harness", "harness (fake NIC)"))
+    made = []
+    for small in (True, False):   # per-connection sizes and bulk sizes drawn apart
+        fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.5), squeeze=False)
+        for ax, (key, title) in zip(axes[0], panels):
+            scen = [s for s in extra[key] if s.startswith("1 KiB") == small]
+            labels, bottoms = [], []
+            for s in scen:
+                for eng in ("finwait", "lwip"):
+                    labels.append(f"{eng}\n{s}")
+                    bottoms.append(extra[key][s].get(eng, {}))
+            base = [0.0] * len(labels)
+            for part, name in parts:
+                vals = [b.get(part, 0.0) for b in bottoms]
+                ax.bar(range(len(labels)), vals, bottom=base, label=name)
+                base = [x + v for x, v in zip(base, vals)]
+            ax.set_xticks(range(len(labels)))
+            ax.set_xticklabels(labels, fontsize=7)
+            ax.set_ylabel("instructions per lifecycle")
+            ax.set_ylim(0, max(base + [1.0]) * 1.35)   # room for the legend
+            ax.set_title(title)
+            ax.legend(fontsize=7, loc="upper left")
+        fig.tight_layout()
+        name = "breakdown_1k.png" if small else "breakdown_64k.png"
+        fig.savefig(out / name, dpi=120)
+        plt.close(fig)
+        made.append(name)
+    return made
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="build/bench")
@@ -138,7 +184,7 @@ def main() -> None:
             w.writerow([r["key"], r["label"], r["unit"], fmt(r.get("finwait")),
                         fmt(r.get("lwip")), "n/a" if rt is None else f"{rt:.4f}",
                         r.get("better", "lower"), winner(r)])
-    made = plots(extra, out)
+    made = plots(extra, out) + breakdown_plots(extra, out)
     print(text)
     print(f"written: {out}/results.md {out}/results.csv " + " ".join(f"{out}/{m}" for m in made))
 

@@ -51,6 +51,34 @@ def row(key, label, unit, fw, lw, better, note=""):
             "better": better, "note": note}
 
 
+# finwait's engine has no run-time assertions (no LWIP_ASSERT, no assert():
+# only _Static_assert), so the flash rows compare it with lwIP's TCP built
+# with LWIP_NOASSERT; lwIP's asserts-on size (the baseline firmware's own
+# objects) is only quoted in the note, as no finwait build matches it.
+FLASH_BASE_OPTS = ("TCP_QUEUE_OOSEQ=1 (unbounded), LWIP_TCP_SACK_OUT=0, LWIP_TCP_KEEPALIVE=0, "
+                   "LWIP_WND_SCALE=0, LWIP_TCP_TIMESTAMPS=0")
+FLASH_EQUAL_OPTS = ("TCP_QUEUE_OOSEQ=1 with TCP_OOSEQ_MAX_PBUFS=FW_TCP_OOQ_SEGS, "
+                    "LWIP_TCP_SACK_OUT=1, LWIP_TCP_KEEPALIVE=1, LWIP_WND_SCALE=0, "
+                    "LWIP_TCP_TIMESTAMPS=0")
+
+
+def flash_rows(a) -> list[dict]:
+    fw = text_data(a.finwait_tcp_objs)
+    asserts_on = text_data(a.lwip_tcp_objs)
+    common = ("-Os objects, text+data: finwait tcp/src/*.o (no run-time assertions) vs lwIP "
+              "core/tcp.c, tcp_in.c, tcp_out.c built for this row under build/bench/flash/")
+    return [
+        row("flash_tcp_noassert", "Flash, TCP code, lwIP LWIP_NOASSERT, baseline options", "B",
+            fw, text_data(a.lwip_tcp_objs_noassert), "lower",
+            f"{common}noassert/ with LWIP_NOASSERT and the baseline's options ({FLASH_BASE_OPTS}); "
+            f"lwIP with its assertions on, as the baseline firmware links it: {asserts_on} B"),
+        row("flash_tcp_equal", "Flash, TCP code, lwIP LWIP_NOASSERT, finwait's features on", "B",
+            fw, text_data(a.lwip_tcp_objs_equal), "lower",
+            f"{common}equal/ with LWIP_NOASSERT and {FLASH_EQUAL_OPTS} "
+            "(bench/lwip/flash/lwipopts.h)"),
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--finwait-probe", required=True)
@@ -60,6 +88,8 @@ def main() -> None:
     ap.add_argument("--lwip-memp-obj", required=True)
     ap.add_argument("--finwait-tcp-objs", nargs="+", required=True)
     ap.add_argument("--lwip-tcp-objs", nargs="+", required=True)
+    ap.add_argument("--lwip-tcp-objs-noassert", nargs="+", required=True)
+    ap.add_argument("--lwip-tcp-objs-equal", nargs="+", required=True)
     ap.add_argument("--finwait-elf", required=True)
     ap.add_argument("--lwip-elf", required=True)
     a = ap.parse_args()
@@ -85,9 +115,7 @@ def main() -> None:
         row("ram_conn", "RAM per open connection (TCB / tcp_pcb)", "B",
             sizeof_tcb, lw_tw, "lower",
             "struct fw_tcp_conn vs MEMP_TCP_PCB element; buffers not included"),
-        row("flash_tcp", "Flash, TCP code (-Os objects, text+data)", "B",
-            text_data(a.finwait_tcp_objs), text_data(a.lwip_tcp_objs), "lower",
-            "finwait tcp/src/*.o vs lwIP core/tcp*.o"),
+        *flash_rows(a),
         row("flash_fw", "Flash, whole firmware (text+data)", "B",
             text_data([a.finwait_elf]), text_data([a.lwip_elf]), "lower",
             "same board, main loop and lwIP core; services and console included"),
