@@ -78,4 +78,5 @@ soak: deps-test lwip
 	@mkdir -p $(BUILD)/e2e
 	@PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=30 $(SOAK_TIMEOUT) \
 		$(PY) -m pytest -q -s -rfEs -p no:cacheprovider --fw-elf=$(E2E_ELF) --soak \
-		-k soak tests/e2e/test_faults.py tests/e2e/test_pressure.py $(E2E_ARGS)
+		-k soak tests/e2e/test_faults.py tests/e2e/test_loss.py \
+		tests/e2e/test_pressure.py $(E2E_ARGS)
