@@ -16,8 +16,7 @@
   sender does not resend what the receiver holds").
 
 The pcaps are QEMU's filter-dump at the firmware's NIC (conftest); the
-segments are read here with Scapy, TCP options included (tools/ladder.py's
-reader has no options).
+segments are read with their TCP options by tcp_pcap.py.
 """
 
 from __future__ import annotations
@@ -25,92 +24,17 @@ from __future__ import annotations
 import random
 import threading
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Optional
-
 import pytest
 
 import e2e_util as u
+from tcp_pcap import SEQ_MOD, conn_segs, read_segs, retransmissions, sdiff
 from test_faults import cap_rto
 
 MIB = 1 << 20
-SEQ_MOD = 1 << 32
 LOSS_TIMEOUT_S = 240.0      # one 1 MiB echo behind the relay (socket timeout)
 SACK_BYTES = 128 * 1024     # enough segments after the lost one to SACK
 SACK_DROP_NTH = 20          # the firmware's 20th data segment: mid-transfer
 IW_BYTES = 256 * 1024       # an echo long enough to fill any window
-
-
-# ---------------------------------------------------------------- pcap reading
-
-@dataclass
-class Seg:
-    t: float
-    src: tuple
-    dst: tuple
-    flags: str
-    seq: int
-    ack: int
-    len: int
-    mss: Optional[int] = None
-    sack_ok: bool = False
-    sacks: list = field(default_factory=list)     # [(left, right)]
-
-    def has(self, letter: str) -> bool:
-        return letter in self.flags
-
-    def end(self) -> int:
-        return (self.seq + self.len) % SEQ_MOD
-
-
-def read_segs(pcap: Path) -> list[Seg]:
-    from scapy.all import IP, TCP, rdpcap   # slow import: only when reading
-    out = []
-    for pkt in rdpcap(str(pcap)):
-        if IP not in pkt or TCP not in pkt:
-            continue
-        ip, tcp = pkt[IP], pkt[TCP]
-        s = Seg(float(pkt.time), (ip.src, tcp.sport), (ip.dst, tcp.dport), str(tcp.flags),
-                tcp.seq, tcp.ack, max(0, ip.len - ip.ihl * 4 - tcp.dataofs * 4))
-        for name, val in tcp.options:
-            if name == "MSS":
-                s.mss = int(val)
-            elif name == "SAckOK":
-                s.sack_ok = True
-            elif name == "SAck":
-                vals = list(val)
-                s.sacks = [(vals[i], vals[i + 1]) for i in range(0, len(vals) - 1, 2)]
-        out.append(s)
-    return out
-
-
-def sdiff(a: int, b: int) -> int:
-    """a - b in sequence space (RFC 9293 3.4)."""
-    d = (a - b) % SEQ_MOD
-    return d - SEQ_MOD if d >= SEQ_MOD // 2 else d
-
-
-def conn_segs(segs: list[Seg], fw_ip: str, fw_port: int, peer_port: int) -> list[Seg]:
-    def mine(s):
-        return ((s.src == (fw_ip, fw_port) and s.dst[1] == peer_port) or
-                (s.dst == (fw_ip, fw_port) and s.src[1] == peer_port))
-    return [s for s in segs if mine(s)]
-
-
-def retransmissions(segs: list[Seg], fw_ip: str) -> list[Seg]:
-    """The firmware's data segments that start below the highest sequence
-    number it had already sent: retransmissions (whole or partial)."""
-    top = None
-    out = []
-    for s in segs:
-        if s.src[0] != fw_ip or s.len == 0:
-            continue
-        if top is not None and sdiff(s.seq, top) < 0:
-            out.append(s)
-        if top is None or sdiff(s.end(), top) > 0:
-            top = s.end()
-    return out
 
 
 def rfc5681_iw(smss: int) -> int:
