@@ -22,13 +22,11 @@ segments are read with their TCP options by tcp_pcap.py.
 from __future__ import annotations
 
 import random
-import threading
-import time
 import pytest
 
 import e2e_util as u
 from tcp_pcap import SEQ_MOD, conn_segs, read_segs, retransmissions, sdiff
-from test_faults import cap_rto
+from test_faults import echo_conn
 
 MIB = 1 << 20
 LOSS_TIMEOUT_S = 240.0      # one 1 MiB echo behind the relay (socket timeout)
@@ -45,37 +43,11 @@ def rfc5681_iw(smss: int) -> int:
 # ---------------------------------------------------------------- Linux side
 
 def echo_through(fw, data: bytes, timeout: float = LOSS_TIMEOUT_S) -> tuple[int, float]:
-    """Linux -> echo: send `data` while reading it back, compare, close.
-    Returns (Linux's port, seconds from connect to the last byte back)."""
-    t0 = time.monotonic()
-    s = u.peer_connect(fw, u.ECHO, timeout=timeout)
-    cap_rto(s)
-    try:
-        port = s.getsockname()[1]
-        err: list[BaseException] = []
-
-        def sender():
-            try:
-                s.sendall(data)
-            except OSError as e:
-                err.append(e)
-        t = threading.Thread(target=sender, daemon=True)
-        t.start()
-        got = u.recv_all(s, len(data))
-        took = time.monotonic() - t0
-        t.join(timeout)
-        assert not err, f"echo :{port}: send failed: {err[0]}"
-        if got != data:
-            first = next((i for i, (a, b) in enumerate(zip(got, data)) if a != b),
-                         min(len(got), len(data)))
-            raise AssertionError(f"echo :{port}: {len(got)} of {len(data)} bytes back, "
-                                 f"first difference at offset {first} (sha256 "
-                                 f"{u.sha(got)[:16]} != {u.sha(data)[:16]})")
-        s.shutdown(1)
-        assert u.recv_all(s) == b"", f"echo :{port}: bytes after the echo"
-        return port, took
-    finally:
-        s.close()
+    """test_faults.echo_conn (the bytes compared, Linux's FIN first); returns
+    (Linux's port, seconds from connect to the last byte back)."""
+    times: dict = {}
+    port = echo_conn(fw, data, timeout, times)
+    return abs(port), times["open"] + times["data"]
 
 
 def relay_lost(fw) -> dict[str, int]:
