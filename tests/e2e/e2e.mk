@@ -68,7 +68,7 @@ e2e-boards: deps-test lwip
 	echo "e2e-boards: no failures on $(E2E_CORE_BOARDS) (each run says passed or skipped)"
 
 # The long counts (not in `make test`): 200 faulty 64 KiB echo/client
-# connections behind the netem relay (230 s on 2026-12-01; 979-1,426 s
+# connections behind the netem relay (230 s and 294 s on 2026-12-01; 979-1,426 s
 # before the out-of-order queue: tests/e2e/README.md says where the time
 # went), a 1 MiB echo under 10 % loss and 20,000 daytime connections into
 # the TIME_WAIT table. Replay a fault run with E2E_ARGS='--seed N'.
