@@ -119,6 +119,11 @@ endif
 # ---------------------------------------------------------------- make bench
 BENCH_ROUNDS  ?= 3
 BENCH_SECONDS ?= 60
+# Under loss: 1 MiB echo/discard behind tools/netem_relay.py at each level
+# (random loss %, both directions), BENCH_LOSS_REPS runs each; the soak row
+# reads build/e2e/faults-200.timing.json, which `make soak` writes.
+BENCH_LOSS_LEVELS ?= 1,5
+BENCH_LOSS_REPS   ?= 3
 BENCH_QEMU_ARGS ?=
 
 bench:
@@ -131,7 +136,8 @@ endif
 		$(BENCH)/m3.json
 	@rm -f $(BENCH)/qemu.json
 	-$(PY) bench/tools/qemubench.py --static $(BENCH)/static.json --out $(BENCH)/qemu.json \
-		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) $(BENCH_QEMU_ARGS)
+		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) \
+		--loss-levels $(BENCH_LOSS_LEVELS) --loss-reps $(BENCH_LOSS_REPS) $(BENCH_QEMU_ARGS)
 	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/m3.json \
 		$(BENCH)/qemu.json
 

@@ -52,6 +52,9 @@ do, and a frame is dropped if any rule drops it. Examples:
                                           the firmware's ACK of the peer's FIN
     dir=to_fw,tcp_flags=F,per_conn=1,count=all
                                           every FIN to the firmware, each conn
+    dir=from_fw,payload=data,per_conn=1,nth=20
+                                          the firmware's 20th data segment of
+                                          each connection (its resend passes)
 
 Counters (per direction, and per rule) are printed on SIGTERM/SIGINT and
 written as JSON to --stats then, and on SIGUSR1. Exit status 0 on SIGTERM.

@@ -8,6 +8,10 @@ one JSON object on stdout.
   peer.py discard IP --bytes N     send N bytes, half-close, wait for the FIN
   peer.py daytime IP [--count K]   K daytime connections, the lines they got
   peer.py closerate IP --seconds T daytime connections back to back for T s
+
+Behind the fault relay: --rto-max-ms caps this socket's RTO backoff (Linux
+6.15+ TCP_RTO_MAX_MS; ignored where missing), as tests/e2e/test_faults.py
+does, and --io-timeout bounds each read.
 """
 
 from __future__ import annotations
@@ -24,11 +28,18 @@ import time
 CHUNK = 16384
 CONNECT_TIMEOUT_S = 2.0
 IO_TIMEOUT_S = 10.0
+TCP_RTO_MAX_MS = 44     # linux/tcp.h (6.15+)
+RTO_MAX_MS = 0          # --rto-max-ms; 0: the kernel's own backoff
 
 
 def _connect(ip: str, port: int, timeout: float = CONNECT_TIMEOUT_S) -> socket.socket:
     s = socket.create_connection((ip, port), timeout=timeout)
     s.settimeout(IO_TIMEOUT_S)
+    if RTO_MAX_MS:
+        try:
+            s.setsockopt(socket.IPPROTO_TCP, TCP_RTO_MAX_MS, RTO_MAX_MS)
+        except OSError:
+            pass
     return s
 
 
@@ -139,7 +150,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--rto-max-ms", type=int, default=0)
+    ap.add_argument("--io-timeout", type=float, default=10.0)
     a = ap.parse_args()
+    global RTO_MAX_MS, IO_TIMEOUT_S
+    RTO_MAX_MS, IO_TIMEOUT_S = a.rto_max_ms, a.io_timeout
     port = a.port or {"echo": 7, "discard": 9, "daytime": 13, "closerate": 13}[a.mode]
     try:
         if a.mode == "echo":

@@ -10,6 +10,16 @@ kernel in the namespace.
   finwait spends on connection state (TCBs + TIME_WAIT table); the two
   firmwares alternate, --rounds rounds, medians and the median ratio.
 - Throughput: echo and discard of 1 MiB.
+- Throughput under loss: echo and discard of 1 MiB behind
+  tools/netem_relay.py at --loss-levels % random loss (both directions,
+  the same seeds for both firmwares), --loss-reps runs each, the median;
+  at 5 % also the firmware's retransmitted segments per MiB it echoed,
+  counted the same way for both in the pcap at its NIC (tests/e2e/
+  tcp_pcap.py: data segments starting below the highest sequence number
+  already sent). Linux's RTO backoff is capped at 1 s, as in the e2e fault
+  tests.
+- The soak's duration: build/e2e/faults-200.timing.json, written by the
+  last `make soak` (finwait only; n/a if there is none).
 
 A measurement that fails is reported as n/a with the reason in its note.
 Writes JSON (rows + close_rate_rounds) to --out.
@@ -29,6 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 import fwharness as fh  # noqa: E402
+import tcp_pcap  # noqa: E402
 
 PEER = REPO / "bench" / "tools" / "peer.py"
 PROBE = REPO / "bench" / "tools" / "tw_probe.py"
@@ -36,6 +47,9 @@ ART = REPO / "build" / "bench" / "qemu"
 FW_ELF = REPO / "build" / "mps2-an385" / "firmware.elf"
 LW_ELF = REPO / "build" / "mps2-an385-lwip" / "firmware.elf"
 MIB = 1 << 20
+SOAK_TIMING = REPO / "build" / "e2e" / "faults-200.timing.json"
+LOSS_SEED = 20261201    # + level * 1000 + run: the same faults drawn for both firmwares
+PEER_RTO_MAX_MS = 1000
 
 
 def log(msg: str) -> None:
@@ -197,6 +211,103 @@ def throughput(ns, elfs: dict, reps: int) -> list[dict]:
             for m in res]
 
 
+# ---------------------------------------------------------------- throughput under loss
+
+class RelayBoot:
+    """A firmware behind the fault relay, as conftest's fw_relay boots it."""
+
+    def __init__(self, ns: fh.Namespace, elf: Path, name: str, seed: int,
+                 args: list[str]) -> None:
+        relay = fh.NetemRelay(ns, ART, name, seed, args)
+        self.fw = fh.RelayedQemuFirmware(ns, elf, ART, name + ".relay", relay)
+
+    def __enter__(self) -> fh.RelayedQemuFirmware:
+        self.fw.boot()
+        return self.fw
+
+    def __exit__(self, *exc) -> None:
+        self.fw.stop()
+
+
+def echo_rtx(pcap: Path, ip: str) -> int:
+    segs = [s for s in tcp_pcap.read_segs(pcap) if s.src[0] == ip and s.src[1] == 7
+            or s.dst[0] == ip and s.dst[1] == 7]
+    return len(tcp_pcap.retransmissions(segs, ip))
+
+
+def loss_throughput(ns, elfs: dict, levels: list[int], reps: int) -> list[dict]:
+    res: dict = {}      # (mode, level) -> {eng: [KiB/s]}; ("rtx", level) -> {eng: [n]}
+    errs = []
+    for eng in ("finwait", "lwip"):
+        for lv in levels:
+            try:
+                with RelayBoot(ns, elfs[eng], f"loss{lv}-{eng}", LOSS_SEED + lv * 1000,
+                               ["--loss", str(lv)]) as fw:
+                    for i in range(reps):
+                        for m in ("echo", "discard"):
+                            pcap = ART / f"loss{lv}-{eng}-{m}{i}.pcap"
+                            fw.start_capture(pcap)
+                            out = peer(fw, m, "--bytes", str(MIB), "--seed", str(i),
+                                       "--rto-max-ms", str(PEER_RTO_MAX_MS),
+                                       "--io-timeout", "60", timeout=400)
+                            fw.stop_capture()
+                            if not out.get("ok"):
+                                raise RuntimeError(f"{m} run {i}: {out.get('error') or out}")
+                            res.setdefault((m, lv), {}).setdefault(eng, []).append(
+                                out["kib_per_s"])
+                            if m == "echo":
+                                res.setdefault(("rtx", lv), {}).setdefault(eng, []).append(
+                                    echo_rtx(pcap, fw.ip))
+                            pcap.unlink(missing_ok=True)
+                    lost = fw.relay.stats()["directions"]
+                    log(f"loss {lv}% {eng}: echo {res[('echo', lv)][eng]} discard "
+                        f"{res[('discard', lv)][eng]} KiB/s, echo retransmissions "
+                        f"{res[('rtx', lv)][eng]}; relay lost "
+                        f"{ {d: v['dropped_random'] for d, v in lost.items()} }")
+            except Exception as e:  # noqa: BLE001 - report n/a, go on
+                errs.append(f"{eng} {lv}%: {e}")
+                log(f"loss {lv}% {eng}: n/a ({e})")
+
+    def cell(key, eng, nd=1):
+        v = med(res.get(key, {}).get(eng) or [])
+        return None if v is None else round(v, nd)
+
+    def runs(key):
+        return ", ".join(f"{eng} {[round(x, 1) for x in res.get(key, {}).get(eng) or []]}"
+                         for eng in ("finwait", "lwip"))
+    note_e = "; errors: " + "; ".join(errs) if errs else ""
+    rows = []
+    for lv in levels:
+        for m in ("echo", "discard"):
+            rows.append(row(f"tput_{m}_loss{lv}",
+                            f"{m.capitalize()} throughput, 1 MiB, {lv}% loss (median of {reps})",
+                            "KiB/s", cell((m, lv), "finwait"), cell((m, lv), "lwip"), "higher",
+                            f"relay seeds {LOSS_SEED + lv * 1000}; runs: {runs((m, lv))}" +
+                            note_e))
+    if 5 in levels:
+        rows.append(row("rtx_per_mib_loss5", "Segments retransmitted per MiB echoed, 5% loss "
+                        f"(pcap, median of {reps})", "segs", cell(("rtx", 5), "finwait"),
+                        cell(("rtx", 5), "lwip"), "lower",
+                        f"data segments starting below the highest sequence sent, at the "
+                        f"firmware's NIC; runs: {runs(('rtx', 5))}"))
+    return rows
+
+
+def soak_row() -> list[dict]:
+    try:
+        d = json.loads(SOAK_TIMING.read_text())
+        secs = round(d["connections_s"] + d["settle_s"], 1)
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(SOAK_TIMING.stat().st_mtime))
+        note = (f"make soak of {when}: {d['count']} x {d['conn_bytes'] // 1024} KiB echo/client "
+                f"connections behind {' '.join(d['args'])}, seed {d['seed']}: connections "
+                f"{d['connections_s']} s + settling {d['settle_s']} s; the lwIP baseline "
+                "does not run it")
+    except (OSError, ValueError, KeyError) as e:
+        secs, note = None, f"n/a: no soak timing ({SOAK_TIMING.name}: {e}); run make soak"
+    return [row("soak_faults_s", "Soak: 200 faulty 64 KiB connections (make soak)", "s",
+                secs, None, "lower", note)]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--static", required=True, help="static.json from sizes.py")
@@ -206,7 +317,9 @@ def main() -> int:
     ap.add_argument("--msl-ms", type=int, default=500)
     ap.add_argument("--msl-reps", type=int, default=5)
     ap.add_argument("--tput-reps", type=int, default=2)
-    ap.add_argument("--skip", default="", help="comma list: msl,close,tput")
+    ap.add_argument("--loss-levels", default="1,5", help="comma list of loss %% levels")
+    ap.add_argument("--loss-reps", type=int, default=3)
+    ap.add_argument("--skip", default="", help="comma list: msl,close,tput,loss")
     a = ap.parse_args()
     skip = set(filter(None, a.skip.split(",")))
     reason = fh.qemu_skip_reason(FW_ELF) or fh.qemu_skip_reason(LW_ELF)
@@ -241,6 +354,10 @@ def main() -> int:
             rows += msl_accuracy(ns, {"finwait": FW_ELF, "lwip": msl_elf}, a.msl_ms, a.msl_reps)
         if "tput" not in skip:
             rows += throughput(ns, {"finwait": FW_ELF, "lwip": LW_ELF}, a.tput_reps)
+        if "loss" not in skip:
+            rows += loss_throughput(ns, {"finwait": FW_ELF, "lwip": LW_ELF},
+                                    [int(x) for x in a.loss_levels.split(",") if x],
+                                    a.loss_reps)
         if "close" not in skip:
             r, rounds = close_rate(ns, {"finwait": FW_ELF, "lwip": ram_elf}, a.rounds,
                                    a.seconds, pcb_bytes, n_pcbs, fw_state)
@@ -250,6 +367,7 @@ def main() -> int:
         ns.destroy()
         fh.cleanup_all()
     log(f"QEMU measurements took {time.monotonic() - t0:.0f} s")
+    rows += soak_row()
     Path(a.out).write_text(json.dumps({"rows": rows, **extra}, indent=1))
     return 0
 

@@ -26,6 +26,8 @@ Options
   --keep-artifacts        keep the pcaps of passing tests too
   --seed N                fault relay: replay a run with its seed
   --soak                  the long counts (200 faulty echoes, 2,000 TIME_WAITs)
+  --fault-conns N         the random-fault run with N connections instead of
+                          6 (200 with --soak), e.g. to time a shorter soak
   --require-qemu          error out instead of skipping when QEMU/namespace
                           tests cannot run (also FINWAIT_E2E_REQUIRE=1)
 
@@ -164,6 +166,8 @@ def pytest_addoption(parser):
     g.addoption("--seed", type=int, default=None,
                 help="fault relay: replay with this seed (default: a fresh one per "
                      "test, printed with the test's output)")
+    g.addoption("--fault-conns", type=int, default=None,
+                help="random-fault run: N connections instead of 6 (200 with --soak)")
     g.addoption("--soak", action="store_true",
                 help="run the long fault and TIME_WAIT-pressure counts (make soak)")
     g.addoption("--lg-no-flash", action="store_true",

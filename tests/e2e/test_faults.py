@@ -28,6 +28,7 @@ counters show the rule dropped exactly one frame.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import socket
@@ -43,7 +44,7 @@ import fwharness as fh
 
 LOSS_ARGS = ["--loss", "10", "--dup", "5", "--reorder", "5"]
 CONN_BYTES = 64 * 1024
-QUICK_CONNS = 6             # make test: ~30 s typical under 10 % loss (see README: tail)
+QUICK_CONNS = 6             # make test: a few seconds under 10 % loss (tests/e2e/README.md)
 SOAK_CONNS = 200            # make soak: the issue's count
 ECHO_WORKERS = 1            # see the note on the PBUF_RAM heap in faulty_run
 KEEP_TW_MSL_MS = 1800000    # 2MSL = 1 h while the run lasts
@@ -95,10 +96,16 @@ def cap_rto(s: socket.socket) -> None:
         pass    # older kernel: slower runs under loss, same verdicts
 
 
-def echo_conn(fw, data: bytes, timeout: float = CONN_TIMEOUT_S) -> int:
+def echo_conn(fw, data: bytes, timeout: float = CONN_TIMEOUT_S,
+              times: Optional[dict] = None) -> int:
     """Linux -> echo: send `data`, read it back, FIN first, read the
-    firmware's FIN. Returns Linux's local port."""
+    firmware's FIN. Returns Linux's local port. `times` gets the seconds
+    each phase took: open (connect), data (the echo), close (until the
+    firmware's FIN)."""
+    times = {} if times is None else times
+    t0 = time.monotonic()
     s = u.peer_connect(fw, u.ECHO, timeout=timeout)
+    times["open"] = time.monotonic() - t0
     cap_rto(s)
     try:
         port = s.getsockname()[1]
@@ -113,12 +120,17 @@ def echo_conn(fw, data: bytes, timeout: float = CONN_TIMEOUT_S) -> int:
         t.start()
         got = u.recv_all(s, len(data))
         t.join(timeout)
+        times["data"] = time.monotonic() - t0 - times["open"]
         assert not err, f"echo :{port}: send failed: {err[0]}"
-        assert u.sha(got) == u.sha(data), (
-            f"echo :{port}: {len(got)} bytes back, sha256 differs from the "
-            f"{len(data)} sent")
+        if got != data:
+            first = next((i for i, (a, b) in enumerate(zip(got, data)) if a != b),
+                         min(len(got), len(data)))
+            raise AssertionError(f"echo :{port}: {len(got)} of {len(data)} bytes back, "
+                                 f"first difference at offset {first} (sha256 "
+                                 f"{u.sha(got)[:16]} != {u.sha(data)[:16]})")
         s.shutdown(socket.SHUT_WR)
         rest = u.recv_all(s)
+        times["close"] = time.monotonic() - t0 - times["open"] - times["data"]
         assert rest == b"", f"echo :{port}: {len(rest)} bytes after the echo"
         # Linux sent the first FIN and has the firmware's: TIME_WAIT now
         # (checked here, Linux's TIME_WAIT lasts only 60 s of a long run).
@@ -162,9 +174,13 @@ class LinuxServer:
 
 
 def client_conn(fw, server: LinuxServer, data: bytes, token: str,
-                timeout: float = CONN_TIMEOUT_S) -> int:
+                timeout: float = CONN_TIMEOUT_S, times: Optional[dict] = None) -> int:
     """The console client receives `data` from the Linux server, sends
-    `token`, and closes first. Returns the firmware's local port."""
+    `token`, and closes first. Returns the firmware's local port. `times`
+    gets the seconds of each phase: open (until `connected`), data (the
+    last `recv`), close (until the Linux server read the token and EOF)."""
+    times = {} if times is None else times
+    t0 = time.monotonic()
     result: dict = {}
     t = threading.Thread(target=server.serve, args=(data, result), daemon=True)
     t.start()
@@ -173,6 +189,7 @@ def client_conn(fw, server: LinuxServer, data: bytes, token: str,
     assert m, f"connect refused: {out}"
     cid = m.group(1)
     fw.wait_for(rf"connected {cid}\b", timeout)
+    times["open"] = time.monotonic() - t0
     off = 0
     rx = re.compile(rf"recv {cid} (\d+) ([^\r\n]*)\r?\n")
     while off < len(data):
@@ -183,9 +200,11 @@ def client_conn(fw, server: LinuxServer, data: bytes, token: str,
                                f"{shown[:32]!r} != {want[:32]!r}")
         off += n
     assert off == len(data), f"client {cid}: received {off} of {len(data)} bytes"
+    times["data"] = time.monotonic() - t0 - times["open"]
     assert fw.cmd(f"send {cid} {token}") == ""
     assert fw.cmd(f"close {cid}") == ""
     t.join(timeout)
+    times["close"] = time.monotonic() - t0 - times["open"] - times["data"]
     assert "error" not in result, f"Linux server: {result['error']}"
     assert result.get("got") == token.encode(), (
         f"Linux server got {result.get('got')!r}, the client sent {token!r}")
@@ -211,8 +230,16 @@ def run_faulty_conns(fw, count: int, seed: int) -> dict:
     linux_first: list[int] = []
     fw_first: list[int] = []
     errors: list[str] = []
+    timing: list[dict] = []
     lock = threading.Lock()
     jobs = list(enumerate(echo_data))
+    t_run = time.monotonic()
+
+    def timed(kind: str, n: int) -> dict:
+        rec = {"kind": kind, "conn": n, "start": round(time.monotonic() - t_run, 3)}
+        with lock:
+            timing.append(rec)
+        return rec
 
     def echo_worker():
         while True:
@@ -221,7 +248,7 @@ def run_faulty_conns(fw, count: int, seed: int) -> dict:
                     return
                 i, data = jobs.pop(0)
             try:
-                port = echo_conn(fw, data)
+                port = echo_conn(fw, data, times=timed("echo", 2 * i))
                 with lock:
                     linux_first.append(port)
             except (AssertionError, OSError) as e:
@@ -236,13 +263,34 @@ def run_faulty_conns(fw, count: int, seed: int) -> dict:
         for k, data in enumerate(client_data):
             if errors:
                 break
-            fw_first.append(client_conn(fw, server, data, f"token-{2 * k + 1}"))
+            fw_first.append(client_conn(fw, server, data, f"token-{2 * k + 1}",
+                                        times=timed("client", 2 * k + 1)))
     finally:
         for w in workers:
             w.join()    # bounded by the test's fw_timeout
         server.close()
     assert not errors, "; ".join(errors)
-    return {"linux_first": linux_first, "fw_first": fw_first, "server_port": server.port}
+    return {"linux_first": linux_first, "fw_first": fw_first, "server_port": server.port,
+            "timing": timing}
+
+
+def timing_summary(timing: list[dict]) -> str:
+    """Where a run's time went: per kind of connection, the sum, median and
+    worst of each phase, and how many took longer than 5 s."""
+    out = []
+    for kind in ("echo", "client"):
+        recs = [r for r in timing if r["kind"] == kind and "close" in r]
+        if not recs:
+            continue
+        parts = []
+        for ph in ("open", "data", "close"):
+            xs = sorted(r[ph] for r in recs)
+            parts.append(f"{ph} sum {sum(xs):.1f} s median {xs[len(xs) // 2]:.2f} "
+                         f"max {xs[-1]:.1f}")
+        tot = sorted(r["open"] + r["data"] + r["close"] for r in recs)
+        out.append(f"{kind} x{len(recs)}: total {sum(tot):.1f} s (median {tot[len(tot) // 2]:.2f},"
+                   f" max {tot[-1]:.1f}, {sum(t > 5 for t in tot)} over 5 s); " + "; ".join(parts))
+    return " | ".join(out)
 
 
 def check_all_closed(fw, run: dict) -> None:
@@ -282,11 +330,18 @@ def faulty_run(fw_relay, count: int) -> None:
         run = run_faulty_conns(fw, count, fw.relay.seed)
         took = time.monotonic() - t0
         check_all_closed(fw, run)
+        settled = time.monotonic() - t0 - took
         after = pools(fw)
         changed = {k: (before[k], after.get(k)) for k in before if after.get(k) != before[k]}
         assert not changed, f"pools not back to their starting use (before, after): {changed}"
     except AssertionError as e:
         took = took or time.monotonic() - t0
+        # The firmware's view of what is stuck, while it still holds it.
+        try:
+            print("\nfinwait e2e: at the failure:\n" + fw.cmd("netstat -m") + "\n" +
+                  fw.cmd("stats"))
+        except (AssertionError, fh.HarnessError, OSError) as why:
+            print(f"\nfinwait e2e: no netstat/stats at the failure: {why}")
         raise AssertionError(f"{ctx}, {took:.0f} s into the run: {e}") from None
     assassinated = sum(1 for p in run["linux_first"] if p < 0)
     st = fw.relay.stats()
@@ -300,6 +355,14 @@ def faulty_run(fw_relay, count: int) -> None:
           f"{tcp.get('tcp.retransmits')} drop_ooo={tcp.get('tcp.drop_ooo')} "
           f"drop_seq={tcp.get('tcp.drop_seq')} rst_closed={tcp.get('tcp.rst_closed')}; "
           f"Linux TIME_WAITs ended by that RST (RFC 1337): {assassinated}")
+    print(f"finwait e2e: timing: connections {took:.1f} s, settling {settled:.1f} s; "
+          + timing_summary(run["timing"]))
+    # For make bench's soak row and for a look at single connections.
+    (u.ARTIFACTS / f"faults-{count}.timing.json").write_text(json.dumps(
+        {"count": count, "conn_bytes": CONN_BYTES, "seed": fw.relay.seed, "args": LOSS_ARGS,
+         "connections_s": round(took, 1), "settle_s": round(settled, 1),
+         "echo_workers": ECHO_WORKERS, "relay": dirs, "firmware": tcp,
+         "timing": run["timing"]}, indent=1))
     assert all(v["dropped_random"] > 0 for v in dirs.values()), f"the relay lost nothing: {dirs}"
 
 
@@ -312,7 +375,7 @@ def test_random_faults_echo_alternating_close(fw_relay, request):
     firmware's TCBs, pools and heap are back at their starting use."""
     if request.config.getoption("--soak"):
         pytest.skip("make soak runs the 200-connection variant")
-    faulty_run(fw_relay, QUICK_CONNS)
+    faulty_run(fw_relay, request.config.getoption("--fault-conns") or QUICK_CONNS)
 
 
 @pytest.mark.needs_qemu
@@ -321,7 +384,7 @@ def test_soak_random_faults_200(fw_relay, request):
     """The issue's count: 200 connections (make soak)."""
     if not request.config.getoption("--soak"):
         pytest.skip("200 connections: make soak")
-    faulty_run(fw_relay, SOAK_CONNS)
+    faulty_run(fw_relay, request.config.getoption("--fault-conns") or SOAK_CONNS)
 
 
 # ---------------------------------------------------------------- lost by rule

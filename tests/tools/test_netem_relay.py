@@ -188,6 +188,26 @@ def test_rules_count_independently_and_per_connection():
     assert dropped == [(0, 6), (1, 6), (2, 6)]
 
 
+def test_rule_drops_the_nth_data_segment_of_each_connection_in_one_direction():
+    # What the e2e loss tests use: the firmware's Nth data segment of each
+    # connection is lost, its retransmission (a later match) passes, and
+    # neither the peer's data nor pure ACKs count.
+    core = FaultCore(0, rules=[DropRule("dir=from_fw,payload=data,per_conn=1,nth=3")])
+    lost = []
+    for conn in range(2):
+        sport = 41000 + conn
+        for i in range(6):
+            frames = [("to_fw", tcp_frame("PA", PEER, FW, sport, 7, b"x" * 10, tag=i)),
+                      ("from_fw", tcp_frame("PA", FW, PEER, 7, sport, b"y" * 10, tag=i)),
+                      ("to_fw", tcp_frame("A", PEER, FW, sport, 7, tag=i))]
+            for d, fr in frames:
+                if not core.process(d, fr, 0):
+                    lost.append((conn, d, i))
+    assert lost == [(0, "from_fw", 2), (1, "from_fw", 2)]
+    assert core.report()["rules"][0] == {"rule": "dir=from_fw,payload=data,per_conn=1,nth=3",
+                                         "dropped": 2, "matched": 12}
+
+
 def test_rule_with_tcp_terms_ignores_non_tcp_frames():
     core = FaultCore(0, rules=[DropRule("dir=to_fw,tcp_noflags=S,count=all")])
     assert core.process("to_fw", raw_frame(1), 0)
