@@ -261,26 +261,6 @@ void tcb_set_state(struct fw_tcp_conn *tcb, enum fw_tcp_state s, const char *rea
 		tcb_log_fn(tcb_id(tcb), &tcb->t, from, s, reason);
 }
 
-bool tcb_synchronized(const struct fw_tcp_conn *tcb)
-{
-	switch ((enum fw_tcp_state)tcb->state) {
-	case FW_TCP_CLOSED:
-	case FW_TCP_LISTEN:
-	case FW_TCP_SYN_SENT:
-	case FW_TCP_SYN_RCVD:
-	case FW_TCP_TIME_WAIT:
-		return false;
-	case FW_TCP_ESTABLISHED:
-	case FW_TCP_FIN_WAIT_1:
-	case FW_TCP_FIN_WAIT_2:
-	case FW_TCP_CLOSE_WAIT:
-	case FW_TCP_CLOSING:
-	case FW_TCP_LAST_ACK:
-		return true;
-	}
-	return false;
-}
-
 /* Free the TCB; the application, unless it closed the TCB, learns why. */
 void tcb_drop(struct fw_tcp_conn *tcb, err_t err)
 {
@@ -355,41 +335,12 @@ bool tcb_finish(struct fw_tcp_conn *tcb, uint32_t now)
 
 /* ------------------------------------------------------------ windows and queues */
 
-uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
-{
-	return tcb->sndq ? tcb->sndq->tot_len : 0u;
-}
-
-/* RCV.WND: what the receive buffers set aside for the connection hold
- * beyond RCV.NXT, within FW_TCP_WND less what is queued or unconsumed
- * (rx.c). */
-uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
-{
-	return rx_window(tcb);
-}
-
 /* ------------------------------------------------------------ timers */
-
-void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
-{
-	tcb->rtx_at = now + after;
-	tcb->timers |= TCB_T_RTX;
-}
-
-void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now)
-{
-	tcb_arm_rtx_in(tcb, now, tcb->rto);
-}
 
 void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
 {
 	tcb->aux_at = now + after;
 	tcb->timers |= TCB_T_AUX;
-}
-
-void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer)
-{
-	tcb->timers &= (uint8_t)~timer;
 }
 
 void tcb_state_timer(struct fw_tcp_conn *tcb, uint32_t now)
@@ -588,12 +539,6 @@ void tcb_owe_ack_delayed(struct fw_tcp_conn *tcb, uint32_t len)
 	(void)len;
 	tcb_owe_ack(tcb);
 #endif
-}
-
-void tcb_ack_sent(struct fw_tcp_conn *tcb)
-{
-	tcb->ack_bytes = 0;
-	tcb_disarm(tcb, TCB_T_DACK);
 }
 
 /* Nothing carried the delayed ACK in time: a bare one (or data the same
