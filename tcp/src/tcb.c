@@ -216,11 +216,20 @@ struct fw_tcp_conn *tcb_by_id(unsigned id)
 
 struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t)
 {
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *tcb = &tcb_pool[i];
+	/* Segments come in runs on one connection: the last one found is
+	 * tried first. It is only a hint, checked like any slot (a slot freed
+	 * or reused since fails the check), and no two slots hold one 4-tuple,
+	 * so the answer is the scan's. */
+	static struct fw_tcp_conn *last = tcb_pool;
+	struct fw_tcp_conn *tcb = last;
+
+	/* One check for the hint, then one per slot: no second copy of it. */
+	for (unsigned i = 0; i <= FW_TCB_COUNT; tcb = &tcb_pool[i++]) {
 		if (tcb->in_use && tcb->state != FW_TCP_LISTEN && tcb->t.lport == t->lport &&
-		    tcb->t.rport == t->rport && tcb->t.laddr == t->laddr && tcb->t.raddr == t->raddr)
+		    tcb->t.rport == t->rport && tcb->t.laddr == t->laddr && tcb->t.raddr == t->raddr) {
+			last = tcb;
 			return tcb;
+		}
 	}
 	return NULL;
 }
