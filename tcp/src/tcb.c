@@ -252,6 +252,14 @@ struct fw_tcp_conn *tcb_find_listener(uint16_t port)
 	return NULL;
 }
 
+unsigned tcb_count_flagged(uint16_t flag)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++)
+		n += tcb_pool[i].in_use && (tcb_pool[i].flags & flag);
+	return n;
+}
+
 /* Children of `listener` not yet handed to the application. */
 unsigned tcb_backlog(const struct fw_tcp_conn *listener)
 {

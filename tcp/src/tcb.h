@@ -171,6 +171,8 @@ void tcb_reset(struct fw_tcp_conn *tcb, err_t err);
 struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t);
 struct fw_tcp_conn *tcb_find_listener(uint16_t port);
 unsigned tcb_backlog(const struct fw_tcp_conn *listener);
+/** TCBs in use with any of TCB_F_* `flag` set. */
+unsigned tcb_count_flagged(uint16_t flag);
 /* The accessors below run on every segment, from every file: inline. */
 static inline bool tcb_synchronized(const struct fw_tcp_conn *tcb)
 {
