@@ -16,6 +16,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "isn.h"
 
 /* "somepseudorandomlygeneratedbytes", the paper's initial state. */
@@ -47,20 +48,53 @@
  * millisecond clock wraps (2^32 / 64,000 would jump from 67,108 to 0). */
 #define ISN_COOKIE_COUNT_MASK 0xffffu
 
-static uint8_t isn_key[16];
+/* The boot secret as SipHash's two key words (k0, k1), loaded once. */
+static uint64_t isn_k[2];
 
 static uint64_t sip_rotl(uint64_t x, unsigned b)
 {
 	return (x << b) | (x >> (64u - b));
 }
 
-/* Little-endian load, byte by byte: no alignment or host-order assumptions. */
-static uint64_t sip_load(const uint8_t *p, unsigned n)
+/* SipHash reads its input as little-endian words. A little-endian host
+ * loads the 8 bytes as one (memcpy: no alignment assumed, a word load
+ * where the target allows unaligned access); any other host assembles
+ * them byte by byte. */
+static uint64_t sip_load64(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+#else
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < 8u; i++)
+		v |= (uint64_t)p[i] << (8u * i);
+	return v;
+#endif
+}
+
+/* The last 0..7 bytes, little-endian: a 4-byte word first when there is
+ * one, then single bytes. */
+static uint64_t sip_load_tail(const uint8_t *p, unsigned n)
 {
 	uint64_t v = 0;
-	unsigned i;
+	unsigned i = 0;
 
-	for (i = 0; i < n; i++)
+	if (n >= 4u) {
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		uint32_t w;
+
+		memcpy(&w, p, sizeof w);
+		v = w;
+#else
+		v = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+#endif
+		i = 4u;
+	}
+	for (; i < n; i++)
 		v |= (uint64_t)p[i] << (8u * i);
 	return v;
 }
@@ -93,20 +127,19 @@ static void sip_compress(struct sip_state *s, uint64_t m)
 	s->v0 ^= m;
 }
 
-uint64_t isn_siphash24(const uint8_t key[16], const void *data, uint32_t len)
+static uint64_t sip_hash(const uint64_t k[2], const void *data, uint32_t len)
 {
 	const uint8_t *in = data;
-	uint64_t k0 = sip_load(key, 8), k1 = sip_load(key + 8, 8);
-	struct sip_state s = { k0 ^ SIP_INIT0, k1 ^ SIP_INIT1, k0 ^ SIP_INIT2, k1 ^ SIP_INIT3 };
+	struct sip_state s = { k[0] ^ SIP_INIT0, k[1] ^ SIP_INIT1, k[0] ^ SIP_INIT2, k[1] ^ SIP_INIT3 };
 	uint64_t tail;
 	uint32_t off;
 	int r;
 
 	for (off = 0; len - off >= 8u; off += 8u)
-		sip_compress(&s, sip_load(in + off, 8));
+		sip_compress(&s, sip_load64(in + off));
 	/* Last word: the 0..7 bytes left, and len mod 256 in the top byte.
 	 * (No pointer arithmetic when nothing is left: data may be NULL.) */
-	tail = (len > off) ? sip_load(in + off, len - off) : 0;
+	tail = (len > off) ? sip_load_tail(in + off, len - off) : 0;
 	sip_compress(&s, tail | ((uint64_t)(len & 0xffu) << 56));
 	s.v2 ^= SIP_FINAL_XOR;
 	for (r = 0; r < SIP_D_ROUNDS; r++)
@@ -114,12 +147,17 @@ uint64_t isn_siphash24(const uint8_t key[16], const void *data, uint32_t len)
 	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
+uint64_t isn_siphash24(const uint8_t key[16], const void *data, uint32_t len)
+{
+	uint64_t k[2] = { sip_load64(key), sip_load64(key + 8) };
+
+	return sip_hash(k, data, len);
+}
+
 void isn_init(const uint8_t key[16])
 {
-	unsigned i;
-
-	for (i = 0; i < sizeof(isn_key); i++)
-		isn_key[i] = key[i];
+	isn_k[0] = sip_load64(key);
+	isn_k[1] = sip_load64(key + 8);
 }
 
 static void isn_put32(uint8_t *p, uint32_t v)
@@ -146,7 +184,7 @@ uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms)
 
 	isn_put_tuple(msg, t);
 	/* RFC 6528 section 3: M is the clock, F the keyed hash; 32 bits of F. */
-	return now_ms * ISN_TICKS_PER_MS + (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+	return now_ms * ISN_TICKS_PER_MS + (uint32_t)sip_hash(isn_k, msg, sizeof(msg));
 }
 
 /* RFC 6056 3.3.3: F(local IP, remote IP, remote port, secret key). The
@@ -160,7 +198,7 @@ uint32_t isn_port_offset(const struct fw_tcp_tuple *t)
 	isn_put32(&msg[4], t->raddr);
 	msg[8] = (uint8_t)t->rport;
 	msg[9] = (uint8_t)(t->rport >> 8);
-	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+	return (uint32_t)sip_hash(isn_k, msg, sizeof(msg));
 }
 
 /* Every message length here is distinct (ISN 12, SYN cookie 22, ports 10, PRF 8 bytes):
@@ -171,7 +209,7 @@ uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x)
 
 	isn_put32(&msg[0], (uint32_t)domain);
 	isn_put32(&msg[4], x);
-	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg));
+	return (uint32_t)sip_hash(isn_k, msg, sizeof(msg));
 }
 
 static uint32_t isn_cookie_mac(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx)
@@ -183,7 +221,7 @@ static uint32_t isn_cookie_mac(const struct fw_tcp_tuple *t, uint32_t peer_isn, 
 	isn_put32(&msg[ISN_MSG_LEN + 4u], count & ISN_COOKIE_COUNT_MASK);
 	msg[ISN_MSG_LEN + 8u] = (uint8_t)mss_idx;
 	msg[ISN_MSG_LEN + 9u] = ISN_COOKIE_TAG;
-	return (uint32_t)isn_siphash24(isn_key, msg, sizeof(msg)) & ISN_COOKIE_MAC_MASK;
+	return (uint32_t)sip_hash(isn_k, msg, sizeof(msg)) & ISN_COOKIE_MAC_MASK;
 }
 
 uint32_t isn_cookie(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx)

@@ -208,12 +208,7 @@ uint32_t fw_tcp_get_user_timeout(const struct fw_tcp_conn *tcb)
 
 unsigned tcb_orphan_count(void)
 {
-	unsigned n = 0;
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		const struct fw_tcp_conn *c = tcb_by_id(i);
-		n += c && (c->flags & TCB_F_ORPHAN);
-	}
-	return n;
+	return tcb_count_flagged(TCB_F_ORPHAN);
 }
 
 /* The orphan closed first (the first in pool order among equals), `newest`

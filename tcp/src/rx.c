@@ -85,12 +85,14 @@ struct rx_view {
 
 static struct rx_view rx_views[RX_VIEW_COUNT];
 static uint16_t rx_orphans;      /* buffers lent by connections that are gone */
+static uint16_t rx_aside_extra;  /* set aside beyond FW_TCP_RX_MIN_BUFS, all slots together */
 static bool rx_starved;          /* a delivery found no free view */
 
 void rx_reset(void)
 {
 	memset(rx_views, 0, sizeof rx_views);
 	rx_orphans = 0;
+	rx_aside_extra = 0;
 	rx_starved = false;
 }
 
@@ -203,15 +205,34 @@ uint32_t rx_window(const struct fw_tcp_conn *tcb)
 }
 
 /* Shared buffers nobody has set aside: the budget less every slot's own
- * (or what it set aside beyond) and the orphans. */
+ * (or what it set aside beyond) and the orphans. A free slot has
+ * rx_commit 0 (rx_release), so it counts its own FW_TCP_RX_MIN_BUFS only. */
 static int rx_shared_free(void)
 {
-	int used = rx_orphans;
+	return FW_TCP_RX_POOL_BUFS - (int)rx_orphans - FW_TCB_COUNT * FW_TCP_RX_MIN_BUFS - (int)rx_aside_extra;
+}
+
+#ifdef FW_HOST_TEST
+const char *rx_check(void)
+{
+	unsigned extra = 0;
+
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		const struct fw_tcp_conn *c = tcb_by_id(i);
-		used += c ? (int)rx_set_aside(c) : FW_TCP_RX_MIN_BUFS;
+		if (c)
+			extra += rx_set_aside(c) - FW_TCP_RX_MIN_BUFS;
 	}
-	return FW_TCP_RX_POOL_BUFS - used;
+	return extra == rx_aside_extra ? NULL : "set-aside total disagrees with the slots";
+}
+#endif
+
+/* The one writer of rx_commit: keeps rx_aside_extra, what every slot sets
+ * aside beyond its own, so that rx_shared_free() need not add it up. */
+static void rx_set_commit(struct fw_tcp_conn *tcb, unsigned commit)
+{
+	rx_aside_extra = (uint16_t)(rx_aside_extra - (rx_set_aside(tcb) - FW_TCP_RX_MIN_BUFS));
+	tcb->rx_commit = (uint8_t)commit;
+	rx_aside_extra = (uint16_t)(rx_aside_extra + (rx_set_aside(tcb) - FW_TCP_RX_MIN_BUFS));
 }
 
 struct rx_offer {
@@ -299,7 +320,7 @@ uint16_t rx_advertise(struct fw_tcp_conn *tcb)
 {
 	struct rx_offer o = rx_make_offer(tcb);
 
-	tcb->rx_commit = (uint8_t)o.commit;
+	rx_set_commit(tcb, o.commit);
 	if (o.limited)
 		STAT_INC(rx_wnd_limited);
 	/* In SYN_SENT RCV.NXT is not known yet: rx_synchronize() places the
@@ -692,6 +713,6 @@ void rx_release(struct fw_tcp_conn *tcb)
 	/* what the application still holds stays charged until its views go */
 	rx_orphans = (uint16_t)(rx_orphans + tcb->rx_bufs);
 	tcb->rx_bufs = 0;
-	tcb->rx_commit = 0;
+	rx_set_commit(tcb, 0);
 	tcb->rx_views = 0;
 }

@@ -69,6 +69,10 @@ struct pbuf *rx_lend(struct fw_tcp_conn *tcb);
  *  head of the queue, the views are freed). */
 void rx_lend_end(struct fw_tcp_conn *tcb, struct pbuf *views, bool taken);
 
+/** Test hook (host builds): the running total of buffers set aside
+ *  agrees with the slots: NULL, or what does not. O(FW_TCB_COUNT). */
+const char *rx_check(void);
+
 /** Free what is queued (shut_rx: nobody will read it). */
 void rx_drop_queue(struct fw_tcp_conn *tcb);
 /** The TCB goes: free its queue; buffers its application still holds

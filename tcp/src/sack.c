@@ -103,8 +103,10 @@ static void sack_prune(struct tcb_sack *s, uint32_t una)
 
 	while (gone < s->sb_n && seq_leq(s->sb[gone].right, una))
 		gone++;
-	s->sb_n = (uint8_t)(s->sb_n - gone);
-	memmove(&s->sb[0], &s->sb[gone], s->sb_n * sizeof s->sb[0]);
+	if (gone) {
+		s->sb_n = (uint8_t)(s->sb_n - gone);
+		memmove(&s->sb[0], &s->sb[gone], s->sb_n * sizeof s->sb[0]);
+	}
 	if (s->sb_n && seq_lt(s->sb[0].left, una))
 		s->sb[0].left = una;
 }

@@ -59,6 +59,17 @@ static inline void sack_resent(struct fw_tcp_conn *tcb, uint32_t end)
 /** The blocks the next segment `tcb` sends carries (RFC 2018 4), in `b`:
  *  how many, 0 when SACK is off or nothing is out of order. */
 unsigned sack_blocks(const struct fw_tcp_conn *tcb, struct seg_sack_block b[SEG_SACK_BLOCKS]);
+/** sack_blocks() has blocks to give: SACK is on and something is out of
+ *  order (every segment sent asks; most often nothing is). */
+static inline bool sack_has_blocks(const struct fw_tcp_conn *tcb)
+{
+#if FW_TCP_OOQ_SEGS
+	return tcb->sack.ok && tcb->ooq_n != 0;
+#else
+	(void)tcb;
+	return false;
+#endif
+}
 
 /** The fifth check, before SEG.ACK moves SND.UNA: `seg`'s blocks that lie
  *  in SND.UNA..SND.NXT go on the scoreboard, the rest are counted and

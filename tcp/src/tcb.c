@@ -29,6 +29,12 @@ static uint8_t tcb_event_depth;   /* >0 while fw_tcp_input()/fw_tcp_timers() run
 static uint32_t tcb_event_now;    /* the running event's time */
 static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED, TCB_F_TX_PENDING or
                                    * TCB_F_DELIVER_PENDING */
+/* What a TCB may owe the end of an event, and a bit per pool slot that may
+ * owe it: set with any of these flags, cleared at the flush once the slot
+ * owes nothing, so the end of an event visits only those slots. */
+#define TCB_OWE_FLAGS (TCB_F_ACK_OWED | TCB_F_TX_PENDING | TCB_F_DELIVER_PENDING)
+#define TCB_OWING_BITS 32u
+static uint32_t tcb_owing[(FW_TCB_COUNT + TCB_OWING_BITS - 1u) / TCB_OWING_BITS];
 static fw_tcp_clock_fn tcb_clock;
 static uint32_t tcb_syn_pressure_at;  /* last half-open recycled or SYN left without a TCB */
 static bool tcb_syn_pressure_seen;
@@ -74,6 +80,7 @@ void tcb_pool_reset(void)
 	tcb_syn_pressure_seen = false;
 	tcb_event_depth = 0;
 	tcb_event_owed = false;
+	memset(tcb_owing, 0, sizeof tcb_owing);
 }
 
 struct fw_tcp_conn *tcb_alloc(void)
@@ -85,6 +92,7 @@ struct fw_tcp_conn *tcb_alloc(void)
 			memset(tcb, 0, sizeof *tcb);
 			tcb->in_use = 1;
 			tcb->gen = gen;
+			tcb->slot = (uint8_t)i;
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
 			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
@@ -216,11 +224,20 @@ struct fw_tcp_conn *tcb_by_id(unsigned id)
 
 struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t)
 {
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *tcb = &tcb_pool[i];
+	/* Segments come in runs on one connection: the last one found is
+	 * tried first. It is only a hint, checked like any slot (a slot freed
+	 * or reused since fails the check), and no two slots hold one 4-tuple,
+	 * so the answer is the scan's. */
+	static struct fw_tcp_conn *last = tcb_pool;
+	struct fw_tcp_conn *tcb = last;
+
+	/* One check for the hint, then one per slot: no second copy of it. */
+	for (unsigned i = 0; i <= FW_TCB_COUNT; tcb = &tcb_pool[i++]) {
 		if (tcb->in_use && tcb->state != FW_TCP_LISTEN && tcb->t.lport == t->lport &&
-		    tcb->t.rport == t->rport && tcb->t.laddr == t->laddr && tcb->t.raddr == t->raddr)
+		    tcb->t.rport == t->rport && tcb->t.laddr == t->laddr && tcb->t.raddr == t->raddr) {
+			last = tcb;
 			return tcb;
+		}
 	}
 	return NULL;
 }
@@ -233,6 +250,14 @@ struct fw_tcp_conn *tcb_find_listener(uint16_t port)
 			return tcb;
 	}
 	return NULL;
+}
+
+unsigned tcb_count_flagged(uint16_t flag)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++)
+		n += tcb_pool[i].in_use && (tcb_pool[i].flags & flag);
+	return n;
 }
 
 /* Children of `listener` not yet handed to the application. */
@@ -259,26 +284,6 @@ void tcb_set_state(struct fw_tcp_conn *tcb, enum fw_tcp_state s, const char *rea
 	STAT_INC(state_changes);
 	if (tcb_log_on && tcb_log_fn)
 		tcb_log_fn(tcb_id(tcb), &tcb->t, from, s, reason);
-}
-
-bool tcb_synchronized(const struct fw_tcp_conn *tcb)
-{
-	switch ((enum fw_tcp_state)tcb->state) {
-	case FW_TCP_CLOSED:
-	case FW_TCP_LISTEN:
-	case FW_TCP_SYN_SENT:
-	case FW_TCP_SYN_RCVD:
-	case FW_TCP_TIME_WAIT:
-		return false;
-	case FW_TCP_ESTABLISHED:
-	case FW_TCP_FIN_WAIT_1:
-	case FW_TCP_FIN_WAIT_2:
-	case FW_TCP_CLOSE_WAIT:
-	case FW_TCP_CLOSING:
-	case FW_TCP_LAST_ACK:
-		return true;
-	}
-	return false;
 }
 
 /* Free the TCB; the application, unless it closed the TCB, learns why. */
@@ -355,41 +360,12 @@ bool tcb_finish(struct fw_tcp_conn *tcb, uint32_t now)
 
 /* ------------------------------------------------------------ windows and queues */
 
-uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
-{
-	return tcb->sndq ? tcb->sndq->tot_len : 0u;
-}
-
-/* RCV.WND: what the receive buffers set aside for the connection hold
- * beyond RCV.NXT, within FW_TCP_WND less what is queued or unconsumed
- * (rx.c). */
-uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
-{
-	return rx_window(tcb);
-}
-
 /* ------------------------------------------------------------ timers */
-
-void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
-{
-	tcb->rtx_at = now + after;
-	tcb->timers |= TCB_T_RTX;
-}
-
-void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now)
-{
-	tcb_arm_rtx_in(tcb, now, tcb->rto);
-}
 
 void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
 {
 	tcb->aux_at = now + after;
 	tcb->timers |= TCB_T_AUX;
-}
-
-void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer)
-{
-	tcb->timers &= (uint8_t)~timer;
 }
 
 void tcb_state_timer(struct fw_tcp_conn *tcb, uint32_t now)
@@ -519,10 +495,31 @@ void tcb_event_begin(uint32_t now)
 		tcb_event_now = now;
 }
 
+/* `flag` (of TCB_OWE_FLAGS) is for the end of the event to act on. */
+static void tcb_owe(struct fw_tcp_conn *tcb, uint16_t flag)
+{
+	unsigned id = tcb->slot;
+
+	tcb->flags |= flag;
+	tcb_owing[id / TCB_OWING_BITS] |= 1u << (id % TCB_OWING_BITS);
+	tcb_event_owed = true;
+}
+
+/* The first slot from `i` on whose bit is set, else FW_TCB_COUNT. */
+static unsigned tcb_owing_next(unsigned i)
+{
+	while (i < FW_TCB_COUNT) {
+		uint32_t m = tcb_owing[i / TCB_OWING_BITS] >> (i % TCB_OWING_BITS);
+		if (m & 1u)
+			return i;
+		i = m ? i + 1u : (i / TCB_OWING_BITS + 1u) * TCB_OWING_BITS;
+	}
+	return FW_TCB_COUNT;
+}
+
 void tcb_deliver_later(struct fw_tcp_conn *tcb)
 {
-	tcb->flags |= TCB_F_DELIVER_PENDING;
-	tcb_event_owed = true;
+	tcb_owe(tcb, TCB_F_DELIVER_PENDING);
 }
 
 void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
@@ -531,18 +528,15 @@ void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
 		(void)tcb_output(tcb, now);
 		return;
 	}
-	tcb->flags |= TCB_F_TX_PENDING;
-	tcb_event_owed = true;
+	tcb_owe(tcb, TCB_F_TX_PENDING);
 }
 
 void tcb_rx_released(struct fw_tcp_conn *tcb)
 {
 	if (tcb->rcvq && !(tcb->flags & TCB_F_ORPHAN))
 		tcb_deliver_later(tcb);
-	if (tcb_synchronized(tcb) && rx_reopened(tcb)) {
-		tcb->flags |= TCB_F_ACK_OWED;
-		tcb_event_owed = true;
-	}
+	if (tcb_synchronized(tcb) && rx_reopened(tcb))
+		tcb_owe(tcb, TCB_F_ACK_OWED);
 }
 
 void tcb_owe_ack(struct fw_tcp_conn *tcb)
@@ -551,8 +545,7 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb)
 		tcb_send_ack(tcb);
 		return;
 	}
-	tcb->flags |= TCB_F_ACK_OWED;
-	tcb_event_owed = true;
+	tcb_owe(tcb, TCB_F_ACK_OWED);
 }
 
 /*
@@ -590,12 +583,6 @@ void tcb_owe_ack_delayed(struct fw_tcp_conn *tcb, uint32_t len)
 #endif
 }
 
-void tcb_ack_sent(struct fw_tcp_conn *tcb)
-{
-	tcb->ack_bytes = 0;
-	tcb_disarm(tcb, TCB_T_DACK);
-}
-
 /* Nothing carried the delayed ACK in time: a bare one (or data the same
  * timer event queued) at the end of this event. */
 static void tcb_dack_timeout(struct fw_tcp_conn *tcb)
@@ -619,7 +606,9 @@ static void tcb_flush(struct fw_tcp_conn *tcb, uint32_t now)
 /* Deliveries first, still inside the event (their callbacks only queue),
  * then the output they and the event produced. A TCB freed during the
  * event took its flags with it (tcb_release); one allocated since in the
- * same slot starts clean. */
+ * same slot starts clean. Only slots whose bit is set are visited, in
+ * pool order as a full scan would (the bits are read as they are now: a
+ * callback's further work on a later slot is found in the same pass). */
 void tcb_event_end(uint32_t now)
 {
 	if (tcb_event_depth > 1) {
@@ -628,17 +617,19 @@ void tcb_event_end(uint32_t now)
 	}
 	for (unsigned pass = 0; tcb_event_owed && pass < TCB_EVENT_PASSES; pass++) {
 		tcb_event_owed = false;
-		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		for (unsigned i = tcb_owing_next(0); i < FW_TCB_COUNT; i = tcb_owing_next(i + 1u)) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & TCB_F_DELIVER_PENDING)) {
 				tcb->flags &= (uint16_t)~TCB_F_DELIVER_PENDING;
 				tcb_deliver(tcb, now);
 			}
 		}
-		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		for (unsigned i = tcb_owing_next(0); i < FW_TCB_COUNT; i = tcb_owing_next(i + 1u)) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING)))
 				tcb_flush(tcb, now);
+			if (!tcb->in_use || !(tcb->flags & TCB_OWE_FLAGS))
+				tcb_owing[i / TCB_OWING_BITS] &= ~(1u << (i % TCB_OWING_BITS));
 		}
 	}
 	tcb_event_depth = 0;

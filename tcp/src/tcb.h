@@ -12,6 +12,7 @@
 #include "lwip/pbuf.h"
 #include "config.h"
 #include "fw_tcp.h"
+#include "rx.h"
 #include "tcp_types.h"
 
 /* tcb.flags */
@@ -110,6 +111,7 @@ struct fw_tcp_conn {
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
 	                         * this connection and opened another in the slot is detected */
+	uint8_t slot;           /* its index in the pool (tcb_id), kept for the end of events' bitmap */
 	int8_t soft_err;        /* err_t of the last soft ICMP error (RFC 5927), ERR_OK when none:
 	                         * what the application hears if the connection times out */
 	void *arg;
@@ -169,14 +171,54 @@ void tcb_reset(struct fw_tcp_conn *tcb, err_t err);
 struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t);
 struct fw_tcp_conn *tcb_find_listener(uint16_t port);
 unsigned tcb_backlog(const struct fw_tcp_conn *listener);
-bool tcb_synchronized(const struct fw_tcp_conn *tcb);
-uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb);
-uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb);
-void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now);
+/** TCBs in use with any of TCB_F_* `flag` set. */
+unsigned tcb_count_flagged(uint16_t flag);
+/* The accessors below run on every segment, from every file: inline. */
+static inline bool tcb_synchronized(const struct fw_tcp_conn *tcb)
+{
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_TIME_WAIT:
+		return false;
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSE_WAIT:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+		return true;
+	}
+	return false;
+}
+/** RCV.WND: what the receive buffers set aside for the connection hold
+ *  beyond RCV.NXT, within FW_TCP_WND less what is queued or unconsumed
+ *  (rx.c). */
+static inline uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
+{
+	return rx_window(tcb);
+}
+static inline uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
+{
+	return tcb->sndq ? tcb->sndq->tot_len : 0u;
+}
 /** The retransmission timer's deadline `after` ms from now (persist). */
-void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after);
+static inline void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
+{
+	tcb->rtx_at = now + after;
+	tcb->timers |= TCB_T_RTX;
+}
+static inline void tcb_arm_rtx(struct fw_tcp_conn *tcb, uint32_t now)
+{
+	tcb_arm_rtx_in(tcb, now, tcb->rto);
+}
 void tcb_arm_aux(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after);
-void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer);
+static inline void tcb_disarm(struct fw_tcp_conn *tcb, uint8_t timer)
+{
+	tcb->timers &= (uint8_t)~timer;
+}
 /** The TCB sits in FIN_WAIT_2 or CLOSE_WAIT: start its state's timer. */
 void tcb_state_timer(struct fw_tcp_conn *tcb, uint32_t now);
 /** Deliver queued data and a pending end of stream to the app, then
@@ -221,7 +263,11 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb);
  *  (then at the end of the event). Without FW_TCP_DELAYED_ACK: tcb_owe_ack(). */
 void tcb_owe_ack_delayed(struct fw_tcp_conn *tcb, uint32_t len);
 /** tcp_output.c: a segment carrying ACK = RCV.NXT leaves; a delayed ACK is paid. */
-void tcb_ack_sent(struct fw_tcp_conn *tcb);
+static inline void tcb_ack_sent(struct fw_tcp_conn *tcb)
+{
+	tcb->ack_bytes = 0;
+	tcb_disarm(tcb, TCB_T_DACK);
+}
 
 /* ---- tcp_icmp.c ---- */
 /** An ICMP error of `type`/`code` quoting our segment on `t` at `seq`

@@ -8,7 +8,6 @@
  * segments, challenge ACKs and RSTs go at once.
  */
 #include <stddef.h>
-#include <string.h>
 #include "config.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
@@ -81,10 +80,6 @@ static void seg_sack_option(const uint8_t *o, unsigned olen, struct fw_tcp_seg *
 		seg->sack_n++;
 	}
 }
-/* What seg_parse() clears: not the blocks, read only up to sack_n. */
-#define SEG_CLEAR_LEN offsetof(struct fw_tcp_seg, sack)
-#else
-#define SEG_CLEAR_LEN sizeof(struct fw_tcp_seg)
 #endif
 
 /* Options (RFC 9293 3.1): END, NOP, MSS, SACK understood; others skipped by length. */
@@ -138,7 +133,14 @@ static bool seg_parse(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *d
 		STAT_INC(drop_chksum);
 		return false;
 	}
-	memset(seg, 0, SEG_CLEAR_LEN);
+	/* What the options may set is cleared first (the blocks are read only
+	 * up to sack_n); every other field is written below. No memset: on the
+	 * target it is a library call per segment. */
+	seg->mss = 0;
+#if FW_TCP_SACK
+	seg->sack_ok = false;
+	seg->sack_n = 0;
+#endif
 	if (!seg_options(h + SEG_HLEN, doff - SEG_HLEN, seg)) {
 		STAT_INC(drop_opts);
 		return false;

@@ -303,10 +303,11 @@ static uint16_t tcb_sack_option(const struct fw_tcp_conn *tcb, uint8_t o[SEG_SAC
 {
 #if FW_TCP_SACK
 	struct seg_sack_block b[SEG_SACK_BLOCKS];
-	unsigned n = sack_blocks(tcb, b);
+	unsigned n;
 
-	if (room < SEG_SACK_HDR_LEN + SEG_SACK_BLOCK_LEN)
+	if (!sack_has_blocks(tcb) || room < SEG_SACK_HDR_LEN + SEG_SACK_BLOCK_LEN)
 		return 0;
+	n = sack_blocks(tcb, b);
 	if (n > (room - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN)
 		n = (room - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN;   /* the first blocks matter most */
 	if (!n)

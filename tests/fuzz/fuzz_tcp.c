@@ -670,6 +670,8 @@ static void fz_check(void)
 		fz_fail("TIME_WAIT table over its bound", tw_get_stats()->in_use);
 	if (tw_check())
 		fz_fail(tw_check(), tw_get_stats()->in_use);
+	if (rx_check())
+		fz_fail(rx_check(), fz_stats().rx_bufs);
 }
 
 /* ------------------------------------------------------------ fixtures */

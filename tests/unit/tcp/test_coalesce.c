@@ -213,6 +213,52 @@ static void unacceptable_segment_acked_once_rfc9293_3_10_7_4(void **state)
 	h_tx_drain();
 }
 
+/* A relay: what arrives on one connection is echoed on it and written to
+ * another, from recv_cb. */
+static struct fw_tcp_conn *relay_to;
+
+static err_t relay_recv_cb(void *arg, struct fw_tcp_conn *conn, struct pbuf *p)
+{
+	uint8_t buf[128];
+	uint16_t n;
+
+	(void)arg;
+	if (!p)
+		return ERR_OK;
+	n = pbuf_copy_partial(p, buf, sizeof buf, 0);
+	assert_int_equal(fw_tcp_write(conn, buf, n), ERR_OK);
+	assert_int_equal(fw_tcp_write(relay_to, buf, n), ERR_OK);
+	fw_tcp_recved(conn, p->tot_len);
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+/* One event queues output on two connections (recv_cb of the first writes
+ * on both): each sends when the event ends (RFC 1122 4.2.3.2: the ACK owed
+ * rides on the echo; nothing waits for another event), in pool order.
+ * < P. 100 on A  > P. 100 on A (ack +100)  > P. 100 on B */
+static void output_of_one_event_on_two_connections_both_leave_rfc1122_4_2_3_2(void **state)
+{
+	uint32_t b_snd;
+
+	(void)state;
+	fixture_established();
+	relay_to = h_establish_from(H_RPORT + 1u, &b_snd);
+	fw_tcp_recv(g.tcb, relay_recv_cb);
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 100);
+	g.rcv += 100;
+	assert_non_null(h_peek_tx());
+	assert_int_equal(h_peek_tx()->dport, H_RPORT);
+	expect_tx(F_P | F_A, g.snd, g.rcv, 100);
+	assert_non_null(h_peek_tx());
+	assert_int_equal(h_peek_tx()->dport, H_RPORT + 1u);
+	expect_tx(F_P | F_A, b_snd, H_PEER_ISS + 1u, 100);
+	expect_no_tx();
+	fw_tcp_abort(relay_to);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 const struct CMUnitTest tcp_coalesce_tests[] = {
 	H_TEST(daytime_data_and_fin_one_segment_rfc9293_3_10_4),
 	H_TEST(echo_then_close_in_recv_one_segment_rfc1122_4_2_3_2),
@@ -223,5 +269,6 @@ const struct CMUnitTest tcp_coalesce_tests[] = {
 	H_TEST(fin_wait_2_fin_acked_before_time_wait_rfc9293_3_10_7_4),
 	H_TEST(connect_write_carries_syn_ack_ack_rfc9293_3_10_7_3),
 	H_TEST(unacceptable_segment_acked_once_rfc9293_3_10_7_4),
+	H_TEST(output_of_one_event_on_two_connections_both_leave_rfc1122_4_2_3_2),
 };
 const size_t tcp_coalesce_count = sizeof tcp_coalesce_tests / sizeof tcp_coalesce_tests[0];
