@@ -68,6 +68,10 @@ LWIP_CORE_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c
 	core/timeouts.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
 	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c
 LWIP_SRCS := $(addprefix $(LWIP)/src/,$(LWIP_CORE_SRCS))
+# lwIP's altcp API and its own applications, compiled from lwIP's sources
+# unchanged, in both firmwares (finwait's engine under the altcp API,
+# port/lwip/altcp_fw.c, or lwIP's TCP under it, altcp_tcp.c).
+LWIP_APP_SRCS := $(addprefix $(LWIP)/src/,core/altcp.c apps/http/httpd.c apps/http/fs.c)
 
 # ---------------------------------------------------------------- firmware
 include tcp/tcp.mk
@@ -87,7 +91,7 @@ FW_LIBS   := -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 FW_SRCS := $(FW_TCP_SRCS) $(PORT_SRCS) $(APP_SRCS) $(TARGET_TEST_SRCS)
 FW_OBJS := $(patsubst %.c,$(BUILD)/$(BOARD)/obj/%.o,$(BOARD_SRCS) $(FW_SRCS)) \
-	$(patsubst $(LWIP)/src/%.c,$(BUILD)/$(BOARD)/lwip/%.o,$(LWIP_SRCS))
+	$(patsubst $(LWIP)/src/%.c,$(BUILD)/$(BOARD)/lwip/%.o,$(LWIP_SRCS) $(LWIP_APP_SRCS))
 
 $(BUILD)/$(BOARD)/obj/%.o: %.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
@@ -163,7 +167,11 @@ $(BUILD)/host/$(1)/obj/%.o: %.c | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	$(HOST_CC) $(HOST_FLAGS) $(2) $(WARN) -MMD -MP -c $$< -o $$@
 
-$(BUILD)/host/$(1)/liblwip.a: $(patsubst $(LWIP)/src/%.c,$(BUILD)/host/$(1)/lwip/%.o,$(LWIP_SRCS))
+# With the core's TCP hooks (LWIP_TCP=1 in lwipopts.h; finwait stands in
+# for lwIP's TCP), so a suite that calls lwip_init() links, and lwIP's
+# altcp API for the adapter's tests.
+$(BUILD)/host/$(1)/liblwip.a: $(patsubst $(LWIP)/src/%.c,$(BUILD)/host/$(1)/lwip/%.o,$(LWIP_SRCS)) \
+		$(BUILD)/host/$(1)/lwip/core/altcp.o $(BUILD)/host/$(1)/obj/port/lwip/tcp_core_fw.o
 	@rm -f $$@
 	ar rcs $$@ $$^
 

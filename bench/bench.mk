@@ -48,7 +48,7 @@ BENCH_TW_MAX    := 1200
 BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_HOST_finwait_SRCS := bench/host/bench_main.c bench/host/eng_finwait.c \
-	$(FW_TCP_SRCS) $(LWIP_SRCS)
+	$(FW_TCP_SRCS) port/lwip/tcp_core_fw.c $(LWIP_SRCS)
 BENCH_HOST_lwip_SRCS := bench/host/bench_main.c bench/host/eng_lwip.c \
 	$(LWIP_SRCS) $(LWIP_TCP_SRCS)
 BENCH_HOST_finwait_DEFS :=

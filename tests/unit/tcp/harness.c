@@ -766,5 +766,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_rxbudget", tcp_rxbudget_tests, tcp_rxbudget_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_synflood", tcp_synflood_tests, tcp_synflood_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_liveness", tcp_liveness_tests, tcp_liveness_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_altcp", tcp_altcp_tests, tcp_altcp_count, NULL, NULL);
 	return fails;
 }

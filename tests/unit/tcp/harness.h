@@ -192,6 +192,8 @@ extern const struct CMUnitTest tcp_synflood_tests[];
 extern const size_t tcp_synflood_count;
 extern const struct CMUnitTest tcp_liveness_tests[];
 extern const size_t tcp_liveness_count;
+extern const struct CMUnitTest tcp_altcp_tests[];
+extern const size_t tcp_altcp_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 
