@@ -28,7 +28,8 @@
 
 /* ---- TCP engine pools ---- */
 #ifndef FW_TCB_COUNT
-#define FW_TCB_COUNT 8            /* full control blocks (listeners included) */
+#define FW_TCB_COUNT 9            /* full control blocks (listeners included: echo, discard,
+                                   * daytime, http leave five for connections) */
 #endif
 #ifndef FW_LISTEN_BACKLOG
 #define FW_LISTEN_BACKLOG 4       /* SYN_RCVD + not-yet-accepted per listener */

@@ -1,0 +1,82 @@
+"""lwIP's own httpd (lwIP's httpd.c and its built-in fsdata.c pages, not
+one line changed) on finwait's TCP through lwIP's altcp API
+(port/lwip/altcp_fw.c), port 80, with curl in the test namespace as the
+client.
+
+What each page should be comes from lwIP's fsdata.c itself: every file
+there is its name, then the HTTP header makefsdata wrote, then the body.
+httpd speaks HTTP/1.0 and closes first after every response, so every
+request leaves a TIME_WAIT entry on the device, the compact one.
+"""
+
+import re
+
+import pytest
+
+import e2e_util as eu
+
+pytestmark = pytest.mark.needs_qemu
+
+HTTP = 80
+FSDATA = eu.REPO / "build" / "lwip" / "lwip-2.1.3" / "src" / "apps" / "http" / "fsdata.c"
+
+
+def fsdata_file(name: str) -> tuple[bytes, bytes]:
+    """(header, body) of `name` ("/index.html") as fsdata.c holds it."""
+    text = FSDATA.read_text()
+    var = "data_" + re.sub(r"[^A-Za-z0-9]", "_", name)
+    m = re.search(rf"\b{var}\[\][^{{]*{{(.*?)}};", text, re.S)
+    assert m, f"{var} not in {FSDATA}"
+    body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S)
+    data = bytes(int(x, 16) for x in re.findall(r"0x([0-9a-fA-F]{2})", body))
+    nul = data.index(b"\0")
+    assert data[:nul].decode() == name
+    # the name is padded to its alignment with NULs (FSDATA_FILE_ALIGNMENT)
+    rest = data[nul:].lstrip(b"\0")
+    header, sep, payload = rest.partition(b"\r\n\r\n")
+    assert sep, f"{name}: no header in fsdata.c"
+    return header + sep, payload
+
+
+def curl(fw, tmp_path, path: str, *extra: str) -> tuple[int, bytes]:
+    """GET http://device/path with curl in the namespace: (status, body)."""
+    out = tmp_path / "body"
+    r = fw.run(["curl", "-s", "-S", "--max-time", "10", "-o", str(out), "-w", "%{http_code}",
+                *extra, f"http://{fw.ip}:{HTTP}{path}"], timeout=20)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    return int(r.stdout.strip()), out.read_bytes()
+
+
+def test_httpd_index_is_fsdata_index_html(fw, tmp_path):
+    """GET / returns fsdata.c's index.html, byte for byte, status 200."""
+    _, want = fsdata_file("/index.html")
+    code, body = curl(fw, tmp_path, "/")
+    assert code == 200
+    assert body == want, (len(body), len(want))
+
+
+def test_httpd_missing_page_is_404_html(fw, tmp_path):
+    """A page that does not exist gets fsdata.c's 404.html, status 404."""
+    _, want = fsdata_file("/404.html")
+    code, body = curl(fw, tmp_path, "/no/such/page.html")
+    assert code == 404
+    assert body == want
+
+
+def test_httpd_device_closes_first_into_time_wait(fw):
+    """HTTP/1.0: the device closes first, so the TIME_WAIT entry is the
+    device's (netstat -m), and nothing else of the connection is left:
+    no TCB, no altcp connection (only httpd's listener)."""
+    s = eu.peer_connect(fw, HTTP)
+    me = "%s:%d" % s.getsockname()
+    try:
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        s.settimeout(10)
+        reply = eu.recv_all(s)      # until the device's FIN
+    finally:
+        s.close()
+    assert reply.startswith(b"HTTP/1.0 200 OK"), reply[:64]
+    tw = eu.wait_until(lambda: eu.tw_for(fw, me), 5, f"a TIME_WAIT entry for {me}")
+    assert tw.get("local") == f"{fw.ip}:{HTTP}", tw
+    assert eu.tcb_for(fw, me) is None, "a TCB outlived the close"
+    assert int(fw.records("stats")["altcp"]["in_use"]) == 1, fw.records("stats")["altcp"]
