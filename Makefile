@@ -216,7 +216,7 @@ endif
 # eth_mac.h, drivers include neither config.h nor a board's header
 # (tools/check_includes.py);
 # the engine defines no name of lwIP's TCP (tools/check_names.py, over both
-# builds' objects).
+# builds' objects); lwIP's applications compile to the same code in both.
 checks: deps-test lwip
 	@$(MAKE) --no-print-directory BOARD=mps2-an385 firmware-only
 	@$(MAKE) --no-print-directory BOARD=mps2-an385 FW_TCP=lwip firmware-only
@@ -225,6 +225,15 @@ checks: deps-test lwip
 		--engine-objs $(patsubst %.c,$(BUILD)/mps2-an385/obj/%.o,$(FW_TCP_SRCS)) \
 		--lwip-objs $(patsubst $(LWIP)/src/%.c,$(BUILD)/mps2-an385-lwip/lwip/%.o,$(LWIP_TCP_SRCS)) \
 		--lwip-src $(LWIP)/src --public-header tcp/include/fw_tcp.h
+	@# lwIP's applications are the same code on either TCP: their objects
+	@# from both firmwares, debug info aside (-g3 records every macro), match.
+	@set -e; for o in $(patsubst $(LWIP)/src/%.c,%.o,$(LWIP_APP_SRCS)); do \
+		arm-none-eabi-objcopy --strip-debug $(BUILD)/mps2-an385/lwip/$$o $(BUILD)/mps2-an385/apps-cmp.fw.o; \
+		arm-none-eabi-objcopy --strip-debug $(BUILD)/mps2-an385-lwip/lwip/$$o $(BUILD)/mps2-an385/apps-cmp.lwip.o; \
+		cmp $(BUILD)/mps2-an385/apps-cmp.fw.o $(BUILD)/mps2-an385/apps-cmp.lwip.o \
+			|| { echo "checks: $$o differs between FW_TCP=finwait and FW_TCP=lwip"; exit 1; }; \
+	done; rm -f $(BUILD)/mps2-an385/apps-cmp.*.o; \
+	echo "checks: lwIP's application objects ($(notdir $(LWIP_APP_SRCS:.c=.o))) are byte-identical in both firmwares"
 
 test: deps-test lwip
 	$(MAKE) all-boards

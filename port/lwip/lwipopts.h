@@ -53,6 +53,8 @@
 #define TCP_SND_QUEUELEN            FW_TCP_SNDQ_PBUFS
 #define TCP_MSL                     FW_MSL_MS     /* TIME_WAIT = 2 * TCP_MSL, as finwait */
 #define MEMP_NUM_ALTCP_PCB          FW_TCB_COUNT  /* one per connection or listener of an app */
+#define TCP_LISTEN_BACKLOG          1
+#define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG   /* altcp_listen()'s; finwait's is FW_LISTEN_BACKLOG anyway */
 /* finwait has keepalive (fw_tcp_keepalive()), so altcp_keepalive_* exist;
  * the baseline compiles lwIP's in too (off per pcb, as lwIP ships it). */
 #define LWIP_TCP_KEEPALIVE          1
@@ -85,8 +87,6 @@
 #define MEMP_NUM_TCP_PCB            FW_LWIP_TCP_PCBS
 #define MEMP_NUM_TCP_PCB_LISTEN     4             /* echo, discard, daytime + 1 */
 #define MEMP_NUM_TCP_SEG            (FW_TCB_COUNT * FW_TCP_SNDQ_PBUFS)
-#define TCP_LISTEN_BACKLOG          1
-#define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG
 #define TCP_MAXRTX                  FW_DATA_RETRIES
 #define TCP_SYNMAXRTX               FW_SYN_RETRIES
 #define TCP_STATS                   1

@@ -9,7 +9,9 @@ httpd speaks HTTP/1.0 and closes first after every response, so every
 request leaves a TIME_WAIT entry on the device, the compact one.
 """
 
+import os
 import re
+import time
 
 import pytest
 
@@ -79,4 +81,38 @@ def test_httpd_device_closes_first_into_time_wait(fw):
     tw = eu.wait_until(lambda: eu.tw_for(fw, me), 5, f"a TIME_WAIT entry for {me}")
     assert tw.get("local") == f"{fw.ip}:{HTTP}", tw
     assert eu.tcb_for(fw, me) is None, "a TCB outlived the close"
-    assert int(fw.records("stats")["altcp"]["in_use"]) == 1, fw.records("stats")["altcp"]
+    altcp = fw.records("apps")["altcp"]
+    assert int(altcp["in_use"]) == 1, altcp   # httpd's listener
+
+
+@pytest.mark.fw_timeout(60)
+def test_httpd_idle_connection_closed_by_its_poll(fw):
+    """A client that sends nothing: httpd counts HTTPD_MAX_RETRIES (4) polls
+    of HTTPD_POLL_INTERVAL (4 slow-timer ticks of 500 ms), then closes,
+    about 8 s after the accept. Without the altcp layer's poll tick it
+    would wait forever."""
+    s = eu.peer_connect(fw, HTTP)
+    me = "%s:%d" % s.getsockname()
+    t0 = time.monotonic()
+    try:
+        s.settimeout(20)
+        assert s.recv(100) == b""          # the device's FIN, no data
+        waited = time.monotonic() - t0
+    finally:
+        s.close()
+    assert 6.0 <= waited <= 12.0, waited
+    eu.wait_until(lambda: eu.tw_for(fw, me), 5, f"the device's TIME_WAIT for {me}")
+
+
+def test_httpd_same_client_port_five_times(fw, tmp_path):
+    """curl --local-port P five times in a row: each SYN lands on the
+    device's TIME_WAIT entry of the connection before and opens a new
+    incarnation (RFC 1122 4.2.2.13), so all five get the page."""
+    port = 40000 + os.getpid() % 20000
+    _, want = fsdata_file("/index.html")
+    before = eu.tcp_stats(fw)
+    for i in range(5):
+        code, body = curl(fw, tmp_path, "/", "--local-port", str(port))
+        assert (code, body == want) == (200, True), f"request {i}: {code}"
+    after = eu.tcp_stats(fw)
+    assert after["tcp.tw.reused"] - before["tcp.tw.reused"] == 4, after
