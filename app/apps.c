@@ -2,10 +2,12 @@
  * lwIP's own applications, from lwIP's sources unchanged, on whichever
  * TCP the build has: finwait's engine under lwIP's altcp API
  * (port/lwip/altcp_fw.c), or lwIP's TCP in the baseline (make FW_TCP=lwip).
- * httpd serves its built-in pages (lwIP's fsdata.c) on port 80.
+ * httpd serves its built-in pages (lwIP's fsdata.c) on port 80; the MQTT
+ * client runs from the console (cmd_mqtt.c).
  */
 #include "apps.h"
 
+#include "cmd_mqtt.h"
 #include "console.h"
 #include "lwip/apps/httpd.h"
 
@@ -38,6 +40,7 @@ static const struct console_cmd apps_cmds[] = {
 void apps_init(void)
 {
 	httpd_init();
+	cmd_mqtt_register();
 #ifndef FW_LWIP_TCP
 	console_register(apps_cmds, sizeof apps_cmds / sizeof apps_cmds[0]);
 #endif

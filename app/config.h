@@ -193,4 +193,16 @@
                                       * of its own, so TIME_WAIT and the TCBs never starve each other */
 #endif
 
+
+/* ---- lwIP's MQTT client on the console (app/cmd_mqtt.c) ---- */
+#ifndef FW_MQTT_KEEPALIVE_S
+#define FW_MQTT_KEEPALIVE_S 10    /* MQTT keep-alive: a PINGREQ after this long without traffic */
+#endif
+#ifndef FW_MQTT_TOPIC_MAX
+#define FW_MQTT_TOPIC_MAX 64      /* bytes of a received message's topic printed */
+#endif
+#ifndef FW_MQTT_TEXT_MAX
+#define FW_MQTT_TEXT_MAX 128      /* bytes of a message printed, and of one `mqtt pub` */
+#endif
+
 #endif
