@@ -119,7 +119,7 @@ all-boards: deps lwip
 	@set -e; for b in $(BOARDS); do $(MAKE) --no-print-directory BOARD=$$b firmware-only; done
 
 # ---------------------------------------------------------------- run
-QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13
+QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13,hostfwd=tcp:127.0.0.1:7080-192.0.2.2:80
 # `make run` first shows the firmware working (tools/demo.py: an echo and a
 # daytime connection through QEMU's user-mode network, then both teardowns
 # drawn as ladder diagrams from the NIC's pcap), then boots it again with
@@ -131,7 +131,7 @@ ifneq ($(DEMO),0)
 	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $(BOARD_QEMU_MACHINE) -- $(BOARD_QEMU_FLAGS) \
 		|| echo "finwait: the demo failed (its console log is in build/demo/); the console follows anyway"
 endif
-	@echo "finwait: QEMU $(BOARD_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13 are on 127.0.0.1:7007/7009/7013."
+	@echo "finwait: QEMU $(BOARD_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13/80 are on 127.0.0.1:7007/7009/7013/7080 (httpd: open http://127.0.0.1:7080/)."
 	qemu-system-arm -M $(BOARD_QEMU_MACHINE) -nographic -kernel $(FW_OUT)/firmware.elf \
 		-netdev user,id=net0,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,$(QEMU_HOSTFWD) \
 		-net nic,netdev=net0 $(BOARD_QEMU_FLAGS)

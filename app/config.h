@@ -194,6 +194,14 @@
 #endif
 
 
+/* ---- finwait's status page for lwIP's httpd (app/http_status.c) ---- */
+#ifndef FW_HTTP_STATUS_BYTES
+#define FW_HTTP_STATUS_BYTES 2048 /* one /status.txt, from lwIP's heap while httpd sends it */
+#endif
+#ifndef FW_HTTP_STATUS_TW_LINES
+#define FW_HTTP_STATUS_TW_LINES 16 /* TIME_WAIT entries it lists (it counts them all) */
+#endif
+
 /* ---- lwIP's MQTT client on the console (app/cmd_mqtt.c) ---- */
 #ifndef FW_MQTT_KEEPALIVE_S
 #define FW_MQTT_KEEPALIVE_S 10    /* MQTT keep-alive: a PINGREQ after this long without traffic */

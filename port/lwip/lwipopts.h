@@ -55,6 +55,9 @@
 #define MEMP_NUM_ALTCP_PCB          FW_TCB_COUNT  /* one per connection or listener of an app */
 #define TCP_LISTEN_BACKLOG          1
 #define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG   /* altcp_listen()'s; finwait's is FW_LISTEN_BACKLOG anyway */
+/* httpd asks the application first for every file (app/http_status.c:
+ * finwait's /status.txt), then its built-in pages (fsdata.c). */
+#define LWIP_HTTPD_CUSTOM_FILES     1
 /* finwait has keepalive (fw_tcp_keepalive()), so altcp_keepalive_* exist;
  * the baseline compiles lwIP's in too (off per pcb, as lwIP ships it). */
 #define LWIP_TCP_KEEPALIVE          1

@@ -18,6 +18,7 @@ import time
 import pytest
 
 import e2e_util as eu
+import fwharness as fh
 
 pytestmark = pytest.mark.needs_qemu
 
@@ -155,3 +156,27 @@ def test_httpd_under_load_ab(fw):
     assert m and int(m.group(1)) > 0 and int(m.group(2)) >= int(m.group(1)) - 1, ping_out
     altcp = fw.records("apps")["altcp"]
     assert int(altcp["in_use"]) == 1, altcp     # httpd's listener: nothing leaked
+
+
+def test_httpd_status_page_matches_the_console(fw, tmp_path):
+    """/status.txt, finwait's page for httpd: key=value records that parse,
+    and its TIME_WAIT count is the console's (`stats` tcp.tw in_use, the
+    count netstat lists), less the status request's own connection, which
+    enters TIME_WAIT after the page was made (unless the table is full).
+    Retried when an entry expires in between."""
+    for _ in range(3):
+        code, body = curl(fw, tmp_path, "/status.txt")
+        in_use = eu.tcp_stats(fw)["tcp.tw.in_use"]
+        assert code == 200, code
+        recs = fh.parse_records(body.decode())
+        tw, cap = int(recs["tcp"]["time_wait"]), int(recs["tcp"]["tw_capacity"])
+        listed = sum(1 for line in body.decode().splitlines() if line.startswith("tw: "))
+        shown = recs["tw.listed"]
+        assert listed == int(shown["shown"]), body
+        assert int(shown["shown"]) + int(shown["more"]) == tw, recs
+        if min(tw + 1, cap) == in_use:
+            break
+    else:
+        raise AssertionError(f"status says {tw} in TIME_WAIT, the console {in_use}")
+    assert any(line.startswith("tcb: ") and "state=LISTEN" in line and f":{HTTP} " in line
+               for line in body.decode().splitlines()), body
