@@ -37,6 +37,7 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 		--finwait-timewait-obj $(BENCH_FW)/obj/tcp/src/timewait.o \
 		--finwait-tcb-obj $(BENCH_FW)/obj/tcp/src/tcb.o \
 		--lwip-memp-obj $(BENCH_LW)/lwip/core/memp.o \
+		--finwait-altcp-obj $(BENCH_FW)/obj/port/lwip/altcp_fw.o \
 		--finwait-tcp-objs $(BENCH_FW_TCP_OBJS) --lwip-tcp-objs $(BENCH_LW_TCP_OBJS) \
 		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf > $@.tmp
 	mv $@.tmp $@
