@@ -71,7 +71,7 @@ LWIP_SRCS := $(addprefix $(LWIP)/src/,$(LWIP_CORE_SRCS))
 # lwIP's altcp API and its own applications, compiled from lwIP's sources
 # unchanged, in both firmwares (finwait's engine under the altcp API,
 # port/lwip/altcp_fw.c, or lwIP's TCP under it, altcp_tcp.c).
-LWIP_APP_SRCS := $(addprefix $(LWIP)/src/,core/altcp.c apps/http/httpd.c apps/http/fs.c apps/mqtt/mqtt.c)
+LWIP_APP_SRCS := $(addprefix $(LWIP)/src/,core/altcp.c apps/http/httpd.c apps/http/fs.c apps/mqtt/mqtt.c apps/lwiperf/lwiperf.c)
 
 # ---------------------------------------------------------------- firmware
 include tcp/tcp.mk

@@ -2,14 +2,16 @@
  * lwIP's own applications, from lwIP's sources unchanged, on whichever
  * TCP the build has: finwait's engine under lwIP's altcp API
  * (port/lwip/altcp_fw.c), or lwIP's TCP in the baseline (make FW_TCP=lwip).
- * httpd serves its built-in pages (lwIP's fsdata.c) on port 80; the MQTT
- * client runs from the console (cmd_mqtt.c).
+ * httpd serves its built-in pages (lwIP's fsdata.c) on port 80, lwiperf
+ * (iperf 2's server, on lwIP's raw API: port/lwip/tcp_fw.c) on port 5001;
+ * the MQTT client runs from the console (cmd_mqtt.c).
  */
 #include "apps.h"
 
 #include "cmd_mqtt.h"
 #include "console.h"
 #include "lwip/apps/httpd.h"
+#include "lwip/apps/lwiperf.h"
 
 #ifndef FW_LWIP_TCP
 #include "altcp_fw.h"
@@ -37,9 +39,25 @@ static const struct console_cmd apps_cmds[] = {
 };
 #endif
 
+/* lwiperf's end-of-test report (lwiperf.h's LWIPERF_*). */
+static void apps_iperf_report(void *arg, enum lwiperf_report_type type, const ip_addr_t *local_addr,
+                              u16_t local_port, const ip_addr_t *remote_addr, u16_t remote_port,
+                              u32_t bytes, u32_t ms, u32_t kbps)
+{
+	(void)arg;
+	(void)local_addr;
+	(void)local_port;
+	(void)remote_addr;
+	(void)remote_port;
+	console_printf("iperf report type=%d bytes=%lu ms=%lu kbps=%lu\n", (int)type, (unsigned long)bytes,
+	    (unsigned long)ms, (unsigned long)kbps);
+}
+
 void apps_init(void)
 {
 	httpd_init();
+	if (!lwiperf_start_tcp_server_default(apps_iperf_report, NULL))
+		console_printf("error: apps: lwiperf cannot listen on port %u\n", (unsigned)LWIPERF_TCP_PORT_DEFAULT);
 	cmd_mqtt_register();
 #ifndef FW_LWIP_TCP
 	console_register(apps_cmds, sizeof apps_cmds / sizeof apps_cmds[0]);

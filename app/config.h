@@ -28,8 +28,8 @@
 
 /* ---- TCP engine pools ---- */
 #ifndef FW_TCB_COUNT
-#define FW_TCB_COUNT 9            /* full control blocks (listeners included: echo, discard,
-                                   * daytime, http leave five for connections) */
+#define FW_TCB_COUNT 10           /* full control blocks (listeners included: echo, discard,
+                                   * daytime, http, iperf leave five for connections) */
 #endif
 #ifndef FW_LISTEN_BACKLOG
 #define FW_LISTEN_BACKLOG 4       /* SYN_RCVD + not-yet-accepted per listener */
@@ -200,6 +200,12 @@
 #endif
 #ifndef FW_HTTP_STATUS_TW_LINES
 #define FW_HTTP_STATUS_TW_LINES 16 /* TIME_WAIT entries it lists (it counts them all) */
+#endif
+
+/* ---- lwIP's raw TCP API over finwait (port/lwip/tcp_fw.c) ---- */
+#ifndef FW_RAW_PCBS
+#define FW_RAW_PCBS 3             /* raw-API handles (lwiperf: its listener and a session, one spare);
+                                   * each a whole lwIP struct tcp_pcb (164 B on Cortex-M3) */
 #endif
 
 /* ---- lwIP's MQTT client on the console (app/cmd_mqtt.c) ---- */

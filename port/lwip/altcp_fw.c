@@ -20,9 +20,9 @@
  * altcp_tcp.c adds its altcp_pcb on top. The altcp API shows applications
  * only `struct altcp_pcb *` and goes through a function table for
  * everything, so one altcp_pcb (from lwIP's ALTCP_PCB pool) plus a small
- * record here is all a connection costs beyond its TCB. A raw tcp_*
- * facade for applications such as lwiperf can sit on top of this layer
- * later; only those applications then pay for a tcp_pcb.
+ * record here is all a connection costs beyond its TCB. The raw tcp_*
+ * facade for applications such as lwiperf sits on top of this layer
+ * (tcp_fw.c): only those applications pay for a tcp_pcb.
  *
  * RAM per connection (Cortex-M3): struct altcp_pcb 44 B + struct afw 12 B
  * = 56 B beside the TCB (`afw_conn_bytes()`, reported by the bench). The

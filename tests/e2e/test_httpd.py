@@ -85,7 +85,7 @@ def test_httpd_device_closes_first_into_time_wait(fw):
     assert tw.get("local") == f"{fw.ip}:{HTTP}", tw
     assert eu.tcb_for(fw, me) is None, "a TCB outlived the close"
     altcp = fw.records("apps")["altcp"]
-    assert int(altcp["in_use"]) == 1, altcp   # httpd's listener
+    assert int(altcp["in_use"]) == 2, altcp   # the listeners: httpd, lwiperf
 
 
 @pytest.mark.fw_timeout(60)
@@ -129,7 +129,7 @@ def test_httpd_under_load_ab(fw):
     ping throughout.
 
     Four at once, not eight: the default firmware has five TCBs beside its
-    four listeners and resets the oldest orphan (a connection httpd has
+    five listeners and resets the oldest orphan (a connection httpd has
     closed, waiting for the client's FIN) past orphan-max (4) or when a SYN
     finds the pool full; at -c 8 that resets responses still in flight
     (320 of 2000 in one run), where lwIP's baseline has nine connection
@@ -155,7 +155,7 @@ def test_httpd_under_load_ab(fw):
     m = re.search(r"(\d+) packets transmitted, (\d+) received", ping_out)
     assert m and int(m.group(1)) > 0 and int(m.group(2)) >= int(m.group(1)) - 1, ping_out
     altcp = fw.records("apps")["altcp"]
-    assert int(altcp["in_use"]) == 1, altcp     # httpd's listener: nothing leaked
+    assert int(altcp["in_use"]) == 2, altcp     # the listeners (httpd, lwiperf): nothing leaked
 
 
 def test_httpd_status_page_matches_the_console(fw, tmp_path):

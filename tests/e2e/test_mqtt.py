@@ -80,4 +80,4 @@ def test_mqtt_subscribe_and_publish_through_mosquitto(fw, broker):
     eu.wait_until(lambda: not [t for t in eu.netstat(fw)[0]
                                if t.get("remote") == f"{eu.fh.PEER_IP}:{BROKER_PORT}"],
                   5, "the MQTT connection's TCB to go")
-    assert int(fw.records("apps")["altcp"]["in_use"]) == 1   # httpd's listener
+    assert int(fw.records("apps")["altcp"]["in_use"]) == 2   # the listeners: httpd, lwiperf

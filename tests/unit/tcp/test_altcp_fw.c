@@ -11,6 +11,8 @@
 #include "harness.h"
 
 #include "altcp_fw.h"
+#include "tcp_fw.h"
+#include "lwip/tcp.h"
 #include "lwip/altcp.h"
 #include "lwip/altcp_tcp.h"
 #include "lwip/memp.h"
@@ -125,6 +127,7 @@ static int a_setup(void **state)
 	afw_reset();
 	h_setup(state);
 	afw_reset();
+	rfw_reset();
 	memset(&a, 0, sizeof a);
 	return 0;
 }
@@ -461,6 +464,123 @@ static void test_nagle_switches_are_kept(void **state)
 	assert_false(altcp_nagle_disabled(a.pcb));
 }
 
+/* ------------------------------------------------------------ the raw tcp_* facade */
+
+struct r_app {
+	struct tcp_pcb *listener, *pcb;
+	unsigned accepts, errs;
+	err_t last_err;
+};
+static struct r_app r;
+
+static void r_err(void *arg, err_t err)
+{
+	struct r_app *ra = arg;
+	ra->errs++;
+	ra->last_err = err;
+	/* lwiperf 2.1.3's lwiperf_tcp_err(): closes the pcb lwIP has freed */
+	tcp_close(ra->pcb);
+}
+
+static err_t r_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	(void)arg;
+	(void)err;
+	if (p) {
+		tcp_recved(pcb, p->tot_len);
+		pbuf_free(p);
+	}
+	return ERR_OK;
+}
+
+static err_t r_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+	struct r_app *ra = arg;
+	(void)err;
+	ra->accepts++;
+	ra->pcb = pcb;
+	tcp_arg(pcb, ra);
+	tcp_recv(pcb, r_recv);
+	tcp_err(pcb, r_err);
+	return ERR_OK;
+}
+
+static void r_listen_and_accept(void)
+{
+	memset(&r, 0, sizeof r);
+	r.listener = tcp_new();
+	assert_non_null(r.listener);
+	assert_int_equal(tcp_bind(r.listener, IP_ADDR_ANY, A_PORT), ERR_OK);
+	r.listener = tcp_listen(r.listener);
+	assert_non_null(r.listener);
+	tcp_arg(r.listener, &r);
+	tcp_accept(r.listener, r_accept);
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1200, .lport = A_PORT);
+	g.iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, g.iss, H_PEER_ISS + 1, 0);
+	g.snd = g.iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .lport = A_PORT);
+	assert_int_equal(r.accepts, 1);
+}
+
+/* lwiperf reads the pcb's addresses and ports; tcp_mss() and tcp_sndbuf()
+ * are macros over its fields. */
+static void test_raw_pcb_fields_as_lwip(void **state)
+{
+	(void)state;
+	ip4_addr_t rem;
+
+	r_listen_and_accept();
+	ip4addr_aton(H_REMOTE_IP, &rem);
+	assert_int_equal(r.pcb->local_port, A_PORT);
+	assert_int_equal(r.pcb->remote_port, H_RPORT);
+	assert_int_equal(ip4_addr_get_u32(ip_2_ip4(&r.pcb->remote_ip)), ip4_addr_get_u32(&rem));
+	assert_int_equal(tcp_mss(r.pcb), 1200);
+	assert_true(tcp_sndbuf(r.pcb) > 0);
+	tcp_abort(r.pcb);
+	assert_int_equal(r.errs, 1);
+	assert_int_equal(r.last_err, ERR_ABRT);
+	h_tx_drain();
+	tcp_close(r.listener);
+	assert_int_equal(rfw_in_use(), 0);
+}
+
+/* lwiperf 2.1.3 calls tcp_close() from its err callback on the pcb lwIP
+ * has just freed (fixed upstream later): here the released handle is a
+ * no-op, nothing goes out, and the next connection is served.
+ *
+ * < R.  1001                 -> err(ERR_RST) -> tcp_close(freed pcb)
+ */
+static void test_raw_close_of_a_released_pcb_is_a_no_op(void **state)
+{
+	(void)state;
+	r_listen_and_accept();
+	struct tcp_pcb *old = r.pcb;
+	inject(.flags = F_R | F_A, .seq = g.rcv, .ack = g.snd, .lport = A_PORT);
+	assert_int_equal(r.errs, 1);
+	assert_int_equal(r.last_err, ERR_RST);
+	expect_no_tx();
+	assert_int_equal(tcp_close(old), ERR_OK);       /* again: still a no-op */
+	assert_int_equal(tcp_write(old, "x", 1, 0), ERR_CONN);
+	tcp_recved(old, 100);
+	tcp_abort(old);
+	assert_int_equal(r.errs, 1);
+	expect_no_tx();
+	assert_int_equal(rfw_in_use(), 1);              /* the listener */
+	inject(.flags = F_S, .seq = 5000, .mss = 1460, .lport = A_PORT, .rport = H_RPORT + 1);
+	g.iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, g.iss, 5001, 0);
+	inject(.flags = F_A, .seq = 5001, .ack = g.iss + 1, .lport = A_PORT, .rport = H_RPORT + 1);
+	assert_int_equal(r.accepts, 2);
+	assert_ptr_not_equal(r.pcb, NULL);
+	assert_int_equal(r.pcb->remote_port, H_RPORT + 1);
+	tcp_abort(r.pcb);
+	h_tx_drain();
+	tcp_close(r.listener);
+	assert_int_equal(rfw_in_use(), 0);
+}
+
 #define A_TEST(fn) cmocka_unit_test_setup_teardown(fn, a_setup, a_teardown)
 
 const struct CMUnitTest tcp_altcp_tests[] = {
@@ -477,5 +597,7 @@ const struct CMUnitTest tcp_altcp_tests[] = {
 	A_TEST(test_mss_is_the_connections),
 	A_TEST(test_addresses_stable_for_the_connections_life),
 	A_TEST(test_nagle_switches_are_kept),
+	A_TEST(test_raw_pcb_fields_as_lwip),
+	A_TEST(test_raw_close_of_a_released_pcb_is_a_no_op),
 };
 const size_t tcp_altcp_count = sizeof tcp_altcp_tests / sizeof tcp_altcp_tests[0];
