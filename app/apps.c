@@ -53,12 +53,33 @@ static void apps_iperf_report(void *arg, enum lwiperf_report_type type, const ip
 	    (unsigned long)ms, (unsigned long)kbps);
 }
 
+/* lwiperf as the client of an iperf 2 server: lwiperf 2.1.3 always sends
+ * for 10 s (lwiperf_start_tcp_client() takes no duration). */
+static int apps_iperf_cmd(int argc, char **argv)
+{
+	ip_addr_t addr;
+
+	if (argc != 2 || !ipaddr_aton(argv[1], &addr))
+		return 1;
+	if (!lwiperf_start_tcp_client_default(&addr, apps_iperf_report, NULL))
+		console_printf("error: iperf: cannot start (no connection free)\n");
+	else
+		console_printf("iperf started: 10 s to %s:%u\n", argv[1], (unsigned)LWIPERF_TCP_PORT_DEFAULT);
+	return 0;
+}
+
+static const struct console_cmd apps_iperf_cmds[] = {
+	{ "iperf", "IP", "lwiperf: send to an iperf 2 server (port 5001) for 10 s; ends with `iperf report`",
+	  apps_iperf_cmd },
+};
+
 void apps_init(void)
 {
 	httpd_init();
 	if (!lwiperf_start_tcp_server_default(apps_iperf_report, NULL))
 		console_printf("error: apps: lwiperf cannot listen on port %u\n", (unsigned)LWIPERF_TCP_PORT_DEFAULT);
 	cmd_mqtt_register();
+	console_register(apps_iperf_cmds, sizeof apps_iperf_cmds / sizeof apps_iperf_cmds[0]);
 #ifndef FW_LWIP_TCP
 	console_register(apps_cmds, sizeof apps_cmds / sizeof apps_cmds[0]);
 #endif

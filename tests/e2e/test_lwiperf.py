@@ -4,6 +4,7 @@ server on port 5001, with Debian's iperf 2 in the namespace as the client.
 """
 
 import re
+import subprocess
 import time
 
 import pytest
@@ -39,3 +40,31 @@ def test_lwiperf_server_against_iperf2_client(fw):
     print(f"\nlwiperf: client {client_kbps:.0f} kbit/s, device {kbps} kbit/s over {ms} ms")
     eu.wait_until(lambda: int(fw.records("apps")["altcp"]["in_use"]) == 2, 5,
                   "only the listeners' altcp connections (httpd, lwiperf)")
+
+
+@pytest.mark.fw_timeout(60)
+def test_lwiperf_client_from_the_console_to_iperf2_server(fw):
+    """`iperf IP` on the console: lwiperf sends to `iperf -s` in the
+    namespace for its fixed 10 s; both ends report a sane rate."""
+    srv = fw.popen(["iperf", "-s", "-B", eu.fh.PEER_IP, "-p", str(IPERF), "-f", "k"],
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(0.5)
+        mark = fw.console.mark()
+        out = fw.cmd(f"iperf {eu.fh.PEER_IP}")
+        assert "iperf started" in out, out
+        deadline = time.monotonic() + 25
+        rep = None
+        while rep is None and time.monotonic() < deadline:
+            rep = re.search(r"iperf report type=\d+ bytes=(\d+) ms=(\d+) kbps=(\d+)",
+                            fw.console.text_since(mark))
+            time.sleep(0.2)
+        assert rep, fw.console.text_since(mark)[-500:]
+        bytes_, ms, kbps = (int(x) for x in rep.groups())
+        assert bytes_ > 0 and 9000 <= ms <= 12000 and kbps > 100, rep.group(0)
+    finally:
+        srv.terminate()
+        text = srv.communicate(timeout=10)[0]
+    m = re.search(r"([\d.]+) KBytes\s+([\d.]+) Kbits/sec", text)
+    assert m and float(m.group(2)) > 100, text
+    print(f"\nlwiperf client: device {kbps} kbit/s, iperf server {m.group(2)} kbit/s")
