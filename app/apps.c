@@ -28,9 +28,9 @@ static int apps_cmd(int argc, char **argv)
 	if (argc != 1)
 		return 1;
 	afw_get_stats(&s);
-	console_printf("altcp: in_use=%lu polls=%lu refused=%lu reoffers=%lu accept_no_pcb=%lu\n",
+	console_printf("altcp: in_use=%lu polls=%lu refused=%lu reoffers=%lu accept_no_pcb=%lu early_writes=%lu\n",
 	    (unsigned long)s.in_use, (unsigned long)s.polls, (unsigned long)s.refused,
-	    (unsigned long)s.reoffers, (unsigned long)s.accept_no_pcb);
+	    (unsigned long)s.reoffers, (unsigned long)s.accept_no_pcb, (unsigned long)s.early_writes);
 	return 0;
 }
 

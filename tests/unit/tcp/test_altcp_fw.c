@@ -290,6 +290,8 @@ static void test_refused_open_is_err_rst(void **state)
 {
 	(void)state;
 	uint16_t port = a_connect();
+	/* kept for after the handshake: freed with the connection (teardown checks the heap) */
+	assert_int_equal(altcp_write(a.pcb, "early", 5, TCP_WRITE_FLAG_COPY), ERR_OK);
 	inject(.flags = F_R | F_A, .seq = 0, .ack = g.iss + 1, .lport = port);
 	assert_int_equal(a.errs, 1);
 	assert_int_equal(a.last_err, ERR_RST);
@@ -357,6 +359,29 @@ static void test_accept_without_pcb_is_err_mem(void **state)
 	while (n)
 		altcp_close(held[--n]);
 	assert_int_equal(h_tcbs_in_use(), 1);
+}
+
+/* lwIP accepts writes in SYN_SENT and sends them once connected; here
+ * they wait in the layer and go with the handshake's last ACK.
+ *
+ * > S   iss                 (altcp_write of 5 bytes: kept)
+ * < S.  1000 ack iss+1
+ * > P.  iss+1 ack 1001 len 5
+ */
+static void test_write_in_syn_sent_goes_once_connected(void **state)
+{
+	(void)state;
+	uint16_t port = a_connect();
+	assert_int_equal(altcp_write(a.pcb, "early", 5, TCP_WRITE_FLAG_COPY), ERR_OK);
+	assert_int_equal(altcp_sndbuf(a.pcb), TCP_SND_BUF - 5);
+	expect_no_tx();
+	inject(.flags = F_S | F_A, .seq = H_PEER_ISS, .ack = g.iss + 1, .mss = 1460, .lport = port);
+	assert_int_equal(a.connected, 1);
+	expect_tx(F_A | F_P, g.iss + 1, H_PEER_ISS + 1, 5);
+	expect_no_tx();
+	struct afw_stats s;
+	afw_get_stats(&s);
+	assert_int_equal(s.early_writes, 1);
 }
 
 /* ------------------------------------------------------------ close */
@@ -592,6 +617,7 @@ const struct CMUnitTest tcp_altcp_tests[] = {
 	A_TEST(test_syn_timeout_is_err_abrt),
 	A_TEST(test_refused_data_offered_again_every_250ms),
 	A_TEST(test_accept_without_pcb_is_err_mem),
+	A_TEST(test_write_in_syn_sent_goes_once_connected),
 	A_TEST(test_no_callbacks_after_close_and_time_wait_holds_no_compat_state),
 	A_TEST(test_shut_handle_stays_a_harmless_no_op),
 	A_TEST(test_mss_is_the_connections),

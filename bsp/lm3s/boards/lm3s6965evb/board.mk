@@ -9,17 +9,17 @@ BOARD_INC          += -Idrivers/eth/stellaris
 # TIME_WAIT table and an 8 KiB stack (the defaults, 24 pool pbufs of
 # 1.5 KiB and a 16 KiB heap, need ~66 KiB before any stack). 16 pool
 # pbufs hold the driver's RX queue (8) and a 4-segment receive window
-# (FW_TCP_WND) together; 11.5 KiB of heap (half a KiB went to lwIP's
-# altcp pool, httpd and lwiperf's raw pcbs, of which it gets two) leaves
-# 9 KiB above FW_TCP_HEAP_RESERVE for send queues. Data + bss + stack:
-# ~57 KiB.
+# (FW_TCP_WND) together; 11.25 KiB of heap (three quarters of a KiB went
+# to lwIP's altcp pool, httpd and lwiperf's raw pcbs, of which it gets
+# two) leaves 8.75 KiB above FW_TCP_HEAP_RESERVE for send queues. Data +
+# bss + stack: ~57 KiB.
 # TCP's share of the 16 pool pbufs shrinks with them: 10 for received data
 # of all connections (FW_TCB_COUNT's one each, and up to 3 for a busy one:
 # a 4,380-byte window), 6 never taken, for the MAC's RX queue, ARP, ICMP
 # and SYNs. Those 10 buffers also keep it at 8 TCBs (one set aside for
 # each): the five listeners (echo, discard, daytime, http, iperf) leave
 # three for connections.
-BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=11776 \
+BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=11520 \
 	-DFW_TCP_RX_POOL_BUFS=10 -DFW_TCP_RX_POOL_RESERVE=6 -DFW_TCP_RCVQ_PBUFS=3 -DFW_TCB_COUNT=8 -DFW_RAW_PCBS=2
 BOARD_LDSCRIPT     := $(BOARD_DIR)/lm3s6965.ld
 BOARD_QEMU_MACHINE := lm3s6965evb
