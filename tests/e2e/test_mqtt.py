@@ -31,22 +31,36 @@ def _wait_text(fw, mark: int, pattern: str, timeout: float = 10.0) -> re.Match:
         time.sleep(0.05)
 
 
+def _start_broker(fw, conf) -> subprocess.Popen:
+    proc = fw.popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
+    eu.wait_until(lambda: fw.run(["mosquitto_pub", "-h", eu.fh.PEER_IP, "-t", "probe",
+                                  "-m", "x"], timeout=5).returncode == 0,
+                  10, "mosquitto to listen")
+    return proc
+
+
+def _stop_broker(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    proc.wait(5)
+
+
 @pytest.fixture
-def broker(fw, tmp_path):
+def broker_conf(tmp_path):
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(f"listener {BROKER_PORT} {eu.fh.PEER_IP}\nallow_anonymous true\n"
                     "persistence false\nuser root\n")
-    proc = fw.popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL)
+    return conf
+
+
+@pytest.fixture
+def broker(fw, broker_conf):
+    proc = _start_broker(fw, broker_conf)
     try:
-        eu.wait_until(lambda: fw.run(["mosquitto_pub", "-h", eu.fh.PEER_IP, "-t", "probe",
-                                      "-m", "x"], timeout=5).returncode == 0,
-                      10, "mosquitto to listen")
         yield proc
     finally:
         fw.cmd("mqtt close")
-        proc.terminate()
-        proc.wait(5)
+        _stop_broker(proc)
 
 
 @pytest.mark.fw_timeout(60)
@@ -81,3 +95,50 @@ def test_mqtt_subscribe_and_publish_through_mosquitto(fw, broker):
                                if t.get("remote") == f"{eu.fh.PEER_IP}:{BROKER_PORT}"],
                   5, "the MQTT connection's TCB to go")
     assert int(fw.records("apps")["altcp"]["in_use"]) == 2   # the listeners: httpd, lwiperf
+
+
+def _pools(fw) -> tuple[int, int, int]:
+    st = fw.stats()
+    return (int(st["heap"]["used"]), int(st["memp.ALTCP_PCB"]["used"]), int(st["tcp"]["tcb_in_use"]))
+
+
+@pytest.mark.fw_timeout(240)
+def test_mqtt_300_connect_close_cycles_pools_back(fw, broker):
+    """300 times connect, CONNACK, close: the heap, the altcp pool and the
+    TCBs are back where they were (the client itself stays on the heap
+    from the first connect on, so the count starts after it)."""
+    def cycle():
+        mark = fw.console.mark()
+        fw.cmd(f"mqtt connect {eu.fh.PEER_IP}")
+        _wait_text(fw, mark, r"\bmqtt connected$")
+        fw.cmd("mqtt close")
+
+    cycle()
+    eu.wait_until(lambda: _pools(fw)[2] == 5, 5, "only the five listeners' TCBs")
+    base = _pools(fw)
+    for _ in range(299):
+        cycle()
+    eu.wait_until(lambda: _pools(fw) == base, 10, f"pools back to {base} (now {_pools(fw)})")
+
+
+@pytest.mark.fw_timeout(60)
+def test_mqtt_broker_restart_reported_then_reconnect(fw, broker_conf):
+    """The broker goes away mid-session: the client reports the
+    disconnect; once the broker is back, `mqtt connect` works again."""
+    proc = _start_broker(fw, broker_conf)
+    try:
+        mark = fw.console.mark()
+        fw.cmd(f"mqtt connect {eu.fh.PEER_IP}")
+        _wait_text(fw, mark, r"\bmqtt connected$")
+        _stop_broker(proc)
+        _wait_text(fw, mark, r"\bmqtt disconnected \d+$")
+        proc = _start_broker(fw, broker_conf)
+        mark = fw.console.mark()
+        fw.cmd(f"mqtt connect {eu.fh.PEER_IP}")
+        _wait_text(fw, mark, r"\bmqtt connected$")
+        fw.cmd("mqtt sub again")
+        _wait_text(fw, mark, r"\bmqtt sub ok$")
+    finally:
+        fw.cmd("mqtt close")
+        _stop_broker(proc)
+
