@@ -51,7 +51,10 @@
  *   as lwIP's tcp_abort() does; then the handle is gone.
  * - a failed open reports ERR_RST when refused (RST, ICMP unreachable)
  *   and ERR_ABRT when it timed out, where the engine says ERR_CLSD (or
- *   the soft ICMP error) for both.
+ *   the soft ICMP error) for both. They are told apart by the engine's
+ *   syn_timeouts counter, read at the open, at each tick and at each
+ *   failed open: a refused open is read as timed out only if a half-open
+ *   passive connection timed out in the same quarter second.
  * - no altcp_pcb free for a new connection: accept(arg, NULL, ERR_MEM),
  *   and the engine resets the connection.
  * - after altcp_close() no callback is called; a handle whose connection

@@ -132,7 +132,7 @@ def test_httpd_under_load_ab(fw):
     five listeners and resets the oldest orphan (a connection httpd has
     closed, waiting for the client's FIN) past orphan-max (4) or when a SYN
     finds the pool full; at -c 8 that resets responses still in flight
-    (320 of 2000 in one run), where lwIP's baseline has nine connection
+    (320 of 2000 in one run), where lwIP's baseline has ten connection
     pcbs beside its listen pcbs."""
     n, c = 2000, 4
     before = eu.tcp_stats(fw)
