@@ -68,6 +68,10 @@ LWIP_CORE_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c
 	core/timeouts.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
 	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c
 LWIP_SRCS := $(addprefix $(LWIP)/src/,$(LWIP_CORE_SRCS))
+# lwIP's altcp API and its own applications, compiled from lwIP's sources
+# unchanged, in both firmwares (finwait's engine under the altcp API,
+# port/lwip/altcp_fw.c, or lwIP's TCP under it, altcp_tcp.c).
+LWIP_APP_SRCS := $(addprefix $(LWIP)/src/,core/altcp.c apps/http/httpd.c apps/http/fs.c apps/mqtt/mqtt.c apps/lwiperf/lwiperf.c)
 
 # ---------------------------------------------------------------- firmware
 include tcp/tcp.mk
@@ -87,7 +91,7 @@ FW_LIBS   := -Wl,--start-group -lc -lgcc -Wl,--end-group
 
 FW_SRCS := $(FW_TCP_SRCS) $(PORT_SRCS) $(APP_SRCS) $(TARGET_TEST_SRCS)
 FW_OBJS := $(patsubst %.c,$(BUILD)/$(BOARD)/obj/%.o,$(BOARD_SRCS) $(FW_SRCS)) \
-	$(patsubst $(LWIP)/src/%.c,$(BUILD)/$(BOARD)/lwip/%.o,$(LWIP_SRCS))
+	$(patsubst $(LWIP)/src/%.c,$(BUILD)/$(BOARD)/lwip/%.o,$(LWIP_SRCS) $(LWIP_APP_SRCS))
 
 $(BUILD)/$(BOARD)/obj/%.o: %.c | $(LWIP_STAMP)
 	@mkdir -p $(@D)
@@ -115,7 +119,7 @@ all-boards: deps lwip
 	@set -e; for b in $(BOARDS); do $(MAKE) --no-print-directory BOARD=$$b firmware-only; done
 
 # ---------------------------------------------------------------- run
-QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13
+QEMU_HOSTFWD := hostfwd=tcp:127.0.0.1:7007-192.0.2.2:7,hostfwd=tcp:127.0.0.1:7009-192.0.2.2:9,hostfwd=tcp:127.0.0.1:7013-192.0.2.2:13,hostfwd=tcp:127.0.0.1:7080-192.0.2.2:80
 # `make run` first shows the firmware working (tools/demo.py: an echo and a
 # daytime connection through QEMU's user-mode network, then both teardowns
 # drawn as ladder diagrams from the NIC's pcap), then boots it again with
@@ -127,7 +131,7 @@ ifneq ($(DEMO),0)
 	@$(PY) tools/demo.py --elf $(FW_OUT)/firmware.elf --machine $(BOARD_QEMU_MACHINE) -- $(BOARD_QEMU_FLAGS) \
 		|| echo "finwait: the demo failed (its console log is in build/demo/); the console follows anyway"
 endif
-	@echo "finwait: QEMU $(BOARD_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13 are on 127.0.0.1:7007/7009/7013."
+	@echo "finwait: QEMU $(BOARD_QEMU_MACHINE); quit with Ctrl-A then X. Board ports 7/9/13/80 are on 127.0.0.1:7007/7009/7013/7080 (httpd: open http://127.0.0.1:7080/)."
 	qemu-system-arm -M $(BOARD_QEMU_MACHINE) -nographic -kernel $(FW_OUT)/firmware.elf \
 		-netdev user,id=net0,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,$(QEMU_HOSTFWD) \
 		-net nic,netdev=net0 $(BOARD_QEMU_FLAGS)
@@ -163,7 +167,11 @@ $(BUILD)/host/$(1)/obj/%.o: %.c | $(LWIP_STAMP)
 	@mkdir -p $$(@D)
 	$(HOST_CC) $(HOST_FLAGS) $(2) $(WARN) -MMD -MP -c $$< -o $$@
 
-$(BUILD)/host/$(1)/liblwip.a: $(patsubst $(LWIP)/src/%.c,$(BUILD)/host/$(1)/lwip/%.o,$(LWIP_SRCS))
+# With the core's TCP hooks (LWIP_TCP=1 in lwipopts.h; finwait stands in
+# for lwIP's TCP), so a suite that calls lwip_init() links, and lwIP's
+# altcp API for the adapter's tests.
+$(BUILD)/host/$(1)/liblwip.a: $(patsubst $(LWIP)/src/%.c,$(BUILD)/host/$(1)/lwip/%.o,$(LWIP_SRCS)) \
+		$(BUILD)/host/$(1)/lwip/core/altcp.o $(BUILD)/host/$(1)/obj/port/lwip/tcp_core_fw.o
 	@rm -f $$@
 	ar rcs $$@ $$^
 
@@ -208,7 +216,7 @@ endif
 # eth_mac.h, drivers include neither config.h nor a board's header
 # (tools/check_includes.py);
 # the engine defines no name of lwIP's TCP (tools/check_names.py, over both
-# builds' objects).
+# builds' objects); lwIP's applications compile to the same code in both.
 checks: deps-test lwip
 	@$(MAKE) --no-print-directory BOARD=mps2-an385 firmware-only
 	@$(MAKE) --no-print-directory BOARD=mps2-an385 FW_TCP=lwip firmware-only
@@ -217,6 +225,15 @@ checks: deps-test lwip
 		--engine-objs $(patsubst %.c,$(BUILD)/mps2-an385/obj/%.o,$(FW_TCP_SRCS)) \
 		--lwip-objs $(patsubst $(LWIP)/src/%.c,$(BUILD)/mps2-an385-lwip/lwip/%.o,$(LWIP_TCP_SRCS)) \
 		--lwip-src $(LWIP)/src --public-header tcp/include/fw_tcp.h
+	@# lwIP's applications are the same code on either TCP: their objects
+	@# from both firmwares, debug info aside (-g3 records every macro), match.
+	@set -e; for o in $(patsubst $(LWIP)/src/%.c,%.o,$(LWIP_APP_SRCS)); do \
+		arm-none-eabi-objcopy --strip-debug $(BUILD)/mps2-an385/lwip/$$o $(BUILD)/mps2-an385/apps-cmp.fw.o; \
+		arm-none-eabi-objcopy --strip-debug $(BUILD)/mps2-an385-lwip/lwip/$$o $(BUILD)/mps2-an385/apps-cmp.lwip.o; \
+		cmp $(BUILD)/mps2-an385/apps-cmp.fw.o $(BUILD)/mps2-an385/apps-cmp.lwip.o \
+			|| { echo "checks: $$o differs between FW_TCP=finwait and FW_TCP=lwip"; exit 1; }; \
+	done; rm -f $(BUILD)/mps2-an385/apps-cmp.*.o; \
+	echo "checks: lwIP's application objects ($(notdir $(LWIP_APP_SRCS:.c=.o))) are byte-identical in both firmwares"
 
 test: deps-test lwip
 	$(MAKE) all-boards

@@ -28,7 +28,8 @@
 
 /* ---- TCP engine pools ---- */
 #ifndef FW_TCB_COUNT
-#define FW_TCB_COUNT 8            /* full control blocks (listeners included) */
+#define FW_TCB_COUNT 10           /* full control blocks (listeners included: echo, discard,
+                                   * daytime, http, iperf leave five for connections) */
 #endif
 #ifndef FW_LISTEN_BACKLOG
 #define FW_LISTEN_BACKLOG 4       /* SYN_RCVD + not-yet-accepted per listener */
@@ -223,6 +224,32 @@
 #define FW_TW_CHALLENGE_ACK_PER_S 10 /* TIME_WAIT's challenge ACKs (SYNs into an entry), per second on
                                       * average, drawn per second like FW_CHALLENGE_ACK_PER_S; a budget
                                       * of its own, so TIME_WAIT and the TCBs never starve each other */
+#endif
+
+
+/* ---- finwait's status page for lwIP's httpd (app/http_status.c) ---- */
+#ifndef FW_HTTP_STATUS_BYTES
+#define FW_HTTP_STATUS_BYTES 2048 /* one /status.txt, from lwIP's heap while httpd sends it */
+#endif
+#ifndef FW_HTTP_STATUS_TW_LINES
+#define FW_HTTP_STATUS_TW_LINES 16 /* TIME_WAIT entries it lists (it counts them all) */
+#endif
+
+/* ---- lwIP's raw TCP API over finwait (port/lwip/tcp_fw.c) ---- */
+#ifndef FW_RAW_PCBS
+#define FW_RAW_PCBS 3             /* raw-API handles (lwiperf: its listener and a session, one spare);
+                                   * each a whole lwIP struct tcp_pcb (164 B on Cortex-M3) */
+#endif
+
+/* ---- lwIP's MQTT client on the console (app/cmd_mqtt.c) ---- */
+#ifndef FW_MQTT_KEEPALIVE_S
+#define FW_MQTT_KEEPALIVE_S 10    /* MQTT keep-alive: a PINGREQ after this long without traffic */
+#endif
+#ifndef FW_MQTT_TOPIC_MAX
+#define FW_MQTT_TOPIC_MAX 64      /* bytes of a received message's topic printed */
+#endif
+#ifndef FW_MQTT_TEXT_MAX
+#define FW_MQTT_TEXT_MAX 128      /* bytes of a message printed, and of one `mqtt pub` */
 #endif
 
 #endif

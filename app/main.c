@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "apps.h"
 #include "board.h"
 #include "cmd_net.h"
 #include "cmd_tcp.h"
@@ -137,6 +138,7 @@ int main(void)
 	fw_tcp_init(board_now_ms, key);
 	memset(key, 0, sizeof key);
 	services_init();
+	apps_init();
 	cmd_net_register();
 	cmd_tcp_register();
 	console_init();

@@ -59,6 +59,7 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 		--finwait-timewait-obj $(BENCH_FW)/obj/tcp/src/timewait.o \
 		--finwait-tcb-obj $(BENCH_FW)/obj/tcp/src/tcb.o \
 		--lwip-memp-obj $(BENCH_LW)/lwip/core/memp.o \
+		--finwait-altcp-obj $(BENCH_FW)/obj/port/lwip/altcp_fw.o \
 		--finwait-tcp-objs $(BENCH_FW_TCP_OBJS) --lwip-tcp-objs $(BENCH_LW_TCP_OBJS) \
 		$(foreach v,$(BENCH_FLASH_VARIANTS),--lwip-tcp-objs-$(v) $(BENCH_FLASH_$(v)_OBJS)) \
 		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf > $@.tmp
@@ -73,7 +74,7 @@ BENCH_TW_MAX    := 1200
 BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host -DLWIP_NOASSERT \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_HOST_finwait_SRCS := bench/host/bench_main.c bench/host/eng_finwait.c \
-	$(FW_TCP_SRCS) $(LWIP_SRCS)
+	$(FW_TCP_SRCS) port/lwip/tcp_core_fw.c $(LWIP_SRCS)
 BENCH_HOST_lwip_SRCS := bench/host/bench_main.c bench/host/eng_lwip.c \
 	$(LWIP_SRCS) $(LWIP_TCP_SRCS)
 BENCH_HOST_finwait_DEFS :=

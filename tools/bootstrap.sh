@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A SETS=(
   [build]="make gcc libc6-dev xz-utils ca-certificates gcc-arm-none-eabi libnewlib-arm-none-eabi"
-  [test]="libcmocka-dev qemu-system-arm python3 python3-pytest python3-scapy python3-labgrid iproute2 iputils-ping tcpdump procps"
+  [test]="libcmocka-dev qemu-system-arm python3 python3-pytest python3-scapy python3-labgrid iproute2 iputils-ping tcpdump procps curl mosquitto mosquitto-clients apache2-utils iperf"
   [run]="qemu-system-arm python3 python3-scapy"
   [bench]="valgrind python3-matplotlib"
   [fuzz]="clang libclang-rt-14-dev"

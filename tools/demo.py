@@ -2,7 +2,8 @@
 """demo: boot finwait in QEMU as `make run` does (user-mode networking,
 host forwards on loopback), open one echo and one daytime connection from
 this host, show the firmware's `netstat`, and draw both teardowns as ladder
-diagrams from the NIC's pcap (QEMU filter-dump).
+diagrams from the NIC's pcap (QEMU filter-dump), then fetch finwait's
+status page from lwIP's httpd (/status.txt: its TIME_WAIT count and table).
 
     tools/demo.py [--elf build/mps2-an385/firmware.elf] [--machine mps2-an385]
                   [--out build/demo] [-- extra QEMU args]
@@ -22,13 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ladder  # noqa: E402
 
 FW_IP = "192.0.2.2"
 PROMPT = b"finwait> "
-ECHO, DAYTIME = 7, 13
+ECHO, DAYTIME, HTTP = 7, 13, 80
 BOOT_TIMEOUT_S = 15.0
 IO_TIMEOUT_S = 10.0
 ECHO_TEXT = b"hello from the demo, finwait\r\n"
@@ -112,6 +114,15 @@ def fw_conn(conns, fw_port):
     return "%s:%d-%s:%d" % (a + b)
 
 
+def status_page(port: int) -> str:
+    """finwait's status page from lwIP's httpd: its counters and tables."""
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/status.txt" % port, timeout=10) as r:
+            return r.read().decode("ascii", "replace").rstrip()
+    except OSError as e:
+        return "demo: no status page (%s)" % e
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -126,10 +137,10 @@ def main(argv=None):
     pcap = os.path.abspath(os.path.join(args.out, "demo.pcap"))
     if os.path.exists(pcap):
         os.unlink(pcap)
-    p_echo, p_day = free_port(), free_port()
+    p_echo, p_day, p_http = free_port(), free_port(), free_port()
     tmp = tempfile.mkdtemp(prefix="finwait-demo-")
-    fwd = "hostfwd=tcp:127.0.0.1:%d-%s:%d,hostfwd=tcp:127.0.0.1:%d-%s:%d" % (
-        p_echo, FW_IP, ECHO, p_day, FW_IP, DAYTIME)
+    fwd = "hostfwd=tcp:127.0.0.1:%d-%s:%d,hostfwd=tcp:127.0.0.1:%d-%s:%d,hostfwd=tcp:127.0.0.1:%d-%s:%d" % (
+        p_echo, FW_IP, ECHO, p_day, FW_IP, DAYTIME, p_http, FW_IP, HTTP)
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-M", args.machine, "-nographic", "-monitor", "none",
          "-kernel", args.elf,
@@ -153,6 +164,8 @@ def main(argv=None):
         time.sleep(0.5)   # the last ACKs
         print("\n== finwait> netstat")
         print(con.cmd("netstat"))
+        print("\n== lwIP's httpd on finwait (port 80, via 127.0.0.1:%d): /status.txt" % p_http)
+        print(status_page(p_http))
     finally:
         qemu.terminate()
         try:

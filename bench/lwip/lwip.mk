@@ -6,14 +6,16 @@
 # without any rename.
 
 LWIP_TCP_SRCS := $(addprefix $(LWIP)/src/core/,tcp.c tcp_in.c tcp_out.c)
+# lwIP's altcp over its own TCP, for the applications (LWIP_APP_SRCS).
+LWIP_ALTCP_TCP_SRCS := $(LWIP)/src/core/altcp_tcp.c
 # The engine, its services and anything built on its API stay out.
-LWIPFW_SRCS := $(filter-out app/svc_% app/services.c app/cmd_tcp.c,$(PORT_SRCS) $(APP_SRCS) $(TARGET_TEST_SRCS)) \
+LWIPFW_SRCS := $(filter-out app/svc_% app/services.c app/cmd_tcp.c $(PORT_FW_TCP_SRCS),$(PORT_SRCS) $(APP_SRCS) $(TARGET_TEST_SRCS)) \
 	bench/lwip/lwip_shim.c bench/lwip/lwip_services.c
 
 # $(1): output directory, $(2): extra defines
 define lwip_fw_rules
 $(1)_OBJS := $$(patsubst %.c,$(1)/obj/%.o,$(BOARD_SRCS) $(LWIPFW_SRCS)) \
-	$$(patsubst $(LWIP)/src/%.c,$(1)/lwip/%.o,$(LWIP_SRCS) $(LWIP_TCP_SRCS))
+	$$(patsubst $(LWIP)/src/%.c,$(1)/lwip/%.o,$(LWIP_SRCS) $(LWIP_TCP_SRCS) $(LWIP_ALTCP_TCP_SRCS) $(LWIP_APP_SRCS))
 $(1)_CFLAGS := $(FW_CFLAGS) -Ibench/lwip -DFW_LWIP_TCP $(2)
 
 $(1)/obj/%.o: %.c | $(LWIP_STAMP)

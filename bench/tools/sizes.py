@@ -86,6 +86,7 @@ def main() -> None:
     ap.add_argument("--finwait-timewait-obj", required=True)
     ap.add_argument("--finwait-tcb-obj", required=True)
     ap.add_argument("--lwip-memp-obj", required=True)
+    ap.add_argument("--finwait-altcp-obj", required=True)
     ap.add_argument("--finwait-tcp-objs", nargs="+", required=True)
     ap.add_argument("--lwip-tcp-objs", nargs="+", required=True)
     ap.add_argument("--lwip-tcp-objs-noassert", nargs="+", required=True)
@@ -106,6 +107,11 @@ def main() -> None:
     pool = symbol_sizes(a.lwip_memp_obj)["memp_memory_TCP_PCB_base"]
     n_pcb = lp["bench_memp_num_tcp_pcb"]
     lw_tw = pool // n_pcb              # the pool's alignment slack is < one element
+    # lwIP's applications: finwait's altcp layer adds an altcp_pcb and its
+    # record (afw_pool / MEMP_NUM_ALTCP_PCB) to the TCB; over lwIP's TCP,
+    # altcp_tcp.c adds the same altcp_pcb to the tcp_pcb.
+    altcp = fp["bench_sizeof_altcp_pcb"]
+    afw_rec = symbol_sizes(a.finwait_altcp_obj)["afw_pool"] // fp["bench_memp_num_altcp_pcb"]
     rows = [
         row("ram_tw", "RAM per TIME_WAIT connection (Cortex-M)", "B", fw_tw, lw_tw, "lower",
             f"finwait tw_tab+tw_bucket+tw_cls {tw_tab} B / {tw_entries}; lwIP MEMP_TCP_PCB element "
@@ -115,13 +121,17 @@ def main() -> None:
         row("ram_conn", "RAM per open connection (TCB / tcp_pcb)", "B",
             sizeof_tcb, lw_tw, "lower",
             "struct fw_tcp_conn vs MEMP_TCP_PCB element; buffers not included"),
+        row("ram_conn_app", "RAM per open connection of an lwIP app (altcp)", "B",
+            sizeof_tcb + altcp + afw_rec, lw_tw + altcp, "lower",
+            f"TCB {sizeof_tcb} + altcp_pcb {altcp} + record {afw_rec} vs tcp_pcb {lw_tw} + "
+            f"altcp_pcb {altcp}; buffers not included"),
         *flash_rows(a),
         row("flash_fw", "Flash, whole firmware (text+data)", "B",
             text_data([a.finwait_elf]), text_data([a.lwip_elf]), "lower",
             "same board, main loop and lwIP core; services and console included"),
         row("tcb_count", "Full control blocks, default build (TCBs / PCBs)", "count",
             fp["bench_fw_tcb_count"], n_pcb, "info",
-            "finwait's include its 3 listeners; lwIP's listeners have their own pool"),
+            "finwait's include its 5 listeners (echo, discard, daytime, http, iperf); lwIP's have their own pool"),
         row("tw_entries", "TIME_WAIT capacity, default build", "conns", tw_entries, n_pcb,
             "higher", "lwIP holds TIME_WAIT in the same PCB pool as open connections"),
         row("ram_fw", "RAM, whole firmware (data+bss)", "B",

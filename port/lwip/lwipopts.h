@@ -1,8 +1,9 @@
 /*
  * lwIP options for finwait: bare metal (NO_SYS), IPv4 + ARP + ICMP + RAW.
- * lwIP's own TCP is off: finwait's TCP receives protocol 6 through a raw
- * PCB. The same file serves the target and the host unit tests, so the
- * pools the tests exhaust are the pools the firmware has.
+ * finwait's TCP receives protocol 6 through a raw PCB; lwIP's TCP API is
+ * built over it (below). The same file serves the target and the host
+ * unit tests, so the pools the tests exhaust are the pools the firmware
+ * has.
  */
 #ifndef LWIPOPTS_H
 #define LWIPOPTS_H
@@ -37,20 +38,49 @@
 #define LWIP_NETIF_LINK_CALLBACK    1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
 
-#ifndef FW_LWIP_TCP
-#define LWIP_TCP                    0   /* finwait's own TCP (tcp/) */
-#else
-#define LWIP_TCP                    1   /* the lwIP baseline built for the benchmarks */
-/* The baseline (make FW_TCP=lwip, bench/): lwIP's TCP sized from the same
- * config.h knobs wherever a knob means the same thing, so a benchmark
- * compares engines, not configurations. Everything else is lwIP's default
- * (Nagle, delayed ACK, out-of-order queue), the stack as people ship it. */
+/* lwIP's TCP API (tcp.h, altcp.h) is on in both builds: lwIP's own
+ * applications (httpd, ...) compile only with LWIP_TCP && LWIP_CALLBACK_API,
+ * and their altcp pool only with LWIP_ALTCP. The options every TCP
+ * application sees are the same in both builds, from the same config.h
+ * knobs, so an application object compiles the same for either engine. */
 #include "config.h"
+#define LWIP_TCP                    1
+#define LWIP_ALTCP                  1
+#define LWIP_CALLBACK_API           1
 #define TCP_MSS                     FW_TCP_MSS
 #define TCP_WND                     FW_TCP_WND
 #define TCP_SND_BUF                 (4 * TCP_MSS)
 #define TCP_SND_QUEUELEN            FW_TCP_SNDQ_PBUFS
 #define TCP_MSL                     FW_MSL_MS     /* TIME_WAIT = 2 * TCP_MSL, as finwait */
+#define MEMP_NUM_ALTCP_PCB          FW_TCB_COUNT  /* one per connection or listener of an app */
+#define TCP_LISTEN_BACKLOG          1
+#define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG   /* altcp_listen()'s; finwait's is FW_LISTEN_BACKLOG anyway */
+/* httpd asks the application first for every file (app/http_status.c:
+ * finwait's /status.txt), then its built-in pages (fsdata.c). */
+#define LWIP_HTTPD_CUSTOM_FILES     1
+/* finwait has keepalive (fw_tcp_keepalive()), so altcp_keepalive_* exist;
+ * the baseline compiles lwIP's in too (off per pcb, as lwIP ships it). */
+#define LWIP_TCP_KEEPALIVE          1
+
+#ifndef FW_LWIP_TCP
+/* finwait's TCP (tcp/) under lwIP's API: lwIP's tcp.c, tcp_in.c and
+ * tcp_out.c are not linked. The altcp layer over the engine and what
+ * lwIP's core still calls (tcp_init, tcp_tmr, tcp_input, ...) are in
+ * port/lwip/altcp_fw.c and port/lwip/tcp_core_fw.c. lwIP's TCP pools are
+ * empty (nothing allocates from them), which its sanity checks would
+ * refuse; and pbuf.c must not walk tcp_active_pcbs to free lwIP's
+ * out-of-order queues, which finwait does not have. init.c refuses a
+ * TCP_PCB pool of 0, so it has one (unused: sizeof(struct tcp_pcb) once). */
+#define MEMP_NUM_TCP_PCB            1
+#define MEMP_NUM_TCP_PCB_LISTEN     0
+#define MEMP_NUM_TCP_SEG            0
+#define LWIP_DISABLE_TCP_SANITY_CHECKS 1
+#define PBUF_POOL_FREE_OOSEQ        0
+#else
+/* The baseline (make FW_TCP=lwip, bench/): lwIP's TCP sized from the same
+ * config.h knobs wherever a knob means the same thing, so a benchmark
+ * compares engines, not configurations. Everything else is lwIP's default
+ * (Nagle, delayed ACK, out-of-order queue), the stack as people ship it. */
 /* finwait's FW_TCB_COUNT includes its listeners; lwIP keeps listeners in
  * their own smaller pool, so the baseline gets FW_TCB_COUNT full PCBs
  * (connections and TIME_WAIT alike) plus one listen PCB per service. */
@@ -60,11 +90,8 @@
 #define MEMP_NUM_TCP_PCB            FW_LWIP_TCP_PCBS
 #define MEMP_NUM_TCP_PCB_LISTEN     4             /* echo, discard, daytime + 1 */
 #define MEMP_NUM_TCP_SEG            (FW_TCB_COUNT * FW_TCP_SNDQ_PBUFS)
-#define TCP_LISTEN_BACKLOG          1
-#define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG
 #define TCP_MAXRTX                  FW_DATA_RETRIES
 #define TCP_SYNMAXRTX               FW_SYN_RETRIES
-#define LWIP_TCP_KEEPALIVE          0
 #define TCP_STATS                   1
 #endif
 

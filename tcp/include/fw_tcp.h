@@ -245,6 +245,16 @@ void fw_tcp_abort(struct fw_tcp_conn *conn);
  *  calls below change nothing. */
 uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *conn);
 
+/** The send MSS in force: FW_TCP_MSS until the peer's SYN says less
+ *  (RFC 9293 3.7.1; 536 without the option), lowered by path MTU
+ *  discovery (RFC 1191). Changes nothing. */
+uint16_t fw_tcp_mss(const struct fw_tcp_conn *conn);
+
+/** The connection's 4-tuple, in the engine's own storage: it stays where
+ *  it is, unchanged, for as long as the handle is valid (an adapter hands
+ *  pointers to the addresses to applications that keep them). */
+const struct fw_tcp_tuple *fw_tcp_get_tuple(const struct fw_tcp_conn *conn);
+
 /** Keepalive (RFC 9293 3.8.4, RFC 1122 4.2.3.6), off until turned on
  *  here. Once nothing has arrived for the keepalive idle time
  *  (fw_tcp_set_keepalive_idle(); two hours by default) on a synchronized

@@ -218,6 +218,16 @@ uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *tcb)
 	return used >= TCB_SNDBUF ? 0u : TCB_SNDBUF - used;
 }
 
+uint16_t fw_tcp_mss(const struct fw_tcp_conn *tcb)
+{
+	return tcb->mss ? tcb->mss : (uint16_t)FW_TCP_MSS;
+}
+
+const struct fw_tcp_tuple *fw_tcp_get_tuple(const struct fw_tcp_conn *tcb)
+{
+	return &tcb->t;
+}
+
 /* PBUF_RAM heap left, as lwIP's own accounting (MEM_STATS) sees it. */
 static uint32_t tcb_heap_free(void)
 {

@@ -501,3 +501,18 @@ class FramePeer:
         self._stop = True
         self._t.join(timeout=1)
         self.sock.close()
+
+
+# ---------------------------------------------------------------- HTTP load
+
+def ab(fw, path: str, n: int, c: int, port: int = 80) -> dict:
+    """ApacheBench (HTTP/1.0) from the namespace: its counts and rate."""
+    r = fw.run(["ab", "-q", "-s", "20", "-n", str(n), "-c", str(c), f"http://{fw.ip}:{port}{path}"],
+               timeout=240)
+    out = {"rc": r.returncode, "text": r.stdout + r.stderr}
+    for key, rx in (("complete", r"^Complete requests:\s+(\d+)$"), ("failed", r"^Failed requests:\s+(\d+)$"),
+                    ("non2xx", r"^Non-2xx responses:\s+(\d+)$"), ("rate", r"^Requests per second:\s+([\d.]+)")):
+        m = re.search(rx, r.stdout, re.M)
+        out[key] = float(m.group(1)) if m else (0 if key == "non2xx" else None)
+    return out
+

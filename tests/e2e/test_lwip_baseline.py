@@ -82,3 +82,14 @@ def test_baseline_stats(lwip_fw):
     assert fh.record_int(rec, "lwipsvc", "accepted") >= 5
     for k in ("echo_no_slot", "listen_err", "conn_err"):
         assert fh.record_int(rec, "lwipsvc", k) == 0, rec["lwipsvc"]
+
+
+def test_baseline_httpd_under_ab(lwip_fw):
+    """lwIP's httpd on lwIP's TCP under the load finwait's gets
+    (test_httpd.py::test_httpd_under_load_ab): the same build of httpd."""
+    import e2e_util as eu
+    r = eu.ab(lwip_fw, "/", 2000, 4)
+    print(f"\nlwIP baseline httpd under ab -n 2000 -c 4: {r['rate']} requests/s")
+    assert r["rc"] == 0, r["text"]
+    assert (r["complete"], r["failed"], r["non2xx"]) == (2000, 0, 0), r["text"]
+

@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_OUT   := $(BUILD)/fuzz
 FUZZ_CC    := clang
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_SRCS  := tests/fuzz/fuzz_tcp.c $(FW_TCP_SRCS)
+FUZZ_SRCS  := tests/fuzz/fuzz_tcp.c $(FW_TCP_SRCS) port/lwip/tcp_core_fw.c
 FUZZ_OBJS  := $(patsubst %.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_SRCS))
 FUZZ_LWIP_OBJS := $(patsubst $(LWIP)/src/%.c,$(FUZZ_OUT)/lwip/%.o,$(LWIP_SRCS))
 

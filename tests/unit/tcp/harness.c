@@ -866,5 +866,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_nagle", tcp_nagle_tests, tcp_nagle_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_sack", tcp_sack_tests, tcp_sack_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_delack", tcp_delack_tests, tcp_delack_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_altcp", tcp_altcp_tests, tcp_altcp_count, NULL, NULL);
 	return fails;
 }

@@ -223,6 +223,8 @@ extern const struct CMUnitTest tcp_sack_tests[];
 extern const size_t tcp_sack_count;
 extern const struct CMUnitTest tcp_delack_tests[];
 extern const size_t tcp_delack_count;
+extern const struct CMUnitTest tcp_altcp_tests[];
+extern const size_t tcp_altcp_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
 

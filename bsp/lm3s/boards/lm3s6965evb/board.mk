@@ -9,14 +9,19 @@ BOARD_INC          += -Idrivers/eth/stellaris
 # TIME_WAIT table and an 8 KiB stack (the defaults, 24 pool pbufs of
 # 1.5 KiB and a 16 KiB heap, need ~66 KiB before any stack). 16 pool
 # pbufs hold the driver's RX queue (8) and a 4-segment receive window
-# (FW_TCP_WND) together; 12 KiB of heap leaves 9.5 KiB above
-# FW_TCP_HEAP_RESERVE for send queues. Data + bss + stack: ~57 KiB.
+# (FW_TCP_WND) together; 10.75 KiB of heap (a KiB and a quarter went to
+# lwIP's altcp pool, httpd and lwiperf's raw pcbs, of which it gets two,
+# and to the control blocks' congestion, SACK and delayed-ACK state)
+# leaves 8.25 KiB above FW_TCP_HEAP_RESERVE for send queues. Data + bss +
+# stack: all of the 64 KiB but a few hundred bytes (the link fails first).
 # TCP's share of the 16 pool pbufs shrinks with them: 10 for received data
 # of all connections (FW_TCB_COUNT's one each, and up to 3 for a busy one:
 # a 4,380-byte window), 6 never taken, for the MAC's RX queue, ARP, ICMP
-# and SYNs.
-BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=12288 \
-	-DFW_TCP_RX_POOL_BUFS=10 -DFW_TCP_RX_POOL_RESERVE=6 -DFW_TCP_RCVQ_PBUFS=3
+# and SYNs. Those 10 buffers also keep it at 8 TCBs (one set aside for
+# each): the five listeners (echo, discard, daytime, http, iperf) leave
+# three for connections.
+BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=11008 \
+	-DFW_TCP_RX_POOL_BUFS=10 -DFW_TCP_RX_POOL_RESERVE=6 -DFW_TCP_RCVQ_PBUFS=3 -DFW_TCB_COUNT=8 -DFW_RAW_PCBS=2
 BOARD_LDSCRIPT     := $(BOARD_DIR)/lm3s6965.ld
 BOARD_QEMU_MACHINE := lm3s6965evb
 BOARD_QEMU_FLAGS   :=

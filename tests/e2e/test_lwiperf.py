@@ -1,0 +1,70 @@
+"""lwIP's lwiperf (lwIP's lwiperf.c, unchanged, on lwIP's raw TCP API:
+port/lwip/tcp_fw.c over the altcp layer over finwait) as the iperf 2
+server on port 5001, with Debian's iperf 2 in the namespace as the client.
+"""
+
+import re
+import subprocess
+import time
+
+import pytest
+
+import e2e_util as eu
+
+pytestmark = pytest.mark.needs_qemu
+
+IPERF = 5001
+
+
+@pytest.mark.fw_timeout(60)
+def test_lwiperf_server_against_iperf2_client(fw):
+    """iperf -c device -t 5: completes, a sane rate on both ends, and the
+    device's report counts what the client sent."""
+    mark = fw.console.mark()
+    r = fw.run(["iperf", "-c", fw.ip, "-p", str(IPERF), "-t", "5", "-f", "k"], timeout=40)
+    assert r.returncode == 0, r.stdout + r.stderr
+    m = re.search(r"([\d.]+) KBytes\s+([\d.]+) Kbits/sec", r.stdout)
+    assert m, r.stdout
+    client_kbps = float(m.group(2))
+    assert client_kbps > 100, r.stdout
+    deadline = time.monotonic() + 10
+    while True:
+        rep = re.search(r"iperf report type=\d+ bytes=(\d+) ms=(\d+) kbps=(\d+)",
+                        fw.console.text_since(mark))
+        if rep or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert rep, fw.console.text_since(mark)[-500:]
+    bytes_, ms, kbps = (int(x) for x in rep.groups())
+    assert bytes_ > 0 and 4000 <= ms <= 8000 and kbps > 100, rep.group(0)
+    print(f"\nlwiperf: client {client_kbps:.0f} kbit/s, device {kbps} kbit/s over {ms} ms")
+    eu.wait_until(lambda: int(fw.records("apps")["altcp"]["in_use"]) == 2, 5,
+                  "only the listeners' altcp connections (httpd, lwiperf)")
+
+
+@pytest.mark.fw_timeout(60)
+def test_lwiperf_client_from_the_console_to_iperf2_server(fw):
+    """`iperf IP` on the console: lwiperf sends to `iperf -s` in the
+    namespace for its fixed 10 s; both ends report a sane rate."""
+    srv = fw.popen(["iperf", "-s", "-B", eu.fh.PEER_IP, "-p", str(IPERF), "-f", "k"],
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(0.5)
+        mark = fw.console.mark()
+        out = fw.cmd(f"iperf {eu.fh.PEER_IP}")
+        assert "iperf started" in out, out
+        deadline = time.monotonic() + 25
+        rep = None
+        while rep is None and time.monotonic() < deadline:
+            rep = re.search(r"iperf report type=\d+ bytes=(\d+) ms=(\d+) kbps=(\d+)",
+                            fw.console.text_since(mark))
+            time.sleep(0.2)
+        assert rep, fw.console.text_since(mark)[-500:]
+        bytes_, ms, kbps = (int(x) for x in rep.groups())
+        assert bytes_ > 0 and 9000 <= ms <= 12000 and kbps > 100, rep.group(0)
+    finally:
+        srv.terminate()
+        text = srv.communicate(timeout=10)[0]
+    m = re.search(r"([\d.]+) KBytes\s+([\d.]+) Kbits/sec", text)
+    assert m and float(m.group(2)) > 100, text
+    print(f"\nlwiperf client: device {kbps} kbit/s, iperf server {m.group(2)} kbit/s")
