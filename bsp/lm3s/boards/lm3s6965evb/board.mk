@@ -9,13 +9,16 @@ BOARD_INC          += -Idrivers/eth/stellaris
 # TIME_WAIT table and an 8 KiB stack (the defaults, 24 pool pbufs of
 # 1.5 KiB and a 16 KiB heap, need ~66 KiB before any stack). 16 pool
 # pbufs hold the driver's RX queue (8) and a 4-segment receive window
-# (FW_TCP_WND) together; 12 KiB of heap leaves 9.5 KiB above
-# FW_TCP_HEAP_RESERVE for send queues. Data + bss + stack: ~57 KiB.
+# (FW_TCP_WND) together; 11.5 KiB of heap leaves 9 KiB above
+# FW_TCP_HEAP_RESERVE for send queues. IPv6 (FW_IPV6) keeps 4 neighbours
+# and 4 destinations instead of 8 (a board on one LAN). Data + bss +
+# stack: ~64 KiB.
 # TCP's share of the 16 pool pbufs shrinks with them: 10 for received data
 # of all connections (FW_TCB_COUNT's one each, and up to 3 for a busy one:
 # a 4,380-byte window), 6 never taken, for the MAC's RX queue, ARP, ICMP
 # and SYNs.
-BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=12288 \
+BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=11776 \
+	-DLWIP_ND6_NUM_NEIGHBORS=4 -DLWIP_ND6_NUM_DESTINATIONS=4 \
 	-DFW_TCP_RX_POOL_BUFS=10 -DFW_TCP_RX_POOL_RESERVE=6 -DFW_TCP_RCVQ_PBUFS=3
 BOARD_LDSCRIPT     := $(BOARD_DIR)/lm3s6965.ld
 BOARD_QEMU_MACHINE := lm3s6965evb
