@@ -193,3 +193,49 @@ def test_tcp_syn_over_ipv6_gets_parameter_problem_ipv4_still_served(fw, ip6):
     pp = _param_problems(pcap, sport)
     assert pp, "no ICMPv6 parameter problem quoting the SYN in the pcap"
     assert pp[0].code == 1 and pp[0].ptr == IP6_NEXTH_OFFSET, pp[0].show(dump=True)
+
+
+@pytest.mark.fw_timeout(90)
+def test_echo_requests_from_unresolvable_sources_hold_bounded_memory(fw, ip6):
+    """Echo requests from 64 on-link sources that never answer neighbour
+    discovery: each reply waits for an address resolution that fails (RFC
+    4861 7.2.2: three solicitations, one second apart). lwIP's neighbour
+    cache (LWIP_ND6_NUM_NEIGHBORS) holds at most one packet per entry
+    (LWIP_ND6_QUEUEING 0) and recycles entries, so the heap never runs out,
+    everything comes back once the resolutions have failed, and Linux's
+    ping6 and IPv4 echo are answered throughout."""
+    from scapy.all import Ether, ICMPv6EchoRequest, IPv6
+    wait_preferred(fw, [ipaddress.IPv6Address(FW_IP6)])
+    sent, received, out = ping6(fw, FW_IP6, 5)   # Linux resolved both ways
+    assert received == 5, out
+    base = eu.wait_until(lambda: idle_pools(fw), 5.0, "PBUF_POOL idle before the flood")
+    before = fw.stats()
+    with eu.netns(fw.ns_name):
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(eu.ETH_P_ALL))
+        sock.bind((ip6, 0))
+    try:
+        for rnd in range(3):
+            for i in range(64):
+                frame = Ether(src="02:00:00:00:06:%02x" % i, dst=fw.mac) / \
+                    IPv6(src=f"2001:db8::6:{i:x}", dst=FW_IP6) / \
+                    ICMPv6EchoRequest(id=0x6006, seq=rnd, data=bytes(1000))
+                sock.send(bytes(frame))
+            time.sleep(0.2)
+    finally:
+        sock.close()
+    during = fw.stats()
+    sent, received, out = ping6(fw, FW_IP6, 20)
+    assert received >= 19, out   # one may wait for the firmware to re-resolve Linux
+    c = eu.peer_connect(fw, eu.ECHO)
+    c.sendall(b"v4")
+    assert c.recv(16) == b"v4"
+    c.close()
+    # The failed resolutions free their held replies within a few seconds.
+    eu.wait_until(lambda: pools_used(fw) == base, 15.0,
+                  f"PBUF_POOL and heap back to {base} (now {pools_used(fw)})", step=0.5)
+    after = fw.stats()
+    grew = lambda sec, key: fh.record_int(after, sec, key) - fh.record_int(before, sec, key)
+    assert grew("icmp6", "recv") >= 3 * 64, after["icmp6"]
+    assert grew("nd6", "xmit") >= 64, after["nd6"]     # a solicitation per source at least
+    assert grew("heap", "err") == 0, after["heap"]
+    assert fh.record_int(during, "heap", "used") <= 12 * 1024, during["heap"]
