@@ -66,7 +66,9 @@ lwip: $(LWIP_STAMP)
 LWIP_CORE_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
 	core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c \
 	core/timeouts.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c \
-	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c
+	core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c \
+	core/ipv6/ethip6.c core/ipv6/icmp6.c core/ipv6/inet6.c core/ipv6/ip6.c \
+	core/ipv6/ip6_addr.c core/ipv6/ip6_frag.c core/ipv6/mld6.c core/ipv6/nd6.c
 LWIP_SRCS := $(addprefix $(LWIP)/src/,$(LWIP_CORE_SRCS))
 # lwIP's altcp API and its own applications, compiled from lwIP's sources
 # unchanged, in both firmwares (finwait's engine under the altcp API,

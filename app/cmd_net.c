@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/mem.h"
 #include "lwip/memp.h"
 #include "lwip/netif.h"
@@ -57,6 +58,57 @@ static void cmd_net_print_netif(const struct netif *nif)
 	    netif_is_up(nif) ? "yes" : "no", (unsigned)nif->mtu);
 }
 
+#if LWIP_IPV6
+static const char *cmd_net_ip6_state(u8_t st)
+{
+	if (ip6_addr_istentative(st))
+		return "tentative";
+	if (ip6_addr_isduplicated(st))
+		return "duplicated";
+	if (ip6_addr_ispreferred(st))
+		return "preferred";
+	if (ip6_addr_isdeprecated(st))
+		return "deprecated";
+	return "invalid";
+}
+
+/* A lifetime in seconds (RFC 4862 5.5.4), or "forever" for a static
+ * address (lwIP's IP6_ADDR_LIFE_STATIC) and an infinite one. */
+static void cmd_net_life_str(u32_t life, char buf[12])
+{
+	if (ip6_addr_life_isstatic(life) || ip6_addr_life_isinfinite(life))
+		snprintf(buf, 12, "forever");
+	else
+		snprintf(buf, 12, "%lu", (unsigned long)life);
+}
+
+/* One line per IPv6 address slot in use, after the interface's line, in
+ * sections of their own so the interface's record keeps its keys:
+ * `en0.ip6.0: addr=fe80::... scope=link state=preferred valid_s=... pref_s=...`. */
+static void cmd_net_print_netif_ip6(const struct netif *nif)
+{
+	char addr[IP6ADDR_STRLEN_MAX], valid[12], pref[12];
+
+	for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++) {
+		u8_t st = netif_ip6_addr_state(nif, i);
+		const ip6_addr_t *a = netif_ip6_addr(nif, i);
+
+		if (ip6_addr_isinvalid(st))
+			continue;
+		ip6addr_ntoa_r(a, addr, sizeof addr);
+		for (char *c = addr; *c != '\0'; c++)   /* RFC 5952 4.3: lowercase */
+			if (*c >= 'A' && *c <= 'F')
+				*c = (char)(*c - 'A' + 'a');
+		cmd_net_life_str(netif_ip6_addr_valid_life(nif, i), valid);
+		cmd_net_life_str(netif_ip6_addr_pref_life(nif, i), pref);
+		console_printf("%c%c%u.ip6.%d: addr=%s scope=%s state=%s valid_s=%s pref_s=%s\n",
+		    nif->name[0], nif->name[1], (unsigned)nif->num, i, addr,
+		    ip6_addr_islinklocal(a) ? "link" : ip6_addr_isloopback(a) ? "host" : "global",
+		    cmd_net_ip6_state(st), valid, pref);
+	}
+}
+#endif
+
 static int cmd_net_ifconfig(int argc, char **argv)
 {
 	struct netif *nif;
@@ -64,8 +116,12 @@ static int cmd_net_ifconfig(int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return 1;
-	NETIF_FOREACH(nif)
+	NETIF_FOREACH(nif) {
 		cmd_net_print_netif(nif);
+#if LWIP_IPV6
+		cmd_net_print_netif_ip6(nif);
+#endif
+	}
 	return 0;
 }
 
@@ -99,6 +155,20 @@ static void cmd_net_print_proto(const char *name, const struct stats_proto *p)
 	    (unsigned)p->err);
 }
 
+#if LWIP_IPV6
+/* MLD keeps IGMP's counters (lwIP's struct stats_igmp). */
+static void cmd_net_print_mld6(const struct stats_igmp *g)
+{
+	console_printf("mld6: xmit=%u recv=%u drop=%u chkerr=%u lenerr=%u memerr=%u "
+	    "proterr=%u rx_group=%u rx_general=%u rx_report=%u tx_join=%u tx_leave=%u "
+	    "tx_report=%u\n",
+	    (unsigned)g->xmit, (unsigned)g->recv, (unsigned)g->drop, (unsigned)g->chkerr,
+	    (unsigned)g->lenerr, (unsigned)g->memerr, (unsigned)g->proterr,
+	    (unsigned)g->rx_group, (unsigned)g->rx_general, (unsigned)g->rx_report,
+	    (unsigned)g->tx_join, (unsigned)g->tx_leave, (unsigned)g->tx_report);
+}
+#endif
+
 static void cmd_net_print_mem(const char *name, const struct stats_mem *m)
 {
 	console_printf("%s: avail=%u used=%u max=%u err=%u illegal=%u\n", name,
@@ -130,6 +200,12 @@ static int cmd_net_stats(int argc, char **argv)
 	cmd_net_print_proto("etharp", &lwip_stats.etharp);
 	cmd_net_print_proto("ip", &lwip_stats.ip);
 	cmd_net_print_proto("icmp", &lwip_stats.icmp);
+#if LWIP_IPV6
+	cmd_net_print_proto("ip6", &lwip_stats.ip6);
+	cmd_net_print_proto("icmp6", &lwip_stats.icmp6);
+	cmd_net_print_proto("nd6", &lwip_stats.nd6);
+	cmd_net_print_mld6(&lwip_stats.mld6);
+#endif
 	cmd_net_print_pools();
 	console_print_stats();
 	return 0;
@@ -166,7 +242,8 @@ static int cmd_net_reboot(int argc, char **argv)
 }
 
 static const struct console_cmd cmd_net_cmds[] = {
-	{ "ifconfig", "", "address, netmask, gateway, MAC, link and MTU of each interface",
+	{ "ifconfig", "", "address, netmask, gateway, MAC, link and MTU of each interface; "
+	  "its IPv6 addresses and their states",
 	  cmd_net_ifconfig },
 	{ "stats", "", "counters per layer, pool and heap use", cmd_net_stats },
 	{ "eth", "", "the Ethernet MAC driver's state, PHY, registers and counters", cmd_net_eth },

@@ -23,6 +23,7 @@
 
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
@@ -52,7 +53,27 @@ static void main_print_ip(void)
 	ip4addr_ntoa_r(&mask, m, sizeof m);
 	ip4addr_ntoa_r(&gw, g, sizeof g);
 	console_printf("ip %s netmask %s gw %s\n", a, m, g);
+#if LWIP_IPV6
+	console_printf("ip6 %s/64\n", FW_IP6_ADDR);
+#endif
 }
+
+#if LWIP_IPV6
+/* RFC 4862: the link-local address from the MAC (modified EUI-64, RFC
+ * 4291 appendix A), the configured global one, and SLAAC for prefixes a
+ * router advertises. All start tentative; ND6's DAD (nd6_tmr, from
+ * sys_check_timeouts) makes them preferred once the link is up. */
+static void main_ip6_init(struct netif *nif)
+{
+	ip6_addr_t a;
+
+	netif_create_ip6_linklocal_address(nif, 1);
+	netif_set_ip6_autoconfig_enabled(nif, 1);
+	if (!ip6addr_aton(FW_IP6_ADDR, &a) || ip6_addr_islinklocal(&a) ||
+	    netif_add_ip6_address(nif, &a, NULL) != ERR_OK)
+		console_printf("error: bad FW_IP6_ADDR\n");
+}
+#endif
 
 static void main_net_init(void)
 {
@@ -73,6 +94,9 @@ static void main_net_init(void)
 		return;
 	}
 	netif_set_default(&main_eth_netif);
+#if LWIP_IPV6
+	main_ip6_init(&main_eth_netif);
+#endif
 	netif_set_up(&main_eth_netif);
 	main_eth_ok = true;
 }

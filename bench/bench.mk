@@ -16,13 +16,18 @@ BENCH_LW    := $(BUILD)/$(BENCH_BOARD)-lwip
 
 # ---------------------------------------------------------------- static sizes (Cortex-M)
 # Probe objects: never linked; their array sizes are the numbers (sizes.py).
-$(BENCH)/probe/finwait.o: bench/probe/probe_finwait.c | $(LWIP_STAMP)
-	@mkdir -p $(@D)
-	arm-none-eabi-gcc $(FW_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+# finwait's TCP is IPv4-only so far: the TCP rows compare IPv4-only builds
+# of both (lwIP's dual-stack tcp_pcb is 40 B larger); the whole-firmware and
+# QEMU rows compare the two dual-stack firmwares.
+BENCH_IPV4 := -DFW_IPV6=0
 
-$(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c | $(LWIP_STAMP)
+$(BENCH)/probe/finwait.o: bench/probe/probe_finwait.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $(@D)
-	arm-none-eabi-gcc $($(BENCH_LW)_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+	arm-none-eabi-gcc $(FW_CFLAGS) $(BENCH_IPV4) $(WARN) -MMD -MP -c $< -o $@
+
+$(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c bench/bench.mk | $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	arm-none-eabi-gcc $($(BENCH_LW)_CFLAGS) $(BENCH_IPV4) $(WARN) -MMD -MP -c $< -o $@
 
 # the probes read struct sizes from headers: rebuild when one changes
 -include $(BENCH)/probe/finwait.d $(BENCH)/probe/lwip.d
@@ -35,8 +40,8 @@ BENCH_LW_TCP_OBJS := $(patsubst $(LWIP)/src/%.c,$(BENCH_LW)/lwip/%.o,$(LWIP_TCP_
 # no run-time assertions) with the baseline's options, and with lwIP's
 # switches for the features finwait has (bench/lwip/flash/lwipopts.h).
 BENCH_FLASH_VARIANTS := noassert equal
-BENCH_FLASH_noassert_DEFS := -DLWIP_NOASSERT
-BENCH_FLASH_equal_DEFS := -DLWIP_NOASSERT -DBENCH_LWIP_EQUAL_FEATURES
+BENCH_FLASH_noassert_DEFS := -DLWIP_NOASSERT $(BENCH_IPV4)
+BENCH_FLASH_equal_DEFS := -DLWIP_NOASSERT -DBENCH_LWIP_EQUAL_FEATURES $(BENCH_IPV4)
 
 # $(1): variant
 define bench_flash_rules
@@ -71,7 +76,7 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 # lwIP with LWIP_NOASSERT, as for the flash rows: finwait's engine has no
 # run-time assertions, so lwIP's TCP is counted as a release build too.
 BENCH_TW_MAX    := 1200
-BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host -DLWIP_NOASSERT \
+BENCH_HOST_FLAGS := $(STD) -O2 -g -DFW_HOST_TEST $(FW_INC) -Ibench/host -DLWIP_NOASSERT $(BENCH_IPV4) \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_HOST_finwait_SRCS := bench/host/bench_main.c bench/host/eng_finwait.c \
 	$(FW_TCP_SRCS) port/lwip/tcp_core_fw.c $(LWIP_SRCS)
@@ -148,7 +153,7 @@ endif
 # with the firmware's flags (-Os, Cortex-M3) and the host bench's pool
 # sizes (LWIP_NOASSERT as on the host); bench/tools/m3bench.py counts its
 # instructions in QEMU.
-BENCH_M3_FLAGS := $(FW_CFLAGS) -Ibench/host -DBENCH_TARGET -DLWIP_NOASSERT \
+BENCH_M3_FLAGS := $(FW_CFLAGS) -Ibench/host -DBENCH_TARGET -DLWIP_NOASSERT $(BENCH_IPV4) \
 	-DFW_TW_ENTRIES=$(BENCH_TW_MAX) -DFW_LWIP_TCP_PCBS=$(BENCH_TW_MAX)
 BENCH_M3_COMMON := $(filter-out bench/host/eng_%,$(BOARD_SRCS) bench/m3/bench_m3.c)
 BENCH_M3_finwait_SRCS := $(BENCH_M3_COMMON) $(BENCH_HOST_finwait_SRCS)

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "eth_mac.h"
 #include "lwip/etharp.h"
+#include "lwip/ethip6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
@@ -50,6 +51,13 @@ err_t ethif_init(struct netif *netif)
 	netif->output = etharp_output;
 	netif->linkoutput = ethif_linkoutput;
 	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+#if LWIP_IPV6
+	/* ND6 resolves neighbours, MLD6 reports the solicited-node groups.
+	 * No mld_mac_filter: every MAC driver passes all multicast (their
+	 * init says why), lwIP drops the groups it has not joined. */
+	netif->output_ip6 = ethip6_output;
+	netif->flags |= NETIF_FLAG_MLD6;
+#endif
 	/* netif_add() has not linked the netif yet: set the flag directly,
 	 * later changes go through netif_set_link_up/down. */
 	if (e->ops->link_up())

@@ -21,7 +21,6 @@
 #define LWIP_NETCONN                0
 
 #define LWIP_IPV4                   1
-#define LWIP_IPV6                   0
 #define LWIP_ARP                    1
 #define LWIP_ETHERNET               1
 #define LWIP_ICMP                   1
@@ -93,6 +92,49 @@
 #define TCP_MAXRTX                  FW_DATA_RETRIES
 #define TCP_SYNMAXRTX               FW_SYN_RETRIES
 #define TCP_STATS                   1
+#endif
+
+/* ---- IPv6 (dual stack; FW_IPV6 in app/config.h, 0: IPv4 only) ----
+ * lwIP's IPv6 below TCP: a link-local address from the MAC (modified
+ * EUI-64, RFC 4291 2.5.1), the static FW_IP6_ADDR, addresses from router
+ * advertisements (SLAAC, RFC 4862) if a router sends any, ND6 (RFC 4861)
+ * with DAD, MLDv2 reports for the solicited-node groups ND needs (RFC
+ * 3810), ICMPv6 echo. finwait's TCP is IPv4-only so far: lwIP answers a
+ * TCP segment over IPv6 with an ICMPv6 parameter problem, "unrecognized
+ * next header" (RFC 8200 4, ip6.proterr in `stats`). Every table is
+ * bounded; sizes as in the IPv4 block: no fragments, one packet held per
+ * neighbour being resolved (as ARP_QUEUEING 0). */
+#include "config.h"
+#define LWIP_IPV6                   FW_IPV6
+#if LWIP_IPV6
+#define LWIP_IPV6_NUM_ADDRESSES     3   /* link-local, FW_IP6_ADDR, one from SLAAC */
+#define LWIP_IPV6_AUTOCONFIG        1
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT 1
+#define LWIP_IPV6_DUP_DETECT_ATTEMPTS 1 /* RFC 4862 5.1 DupAddrDetectTransmits default */
+#define LWIP_IPV6_MLD               1
+#define MEMP_NUM_MLD6_GROUP         4   /* one solicited-node group per address, one spare */
+#define LWIP_IPV6_REASS             0
+#define LWIP_IPV6_FRAG              0
+#define LWIP_IPV6_FORWARD           0
+#define LWIP_IPV6_DHCP6             0
+#define LWIP_ICMP6                  1
+#define LWIP_ND6_QUEUEING           0
+/* A board with little RAM may shrink the two caches (board.mk, as the
+ * pools below): 44 and 48 bytes an entry on Cortex-M. */
+#ifndef LWIP_ND6_NUM_NEIGHBORS
+#define LWIP_ND6_NUM_NEIGHBORS      8
+#endif
+#ifndef LWIP_ND6_NUM_DESTINATIONS
+#define LWIP_ND6_NUM_DESTINATIONS   8
+#endif
+#define LWIP_ND6_NUM_PREFIXES       2
+#define LWIP_ND6_NUM_ROUTERS        2
+#define CHECKSUM_GEN_ICMP6          1
+#define CHECKSUM_CHECK_ICMP6        1
+#define IP6_STATS                   1
+#define ICMP6_STATS                 1
+#define MLD6_STATS                  1
+#define ND6_STATS                   1
 #endif
 
 /* ---- memory: every pool bounded; exhaustion is counted in lwip_stats ---- */

@@ -129,7 +129,7 @@ static bool seg_parse(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *d
 		STAT_INC(drop_hdrlen);
 		return false;
 	}
-	if (ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, src, dst) != 0) {
+	if (inet_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, src, dst) != 0) {
 		STAT_INC(drop_chksum);
 		return false;
 	}

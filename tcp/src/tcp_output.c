@@ -1,8 +1,8 @@
 /*
  * Segments out: headers built in PBUF_RAM pbufs at the PBUF_IP layer (lwIP
- * adds the IP header), checksummed with lwIP's ip_chksum_pseudo(), sent
- * with ip4_output() (routing picks the netif). A failed allocation is
- * counted and left to the retransmission timer.
+ * adds the IP header), checksummed with lwIP's inet_chksum_pseudo() (the
+ * IPv4 pseudo-header), sent with ip4_output() (routing picks the netif). A
+ * failed allocation is counted and left to the retransmission timer.
  */
 #include <string.h>
 #include "config.h"
@@ -82,7 +82,7 @@ static int seg_send(struct pbuf *p, const struct fw_tcp_tuple *t, uint32_t seq, 
 	ip4_addr_set_u32(&dst, t->raddr);
 	{
 		/* already in network order, as lwIP stores it */
-		uint16_t sum = ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &src, &dst);
+		uint16_t sum = inet_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &src, &dst);
 		memcpy(h + 16, &sum, sizeof sum);
 	}
 	err = ip4_output(p, &src, &dst, SEG_TTL, 0, IP_PROTO_TCP);

@@ -455,8 +455,9 @@ class Namespace:
         _sh(["ip", "netns", "add", self.name])
         self.run(["ip", "link", "set", "lo", "up"], check=True)
         self.run(["ip", "tuntap", "add", "dev", self.tap, "mode", "tap"], check=True)
-        # No IPv6 on the tap: router solicitations and MLD would only be
-        # noise in the pcaps (the firmware is IPv4-only and drops them).
+        # No IPv6 on the tap: Linux's router solicitations and MLD would
+        # only be noise in the pcaps; test_ipv6.py's `ip6` fixture enables
+        # it (2001:db8::1/64) for its own tests and disables it after.
         self.run(["sysctl", "-qw", f"net.ipv6.conf.{self.tap}.disable_ipv6=1"],
                  check=False)
         self.run(["ip", "addr", "add", self.peer, "dev", self.tap], check=True)

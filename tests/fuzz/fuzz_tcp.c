@@ -279,7 +279,7 @@ static void fz_send_seg(const struct fz_seg *s)
 	fz_put16(b + 14, s->wnd);
 	memcpy(b + 20, s->opts, s->optlen);
 	memset(b + hlen, s->fill, s->len);
-	sum = ip_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &fz_remote, &fz_local);
+	sum = inet_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &fz_remote, &fz_local);
 	if (s->bad_chksum)
 		sum ^= 0x0101u;
 	memcpy(b + 16, &sum, sizeof sum);

@@ -562,6 +562,42 @@ static void test_ifconfig(void **state)
 	assert_non_null(strstr(fake_out, "usage: ifconfig\r\n"));
 }
 
+#if LWIP_IPV6
+/* The IPv6 addresses follow their interface's line, one record each, in
+ * sections of their own (the interface's keys stay as they were); the
+ * state is lwIP's (RFC 4862: tentative until DAD is over, then preferred),
+ * the text RFC 5952's lowercase. */
+static void test_ifconfig_ip6(void **state)
+{
+	(void)state;
+	ip6_addr_t a;
+	s8_t idx;
+	char want[320];
+
+	netif_create_ip6_linklocal_address(&test_nif, 1);
+	assert_true(ip6addr_aton("2001:db8::2", &a));
+	assert_int_equal(netif_add_ip6_address(&test_nif, &a, &idx), ERR_OK);
+	type("ifconfig\r");
+	snprintf(want, sizeof want, "\r\nen%u: addr=192.0.2.2 netmask=255.255.255.0 "
+	    "gw=192.0.2.1 mac=52:54:00:12:34:56 link=up up=yes mtu=1500\r\n"
+	    "en%u.ip6.0: addr=fe80::5054:ff:fe12:3456 scope=link state=tentative "
+	    "valid_s=forever pref_s=forever\r\n"
+	    "en%u.ip6.%d: addr=2001:db8::2 scope=global state=tentative ",
+	    (unsigned)test_nif.num, (unsigned)test_nif.num, (unsigned)test_nif.num, idx);
+	if (strstr(fake_out, want) == NULL)
+		fail_msg("'%s' missing from:\n%s", want, fake_out);
+	out_clear();
+	netif_ip6_addr_set_state(&test_nif, idx, IP6_ADDR_PREFERRED);
+	type("ifconfig\r");
+	snprintf(want, sizeof want, "\r\nen%u.ip6.%d: addr=2001:db8::2 scope=global "
+	    "state=preferred valid_s=forever pref_s=forever\r\n", (unsigned)test_nif.num, idx);
+	if (strstr(fake_out, want) == NULL)
+		fail_msg("'%s' missing from:\n%s", want, fake_out);
+	netif_ip6_addr_set_state(&test_nif, idx, IP6_ADDR_INVALID);
+	netif_ip6_addr_set_state(&test_nif, 0, IP6_ADDR_INVALID);
+}
+#endif
+
 static void test_stats_sections(void **state)
 {
 	(void)state;
@@ -576,6 +612,10 @@ static void test_stats_sections(void **state)
 		"\r\nmemp.PBUF_POOL: avail=24 ", "\r\nmemp.RAW_PCB: avail=",
 		"\r\nconsole: lines=1 ", "\r\na: x=1\r\n" CONSOLE_PROMPT,
 		"\r\nmac: rx_missed=3\r\n",
+#if LWIP_IPV6
+		"\r\nicmp: xmit=0 recv=3 ", "\r\nip6: xmit=", "\r\nicmp6: xmit=",
+		"\r\nnd6: xmit=", "\r\nmld6: xmit=", " tx_report=",
+#endif
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
 		if (strstr(fake_out, want[i]) == NULL)
@@ -645,6 +685,9 @@ int main(void)
 		cmocka_unit_test_setup(test_stats_printers_in_order_and_bounded, setup),
 		cmocka_unit_test_setup(test_printf_crlf_and_truncation, setup),
 		cmocka_unit_test_setup(test_ifconfig, net_setup),
+#if LWIP_IPV6
+		cmocka_unit_test_setup(test_ifconfig_ip6, net_setup),
+#endif
 		cmocka_unit_test_setup(test_stats_sections, net_setup),
 		cmocka_unit_test_setup(test_eth, net_setup),
 		cmocka_unit_test_setup(test_reboot, net_setup),

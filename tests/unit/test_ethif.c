@@ -19,6 +19,7 @@
 #include "eth_mac.h"
 #include "ethif.h"
 
+#include "lwip/ethip6.h"
 #include "lwip/init.h"
 #include "lwip/memp.h"
 #include "lwip/netif.h"
@@ -201,6 +202,11 @@ static void test_init_takes_mac_and_sets_ethernet_netif(void **state)
 	assert_true(nif.flags & NETIF_FLAG_BROADCAST);
 	assert_true(netif_is_link_up(&nif));
 	assert_non_null(nif.linkoutput);
+#if LWIP_IPV6
+	/* RFC 4861 7.2.1: ND needs the solicited-node groups, MLD reports them */
+	assert_true(nif.flags & NETIF_FLAG_MLD6);
+	assert_ptr_equal(nif.output_ip6, ethip6_output);
+#endif
 }
 
 /* An ops table without one of the operations is refused before init

@@ -110,6 +110,7 @@ static void test_init_resets_and_configures(void **state)
 	    (LAN9118_MAC_CR_TXEN | LAN9118_MAC_CR_RXEN));
 	assert_false(cr & LAN9118_MAC_CR_PRMS);
 	assert_false(cr & LAN9118_MAC_CR_BCAST);   /* broadcast (ARP) must be received */
+	assert_true(cr & LAN9118_MAC_CR_MCPAS);    /* multicast (IPv6 ND's solicited-node groups) too */
 	assert_int_equal(fk.tx_cfg, LAN9118_TX_CFG_TX_ON | LAN9118_TX_CFG_TXSAO);
 	assert_int_equal(fk.phy_writes[LAN9118_PHY_BCR], 2);   /* reset, then auto-neg */
 	assert_int_equal(fk.phy[LAN9118_PHY_BCR], LAN9118_BCR_ANENABLE | LAN9118_BCR_ANRESTART);

@@ -121,7 +121,8 @@ static void test_init_configures_mac_and_phy(void **state)
 	init_ok();
 	assert_int_equal(fsn.rstfifo_writes, 1);
 	assert_int_equal(fsn.rstfifo_with_rxen, 0);
-	assert_int_equal(fsn.rctl, SENET_RCTL_BADCRC | SENET_RCTL_RXEN);
+	/* AMUL: IPv6 ND's solicited-node multicast reaches lwIP */
+	assert_int_equal(fsn.rctl, SENET_RCTL_BADCRC | SENET_RCTL_AMUL | SENET_RCTL_RXEN);
 	assert_int_equal(fsn.tctl,
 	    SENET_TCTL_TXEN | SENET_TCTL_PADEN | SENET_TCTL_CRC | SENET_TCTL_DUPLEX);
 	assert_int_equal(fsn.thr, SENET_THR_OFF);

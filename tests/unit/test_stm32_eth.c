@@ -181,6 +181,8 @@ static void test_init_programs_mac_phy_and_rings(void **state)
 	assert_int_equal(MODEL_REG(ETH_MACA0LR), (uint32_t)mac[0] | (uint32_t)mac[1] << 8 |
 	    (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24);
 	assert_int_equal(MODEL_REG(ETH_MACA0HR) & 0xFFFFu, (uint32_t)mac[4] | (uint32_t)mac[5] << 8);
+	/* own unicast, broadcast and all multicast (IPv6 ND's solicited-node groups) */
+	assert_int_equal(MODEL_REG(ETH_MACFFR), ETH_MACFFR_PAM);
 	assert_int_equal(model.phy_resets, 1);
 	assert_int_equal(model.phy[PHY_ANAR], PHY_ANAR_ALL_CSMA);
 	assert_true(model.phy[PHY_BCR] & PHY_BCR_ANEN);

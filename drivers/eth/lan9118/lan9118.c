@@ -200,11 +200,14 @@ static int lan9118_init(uint8_t mac[6])
 		return -1;
 	lan9118_wr(LAN9118_RX_CFG, 0);   /* 4-byte end alignment, no data offset */
 	lan9118_wr(LAN9118_TX_CFG, LAN9118_TX_CFG_TX_ON | LAN9118_TX_CFG_TXSAO);
-	/* Unicast to us and broadcast; no multicast (no IGMP, no IPv6).
+	/* Unicast to us, broadcast and every multicast (MCPAS): IPv6
+	 * neighbour discovery reaches us at solicited-node groups (RFC 4861
+	 * 7.2.1), which the hash filter would need kept in step with MLD;
+	 * lwIP drops the groups it has not joined (ip6_input, ip4_input).
 	 * Full duplex: QEMU has no duplex, and the MPS2's switch port
 	 * negotiates full duplex. */
-	if (!lan9118_mac_write(LAN9118_MAC_CR,
-	        LAN9118_MAC_CR_TXEN | LAN9118_MAC_CR_RXEN | LAN9118_MAC_CR_FDPX))
+	if (!lan9118_mac_write(LAN9118_MAC_CR, LAN9118_MAC_CR_TXEN | LAN9118_MAC_CR_RXEN |
+	        LAN9118_MAC_CR_MCPAS | LAN9118_MAC_CR_FDPX))
 		return -1;
 	lan9118_irq_init();
 	return 0;

@@ -116,6 +116,7 @@
 #define LAN9118_MAC_CR_TXEN     (1u << 3)    /* transmitter enable */
 #define LAN9118_MAC_CR_BCAST    (1u << 11)   /* 1: DISABLE broadcast reception */
 #define LAN9118_MAC_CR_PRMS     (1u << 18)   /* promiscuous */
+#define LAN9118_MAC_CR_MCPAS    (1u << 19)   /* pass all multicast */
 #define LAN9118_MAC_CR_FDPX     (1u << 20)   /* full duplex */
 
 /* MII_ACC */

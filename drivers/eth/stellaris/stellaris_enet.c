@@ -174,11 +174,13 @@ static int senet_init(uint8_t mac[6])
 	senet_tctl = SENET_TCTL_TXEN | SENET_TCTL_PADEN | SENET_TCTL_CRC | SENET_TCTL_DUPLEX;
 	stellaris_enet_wr(SENET_MACTCTL, senet_tctl);
 	/* MACRCTL: clear the RX FIFO with the receiver off, then receive
-	 * unicast to us and broadcast (no AMUL: no IGMP, no IPv6), frames
-	 * with a bad FCS rejected. RSTFIFO is written alone: QEMU keeps the
+	 * unicast to us, broadcast and every multicast (AMUL: the MAC has no
+	 * group filter, and IPv6 neighbour discovery reaches us at
+	 * solicited-node groups, RFC 4861 7.2.1; lwIP drops the groups it has
+	 * not joined), frames with a bad FCS rejected. RSTFIFO is written alone: QEMU keeps the
 	 * bit and would clear its FIFO again on every later write with it. */
 	stellaris_enet_wr(SENET_MACRCTL, SENET_RCTL_RSTFIFO);
-	stellaris_enet_wr(SENET_MACRCTL, SENET_RCTL_BADCRC | SENET_RCTL_RXEN);
+	stellaris_enet_wr(SENET_MACRCTL, SENET_RCTL_BADCRC | SENET_RCTL_AMUL | SENET_RCTL_RXEN);
 	stellaris_enet_wr(SENET_MACIACK, SENET_INT_ALL);
 	stellaris_enet_wr(SENET_MACIM, SENET_MAC_IRQS);
 	/* Last: every source the handler does not serve is masked now (all

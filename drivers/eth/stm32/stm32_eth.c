@@ -791,7 +791,10 @@ static enum stm32_eth_fail eth_dma_reset(void)
 	return STM32_ETH_FAIL_NONE;
 }
 
-/* After the reset: station address, filter (own unicast and broadcast),
+/* After the reset: station address, filter (own unicast, broadcast and
+ * every multicast: IPv6 neighbour discovery reaches us at solicited-node
+ * groups, RFC 4861 7.2.1, which the hash filter would need kept in step
+ * with MLD; lwIP drops the groups it has not joined),
  * speed/duplex (the reserved bits as the reset left them), bus mode,
  * rings, DMA interrupts, start. */
 static enum stm32_eth_fail eth_mac_dma_start(void)
@@ -799,7 +802,7 @@ static enum stm32_eth_fail eth_mac_dma_start(void)
 	eth_wr_spaced(ETH_MACA0HR, ETH_MACA0HR_MO | (uint32_t)eth_mac[4] | ((uint32_t)eth_mac[5] << 8));
 	eth_wr_spaced(ETH_MACA0LR, (uint32_t)eth_mac[0] | ((uint32_t)eth_mac[1] << 8) |
 	    ((uint32_t)eth_mac[2] << 16) | ((uint32_t)eth_mac[3] << 24));
-	eth_wr_spaced(ETH_MACFFR, 0);
+	eth_wr_spaced(ETH_MACFFR, ETH_MACFFR_PAM);
 	eth_wr_spaced(ETH_MACCR, (stm32_eth_rd(ETH_MACCR) &
 	    ~(ETH_MODE_Msk | ETH_MACCR_TE | ETH_MACCR_RE)) | eth_mode);
 	eth_wr_spaced(ETH_DMABMR, ETH_DMABMR_AAB | ETH_DMABMR_FB | (ETH_DMA_PBL << ETH_DMABMR_PBL_Pos));

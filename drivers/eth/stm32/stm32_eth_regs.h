@@ -18,6 +18,7 @@
 #define  ETH_MACCR_DM       (1u << 11)  /* full duplex */
 #define  ETH_MACCR_FES      (1u << 14)  /* 100 Mbit/s */
 #define ETH_MACFFR          0x0004u   /* frame filter: 0 = own unicast + broadcast */
+#define  ETH_MACFFR_PAM     (1u << 4)   /* pass all multicast */
 #define ETH_MACMIIAR        0x0010u   /* MII address */
 #define  ETH_MACMIIAR_MB    (1u << 0)   /* busy; set to start, hardware clears */
 #define  ETH_MACMIIAR_MW    (1u << 1)   /* write */

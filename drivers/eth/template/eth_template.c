@@ -56,8 +56,9 @@ static bool tmpl_hw_read_mac(uint8_t mac[6])
 	return false;
 }
 
-/* HW: program the station address and the filter (unicast to us and
- * broadcast), reset and start the PHY's auto-negotiation, enable the
+/* HW: program the station address and the filter (unicast to us,
+ * broadcast, and multicast: at least the IPv6 solicited-node groups ND
+ * needs, RFC 4861 7.2.1, or simply all of it as the other drivers do), reset and start the PHY's auto-negotiation, enable the
  * MAC's receiver and transmitter, unmask the RX interrupts and make the
  * device drive its interrupt pin in a defined state. */
 static bool tmpl_hw_start(const uint8_t mac[6])

@@ -9,10 +9,11 @@ BOARD_INC          += -Idrivers/eth/stellaris
 # TIME_WAIT table and an 8 KiB stack (the defaults, 24 pool pbufs of
 # 1.5 KiB and a 16 KiB heap, need ~66 KiB before any stack). 16 pool
 # pbufs hold the driver's RX queue (8) and a 4-segment receive window
-# (FW_TCP_WND) together; 10.75 KiB of heap (a KiB and a quarter went to
-# lwIP's altcp pool, httpd and lwiperf's raw pcbs, of which it gets two,
-# and to the control blocks' congestion, SACK and delayed-ACK state)
-# leaves 8.25 KiB above FW_TCP_HEAP_RESERVE for send queues. Data + bss +
+# (FW_TCP_WND) together; 9.25 KiB of heap (lwIP's altcp pool, httpd and
+# lwiperf's raw pcbs, of which it gets two, the control blocks' congestion,
+# SACK and delayed-ACK state and IPv6 took the rest) leaves 6.75 KiB above
+# FW_TCP_HEAP_RESERVE for send queues. IPv6 (FW_IPV6) keeps 4 neighbours
+# and 4 destinations instead of 8 (a board on one LAN). Data + bss +
 # stack: all of the 64 KiB but a few hundred bytes (the link fails first).
 # TCP's share of the 16 pool pbufs shrinks with them: 10 for received data
 # of all connections (FW_TCB_COUNT's one each, and up to 3 for a busy one:
@@ -20,7 +21,8 @@ BOARD_INC          += -Idrivers/eth/stellaris
 # and SYNs. Those 10 buffers also keep it at 8 TCBs (one set aside for
 # each): the five listeners (echo, discard, daytime, http, iperf) leave
 # three for connections.
-BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=11008 \
+BOARD_DEFS         := -DPBUF_POOL_SIZE=16 -DMEM_SIZE=9472 \
+	-DLWIP_ND6_NUM_NEIGHBORS=4 -DLWIP_ND6_NUM_DESTINATIONS=4 \
 	-DFW_TCP_RX_POOL_BUFS=10 -DFW_TCP_RX_POOL_RESERVE=6 -DFW_TCP_RCVQ_PBUFS=3 -DFW_TCB_COUNT=8 -DFW_RAW_PCBS=2
 BOARD_LDSCRIPT     := $(BOARD_DIR)/lm3s6965.ld
 BOARD_QEMU_MACHINE := lm3s6965evb
