@@ -52,8 +52,9 @@ PRINTABLE = (string.ascii_letters + string.digits).encode()
 SETTLE_S = 60.0             # LAST_ACK/FIN_WAIT retransmissions under loss
 CONN_TIMEOUT_S = 150.0      # one connection; the firmware backs off to 25 s and more (README)
 # The peer's RTO backoff is capped (Linux 6.15+ TCP_RTO_MAX_MS, per socket).
-# The firmware has no timestamps and drops out-of-order segments, so when a
-# flight is lost and reordered every ACK covers retransmitted data only, Karn
+# The firmware has no timestamps (and before its out-of-order queue dropped
+# out-of-order segments), so when a flight is lost and reordered every ACK
+# covers retransmitted data only, Karn
 # forbids an RTT sample, and Linux's doubled RTO (up to 120 s) never comes
 # back down: a transfer stalls for minutes on one unlucky run. The cap keeps
 # the test about the firmware's teardown, not about Linux's backoff.
