@@ -138,7 +138,10 @@
  * 64-bit host's 24-byte struct pbuf and 8-byte alignment and leaves some
  * room for fragmentation (the reserve is total free space; lwIP's stats
  * show no largest free block). Transmissions copy into a fresh pbuf that
- * is freed as soon as ip4_output() returns, so one at a time suffices. */
+ * is freed as soon as ip4_output() returns, so one at a time suffices,
+ * provided it is one block: fw_tcp_write() also refuses a copy after
+ * which no full segment would fit in one (sndq_heap_frag), since the
+ * holes freed send-queue copies leave are each a little short of one. */
 #ifndef FW_TCP_HEAP_RESERVE
 #define FW_TCP_HEAP_RESERVE (FW_TCP_MSS + 1100u)
 #endif

@@ -203,8 +203,9 @@ void fw_tcp_err(struct fw_tcp_conn *conn, fw_tcp_err_cb cb);
 
 /** Copy `len` bytes into the send queue and send what the window allows.
  *  ERR_MEM when the queue (FW_TCP_SNDQ_PBUFS) is full or the copy would
- *  leave less than FW_TCP_HEAP_RESERVE of the PBUF_RAM heap (kept for
- *  ACKs, retransmissions, RSTs, ICMP, ARP); the heap is shared, so retry
+ *  leave less than FW_TCP_HEAP_RESERVE of the PBUF_RAM heap, or no block
+ *  for one full segment (kept for ACKs, retransmissions, probes, RSTs,
+ *  ICMP, ARP); the heap is shared, so retry
  *  later (after sent_cb, or on a timer when nothing of this connection is
  *  in flight). ERR_CONN when the write side is closed or not yet open.
  *  Never ends the connection. */
@@ -429,7 +430,8 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(sack_bad,           "SACK options or blocks ignored: malformed, left >= right, beyond SND.NXT, or SACK not agreed") \
 	X(sack_old,           "SACK blocks ignored: at or below SND.UNA (D-SACK, RFC 2883, or stale)") \
 	X(delayed_acks,       "delayed ACKs sent when FW_TCP_ACK_DELAY_MS ran out with no data to ride on (RFC 9293 3.8.6.3)") \
-	X(acks_two_full,      "ACKs sent at once for a second full-sized segment (RFC 5681 4.2)")
+	X(acks_two_full,      "ACKs sent at once for a second full-sized segment (RFC 5681 4.2)") \
+	X(sndq_heap_frag,     "fw_tcp_write refused: the copy, or a full segment after it, would not fit in one block of the PBUF_RAM heap")
 
 struct fw_tcp_stats {
 #define FW_TCP_STATS_FIELD(name, what) uint32_t name;

@@ -11,6 +11,7 @@
 #include "lwip/stats.h"
 #include "rx.h"
 #include "tcb.h"
+#include "tcp_out.h"
 #include "stats.h"
 #include "timewait.h"
 
@@ -240,9 +241,18 @@ static uint32_t tcb_heap_free(void)
  * retransmissions (copied into a fresh pbuf each time), RSTs, ICMP echo
  * replies and ARP must still find a buffer, or nothing ever recovers. The
  * copy is made first and measured, so the check is exact whatever lwIP's
- * per-allocation overhead. fw_tcp_sndbuf() does not count the heap: a
- * connection with nothing in flight gets no sent_cb, so an application
- * told "0 bytes" would wait forever; ERR_MEM says "try again later".
+ * per-allocation overhead. Free bytes are not enough: in a heap the send
+ * queues fragmented, the holes between queued copies can add up to the
+ * reserve while none takes a full segment, and then every connection's
+ * retransmissions and probes fail together until the abort. So the copy
+ * is also refused unless one full segment still fits in one block
+ * (seg_heap_has_segment): between events the heap holds queued copies
+ * (and a packet ARP keeps per unresolved neighbour), and each
+ * transmission frees its buffer before the next is built, so that one
+ * block serves every connection in turn. fw_tcp_sndbuf() does not count
+ * the heap: a connection with nothing in flight gets no sent_cb, so an
+ * application told "0 bytes" would wait forever; ERR_MEM says "try again
+ * later".
  */
 err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 {
@@ -258,12 +268,17 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 	}
 	p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
 	if (!p) {
-		STAT_INC(pbuf_fail);
+		STAT_INC(sndq_heap_frag);   /* pbuf_fail is for segments going out */
 		return ERR_MEM;
 	}
 	if (tcb_heap_free() < FW_TCP_HEAP_RESERVE) {
 		pbuf_free(p);
 		STAT_INC(sndq_heap_reserve);
+		return ERR_MEM;
+	}
+	if (!seg_heap_has_segment()) {
+		pbuf_free(p);
+		STAT_INC(sndq_heap_frag);
 		return ERR_MEM;
 	}
 	pbuf_take(p, data, len);

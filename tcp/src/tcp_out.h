@@ -22,6 +22,13 @@ int seg_send_ctl(const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack, uint8
 void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, uint16_t wnd, bool sack);
 
 /**
+ * The PBUF_RAM heap can still give one buffer for the largest segment the
+ * engine builds (a full MSS of data with its headers), in one block: the
+ * free total alone does not say so (fragmentation). Counts nothing.
+ */
+bool seg_heap_has_segment(void);
+
+/**
  * RFC 5961 section 7, the TCBs' global ceiling: this second's allowance
  * (drawn from [N/2, 3N/2), N = FW_CHALLENGE_ACK_PER_S) is not spent; one
  * is taken. Counts nothing (tcb_challenge_ack() does).

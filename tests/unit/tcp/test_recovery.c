@@ -43,6 +43,18 @@ static unsigned fill_heap(struct fw_tcp_conn *c[R_CONNS], uint32_t snd[R_CONNS])
 	return writes;
 }
 
+/* The RTO runs out on every connection: each resends a full segment. */
+static void rto_resends_full_segments(uint32_t rto)
+{
+	h_advance(rto);
+	for (unsigned i = 0; i < R_CONNS; i++) {
+		assert_non_null(h_peek_tx());
+		assert_int_equal(h_peek_tx()->len, FW_TCP_MSS);
+		h_tx_head_skip();
+	}
+	expect_no_tx();
+}
+
 /*
  * The heap's reserve (FW_TCP_HEAP_RESERVE, config.h explains the number):
  * fw_tcp_write() x N on three connections   -> ERR_MEM, heap never below the reserve
@@ -70,13 +82,7 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	inject(.flags = F_P | F_A, .seq = rcv + 1u, .ack = snd[0], .len = 10, .rport = R_RPORT0);
 	expect_tx(F_A, c[0]->snd_nxt, rcv, 0);
 
-	h_advance(c[0]->rto);
-	for (unsigned i = 0; i < R_CONNS; i++) {
-		assert_non_null(h_peek_tx());
-		assert_int_equal(h_peek_tx()->len, FW_TCP_MSS);
-		h_tx_head_skip();
-	}
-	expect_no_tx();
+	rto_resends_full_segments(c[0]->rto);
 	assert_int_equal(h_stats().retransmits, R_CONNS);
 
 	inject(.flags = F_A, .seq = 77, .ack = 1234, .lport = 9);
@@ -100,6 +106,49 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	assert_int_equal(app.sent_bytes, FW_TCP_MSS);
 	assert_int_equal(fw_tcp_write(c[0], r_buf, FW_TCP_MSS), ERR_OK);
 	assert_true(heap_free() >= FW_TCP_HEAP_RESERVE);
+	for (unsigned i = 0; i < R_CONNS; i++)
+		fw_tcp_abort(c[i]);
+	h_tx_drain();
+}
+
+/*
+ * The reserve as one block, not a sum (two stalled echo connections
+ * fragmented the heap: 3,000 B free, no 1,540 B buffer, no resend for
+ * 100 s, then the abort). lwIP's heap is first fit; a send-queue copy
+ * freed in the middle leaves a hole a few dozen bytes short of the
+ * PBUF_IP segment that resends a full MSS:
+ * fw_tcp_write() x N on three connections       -> ERR_MEM (the reserve)
+ * < . ACK of conn 0's first two segments        -> two holes, each short of a segment
+ * fw_tcp_write(conn 0, tail - 1000)             -> ERR_MEM: it lands in the tail and
+ *                                                  would leave no block for a segment,
+ *                                                  though the free total is above the reserve
+ * RTO                                           -> > P. 1460 retransmitted on each (RFC 6298 5.4)
+ */
+static void heap_keeps_a_block_for_full_rtx_rfc6298_5_4(void **state)
+{
+	struct fw_tcp_conn *c[R_CONNS];
+	uint32_t snd[R_CONNS], rcv = H_PEER_ISS + 1u;
+	static const uint8_t big[4u * FW_TCP_MSS];
+	(void)state;
+
+	unsigned writes = fill_heap(c, snd);
+	assert_true(writes >= 2u * R_CONNS);
+	uint32_t tail = heap_free();
+	inject(.flags = F_A, .seq = rcv, .ack = snd[0] + 2u * FW_TCP_MSS, .rport = R_RPORT0);
+	h_tx_drain();
+	snd[0] += 2u * FW_TCP_MSS;
+	assert_true(tail > 1000u + FW_TCP_MSS);
+	uint16_t len = (uint16_t)(tail - 1000u);
+	assert_true(len > FW_TCP_MSS && len <= sizeof big);
+
+	err_t err = fw_tcp_write(c[0], big, len);
+	assert_true(heap_free() >= FW_TCP_HEAP_RESERVE);   /* the sum is not the reason */
+
+	rto_resends_full_segments(c[0]->rto);
+	assert_int_equal(h_stats().pbuf_fail, 0);
+	assert_int_equal(err, ERR_MEM);
+	assert_int_equal(h_stats().sndq_heap_frag, 1);
+	assert_int_equal(h_stats().sndq_heap_reserve, 1);   /* fill_heap's */
 	for (unsigned i = 0; i < R_CONNS; i++)
 		fw_tcp_abort(c[i]);
 	h_tx_drain();
@@ -325,6 +374,7 @@ static void fin_only_retransmission_unaffected(void **state)
 
 const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(heap_reserve_keeps_acks_rtx_rst_alive),
+	H_TEST(heap_keeps_a_block_for_full_rtx_rfc6298_5_4),
 	H_TEST(third_dupack_fast_retransmit_once_rfc5681_3_2),
 	H_TEST(two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2),
 	H_TEST(partial_ack_after_rto_resends_next_rfc6582_3_2),
