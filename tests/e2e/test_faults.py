@@ -46,7 +46,8 @@ LOSS_ARGS = ["--loss", "10", "--dup", "5", "--reorder", "5"]
 CONN_BYTES = 64 * 1024
 QUICK_CONNS = 6             # make test: a few seconds under 10 % loss (tests/e2e/README.md)
 SOAK_CONNS = 200            # make soak: the count
-ECHO_WORKERS = 1            # see the note on the PBUF_RAM heap in faulty_run
+ECHO_WORKERS = 2            # two echo lanes: fw_tcp_write keeps a heap block for a full
+                            # segment, so stalled echoes cannot starve resends (faulty_run)
 KEEP_TW_MSL_MS = 1800000    # 2MSL = 1 h while the run lasts
 PRINTABLE = (string.ascii_letters + string.digits).encode()
 SETTLE_S = 60.0             # LAST_ACK/FIN_WAIT retransmissions under loss
