@@ -36,7 +36,7 @@ LWIP_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-address
 CFLAGS_EXTRA ?=
 
 .DEFAULT_GOAL := firmware
-.PHONY: firmware firmware-only all-boards run demo qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help checks
+.PHONY: firmware firmware-only all-boards run demo qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help checks oot-test
 .SECONDARY:
 
 ifeq ($(BOARD_DIR),)
@@ -207,6 +207,22 @@ include tests/fuzz/fuzz.mk
 tools-test: deps-test
 	@PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -q -p no:cacheprovider tests/tools
 
+# ---------------------------------------------------------------- out of tree
+# tests/oot is an lwIP application built as README's "Use finwait in your
+# own lwIP project" says, by its own Makefile from LWIP_DIR and FINWAIT_DIR
+# alone: for the host (built and run: an altcp echo server and a raw
+# tcp_* client over 127.0.0.1) and for Cortex-M3 (built and linked).
+# Only what these command lines give reaches it: no MAKEFLAGS, and CC,
+# CFLAGS and LDFLAGS set for both (this make's command-line variables are
+# in the environment too).
+OOT_DIRS := LWIP_DIR=$(abspath $(LWIP)) FINWAIT_DIR=$(CURDIR)
+oot-test: lwip
+	@env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES $(MAKE) --no-print-directory -s -C tests/oot $(OOT_DIRS) OUT=$(abspath $(BUILD))/oot/host \
+		CC=$(HOST_CC) CFLAGS= LDFLAGS= run
+	@env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES $(MAKE) --no-print-directory -s -C tests/oot $(OOT_DIRS) OUT=$(abspath $(BUILD))/oot/cortex-m3 \
+		CC=arm-none-eabi-gcc CFLAGS='-mcpu=cortex-m3 -mthumb' LDFLAGS='--specs=nano.specs --specs=nosys.specs'
+	@arm-none-eabi-size $(BUILD)/oot/cortex-m3/oot.elf
+
 # ---------------------------------------------------------------- everything
 # In CI (CI=true) a skipped end-to-end suite is a failure, never a pass.
 ifneq ($(CI),)
@@ -242,10 +258,11 @@ test: deps-test lwip
 	$(MAKE) checks
 	$(MAKE) unit
 	$(MAKE) unit-asan
+	$(MAKE) oot-test
 	$(MAKE) tools-test
 	$(MAKE) e2e
 	$(MAKE) e2e-boards
 	$(MAKE) e2e-labgrid
 
 clean:
-	rm -rf $(BUILD)/host $(foreach b,$(BOARDS),$(BUILD)/$(b) $(BUILD)/$(b)-lwip) $(BUILD)/e2e
+	rm -rf $(BUILD)/host $(BUILD)/oot $(foreach b,$(BOARDS),$(BUILD)/$(b) $(BUILD)/$(b)-lwip) $(BUILD)/e2e
