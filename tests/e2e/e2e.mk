@@ -97,7 +97,8 @@ e2e-nucleo-f429zi: deps-test lwip
 		-m "core or lgsubset" tests/e2e $(E2E_ARGS),$(E2E_TIMEOUT))
 
 # The long counts (not in `make test`): 200 faulty 64 KiB echo/client
-# connections behind the netem relay (230 s and 294 s on 2026-12-01; 979-1,426 s
+# connections behind the netem relay (152 s on 2026-12-01 with two echo lanes
+# and congestion control/SACK; 230 s and 294 s with one lane; 979-1,426 s
 # before the out-of-order queue: tests/e2e/README.md says where the time
 # went), a 1 MiB echo under 10 % loss and 20,000 daytime connections into
 # the TIME_WAIT table. Replay a fault run with E2E_ARGS='--seed N'.
