@@ -63,8 +63,8 @@
  * - the engine copies every write (TCP_WRITE_FLAG_COPY or not) and sends
  *   at once (or at the end of the event), so altcp_output() has nothing
  *   left to do.
- * - writes in SYN_SENT are kept here (lwIP's limits) and handed to the
- *   engine when the connection is established, before connected() runs.
+ * - writes in SYN_SENT are accepted, as lwIP's: the engine queues them
+ *   until the connection is established (RFC 9293 3.10.2).
  * - the Nagle switches are the engine's (fw_tcp_nagle()), on by default as
  *   lwIP's; one set before the connection exists is applied when it does.
  * Not as lwIP: keepalive times are the engine's global ones (the last altcp_keepalive_enable()
@@ -79,7 +79,6 @@
 #include "lwip/ip4.h"
 #include "lwip/netif.h"
 #include "lwip/priv/altcp_priv.h"
-#include "lwip/stats.h"
 #include "lwip/tcpbase.h"
 #include "lwip/timeouts.h"
 
@@ -101,7 +100,6 @@
 struct afw {
 	struct altcp_pcb *pcb;
 	struct fw_tcp_conn *conn;   /* NULL before listen/connect, and once gone */
-	struct pbuf *early;         /* written in SYN_SENT: handed to the engine once connected */
 	uint16_t port;              /* altcp_bind()'s */
 	uint8_t polls;              /* slow-timer ticks since the last poll (lwIP's polltmr) */
 	uint8_t flags;
@@ -133,24 +131,7 @@ static void afw_release(struct afw *a)
 {
 	if (a->pcb)
 		a->pcb->state = NULL;
-	if (a->early)
-		pbuf_free(a->early);
 	memset(a, 0, sizeof *a);
-}
-
-/* Data written in SYN_SENT, to the engine now that it is connected: as
- * much as it takes; the rest again on the next tick. */
-static void afw_flush_early(struct afw *a)
-{
-	while (a->early && a->conn) {
-		struct pbuf *q = a->early;
-		if (fw_tcp_write(a->conn, q->payload, q->len) != ERR_OK)
-			return;
-		a->early = q->next;   /* the chain's reference to it becomes ours */
-		q->next = NULL;
-		q->tot_len = q->len;
-		pbuf_free(q);
-	}
 }
 
 /* A new altcp_pcb with its record; NULL when either pool is empty. */
@@ -218,8 +199,6 @@ static void afw_tick_one(struct afw *a, bool slow)
 {
 	struct altcp_pcb *pcb = a->pcb;
 
-	if (a->early && !(a->flags & AFW_F_CONNECTING))
-		afw_flush_early(a);
 	if (a->flags & AFW_F_REFUSED) {
 		a->flags &= (uint8_t)~AFW_F_REFUSED;
 		afw_counters.reoffers++;
@@ -322,7 +301,6 @@ static void afw_connected_cb(void *arg, struct fw_tcp_conn *conn)
 
 	(void)conn;
 	a->flags &= (uint8_t)~AFW_F_CONNECTING;
-	afw_flush_early(a);        /* before the app's own writes, as lwIP's queue would be */
 	if (pcb->connected)
 		pcb->connected(pcb->arg, pcb, ERR_OK);
 }
@@ -497,34 +475,6 @@ static err_t afw_shutdown(struct altcp_pcb *pcb, int shut_rx, int shut_tx)
 	return ERR_OK;
 }
 
-/* lwIP queues writes made in SYN_SENT and sends them once connected; the
- * engine refuses them (ERR_CONN), so they wait here, within lwIP's limits
- * (TCP_SND_BUF bytes, TCP_SND_QUEUELEN pbufs) and leaving the engine's
- * FW_TCP_HEAP_RESERVE of the heap. */
-static err_t afw_write_early(struct afw *a, const void *dataptr, u16_t len)
-{
-	uint32_t queued = a->early ? a->early->tot_len : 0u;
-	uint32_t heap_free = lwip_stats.mem.avail > lwip_stats.mem.used ?
-	    (uint32_t)(lwip_stats.mem.avail - lwip_stats.mem.used) : 0u;
-	struct pbuf *p;
-
-	if (len == 0)
-		return ERR_OK;
-	if (queued + len > TCP_SND_BUF || (a->early && pbuf_clen(a->early) >= TCP_SND_QUEUELEN) ||
-	    heap_free < FW_TCP_HEAP_RESERVE + len)
-		return ERR_MEM;
-	p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
-	if (!p)
-		return ERR_MEM;
-	pbuf_take(p, dataptr, len);
-	if (a->early)
-		pbuf_cat(a->early, p);
-	else
-		a->early = p;
-	afw_counters.early_writes++;
-	return ERR_OK;
-}
-
 static err_t afw_write(struct altcp_pcb *pcb, const void *dataptr, u16_t len, u8_t apiflags)
 {
 	struct afw *a = afw_of(pcb);
@@ -532,13 +482,8 @@ static err_t afw_write(struct altcp_pcb *pcb, const void *dataptr, u16_t len, u8
 	(void)apiflags;      /* always copied; PSH on every segment */
 	if (!a || !a->conn)
 		return ERR_CONN;
-	if (a->flags & AFW_F_CONNECTING)
-		return afw_write_early(a, dataptr, len);
-	if (a->early) {
-		afw_flush_early(a);
-		if (a->early)
-			return ERR_MEM;   /* in order: what waits goes first */
-	}
+	if ((a->flags & AFW_F_CONNECTING) && len > 0)
+		afw_counters.early_writes++;
 	return fw_tcp_write(a->conn, dataptr, len);
 }
 
@@ -561,10 +506,6 @@ static u16_t afw_sndbuf(struct altcp_pcb *pcb)
 
 	if (!conn)
 		return 0;
-	if (afw_of(pcb)->flags & AFW_F_CONNECTING) {
-		const struct pbuf *e = afw_of(pcb)->early;
-		return (u16_t)(TCP_SND_BUF - (e ? e->tot_len : 0u));
-	}
 	n = fw_tcp_sndbuf(conn);
 	return n > 0xffffu ? 0xffffu : (u16_t)n;
 }

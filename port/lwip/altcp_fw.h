@@ -14,7 +14,7 @@ struct afw_stats {
 	uint32_t refused;       /* deliveries an application refused (kept by the engine) */
 	uint32_t reoffers;      /* refused data offered again (every 250 ms, as lwIP) */
 	uint32_t accept_no_pcb; /* connections accepted with no altcp_pcb free: accept(NULL, ERR_MEM), reset */
-	uint32_t early_writes;  /* writes in SYN_SENT, kept until the connection is established */
+	uint32_t early_writes;  /* writes in SYN_SENT (the engine queues them until established) */
 };
 
 /** Forget every altcp connection (the engine was reset: fw_tcp_init()). */

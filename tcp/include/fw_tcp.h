@@ -207,8 +207,9 @@ void fw_tcp_err(struct fw_tcp_conn *conn, fw_tcp_err_cb cb);
  *  for one full segment (kept for ACKs, retransmissions, probes, RSTs,
  *  ICMP, ARP); the heap is shared, so retry
  *  later (after sent_cb, or on a timer when nothing of this connection is
- *  in flight). ERR_CONN when the write side is closed or not yet open.
- *  Never ends the connection. */
+ *  in flight). In SYN_SENT and SYN_RCVD the data waits and goes once the
+ *  connection is established (RFC 9293 3.10.2). ERR_CONN when the write
+ *  side is closed. Never ends the connection. */
 err_t fw_tcp_write(struct fw_tcp_conn *conn, const void *data, uint16_t len);
 
 /** The application consumed `len` bytes: reopen the window (and send a

@@ -258,7 +258,25 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 {
 	struct pbuf *p;
 
-	if ((tcb->state != FW_TCP_ESTABLISHED && tcb->state != FW_TCP_CLOSE_WAIT) || (tcb->flags & TCB_F_FIN_QUEUED))
+	/* RFC 9293 3.10.2: in SYN-SENT and SYN-RECEIVED "queue the data for
+	 * transmission after entering ESTABLISHED state" (tcb_output sends
+	 * none before). */
+	switch ((enum fw_tcp_state)tcb->state) {
+	case FW_TCP_SYN_SENT:
+	case FW_TCP_SYN_RCVD:
+	case FW_TCP_ESTABLISHED:
+	case FW_TCP_CLOSE_WAIT:
+		break;
+	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:
+	case FW_TCP_FIN_WAIT_1:
+	case FW_TCP_FIN_WAIT_2:
+	case FW_TCP_CLOSING:
+	case FW_TCP_LAST_ACK:
+	case FW_TCP_TIME_WAIT:
+		return ERR_CONN;
+	}
+	if (tcb->flags & TCB_F_FIN_QUEUED)
 		return ERR_CONN;
 	if (len == 0)
 		return ERR_OK;

@@ -57,6 +57,28 @@ static void active_open(void **state)
 	h_tx_drain();
 }
 
+/*
+ * RFC 9293 3.10.2, SEND in SYN-SENT: "Queue the data for transmission
+ * after entering ESTABLISHED state". The handshake's last ACK carries it.
+ * app: write 5 bytes (SYN_SENT: nothing goes)
+ * < S. 5000 ack iss+1        > P. iss+1 ack 5001 len 5
+ */
+static void write_in_syn_sent_goes_with_the_handshake_ack_rfc9293_3_10_2(void **state)
+{
+	(void)state;
+	fixture_syn_sent();
+	uint16_t lport = g.tcb->t.lport;
+	assert_int_equal(fw_tcp_write(g.tcb, "early", 5), ERR_OK);
+	expect_no_tx();
+	inject(.flags = F_S | F_A, .seq = 5000, .ack = g.snd, .lport = lport, .mss = 1460);
+	expect_tx(F_P | F_A, g.snd, 5001, 5);
+	expect_no_tx();
+	expect_state(g.tcb, FW_TCP_ESTABLISHED);
+	assert_int_equal(app.connects, 1);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 /* SYN retransmission with backoff, then give up after FW_SYN_RETRIES
  * (err_cb ERR_CLSD): > S ... > S (1 + FW_SYN_RETRIES). */
 static void syn_retransmit_then_timeout(void **state)
@@ -533,6 +555,7 @@ const struct CMUnitTest tcp_open_tests[] = {
 	H_TEST(ack_onto_iss_after_wrap_is_data),
 	H_TEST(passive_open_mss),
 	H_TEST(active_open),
+	H_TEST(write_in_syn_sent_goes_with_the_handshake_ack_rfc9293_3_10_2),
 	H_TEST(syn_retransmit_then_timeout),
 	H_TEST(syn_rcvd_syn_again),
 	H_TEST(data_both_ways),
