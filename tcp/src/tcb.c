@@ -29,12 +29,6 @@ static uint8_t tcb_event_depth;   /* >0 while fw_tcp_input()/fw_tcp_timers() run
 static uint32_t tcb_event_now;    /* the running event's time */
 static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED, TCB_F_TX_PENDING or
                                    * TCB_F_DELIVER_PENDING */
-/* What a TCB may owe the end of an event, and a bit per pool slot that may
- * owe it: set with any of these flags, cleared at the flush once the slot
- * owes nothing, so the end of an event visits only those slots. */
-#define TCB_OWE_FLAGS (TCB_F_ACK_OWED | TCB_F_TX_PENDING | TCB_F_DELIVER_PENDING)
-#define TCB_OWING_BITS 32u
-static uint32_t tcb_owing[(FW_TCB_COUNT + TCB_OWING_BITS - 1u) / TCB_OWING_BITS];
 static fw_tcp_clock_fn tcb_clock;
 static uint32_t tcb_syn_pressure_at;  /* last half-open recycled or SYN left without a TCB */
 static bool tcb_syn_pressure_seen;
@@ -80,7 +74,6 @@ void tcb_pool_reset(void)
 	tcb_syn_pressure_seen = false;
 	tcb_event_depth = 0;
 	tcb_event_owed = false;
-	memset(tcb_owing, 0, sizeof tcb_owing);
 }
 
 struct fw_tcp_conn *tcb_alloc(void)
@@ -92,7 +85,6 @@ struct fw_tcp_conn *tcb_alloc(void)
 			memset(tcb, 0, sizeof *tcb);
 			tcb->in_use = 1;
 			tcb->gen = gen;
-			tcb->slot = (uint8_t)i;
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
 			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
@@ -495,31 +487,10 @@ void tcb_event_begin(uint32_t now)
 		tcb_event_now = now;
 }
 
-/* `flag` (of TCB_OWE_FLAGS) is for the end of the event to act on. */
-static void tcb_owe(struct fw_tcp_conn *tcb, uint16_t flag)
-{
-	unsigned id = tcb->slot;
-
-	tcb->flags |= flag;
-	tcb_owing[id / TCB_OWING_BITS] |= 1u << (id % TCB_OWING_BITS);
-	tcb_event_owed = true;
-}
-
-/* The first slot from `i` on whose bit is set, else FW_TCB_COUNT. */
-static unsigned tcb_owing_next(unsigned i)
-{
-	while (i < FW_TCB_COUNT) {
-		uint32_t m = tcb_owing[i / TCB_OWING_BITS] >> (i % TCB_OWING_BITS);
-		if (m & 1u)
-			return i;
-		i = m ? i + 1u : (i / TCB_OWING_BITS + 1u) * TCB_OWING_BITS;
-	}
-	return FW_TCB_COUNT;
-}
-
 void tcb_deliver_later(struct fw_tcp_conn *tcb)
 {
-	tcb_owe(tcb, TCB_F_DELIVER_PENDING);
+	tcb->flags |= TCB_F_DELIVER_PENDING;
+	tcb_event_owed = true;
 }
 
 void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
@@ -528,15 +499,18 @@ void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
 		(void)tcb_output(tcb, now);
 		return;
 	}
-	tcb_owe(tcb, TCB_F_TX_PENDING);
+	tcb->flags |= TCB_F_TX_PENDING;
+	tcb_event_owed = true;
 }
 
 void tcb_rx_released(struct fw_tcp_conn *tcb)
 {
 	if (tcb->rcvq && !(tcb->flags & TCB_F_ORPHAN))
 		tcb_deliver_later(tcb);
-	if (tcb_synchronized(tcb) && rx_reopened(tcb))
-		tcb_owe(tcb, TCB_F_ACK_OWED);
+	if (tcb_synchronized(tcb) && rx_reopened(tcb)) {
+		tcb->flags |= TCB_F_ACK_OWED;
+		tcb_event_owed = true;
+	}
 }
 
 void tcb_owe_ack(struct fw_tcp_conn *tcb)
@@ -545,7 +519,8 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb)
 		tcb_send_ack(tcb);
 		return;
 	}
-	tcb_owe(tcb, TCB_F_ACK_OWED);
+	tcb->flags |= TCB_F_ACK_OWED;
+	tcb_event_owed = true;
 }
 
 /*
@@ -606,9 +581,7 @@ static void tcb_flush(struct fw_tcp_conn *tcb, uint32_t now)
 /* Deliveries first, still inside the event (their callbacks only queue),
  * then the output they and the event produced. A TCB freed during the
  * event took its flags with it (tcb_release); one allocated since in the
- * same slot starts clean. Only slots whose bit is set are visited, in
- * pool order as a full scan would (the bits are read as they are now: a
- * callback's further work on a later slot is found in the same pass). */
+ * same slot starts clean. */
 void tcb_event_end(uint32_t now)
 {
 	if (tcb_event_depth > 1) {
@@ -617,19 +590,17 @@ void tcb_event_end(uint32_t now)
 	}
 	for (unsigned pass = 0; tcb_event_owed && pass < TCB_EVENT_PASSES; pass++) {
 		tcb_event_owed = false;
-		for (unsigned i = tcb_owing_next(0); i < FW_TCB_COUNT; i = tcb_owing_next(i + 1u)) {
+		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & TCB_F_DELIVER_PENDING)) {
 				tcb->flags &= (uint16_t)~TCB_F_DELIVER_PENDING;
 				tcb_deliver(tcb, now);
 			}
 		}
-		for (unsigned i = tcb_owing_next(0); i < FW_TCB_COUNT; i = tcb_owing_next(i + 1u)) {
+		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING)))
 				tcb_flush(tcb, now);
-			if (!tcb->in_use || !(tcb->flags & TCB_OWE_FLAGS))
-				tcb_owing[i / TCB_OWING_BITS] &= ~(1u << (i % TCB_OWING_BITS));
 		}
 	}
 	tcb_event_depth = 0;

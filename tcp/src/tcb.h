@@ -111,7 +111,6 @@ struct fw_tcp_conn {
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
 	                         * this connection and opened another in the slot is detected */
-	uint8_t slot;           /* its index in the pool (tcb_id), kept for the end of events' bitmap */
 	int8_t soft_err;        /* err_t of the last soft ICMP error (RFC 5927), ERR_OK when none:
 	                         * what the application hears if the connection times out */
 	void *arg;
