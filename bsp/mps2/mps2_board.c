@@ -94,15 +94,7 @@ uint32_t board_entropy32(void)
 	uint32_t s = cm_irq_save();
 	uint64_t t = mps2_time_ticks();
 	cm_irq_restore(s);
-	uint32_t x = CM_SYST_CVR ^ (uint32_t)t ^ (uint32_t)(t >> 32);
-
-	/* xorshift-multiply finaliser (from MurmurHash3's fmix32) */
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	x *= 0xc2b2ae35u;
-	x ^= x >> 16;
-	return x;
+	return cm_mix32(CM_SYST_CVR ^ (uint32_t)t ^ (uint32_t)(t >> 32));
 }
 
 /* ---------------------------------------------------------------- handlers */
