@@ -41,14 +41,20 @@ def seq_diff(a, b):
 
 
 class Seg:
-    """One TCP segment as the ladder needs it."""
+    """One TCP segment: what the ladder draws, and the options the loss
+    tests look at (MSS, SACK-permitted, SACK blocks as (left, right))."""
 
-    def __init__(self, t, src, dst, flags, seq, ack, length):
+    def __init__(self, t, src, dst, flags, seq, ack, length, mss=None, sack_ok=False, sacks=None):
         self.t, self.src, self.dst = t, src, dst
         self.flags, self.seq, self.ack, self.len = flags, seq, ack, length
+        self.mss, self.sack_ok, self.sacks = mss, sack_ok, sacks or []
 
     def has(self, letter):
         return letter in self.flags
+
+    def end(self):
+        """First sequence number after this segment's data."""
+        return (self.seq + self.len) % SEQ_MOD
 
     def seq_end(self):
         """First sequence number after this segment (SYN and FIN count one)."""
@@ -58,13 +64,22 @@ class Seg:
 def read_segments(path):
     from scapy.all import IP, TCP, rdpcap     # slow import: only when reading
     segs = []
-    for pkt in rdpcap(path):
+    for pkt in rdpcap(str(path)):
         if IP not in pkt or TCP not in pkt:
             continue
         ip, tcp = pkt[IP], pkt[TCP]
         length = max(0, ip.len - ip.ihl * 4 - tcp.dataofs * 4)
-        segs.append(Seg(float(pkt.time), (ip.src, tcp.sport), (ip.dst, tcp.dport),
-                        str(tcp.flags), tcp.seq, tcp.ack, length))
+        s = Seg(float(pkt.time), (ip.src, tcp.sport), (ip.dst, tcp.dport),
+                str(tcp.flags), tcp.seq, tcp.ack, length)
+        for name, val in tcp.options:
+            if name == "MSS":
+                s.mss = int(val)
+            elif name == "SAckOK":
+                s.sack_ok = True
+            elif name == "SAck":
+                vals = list(val)
+                s.sacks = [(vals[i], vals[i + 1]) for i in range(0, len(vals) - 1, 2)]
+        segs.append(s)
     return segs
 
 

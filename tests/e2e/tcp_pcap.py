@@ -1,62 +1,16 @@
-"""TCP segments from a pcap with the options the loss tests look at (MSS,
-SACK-permitted, SACK blocks; tools/ladder.py's reader has none), and the
-retransmissions among a host's segments. Used by tests/e2e/test_loss.py
-and bench/tools/qemubench.py, so that both count alike."""
+"""Where a pcap's connections spent their time, and the retransmissions
+among a host's segments. Segments (with the MSS, SACK-permitted and SACK
+options) come from tools/ladder.py's reader. Used by
+tests/e2e/test_loss.py and bench/tools/qemubench.py, so that both count
+alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sys
 from pathlib import Path
-from typing import Optional
 
-SEQ_MOD = 1 << 32
-
-
-@dataclass
-class Seg:
-    t: float
-    src: tuple
-    dst: tuple
-    flags: str
-    seq: int
-    ack: int
-    len: int
-    mss: Optional[int] = None
-    sack_ok: bool = False
-    sacks: list = field(default_factory=list)     # [(left, right)]
-
-    def has(self, letter: str) -> bool:
-        return letter in self.flags
-
-    def end(self) -> int:
-        return (self.seq + self.len) % SEQ_MOD
-
-
-def read_segs(pcap: Path) -> list[Seg]:
-    from scapy.all import IP, TCP, rdpcap   # slow import: only when reading
-    out = []
-    for pkt in rdpcap(str(pcap)):
-        if IP not in pkt or TCP not in pkt:
-            continue
-        ip, tcp = pkt[IP], pkt[TCP]
-        s = Seg(float(pkt.time), (ip.src, tcp.sport), (ip.dst, tcp.dport), str(tcp.flags),
-                tcp.seq, tcp.ack, max(0, ip.len - ip.ihl * 4 - tcp.dataofs * 4))
-        for name, val in tcp.options:
-            if name == "MSS":
-                s.mss = int(val)
-            elif name == "SAckOK":
-                s.sack_ok = True
-            elif name == "SAck":
-                vals = list(val)
-                s.sacks = [(vals[i], vals[i + 1]) for i in range(0, len(vals) - 1, 2)]
-        out.append(s)
-    return out
-
-
-def sdiff(a: int, b: int) -> int:
-    """a - b in sequence space (RFC 9293 3.4)."""
-    d = (a - b) % SEQ_MOD
-    return d - SEQ_MOD if d >= SEQ_MOD // 2 else d
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from ladder import SEQ_MOD, Seg, read_segments as read_segs, seq_diff as sdiff  # noqa: E402,F401
 
 
 def conn_segs(segs: list[Seg], ip: str, port: int, peer_port: int) -> list[Seg]:
@@ -83,11 +37,6 @@ def retransmissions(segs: list[Seg], ip: str) -> list[Seg]:
     return out
 
 
-def seq_end(s: Seg) -> int:
-    """First sequence number after the segment (SYN and FIN count one)."""
-    return (s.seq + s.len + s.has("S") + s.has("F")) % SEQ_MOD
-
-
 def stalls(segs: list[Seg], ip: str, min_gap: float = 0.5) -> dict:
     """Where the time of a pcap's connections went: each connection's span
     (first to last segment), and every silence of at least `min_gap` s
@@ -111,8 +60,8 @@ def stalls(segs: list[Seg], ip: str, min_gap: float = 0.5) -> dict:
             if prev is not None and s.t - prev >= min_gap:
                 who = (f"{ip} RTO" if s.src[0] == ip else "peer RTO") if resent else "other"
                 gaps[who].append(s.t - prev)
-            if occupies and (s.src not in top or sdiff(seq_end(s), top[s.src]) > 0):
-                top[s.src] = seq_end(s)
+            if occupies and (s.src not in top or sdiff(s.seq_end(), top[s.src]) > 0):
+                top[s.src] = s.seq_end()
             prev = s.t
     spans.sort()
     between, reach = 0.0, None
