@@ -3,8 +3,8 @@
 
     ladder.py PCAP [--conn IP:PORT-IP:PORT] [--svg OUT.svg] [--text OUT.txt]
 
-The two hosts are columns: the firmware (192.0.2.2) on the left when it
-takes part, else whoever sent first. Each segment is an arrow labelled with
+The two hosts are columns: the firmware (192.0.2.2 or 2001:db8::2) on the
+left when it takes part, else whoever sent first. Each segment is an arrow labelled with
 flags, seq/ack relative to each side's ISN and the payload length; beside
 each column stands the TCP state that side enters, from a small RFC 9293
 state tracker run for both ends over the segments seen.
@@ -25,6 +25,8 @@ import sys
 from xml.sax.saxutils import escape
 
 FW_IP = "192.0.2.2"
+FW_IP6 = "2001:db8::2"
+FW_IPS = (FW_IP, FW_IP6)
 SEQ_MOD = 1 << 32
 FLAG_NAMES = (("S", "SYN"), ("F", "FIN"), ("R", "RST"), ("P", "PSH"),
               ("A", "ACK"), ("U", "URG"), ("E", "ECE"), ("C", "CWR"))
@@ -62,13 +64,20 @@ class Seg:
 
 
 def read_segments(path):
-    from scapy.all import IP, TCP, rdpcap     # slow import: only when reading
+    from scapy.all import IP, TCP, IPv6, rdpcap     # slow import: only when reading
     segs = []
     for pkt in rdpcap(str(path)):
-        if IP not in pkt or TCP not in pkt:
+        if TCP not in pkt:
             continue
-        ip, tcp = pkt[IP], pkt[TCP]
-        length = max(0, ip.len - ip.ihl * 4 - tcp.dataofs * 4)
+        tcp = pkt[TCP]
+        if IP in pkt:
+            ip = pkt[IP]
+            length = max(0, ip.len - ip.ihl * 4 - tcp.dataofs * 4)
+        elif IPv6 in pkt and pkt[IPv6].nh == 6:    # no extension headers: finwait sends none
+            ip = pkt[IPv6]
+            length = max(0, ip.plen - tcp.dataofs * 4)
+        else:
+            continue
         s = Seg(float(pkt.time), (ip.src, tcp.sport), (ip.dst, tcp.dport),
                 str(tcp.flags), tcp.seq, tcp.ack, length)
         for name, val in tcp.options:
@@ -107,7 +116,7 @@ def parse_conn(text):
     ends = []
     for part in text.split("-"):
         host, _, port = part.rpartition(":")
-        ends.append((host, int(port)))
+        ends.append((host.strip("[]"), int(port)))
     return frozenset(ends)
 
 
@@ -201,7 +210,8 @@ class Ladder:
     def __init__(self, conn):
         ips = {s.src[0] for s in conn}
         first = conn[0]
-        self.left = first.src if FW_IP not in ips or first.src[0] == FW_IP else first.dst
+        fw = ips & set(FW_IPS)
+        self.left = first.src if not fw or first.src[0] in fw else first.dst
         self.right = first.dst if self.left == first.src else first.src
         opening = first.has("S") and not first.has("A")
         ends = {first.src: End(CLOSED if opening else ESTABLISHED),
@@ -271,7 +281,7 @@ class Ladder:
 
 
 def host(addr):
-    return "%s:%d" % addr
+    return ("[%s]:%d" if ":" in addr[0] else "%s:%d") % addr
 
 
 ARROW_W, STATE_W = 44, 12
