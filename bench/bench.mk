@@ -56,9 +56,40 @@ $(BENCH)/flash/$(1)/%.o: $(LWIP)/src/%.c bench/lwip/flash/lwipopts.h bench/bench
 endef
 $(foreach v,$(BENCH_FLASH_VARIANTS),$(eval $(call bench_flash_rules,$(v))))
 
+# IPv4-only builds of both firmwares (FW_IPV6=0), for what the dual stack
+# costs each in flash and RAM: the same board and sources as
+# $(BENCH_FW) and $(BENCH_LW), only the define differs.
+BENCH_FW4 := $(BENCH)/fw/finwait-ipv4
+BENCH_LW4 := $(BENCH)/fw/lwip-ipv4
+
+# $(1): output directory, $(2): extra defines (finwait's firmware, as the
+# Makefile builds it into build/<board>/)
+define bench_finwait_fw_rules
+$(1)_OBJS := $$(patsubst %.c,$(1)/obj/%.o,$(BOARD_SRCS) $(FW_SRCS)) \
+	$$(patsubst $(LWIP)/src/%.c,$(1)/lwip/%.o,$(LWIP_SRCS) $(LWIP_APP_SRCS))
+
+$(1)/obj/%.o: %.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(2) $(WARN) -MMD -MP -c $$< -o $$@
+
+$(1)/lwip/%.o: $(LWIP)/src/%.c | $(LWIP_STAMP)
+	@mkdir -p $$(@D)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(2) $(LWIP_WARN) -MMD -MP -c $$< -o $$@
+
+$(1)/firmware.elf: $$($(1)_OBJS) $(BOARD_LDSCRIPT) $(BOARD_LD_INCLUDES)
+	arm-none-eabi-gcc $(FW_LDFLAGS) -o $$@ $$($(1)_OBJS) $(FW_LIBS)
+
+-include $$($(1)_OBJS:.o=.d)
+endef
+ifeq ($(BOARD),$(BENCH_BOARD))
+$(eval $(call bench_finwait_fw_rules,$(BENCH_FW4),$(BENCH_IPV4)))
+$(eval $(call lwip_fw_rules,$(BENCH_LW4),$(BENCH_IPV4)))
+endif
+
 $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/probe/lwip.o \
 		$(foreach v,$(BENCH_FLASH_VARIANTS),$(BENCH_FLASH_$(v)_OBJS)) \
-		$(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf
+		$(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH_FW4)/firmware.elf \
+		$(BENCH_LW4)/firmware.elf
 	$(PY) bench/tools/sizes.py --finwait-probe $(BENCH)/probe/finwait.o \
 		--lwip-probe $(BENCH)/probe/lwip.o \
 		--finwait-timewait-obj $(BENCH_FW)/obj/tcp/src/timewait.o \
@@ -67,7 +98,8 @@ $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/pro
 		--finwait-altcp-obj $(BENCH_FW)/obj/port/lwip/altcp_fw.o \
 		--finwait-tcp-objs $(BENCH_FW_TCP_OBJS) --lwip-tcp-objs $(BENCH_LW_TCP_OBJS) \
 		$(foreach v,$(BENCH_FLASH_VARIANTS),--lwip-tcp-objs-$(v) $(BENCH_FLASH_$(v)_OBJS)) \
-		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf > $@.tmp
+		--finwait-elf $(BENCH_FW)/firmware.elf --lwip-elf $(BENCH_LW)/firmware.elf \
+		--finwait-ipv4-elf $(BENCH_FW4)/firmware.elf --lwip-ipv4-elf $(BENCH_LW4)/firmware.elf > $@.tmp
 	mv $@.tmp $@
 
 # ---------------------------------------------------------------- host builds (callgrind)

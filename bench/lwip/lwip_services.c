@@ -240,9 +240,11 @@ static err_t svc_daytime_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
 
 static void svc_listen(uint16_t port, tcp_accept_fn accept_cb)
 {
-	struct tcp_pcb *pcb = tcp_new();
+	/* Both families (IP_ANY_TYPE), as finwait's listeners: the bench
+	 * compares echo over IPv6 too. */
+	struct tcp_pcb *pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
 
-	if (pcb == NULL || tcp_bind(pcb, IP4_ADDR_ANY, port) != ERR_OK) {
+	if (pcb == NULL || tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
 		svc_stats.listen_err++;
 		if (pcb != NULL)
 			tcp_abort(pcb);

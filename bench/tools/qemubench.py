@@ -9,7 +9,8 @@ kernel in the namespace.
   --seconds with 2MSL = 60 s, lwIP given as many PCBs as fit in the RAM
   finwait spends on connection state (TCBs + TIME_WAIT table); the two
   firmwares alternate, --rounds rounds, medians and the median ratio.
-- Throughput: echo and discard of 1 MiB.
+- Throughput: echo and discard of 1 MiB; echo of 1 MiB over IPv6 (and
+  over IPv4 in the same boot, for the note).
 - Throughput under loss: echo and discard of 1 MiB behind
   tools/netem_relay.py at --loss-levels % random loss (both directions,
   the same seeds for both firmwares), --loss-reps runs each, the median;
@@ -73,8 +74,8 @@ class Boot:
         self.fw.stop()
 
 
-def peer(fw, *args: str, timeout: float = 300) -> dict:
-    r = fw.run(["/usr/bin/python3", str(PEER), *args, fw.ip], timeout=timeout)
+def peer(fw, *args: str, timeout: float = 300, ip: str | None = None) -> dict:
+    r = fw.run(["/usr/bin/python3", str(PEER), *args, ip or fw.ip], timeout=timeout)
     try:
         return json.loads(r.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
@@ -211,6 +212,64 @@ def throughput(ns, elfs: dict, reps: int) -> list[dict]:
             for m in res]
 
 
+# ---------------------------------------------------------------- throughput over IPv6
+
+FW_IP6, PEER_IP6 = "2001:db8::2", "2001:db8::1"
+
+
+def ip6_on(fw) -> None:
+    """2001:db8::1/64 on the namespace's tap (as tests/e2e/test_ipv6.py's
+    fixture), then wait until the firmware's 2001:db8::2 answers (DAD done)."""
+    tap = fw.ns.tap
+    for key, val in (("accept_dad", 0), ("accept_ra", 0), ("router_solicitations", 0),
+                     ("disable_ipv6", 0)):
+        fw.run(["sysctl", "-qw", f"net.ipv6.conf.{tap}.{key}={val}"], check=True)
+    fw.run(["ip", "-6", "addr", "add", f"{PEER_IP6}/64", "dev", tap, "nodad"], check=True)
+    deadline = time.monotonic() + 15
+    while fw.run(["ping", "-6", "-n", "-q", "-c", "1", "-W", "1", FW_IP6]).returncode != 0:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{FW_IP6} does not answer ping6")
+
+
+def ip6_off(fw) -> None:
+    fw.run(["ip", "-6", "addr", "flush", "dev", fw.ns.tap])
+    fw.run(["sysctl", "-qw", f"net.ipv6.conf.{fw.ns.tap}.disable_ipv6=1"])
+
+
+def throughput6(ns, elfs: dict, reps: int) -> list[dict]:
+    """Echo of 1 MiB over IPv6 and, in the same boot, over IPv4."""
+    res: dict = {6: {}, 4: {}}
+
+    def echo(fw, fam: int, ip: str, eng: str) -> None:
+        vals = []
+        try:
+            for _ in range(reps):
+                out = peer(fw, "echo", "--bytes", str(MIB), timeout=300, ip=ip)
+                if not out.get("ok"):
+                    raise RuntimeError(out.get("error") or out)
+                vals.append(out["kib_per_s"])
+            res[fam][eng] = round(med(vals), 1)
+        except Exception as e:  # noqa: BLE001
+            log(f"echo over IPv{fam} {eng}: n/a ({e})")
+
+    for eng in ("finwait", "lwip"):
+        try:
+            with Boot(ns, elfs[eng], f"tput6-{eng}") as fw:
+                ip6_on(fw)
+                try:
+                    echo(fw, 6, FW_IP6, eng)
+                    echo(fw, 4, fw.ip, eng)
+                finally:
+                    ip6_off(fw)
+        except Exception as e:  # noqa: BLE001
+            log(f"throughput over IPv6 {eng}: n/a ({e})")
+        log(f"throughput {eng}: echo over IPv6 {res[6].get(eng)}, over IPv4 {res[4].get(eng)} KiB/s")
+    return [row("tput_echo6", f"Echo throughput over IPv6, 1 MiB (median of {reps})", "KiB/s",
+                res[6].get("finwait"), res[6].get("lwip"), "higher",
+                f"over IPv4 in the same boots: finwait {res[4].get('finwait')}, lwIP "
+                f"{res[4].get('lwip')} KiB/s; QEMU on a shared host: compare within a row")]
+
+
 # ---------------------------------------------------------------- throughput under loss
 
 class RelayBoot:
@@ -319,7 +378,7 @@ def main() -> int:
     ap.add_argument("--tput-reps", type=int, default=2)
     ap.add_argument("--loss-levels", default="1,5", help="comma list of loss %% levels")
     ap.add_argument("--loss-reps", type=int, default=3)
-    ap.add_argument("--skip", default="", help="comma list: msl,close,tput,loss")
+    ap.add_argument("--skip", default="", help="comma list: msl,close,tput,tput6,loss")
     a = ap.parse_args()
     skip = set(filter(None, a.skip.split(",")))
     reason = fh.qemu_skip_reason(FW_ELF) or fh.qemu_skip_reason(LW_ELF)
@@ -354,6 +413,8 @@ def main() -> int:
             rows += msl_accuracy(ns, {"finwait": FW_ELF, "lwip": msl_elf}, a.msl_ms, a.msl_reps)
         if "tput" not in skip:
             rows += throughput(ns, {"finwait": FW_ELF, "lwip": LW_ELF}, a.tput_reps)
+        if "tput6" not in skip:
+            rows += throughput6(ns, {"finwait": FW_ELF, "lwip": LW_ELF}, a.tput_reps)
         if "loss" not in skip:
             rows += loss_throughput(ns, {"finwait": FW_ELF, "lwip": LW_ELF},
                                     [int(x) for x in a.loss_levels.split(",") if x],

@@ -79,6 +79,26 @@ def flash_rows(a) -> list[dict]:
     ]
 
 
+def dual_stack_rows(a) -> list[dict]:
+    """What IPv6 costs each firmware: the dual stack (the default build)
+    against its FW_IPV6=0 build, same board and sources."""
+    fw6, lw6 = text_data([a.finwait_elf]), text_data([a.lwip_elf])
+    fw4, lw4 = text_data([a.finwait_ipv4_elf]), text_data([a.lwip_ipv4_elf])
+    rfw6, rlw6 = ram([a.finwait_elf]), ram([a.lwip_elf])
+    rfw4, rlw4 = ram([a.finwait_ipv4_elf]), ram([a.lwip_ipv4_elf])
+    return [
+        row("flash_fw_ipv4", "Flash, whole firmware, IPv4 only (FW_IPV6=0)", "B", fw4, lw4, "lower",
+            "build/bench/fw/{finwait,lwip}-ipv4/firmware.elf, text+data"),
+        row("flash_ipv6_cost", "Flash IPv6 adds (dual stack - IPv4 only)", "B", fw6 - fw4, lw6 - lw4,
+            "lower", f"finwait {fw6} - {fw4} B; lwIP {lw6} - {lw4} B: lwIP's IPv6 layers (ND, "
+            "MLD, ICMPv6) in both, and each TCP over IPv6"),
+        row("ram_fw_ipv4", "RAM, whole firmware, IPv4 only (FW_IPV6=0)", "B", rfw4, rlw4, "lower",
+            "data+bss"),
+        row("ram_ipv6_cost", "RAM IPv6 adds (dual stack - IPv4 only)", "B", rfw6 - rfw4,
+            rlw6 - rlw4, "lower", f"finwait {rfw6} - {rfw4} B; lwIP {rlw6} - {rlw4} B (data+bss)"),
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--finwait-probe", required=True)
@@ -93,6 +113,8 @@ def main() -> None:
     ap.add_argument("--lwip-tcp-objs-equal", nargs="+", required=True)
     ap.add_argument("--finwait-elf", required=True)
     ap.add_argument("--lwip-elf", required=True)
+    ap.add_argument("--finwait-ipv4-elf", required=True)
+    ap.add_argument("--lwip-ipv4-elf", required=True)
     a = ap.parse_args()
 
     fp = symbol_sizes(a.finwait_probe)
@@ -137,6 +159,7 @@ def main() -> None:
         row("ram_fw", "RAM, whole firmware (data+bss)", "B",
             ram([a.finwait_elf]), ram([a.lwip_elf]), "lower",
             f"finwait includes {tw_entries} TIME_WAIT entries, lwIP {n_pcb} PCBs"),
+        *dual_stack_rows(a),
     ]
     print(json.dumps(rows, indent=1))
 
