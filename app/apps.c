@@ -63,6 +63,8 @@ static int apps_iperf_cmd(int argc, char **argv)
 		return 1;
 	if (!lwiperf_start_tcp_client_default(&addr, apps_iperf_report, NULL))
 		console_printf("error: iperf: cannot start (no connection free)\n");
+	else if (IP_IS_V6(&addr))   /* in brackets, so the port stays apart (RFC 3986 3.2.2) */
+		console_printf("iperf started: 10 s to [%s]:%u\n", argv[1], (unsigned)LWIPERF_TCP_PORT_DEFAULT);
 	else
 		console_printf("iperf started: 10 s to %s:%u\n", argv[1], (unsigned)LWIPERF_TCP_PORT_DEFAULT);
 	return 0;

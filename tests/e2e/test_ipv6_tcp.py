@@ -30,9 +30,10 @@ from typing import Optional
 import pytest
 
 import e2e_util as eu
-import fwharness as fh
 from e2e_util import flags_of
+from test_httpd import fsdata_file
 from test_ipv6 import FW_IP6, PEER_IP6, ip6, wait_preferred  # noqa: F401 - ip6 is a fixture
+from test_mqtt import _wait_text as wait_text
 
 pytestmark = pytest.mark.needs_qemu
 
@@ -642,3 +643,137 @@ def test_soak_time_wait_pressure_ipv6_and_ipv4_1000(fw, ip6, request):
         pytest.skip("1,000 + 1,000 connections: make soak")
     ready6(fw)
     _pressure_both(fw, SOAK_PRESSURE_CONNS)
+
+
+# ---------------------------------------------------------------- lwIP's applications
+
+def curl6(fw, tmp_path, path: str) -> tuple[int, bytes]:
+    """GET http://[2001:db8::2]/path with curl in the namespace (-g: the
+    brackets are the URL's, not a glob)."""
+    out = tmp_path / "body"
+    r = fw.run(["curl", "-g", "-s", "-S", "--max-time", "10", "-o", str(out), "-w", "%{http_code}",
+                f"http://[{FW_IP6}]:{HTTP}{path}"], timeout=20)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    return int(r.stdout.strip()), out.read_bytes()
+
+
+@pytest.mark.fw_timeout(60)
+def test_httpd_over_ipv6_index_and_status_page(logged, tmp_path):
+    """lwIP's httpd listens for both families (IPADDR_TYPE_ANY): curl
+    -g 'http://[2001:db8::2]/' gets fsdata.c's index.html byte for byte;
+    httpd closes first, so the request leaves an IPv6 TIME_WAIT entry,
+    which /status.txt (fetched over IPv6 too) lists as the console does."""
+    fw = logged
+    _, want = fsdata_file("/index.html")
+    mark = fw.console.mark()
+    code, body = curl6(fw, tmp_path, "/")
+    assert code == 200 and body == want, (code, len(body), len(want))
+    opened = [m for m in re.finditer(r"\btcb \d+ (\S+) SYN_RCVD -> ESTABLISHED",
+                                     fw.console.text_since(mark).replace("\r", ""))]
+    assert opened, "no connection logged for the request"
+    addr, port = endpoint(opened[-1].group(1))
+    assert addr == ipaddress.ip_address(PEER_IP6), opened[-1].group(0)
+    eu.wait_until(lambda: tw6_for(fw, PEER_IP6, port), 3, "the request's TIME_WAIT entry")
+    code, page = curl6(fw, tmp_path, "/status.txt")
+    assert code == 200, code
+    text = page.decode()
+    tws = [dict(kv.partition("=")[::2] for kv in line[4:].split())
+           for line in text.splitlines() if line.startswith("tw: ")]
+    mine = [w for w in tws if _is(w, "remote", PEER_IP6, port)]
+    assert mine, f"/status.txt does not list [{PEER_IP6}]:{port} in TIME_WAIT:\n{text}"
+    assert endpoint(mine[0]["local"]) == (ipaddress.ip_address(FW_IP6), HTTP), mine[0]
+    assert 0 < int(mine[0]["left_ms"]) <= 2 * eu.DEFAULT_MSL_MS, mine[0]
+    # IPv4 goes on beside it
+    r = fw.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                f"http://{fw.ip}/"], timeout=20)
+    assert r.stdout.strip() == "200", r
+
+
+@pytest.fixture
+def broker6(fw, ip6, tmp_path):
+    """mosquitto on [2001:db8::1]:1883 (IPv6 on the tap first: the fixture
+    order puts ip6 before it)."""
+    ready6(fw)
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(f"listener {BROKER_PORT} {PEER_IP6}\nallow_anonymous true\n"
+                    "persistence false\nuser root\n")
+    proc = fw.popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
+    try:
+        eu.wait_until(lambda: fw.run(["mosquitto_pub", "-h", PEER_IP6, "-t", "probe", "-m", "x"],
+                                     timeout=5).returncode == 0, 10, "mosquitto to listen")
+        yield proc
+    finally:
+        fw.cmd("mqtt close")
+        proc.terminate()
+        proc.wait(5)
+
+
+@pytest.mark.fw_timeout(60)
+def test_mqtt_over_ipv6_subscribe_and_publish(fw, broker6):
+    """`mqtt connect 2001:db8::1`: lwIP's MQTT client opens an IPv6
+    connection (altcp_tcp_new_ip_type(IPADDR_TYPE_V6)) to mosquitto,
+    subscribes and gets what mosquitto_pub sends, publishes what
+    mosquitto_sub gets; closing leaves no TCB."""
+    mark = fw.console.mark()
+    fw.cmd(f"mqtt connect {PEER_IP6}")
+    wait_text(fw, mark, r"\bmqtt connected$")
+    tcb = tcb6_for(fw, PEER_IP6, BROKER_PORT)
+    assert tcb is not None and endpoint(tcb["local"])[0] == ipaddress.ip_address(FW_IP6), \
+        eu.netstat(fw)
+    fw.cmd("mqtt sub fw/in6")
+    wait_text(fw, mark, r"\bmqtt sub ok$")
+    r = fw.run(["mosquitto_pub", "-h", PEER_IP6, "-t", "fw/in6", "-m", "hello over ipv6"],
+               timeout=10)
+    assert r.returncode == 0, r.stderr
+    wait_text(fw, mark, r"\bmqtt msg fw/in6 hello over ipv6$")
+    sub = fw.popen(["mosquitto_sub", "-h", PEER_IP6, "-t", "fw/out6", "-C", "1", "-W", "10"],
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)          # its SUBSCRIBE reaches the broker first
+        fw.cmd("mqtt pub fw/out6 hello broker")
+        out, err = sub.communicate(timeout=15)
+    finally:
+        if sub.poll() is None:
+            sub.kill()
+            sub.wait()
+    assert out.strip() == "hello broker", (out, err)
+    fw.cmd("mqtt close")
+    wait_text(fw, mark, r"\bmqtt closed$")
+    eu.wait_until(lambda: tcb6_for(fw, PEER_IP6, BROKER_PORT) is None, 5,
+                  "the MQTT connection's TCB to go")
+
+
+IPERF = 5001
+
+
+@pytest.mark.fw_timeout(60)
+def test_lwiperf_over_ipv6_both_ways(fw, ip6):
+    """lwiperf over IPv6: iperf 2 (-V) in the namespace sends to the
+    device's server for 3 s, then `iperf 2001:db8::1` on the console sends
+    to `iperf -s -V` for lwiperf's fixed 10 s; both report a sane rate."""
+    ready6(fw)
+    mark = fw.console.mark()
+    r = fw.run(["iperf", "-V", "-c", FW_IP6, "-p", str(IPERF), "-t", "3", "-f", "k"], timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    m = re.search(r"([\d.]+) Kbits/sec", r.stdout)
+    assert m and float(m.group(1)) > 100, r.stdout
+    rep = wait_text(fw, mark, r"iperf report type=\d+ bytes=(\d+) ms=(\d+) kbps=(\d+)")
+    assert int(rep.group(1)) > 0 and int(rep.group(3)) > 100, rep.group(0)
+    srv = fw.popen(["iperf", "-s", "-V", "-B", PEER_IP6, "-p", str(IPERF), "-f", "k"],
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(0.5)
+        mark = fw.console.mark()
+        out = fw.cmd(f"iperf {PEER_IP6}")
+        assert f"iperf started: 10 s to [{PEER_IP6}]:{IPERF}" in out, out
+        rep = wait_text(fw, mark, r"iperf report type=\d+ bytes=(\d+) ms=(\d+) kbps=(\d+)",
+                        timeout=25)
+        bytes_, ms, kbps = (int(x) for x in rep.groups())
+        assert bytes_ > 0 and 9000 <= ms <= 12000 and kbps > 100, rep.group(0)
+    finally:
+        srv.terminate()
+        text = srv.communicate(timeout=10)[0]
+    m = re.search(r"([\d.]+) Kbits/sec", text)
+    assert m and float(m.group(1)) > 100, text
+    print(f"\nlwiperf over IPv6: server {rep.group(0)}, iperf server {m.group(1)} kbit/s")
