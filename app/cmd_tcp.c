@@ -14,23 +14,28 @@
 #include "lwip/ip4_addr.h"
 #include "fw_tcp.h"
 
-#define CMD_TCP_EP_STR (IP4ADDR_STRLEN_MAX + 6)   /* "a.b.c.d:port" */
 
 struct cmd_tcp_ctx {
 	bool machine;
 	uint32_t now;
 };
 
-static void cmd_tcp_ep(uint32_t addr, uint16_t port, char buf[CMD_TCP_EP_STR])
+/* IPv6 in brackets (RFC 3986 3.2.2), so the port stays apart. */
+void cmd_tcp_ep(const struct fw_tcp_addr *addr, uint16_t port, char buf[CMD_TCP_EP_STR])
 {
-	ip4_addr_t a;
-	char ip[IP4ADDR_STRLEN_MAX];
-	size_t n;
+	ip_addr_t a;
+	char ip[IPADDR_STRLEN_MAX];
+	bool v6 = addr->family == FW_TCP_IPV6;
+	size_t n = 0;
 
-	ip4_addr_set_u32(&a, addr);
-	ip4addr_ntoa_r(&a, ip, sizeof ip);
-	n = strlen(ip);
-	memcpy(buf, ip, n);
+	fw_tcp_addr_to_ip(&a, addr);
+	ipaddr_ntoa_r(&a, ip, sizeof ip);
+	if (v6)
+		buf[n++] = '[';
+	memcpy(buf + n, ip, strlen(ip));
+	n += strlen(ip);
+	if (v6)
+		buf[n++] = ']';
 	buf[n++] = ':';
 	/* port in decimal without printf width games */
 	char d[6];
@@ -59,8 +64,8 @@ static void cmd_tcp_tcb(const struct fw_tcp_info *i, void *arg)
 	char l[CMD_TCP_EP_STR], r[CMD_TCP_EP_STR];
 	long left = cmd_tcp_left(c->now, i->timer_armed, i->timer_at);
 
-	cmd_tcp_ep(i->tuple.laddr, i->tuple.lport, l);
-	cmd_tcp_ep(i->tuple.raddr, i->tuple.rport, r);
+	cmd_tcp_ep(&i->tuple.laddr, i->tuple.lport, l);
+	cmd_tcp_ep(&i->tuple.raddr, i->tuple.rport, r);
 	if (c->machine)
 		console_printf("tcb: id=%u state=%s local=%s remote=%s sndq=%lu rcvq=%lu timer_ms=%ld orphan=%u "
 		    "rxbufs=%lu cwnd=%lu ssthresh=%lu\n", i->id, fw_tcp_state_name(i->state), l, r,
@@ -77,8 +82,8 @@ static void cmd_tcp_tw(const struct fw_tcp_tw_info *tw, void *arg)
 	char l[CMD_TCP_EP_STR], r[CMD_TCP_EP_STR];
 	long left = cmd_tcp_left(c->now, true, tw->deadline);
 
-	cmd_tcp_ep(tw->tuple.laddr, tw->tuple.lport, l);
-	cmd_tcp_ep(tw->tuple.raddr, tw->tuple.rport, r);
+	cmd_tcp_ep(&tw->tuple.laddr, tw->tuple.lport, l);
+	cmd_tcp_ep(&tw->tuple.raddr, tw->tuple.rport, r);
 	if (c->machine)
 		console_printf("tw: local=%s remote=%s left_ms=%ld\n", l, r, left);
 	else
@@ -202,7 +207,7 @@ static void cmd_tcp_log_hook(unsigned id, const struct fw_tcp_tuple *t, enum fw_
                              const char *reason)
 {
 	char r[CMD_TCP_EP_STR];
-	cmd_tcp_ep(t->raddr, t->rport, r);
+	cmd_tcp_ep(&t->raddr, t->rport, r);
 	if (from == to)
 		console_printf("tcb %u %s %s for too long (%s)\n", id, r, fw_tcp_state_name(to), reason);
 	else

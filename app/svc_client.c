@@ -13,8 +13,10 @@
 #include "console.h"
 #include "svc.h"
 #include "fw_tcp.h"
+#include "cmd_tcp.h"
 
-#include "lwip/ip4_addr.h"
+#include "lwip/ip_addr.h"
+#include "lwip/ip6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 
@@ -41,6 +43,7 @@ struct client_stats {
 	unsigned aborted;     /* ended by the engine (retries, watchdog) */
 	unsigned closed;      /* ended normally after `shutdown` */
 	unsigned send_err;    /* `send` refused by fw_tcp_write() */
+	unsigned no_route;    /* `connect` refused: no source address of the family toward it */
 };
 
 static struct client_conn client_conns[FW_SVC_CLIENT_CONNS];
@@ -140,14 +143,30 @@ static struct client_conn *client_slot(void)
 	return NULL;
 }
 
+/* Our address toward `dst`: the default interface's IPv4 address, or for
+ * IPv6 the source RFC 6724 picks on it (a preferred address of the
+ * destination's scope); NULL when it has none yet (DAD still running). */
+static const ip_addr_t *client_source(const ip_addr_t *dst)
+{
+#if LWIP_IPV6
+	if (IP_IS_V6(dst))
+		return ip6_select_source_address(netif_default, ip_2_ip6(dst));
+#else
+	(void)dst;
+#endif
+	return netif_ip_addr4(netif_default);
+}
+
 static int client_cmd_connect(int argc, char **argv)
 {
-	ip4_addr_t addr;
+	ip_addr_t addr;
+	const ip_addr_t *local;
+	struct fw_tcp_addr la, ra;
 	char *end;
 	unsigned long port;
 	struct client_conn *c;
 
-	if (argc != 3 || !ip4addr_aton(argv[1], &addr))
+	if (argc != 3 || !ipaddr_aton(argv[1], &addr))
 		return 1;
 	port = strtoul(argv[2], &end, 10);
 	if (*argv[2] == '\0' || *end != '\0' || port == 0 || port > CLIENT_PORT_MAX)
@@ -162,14 +181,21 @@ static int client_cmd_connect(int argc, char **argv)
 		console_printf("error: all %u client connections in use\n", (unsigned)FW_SVC_CLIENT_CONNS);
 		return 0;
 	}
-	if (!fw_tcp_unicast(&addr)) {
+	fw_tcp_addr_from_ip(&ra, &addr);
+	if (!fw_tcp_unicast(&ra)) {
 		client_st.bad_addr++;
 		console_printf("error: %s is not a unicast address (RFC 1122 4.2.3.10)\n", argv[1]);
 		return 0;
 	}
+	local = client_source(&addr);
+	if (local == NULL) {
+		client_st.no_route++;
+		console_printf("error: no source address toward %s\n", argv[1]);
+		return 0;
+	}
+	fw_tcp_addr_from_ip(&la, local);
 	client_free(c);
-	c->tcb = fw_tcp_connect(netif_ip4_addr(netif_default), &addr, (uint16_t)port,
-	    client_connected_cb, c);
+	c->tcb = fw_tcp_connect(&la, &ra, (uint16_t)port, client_connected_cb, c);
 	if (c->tcb == NULL) {
 		client_st.no_tcb++;
 		console_printf("error: no free TCB\n");
@@ -258,17 +284,13 @@ static int client_cmd_abort(int argc, char **argv)
 static void client_print_conn(const struct client_conn *c)
 {
 	struct fw_tcp_info info;
-	ip4_addr_t la, ra;
-	char l[IP4ADDR_STRLEN_MAX], r[IP4ADDR_STRLEN_MAX];
+	char l[CMD_TCP_EP_STR], r[CMD_TCP_EP_STR];
 
 	fw_tcp_get_info(c->tcb, &info);
-	ip4_addr_set_u32(&la, info.tuple.laddr);
-	ip4_addr_set_u32(&ra, info.tuple.raddr);
-	ip4addr_ntoa_r(&la, l, sizeof l);
-	ip4addr_ntoa_r(&ra, r, sizeof r);
-	console_printf("client.%u: state=%s local=%s:%u remote=%s:%u rx=%lu tx=%lu eof=%s\n",
-	    client_id(c), fw_tcp_state_name(info.state), l, (unsigned)info.tuple.lport, r,
-	    (unsigned)info.tuple.rport, (unsigned long)c->rx, (unsigned long)c->tx,
+	cmd_tcp_ep(&info.tuple.laddr, info.tuple.lport, l);
+	cmd_tcp_ep(&info.tuple.raddr, info.tuple.rport, r);
+	console_printf("client.%u: state=%s local=%s remote=%s rx=%lu tx=%lu eof=%s\n",
+	    client_id(c), fw_tcp_state_name(info.state), l, r, (unsigned long)c->rx, (unsigned long)c->tx,
 	    c->eof ? "yes" : "no");
 }
 
@@ -306,7 +328,7 @@ void svc_client_start(void)
 void svc_client_stats(void)
 {
 	console_printf("client: opened=%u no_tcb=%u table_full=%u connected=%u refused=%u reset=%u "
-	    "aborted=%u closed=%u send_err=%u bad_addr=%u\n", client_st.opened, client_st.no_tcb,
+	    "aborted=%u closed=%u send_err=%u bad_addr=%u no_route=%u\n", client_st.opened, client_st.no_tcb,
 	    client_st.table_full, client_st.connected, client_st.refused, client_st.reset,
-	    client_st.aborted, client_st.closed, client_st.send_err, client_st.bad_addr);
+	    client_st.aborted, client_st.closed, client_st.send_err, client_st.bad_addr, client_st.no_route);
 }

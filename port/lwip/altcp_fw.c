@@ -76,6 +76,7 @@
 #include "lwip/opt.h"
 #include "lwip/altcp.h"
 #include "lwip/altcp_tcp.h"
+#include "lwip/ip.h"
 #include "lwip/ip4.h"
 #include "lwip/netif.h"
 #include "lwip/priv/altcp_priv.h"
@@ -373,19 +374,26 @@ static err_t afw_bind(struct altcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port
 static err_t afw_connect(struct altcp_pcb *pcb, const ip_addr_t *ipaddr, u16_t port, altcp_connected_fn connected)
 {
 	struct afw *a = afw_of(pcb);
-	const struct netif *nif;
+	struct netif *nif;
+	const ip_addr_t *src;
+	struct fw_tcp_addr local, remote;
 	struct fw_tcp_conn *conn;
 
 	if (!a || a->conn || !ipaddr)
 		return ERR_VAL;
-	if (!fw_tcp_unicast(ip_2_ip4(ipaddr)))
+	fw_tcp_addr_from_ip(&remote, ipaddr);
+	if (!fw_tcp_unicast(&remote))
 		return ERR_VAL;
-	nif = ip4_route(ip_2_ip4(ipaddr));
-	if (!nif)
+	/* Our address on the route: the interface's IPv4 address, or the
+	 * IPv6 source address it selects toward the peer (RFC 6724). */
+	nif = ip_route(IP_ANY_TYPE, ipaddr);
+	src = nif ? ip_netif_get_local_ip(nif, ipaddr) : NULL;
+	if (!src)
 		return ERR_RTE;
+	fw_tcp_addr_from_ip(&local, src);
 	pcb->connected = connected;
 	afw_syn_timeouts_seen = afw_syn_timeouts();
-	conn = fw_tcp_connect(netif_ip4_addr(nif), ip_2_ip4(ipaddr), port, afw_connected_cb, pcb);
+	conn = fw_tcp_connect(&local, &remote, port, afw_connected_cb, pcb);
 	if (!conn)
 		return ERR_MEM;
 	a->flags |= AFW_F_CONNECTING;
@@ -574,24 +582,31 @@ static err_t afw_addrinfo(struct altcp_pcb *pcb, int local, ip_addr_t *addr, u16
 		return ERR_VAL;
 	t = fw_tcp_get_tuple(conn);
 	if (addr)
-		ip_addr_set_ip4_u32_val(*addr, local ? t->laddr : t->raddr);
+		fw_tcp_addr_to_ip(addr, local ? &t->laddr : &t->raddr);
 	if (port)
 		*port = local ? t->lport : t->rport;
 	return ERR_OK;
 }
 
-/* lwIP returns a pointer to the pcb's own address: here the engine's
- * tuple, which stays put while the handle is valid (fw_tcp_get_tuple()).
- * An ip4_addr_t is one u32_t in network order, as the tuple keeps it. */
+/* lwIP returns a pointer to the pcb's own address. The engine's tuple
+ * holds its own address type, not an ip_addr_t (whose size and layout
+ * depend on LWIP_IPV6 and LWIP_IPV6_SCOPES), so the answer is a copy in
+ * one of two slots (local, remote), valid until the next call for the
+ * same side: every caller in the tree (tcp_fw.c, lwIP's smtp.c) copies
+ * or prints it at once. Two ip_addr_t per connection kept beside the
+ * tuple would cost 40 to 48 bytes a connection for that. */
 static ip_addr_t *afw_getip(struct altcp_pcb *pcb, int local)
 {
+	static ip_addr_t afw_ip[2];
 	struct fw_tcp_conn *conn = afw_conn(pcb);
 	const struct fw_tcp_tuple *t;
+	ip_addr_t *ip = &afw_ip[local ? 1 : 0];
 
 	if (!conn)
 		return NULL;
 	t = fw_tcp_get_tuple(conn);
-	return (ip_addr_t *)(uintptr_t)(local ? &t->laddr : &t->raddr);
+	fw_tcp_addr_to_ip(ip, local ? &t->laddr : &t->raddr);
+	return ip;
 }
 
 static u16_t afw_getport(struct altcp_pcb *pcb, int local)

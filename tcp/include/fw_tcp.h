@@ -81,7 +81,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lwip/err.h"
-#include "lwip/ip4_addr.h"
+#include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
 
 /* ------------------------------------------------------------ lifecycle */
@@ -105,9 +105,37 @@ void fw_tcp_timers(uint32_t now);
  *  deadline timer with it after every input and timer run. */
 bool fw_tcp_next_deadline(uint32_t *at);
 
+/* ------------------------------------------------------------ addresses */
+
+/** The two families a connection can be of. A tuple's family is the
+ *  family of the packet that made it: no IPv4-mapped IPv6 addresses. */
+enum fw_tcp_family {
+	FW_TCP_IPV4 = 4,
+	FW_TCP_IPV6 = 6,
+};
+
+/** An address of either family: the engine's own type, so that the
+ *  tuple is the same whatever lwIP's ip_addr_t is built as (20 bytes or
+ *  more with LWIP_IPV6_SCOPES, 4 without IPv6). Network byte order (as
+ *  lwIP's ip4_addr_t.addr and ip6_addr_t.addr[]); IPv4 in w[0], w[1..3]
+ *  zero. Compare with fw_tcp_addr_eq(), never memcmp (padding). */
+struct fw_tcp_addr {
+	uint8_t family;        /* enum fw_tcp_family */
+	uint32_t w[4];
+};
+
+/** Same family and same address. */
+bool fw_tcp_addr_eq(const struct fw_tcp_addr *a, const struct fw_tcp_addr *b);
+/** From and to lwIP's address type (the zone of an IPv6 address is left
+ *  out: the engine sends on the interface routing picks). */
+void fw_tcp_addr_from_ip(struct fw_tcp_addr *out, const ip_addr_t *in);
+void fw_tcp_addr_to_ip(ip_addr_t *out, const struct fw_tcp_addr *in);
+/** An IPv4 address (network byte order, as ip4_addr_t.addr). */
+void fw_tcp_addr_set_ip4(struct fw_tcp_addr *out, uint32_t addr);
+
 /** A segment from the raw PCB, IP header removed. fw_tcp_input() owns `p`.
- *  Addresses as in the IP header; `now` in ms. */
-void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, uint32_t now);
+ *  Addresses as in the IP header, both of one family; `now` in ms. */
+void fw_tcp_input(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw_tcp_addr *dst, uint32_t now);
 
 /** The current event's time inside callbacks, else the clock's. */
 uint32_t fw_tcp_now(void);
@@ -135,11 +163,11 @@ enum fw_tcp_state {
 /** The RFC name ("FIN_WAIT_1"). */
 const char *fw_tcp_state_name(enum fw_tcp_state s);
 
-/** A connection's identity. Addresses in network byte order (as lwIP's
- *  ip4_addr_t.addr), ports in host byte order. */
+/** A connection's identity: both addresses of one family (the tuple's),
+ *  ports in host byte order. */
 struct fw_tcp_tuple {
-	uint32_t laddr;
-	uint32_t raddr;
+	struct fw_tcp_addr laddr;
+	struct fw_tcp_addr raddr;
 	uint16_t lport;
 	uint16_t rport;
 };
@@ -180,19 +208,22 @@ typedef void (*fw_tcp_err_cb)(void *arg, err_t err);
  *  free or the port already has a listener. */
 struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, void *arg);
 
-/** Active open to addr:port from `local` (our address on the route) and
- *  an ephemeral port (49152-65535, one whose 4-tuple has no connection and
- *  no TIME_WAIT entry); the SYN goes out at once. Set fw_tcp_err() at
- *  once: a refused open is reported there. NULL when no control block is
- *  free, or when `addr` is not a unicast address (any, multicast, a
- *  broadcast: RFC 1122 4.2.3.10, counted as connect_bad_addr). */
-struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
+/** Active open to addr:port from `local` (our address on the route, of
+ *  the same family) and an ephemeral port (49152-65535, one whose 4-tuple
+ *  has no connection and no TIME_WAIT entry); the SYN goes out at once.
+ *  Set fw_tcp_err() at once: a refused open is reported there. NULL when
+ *  no control block is free, or when `addr` is not a unicast address
+ *  (any, multicast, a broadcast, IPv4-mapped; or `local` of another
+ *  family: RFC 1122 4.2.3.10, counted as connect_bad_addr). */
+struct fw_tcp_conn *fw_tcp_connect(const struct fw_tcp_addr *local, const struct fw_tcp_addr *addr, uint16_t port,
                                    fw_tcp_connected_cb connected_cb, void *arg);
 
-/** True when fw_tcp_connect() would take `addr`: not 0.0.0.0, not
+/** True when fw_tcp_connect() would take `addr`. IPv4: not 0.0.0.0, not
  *  multicast, not 255.255.255.255 nor the directed broadcast of an
- *  interface. */
-bool fw_tcp_unicast(const ip4_addr_t *addr);
+ *  interface. IPv6: not ::, not multicast (ff00::/8; IPv6 has no
+ *  broadcast, RFC 4291 2.7), not IPv4-mapped (::ffff:0:0/96, RFC 4291
+ *  2.5.5.2: such an address is never on the wire). */
+bool fw_tcp_unicast(const struct fw_tcp_addr *addr);
 
 /** The callbacks' argument, and the callbacks (NULL: none). Setting them
  *  never ends the connection. */
@@ -253,8 +284,7 @@ uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *conn);
 uint16_t fw_tcp_mss(const struct fw_tcp_conn *conn);
 
 /** The connection's 4-tuple, in the engine's own storage: it stays where
- *  it is, unchanged, for as long as the handle is valid (an adapter hands
- *  pointers to the addresses to applications that keep them). */
+ *  it is, unchanged, for as long as the handle is valid. */
 const struct fw_tcp_tuple *fw_tcp_get_tuple(const struct fw_tcp_conn *conn);
 
 /** Keepalive (RFC 9293 3.8.4, RFC 1122 4.2.3.6), off until turned on

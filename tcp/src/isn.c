@@ -37,6 +37,13 @@
 /* ... then the peer's ISN(4), t(4), the MSS index(1) and a tag byte that
  * keeps cookie MACs apart from the plain ISNs' F */
 #define ISN_COOKIE_MSG_LEN (ISN_MSG_LEN + 10u)
+/* An IPv6 tuple's messages: 16-byte addresses and the family byte, so no
+ * length meets an IPv4 one (ISN 37, cookie 47, ports 35) and IPv4 tuples
+ * keep the messages they always had. */
+#define ISN_MSG6_LEN 37u
+#define ISN_PORT_MSG6_LEN 35u
+#define ISN_MSG_MAX ISN_MSG6_LEN
+#define ISN_COOKIE_MSG_MAX (ISN_MSG_MAX + 10u)
 #define ISN_COOKIE_TAG 0xc5u
 #define ISN_COOKIE_T_SHIFT 27u
 #define ISN_COOKIE_T_MASK 0x1fu
@@ -168,40 +175,65 @@ static void isn_put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-static void isn_put_tuple(uint8_t msg[ISN_MSG_LEN], const struct fw_tcp_tuple *t)
+static unsigned isn_put_addr(uint8_t *p, const struct fw_tcp_addr *a)
 {
-	isn_put32(&msg[0], t->laddr);
-	msg[4] = (uint8_t)t->lport;
-	msg[5] = (uint8_t)(t->lport >> 8);
-	isn_put32(&msg[6], t->raddr);
-	msg[10] = (uint8_t)t->rport;
-	msg[11] = (uint8_t)(t->rport >> 8);
+	unsigned n = a->family == FW_TCP_IPV6 ? 4u : 1u;
+
+	for (unsigned i = 0; i < n; i++)
+		isn_put32(&p[4u * i], a->w[i]);
+	return 4u * n;
+}
+
+static void isn_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* The 4-tuple, and for IPv6 the family (RFC 6528 3: F() over the whole
+ * connection-id); returns the message's length. */
+static unsigned isn_put_tuple(uint8_t msg[ISN_MSG_MAX], const struct fw_tcp_tuple *t)
+{
+	unsigned n = isn_put_addr(msg, &t->laddr);
+
+	isn_put16(&msg[n], t->lport);
+	n += 2u;
+	n += isn_put_addr(&msg[n], &t->raddr);
+	isn_put16(&msg[n], t->rport);
+	n += 2u;
+	if (t->laddr.family == FW_TCP_IPV6)
+		msg[n++] = FW_TCP_IPV6;
+	return n;
 }
 
 uint32_t isn_generate(const struct fw_tcp_tuple *t, uint32_t now_ms)
 {
-	uint8_t msg[ISN_MSG_LEN];
+	uint8_t msg[ISN_MSG_MAX];
+	unsigned n = isn_put_tuple(msg, t);
 
-	isn_put_tuple(msg, t);
 	/* RFC 6528 section 3: M is the clock, F the keyed hash; 32 bits of F. */
-	return now_ms * ISN_TICKS_PER_MS + (uint32_t)sip_hash(isn_k, msg, sizeof(msg));
+	return now_ms * ISN_TICKS_PER_MS + (uint32_t)sip_hash(isn_k, msg, n);
 }
 
 /* RFC 6056 3.3.3: F(local IP, remote IP, remote port, secret key). The
- * 10-byte message (no local port) keeps it apart from the ISN's F, whose
- * message is 12 bytes: SipHash mixes the length into its last block. */
+ * 10-byte message (no local port; 35 for IPv6) keeps it apart from the
+ * ISN's F, whose message is 12 bytes (37): SipHash mixes the length into
+ * its last block. */
 uint32_t isn_port_offset(const struct fw_tcp_tuple *t)
 {
-	uint8_t msg[ISN_PORT_MSG_LEN];
+	uint8_t msg[ISN_PORT_MSG6_LEN];
+	unsigned n = isn_put_addr(msg, &t->laddr);
 
-	isn_put32(&msg[0], t->laddr);
-	isn_put32(&msg[4], t->raddr);
-	msg[8] = (uint8_t)t->rport;
-	msg[9] = (uint8_t)(t->rport >> 8);
-	return (uint32_t)sip_hash(isn_k, msg, sizeof(msg));
+	n += isn_put_addr(&msg[n], &t->raddr);
+	isn_put16(&msg[n], t->rport);
+	n += 2u;
+	if (t->laddr.family == FW_TCP_IPV6)
+		msg[n++] = FW_TCP_IPV6;
+	return (uint32_t)sip_hash(isn_k, msg, n);
 }
 
-/* Every message length here is distinct (ISN 12, SYN cookie 22, ports 10, PRF 8 bytes):
+/* Every message length here is distinct (ISN 12, SYN cookie 22, ports 10, PRF 8 bytes;
+ * IPv6 tuples' ISN 37, cookie 47, ports 35):
  * SipHash mixes the length into its last block, so the uses never meet. */
 uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x)
 {
@@ -214,14 +246,14 @@ uint32_t isn_prf32(enum isn_prf_domain domain, uint32_t x)
 
 static uint32_t isn_cookie_mac(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx)
 {
-	uint8_t msg[ISN_COOKIE_MSG_LEN];
+	uint8_t msg[ISN_COOKIE_MSG_MAX];
+	unsigned n = isn_put_tuple(msg, t);
 
-	isn_put_tuple(msg, t);
-	isn_put32(&msg[ISN_MSG_LEN], peer_isn);
-	isn_put32(&msg[ISN_MSG_LEN + 4u], count & ISN_COOKIE_COUNT_MASK);
-	msg[ISN_MSG_LEN + 8u] = (uint8_t)mss_idx;
-	msg[ISN_MSG_LEN + 9u] = ISN_COOKIE_TAG;
-	return (uint32_t)sip_hash(isn_k, msg, sizeof(msg)) & ISN_COOKIE_MAC_MASK;
+	isn_put32(&msg[n], peer_isn);
+	isn_put32(&msg[n + 4u], count & ISN_COOKIE_COUNT_MASK);
+	msg[n + 8u] = (uint8_t)mss_idx;
+	msg[n + 9u] = ISN_COOKIE_TAG;
+	return (uint32_t)sip_hash(isn_k, msg, n + 10u) & ISN_COOKIE_MAC_MASK;
 }
 
 uint32_t isn_cookie(const struct fw_tcp_tuple *t, uint32_t peer_isn, uint32_t count, unsigned mss_idx)

@@ -226,7 +226,8 @@ struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t)
 	/* One check for the hint, then one per slot: no second copy of it. */
 	for (unsigned i = 0; i <= FW_TCB_COUNT; tcb = &tcb_pool[i++]) {
 		if (tcb->in_use && tcb->state != FW_TCP_LISTEN && tcb->t.lport == t->lport &&
-		    tcb->t.rport == t->rport && tcb->t.laddr == t->laddr && tcb->t.raddr == t->raddr) {
+		    tcb->t.rport == t->rport && tcb_addr_eq(&tcb->t.raddr, &t->raddr) &&
+		    tcb_addr_eq(&tcb->t.laddr, &t->laddr)) {
 			last = tcb;
 			return tcb;
 		}

@@ -159,31 +159,56 @@ static uint16_t tcb_ephemeral(struct fw_tcp_tuple *t)
 	return 0;
 }
 
-/* A unicast address: not any, multicast, or the limited or a directed
- * broadcast of any of our interfaces. */
-bool fw_tcp_unicast(const ip4_addr_t *addr)
+/* IPv4: not any, multicast, or the limited or a directed broadcast of
+ * any of our interfaces. */
+static bool tcb_unicast4(uint32_t a)
 {
 	struct netif *n;
+	ip4_addr_t addr;
 
-	if (ip4_addr_isany(addr) || ip4_addr_ismulticast(addr) || ip4_addr_get_u32(addr) == IPADDR_BROADCAST)
+	ip4_addr_set_u32(&addr, a);
+	if (ip4_addr_isany_val(addr) || ip4_addr_ismulticast(&addr) || a == IPADDR_BROADCAST)
 		return false;
 	NETIF_FOREACH(n) {
-		if (ip4_addr_isbroadcast(addr, n))
+		if (ip4_addr_isbroadcast(&addr, n))
 			return false;
 	}
 	return true;
 }
 
-struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *addr, uint16_t port,
+/* IPv6: not ::, not multicast (ff00::/8, RFC 4291 2.7), not IPv4-mapped
+ * (::ffff:0:0/96, RFC 4291 2.5.5.2: a host-internal form, never a
+ * destination on the wire). IPv6 has no broadcast. */
+static bool tcb_unicast6(const uint32_t w[4])
+{
+	if ((w[0] | w[1] | w[2] | w[3]) == 0)
+		return false;
+	if ((lwip_ntohl(w[0]) >> 24) == 0xffu)
+		return false;
+	return !(w[0] == 0 && w[1] == 0 && w[2] == PP_HTONL(0x0000ffffUL));
+}
+
+bool fw_tcp_unicast(const struct fw_tcp_addr *addr)
+{
+	switch (addr->family) {
+	case FW_TCP_IPV4:
+		return tcb_unicast4(addr->w[0]);
+	case FW_TCP_IPV6:
+		return tcb_unicast6(addr->w);
+	}
+	return false;
+}
+
+struct fw_tcp_conn *fw_tcp_connect(const struct fw_tcp_addr *local, const struct fw_tcp_addr *addr, uint16_t port,
                                    fw_tcp_connected_cb connected_cb, void *arg)
 {
-	struct fw_tcp_tuple t = { ip4_addr_get_u32(local), ip4_addr_get_u32(addr), 0, port };
+	struct fw_tcp_tuple t = { .laddr = *local, .raddr = *addr, .lport = 0, .rport = port };
 	uint32_t now = tcb_now();
 	struct fw_tcp_conn *tcb;
 
 	/* RFC 1122 4.2.3.10: an OPEN to a broadcast or multicast address
 	 * MUST be rejected as an error. */
-	if (!fw_tcp_unicast(addr)) {
+	if (!fw_tcp_unicast(addr) || local->family != addr->family) {
 		STAT_INC(connect_bad_addr);
 		return NULL;
 	}

@@ -114,7 +114,7 @@ static bool seg_options(const uint8_t *o, unsigned len, struct fw_tcp_seg *seg)
 }
 
 /* Header checks; on success the header is removed from p. */
-static bool seg_parse(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, struct fw_tcp_seg *seg,
+static bool seg_parse(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw_tcp_addr *dst, struct fw_tcp_seg *seg,
                       struct fw_tcp_tuple *t)
 {
 	const uint8_t *h = p->payload;
@@ -129,7 +129,7 @@ static bool seg_parse(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *d
 		STAT_INC(drop_hdrlen);
 		return false;
 	}
-	if (inet_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, src, dst) != 0) {
+	if (seg_chksum(p, src, dst) != 0) {
 		STAT_INC(drop_chksum);
 		return false;
 	}
@@ -145,8 +145,8 @@ static bool seg_parse(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *d
 		STAT_INC(drop_opts);
 		return false;
 	}
-	t->laddr = ip4_addr_get_u32(dst);
-	t->raddr = ip4_addr_get_u32(src);
+	t->laddr = *dst;
+	t->raddr = *src;
 	t->lport = seg_get16(h + 2);
 	t->rport = seg_get16(h);
 	seg->seq = seg_get32(h + 4);
@@ -944,7 +944,7 @@ static void seg_input_tcb(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, uint3
 	seg_post_run(tcb, gen, &post, now);
 }
 
-void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, uint32_t now)
+void fw_tcp_input(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw_tcp_addr *dst, uint32_t now)
 {
 	struct fw_tcp_seg seg;
 	struct fw_tcp_tuple t;

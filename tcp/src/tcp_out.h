@@ -6,7 +6,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lwip/pbuf.h"
 #include "tcp_types.h"
+
+/**
+ * The TCP checksum of `p` (header and data) over the pseudo-header of
+ * src and dst's family: 0 when a received segment's is right.
+ */
+u16_t seg_chksum(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw_tcp_addr *dst);
 
 /**
  * Send a segment with no payload (ACK, RST, RST+ACK, challenge ACK) for

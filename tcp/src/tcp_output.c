@@ -1,8 +1,11 @@
 /*
  * Segments out: headers built in PBUF_RAM pbufs at the PBUF_IP layer (lwIP
- * adds the IP header), checksummed with lwIP's inet_chksum_pseudo() (the
- * IPv4 pseudo-header), sent with ip4_output() (routing picks the netif). A
- * failed allocation is counted and left to the retransmission timer.
+ * adds the IP header; PBUF_IP leaves room for the larger, IPv6's, when
+ * IPv6 is built), checksummed over the tuple's family's pseudo-header
+ * (inet_chksum_pseudo(), RFC 9293 3.1; ip6_chksum_pseudo(), RFC 8200 8.1),
+ * sent with ip4_output() (routing picks the netif) or ip6_output_if() on
+ * the interface that holds our address. A failed allocation is counted
+ * and left to the retransmission timer.
  */
 #include <string.h>
 #include "config.h"
@@ -10,6 +13,8 @@
 #include "lwip/inet_chksum.h"
 #include "lwip/ip.h"
 #include "lwip/ip4.h"
+#include "lwip/ip6.h"
+#include "lwip/netif.h"
 #include "lwip/prot/ip.h"
 #include "lwip/stats.h"
 #include "isn.h"
@@ -83,12 +88,67 @@ static void seg_put32(uint8_t *b, uint32_t v)
 	seg_put16(b + 2, (uint16_t)v);
 }
 
+u16_t seg_chksum(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw_tcp_addr *dst)
+{
+#if LWIP_IPV6
+	if (src->family == FW_TCP_IPV6) {
+		ip6_addr_t s6, d6;
+		IP6_ADDR(&s6, src->w[0], src->w[1], src->w[2], src->w[3]);
+		IP6_ADDR(&d6, dst->w[0], dst->w[1], dst->w[2], dst->w[3]);
+		return ip6_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &s6, &d6);
+	}
+#endif
+	{
+		ip4_addr_t s4, d4;
+		ip4_addr_set_u32(&s4, src->w[0]);
+		ip4_addr_set_u32(&d4, dst->w[0]);
+		return inet_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &s4, &d4);
+	}
+}
+
+#if LWIP_IPV6
+/* IPv6: from the interface that holds our address (a link-local peer is
+ * reachable only there, RFC 4007 6), else where routing says. */
+static err_t seg_output6(struct pbuf *p, const struct fw_tcp_tuple *t)
+{
+	ip6_addr_t src, dst;
+	struct netif *n;
+
+	IP6_ADDR(&src, t->laddr.w[0], t->laddr.w[1], t->laddr.w[2], t->laddr.w[3]);
+	IP6_ADDR(&dst, t->raddr.w[0], t->raddr.w[1], t->raddr.w[2], t->raddr.w[3]);
+	NETIF_FOREACH(n) {
+		if (netif_get_ip6_addr_match(n, &src) >= 0)
+			break;
+	}
+	if (n == NULL)
+		n = ip6_route(&src, &dst);
+	if (n == NULL)
+		return ERR_RTE;
+	ip6_addr_assign_zone(&src, IP6_UNICAST, n);
+	ip6_addr_assign_zone(&dst, IP6_UNKNOWN, n);
+	return ip6_output_if(p, &src, &dst, SEG_TTL, 0, IP_PROTO_TCP, n);
+}
+#endif
+
+/* By the tuple's family. */
+static err_t seg_output(struct pbuf *p, const struct fw_tcp_tuple *t)
+{
+	ip4_addr_t src, dst;
+
+#if LWIP_IPV6
+	if (t->laddr.family == FW_TCP_IPV6)
+		return seg_output6(p, t);
+#endif
+	ip4_addr_set_u32(&src, t->laddr.w[0]);
+	ip4_addr_set_u32(&dst, t->raddr.w[0]);
+	return ip4_output(p, &src, &dst, SEG_TTL, 0, IP_PROTO_TCP);
+}
+
 /* Fill the header, checksum, send, free. Returns 0 or -1. */
 static int seg_send(struct pbuf *p, const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack,
                     uint8_t flags, uint16_t wnd, uint16_t optlen)
 {
 	uint8_t *h = p->payload;
-	ip4_addr_t src, dst;
 	err_t err;
 
 	seg_put16(h, t->lport);
@@ -99,14 +159,12 @@ static int seg_send(struct pbuf *p, const struct fw_tcp_tuple *t, uint32_t seq, 
 	seg_put16(h + 14, wnd);
 	seg_put16(h + 16, 0);
 	seg_put16(h + 18, 0);   /* urgent pointer: no urgent data */
-	ip4_addr_set_u32(&src, t->laddr);
-	ip4_addr_set_u32(&dst, t->raddr);
 	{
 		/* already in network order, as lwIP stores it */
-		uint16_t sum = inet_chksum_pseudo(p, IP_PROTO_TCP, p->tot_len, &src, &dst);
+		uint16_t sum = seg_chksum(p, &t->laddr, &t->raddr);
 		memcpy(h + 16, &sum, sizeof sum);
 	}
-	err = ip4_output(p, &src, &dst, SEG_TTL, 0, IP_PROTO_TCP);
+	err = seg_output(p, t);
 	pbuf_free(p);
 	if (err != ERR_OK) {
 		STAT_INC(output_fail);

@@ -25,11 +25,47 @@
 static struct raw_pcb *tcp_raw_pcb;
 static struct raw_pcb *tcp_raw_icmp_pcb;
 
+/* ------------------------------------------------------------ addresses: lwIP's and the engine's */
+
+bool fw_tcp_addr_eq(const struct fw_tcp_addr *a, const struct fw_tcp_addr *b)
+{
+	return tcb_addr_eq(a, b);
+}
+
+void fw_tcp_addr_set_ip4(struct fw_tcp_addr *out, uint32_t addr)
+{
+	tcb_addr_set4(out, addr);
+}
+
+void fw_tcp_addr_from_ip(struct fw_tcp_addr *out, const ip_addr_t *in)
+{
+#if LWIP_IPV6
+	if (IP_IS_V6(in)) {
+		out->family = FW_TCP_IPV6;
+		memcpy(out->w, ip_2_ip6(in)->addr, sizeof out->w);
+		return;
+	}
+#endif
+	fw_tcp_addr_set_ip4(out, ip4_addr_get_u32(ip_2_ip4(in)));
+}
+
+void fw_tcp_addr_to_ip(ip_addr_t *out, const struct fw_tcp_addr *in)
+{
+#if LWIP_IPV6
+	if (in->family == FW_TCP_IPV6) {
+		IP_ADDR6(out, in->w[0], in->w[1], in->w[2], in->w[3]);
+		return;
+	}
+#endif
+	ip_addr_set_ip4_u32_val(*out, in->w[0]);
+}
+
 /* Returns 1: the pbuf is ours (eaten), as raw_recv_fn requires. */
 static u8_t tcp_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
 {
 	const struct ip_hdr *iph = ip4_current_header();
 	const ip4_addr_t *dst = ip4_current_dest_addr();
+	struct fw_tcp_addr src, to;
 	(void)arg;
 	(void)pcb;
 
@@ -44,7 +80,9 @@ static u8_t tcp_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const i
 		pbuf_free(p);
 		return 1;
 	}
-	fw_tcp_input(p, ip_2_ip4(addr), dst, tcb_now());
+	fw_tcp_addr_from_ip(&src, addr);
+	fw_tcp_addr_set_ip4(&to, ip4_addr_get_u32(dst));
+	fw_tcp_input(p, &src, &to, tcb_now());
 	return 1;
 }
 
@@ -83,8 +121,10 @@ static void tcp_raw_icmp(struct pbuf *p, uint16_t iphl)
 		return;
 	}
 	/* The quoted datagram went from us (its source) to the peer. */
-	memcpy(&t.laddr, &m[RAW_ICMP_HLEN + 12], 4);
-	memcpy(&t.raddr, &m[RAW_ICMP_HLEN + 16], 4);
+	fw_tcp_addr_set_ip4(&t.laddr, 0);
+	fw_tcp_addr_set_ip4(&t.raddr, 0);
+	memcpy(&t.laddr.w[0], &m[RAW_ICMP_HLEN + 12], 4);
+	memcpy(&t.raddr.w[0], &m[RAW_ICMP_HLEN + 16], 4);
 	t.lport = raw_get16(&m[RAW_ICMP_HLEN + qhl]);
 	t.rport = raw_get16(&m[RAW_ICMP_HLEN + qhl + 2]);
 	tcb_event_begin(now);

@@ -55,6 +55,21 @@ static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 
 /* lo <= x < hi, in sequence space */
 static inline bool seq_in_window(uint32_t x, uint32_t lo, uint32_t hi) { return seq_leq(lo, x) && seq_lt(x, hi); }
 
+/* Same family and address (fw_tcp_addr_eq(), inline for the lookups). */
+static inline bool tcb_addr_eq(const struct fw_tcp_addr *a, const struct fw_tcp_addr *b)
+{
+	return a->w[0] == b->w[0] && a->family == b->family && a->w[1] == b->w[1] && a->w[2] == b->w[2] &&
+	       a->w[3] == b->w[3];
+}
+
+/* An IPv4 address (network byte order) as the engine keeps it. */
+static inline void tcb_addr_set4(struct fw_tcp_addr *out, uint32_t addr)
+{
+	out->family = FW_TCP_IPV4;
+	out->w[0] = addr;
+	out->w[1] = out->w[2] = out->w[3] = 0;
+}
+
 /* Times are milliseconds on a wrapping 32-bit clock: same rule. */
 static inline bool time_reached(uint32_t now, uint32_t deadline) { return (int32_t)(now - deadline) >= 0; }
 

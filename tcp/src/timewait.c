@@ -160,7 +160,7 @@ static
 #endif
 uint32_t tw_hash_bucket(const struct fw_tcp_tuple *t)
 {
-	uint32_t h = (t->raddr ^ tw_key) * TW_HASH_MUL1;
+	uint32_t h = (t->raddr.w[0] ^ tw_key) * TW_HASH_MUL1;
 
 	h ^= ((uint32_t)t->lport << 16) | t->rport;
 	return tw_mix(h) % FW_TW_ENTRIES;
@@ -176,7 +176,8 @@ uint32_t tw_hash_class(uint32_t raddr)
 
 static bool tw_matches(const struct tw_entry *e, const struct fw_tcp_tuple *t)
 {
-	return e->raddr == t->raddr && e->lport == t->lport && e->rport == t->rport;
+	return e->raddr == t->raddr.w[0] && e->lport == t->lport && e->rport == t->rport &&
+	       t->raddr.family == FW_TCP_IPV4;
 }
 
 static uint16_t tw_find(const struct fw_tcp_tuple *t)
@@ -188,9 +189,19 @@ static uint16_t tw_find(const struct fw_tcp_tuple *t)
 	return i;
 }
 
+/* The entry's remote address and ports as a tuple (local address any). */
+static struct fw_tcp_tuple tw_tuple_of(uint16_t i)
+{
+	struct fw_tcp_tuple t = { .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
+
+	tcb_addr_set4(&t.laddr, 0);
+	tcb_addr_set4(&t.raddr, tw_tab[i].raddr);
+	return t;
+}
+
 static void tw_hash_link(uint16_t i)
 {
-	struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
+	struct fw_tcp_tuple t = tw_tuple_of(i);
 	uint16_t *b = &tw_bucket[tw_hash_bucket(&t)];
 
 	tw_tab[i].hnext = *b;
@@ -200,7 +211,7 @@ static void tw_hash_link(uint16_t i)
 /* O(chain): chains average one entry or so with one bucket per entry. */
 static void tw_hash_unlink(uint16_t i)
 {
-	struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
+	struct fw_tcp_tuple t = tw_tuple_of(i);
 	uint16_t *link = &tw_bucket[tw_hash_bucket(&t)];
 
 	while (*link != i)
@@ -389,20 +400,22 @@ void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, 
 	uint16_t i;
 	struct tw_entry *e;
 
+	if (t->raddr.family != FW_TCP_IPV4)
+		return;         /* IPv4 entries only: the connection just closes */
 	tw_expire(now);  /* free what is due before recycling a live entry */
 	i = tw_find(t);
 	if (i != TW_NIL)
 		tw_release(i);  /* one entry per 4-tuple: the newer incarnation wins */
-	i = tw_alloc(t->raddr);
+	i = tw_alloc(t->raddr.w[0]);
 	e = &tw_tab[i];
-	e->raddr = t->raddr;
+	e->raddr = t->raddr.w[0];
 	e->lport = t->lport;
 	e->rport = t->rport;
 	e->snd_nxt = snd_nxt;
 	e->rcv_nxt = rcv_nxt;
 	e->deadline = now + 2u * tw_msl_ms;
-	if (!tw_is_loopback(t->raddr))
-		tw_laddr = t->laddr;
+	if (!tw_is_loopback(t->raddr.w[0]))
+		tw_laddr = t->laddr.w[0];
 	tw_hash_link(i);
 	tw_fifo_insert(i);
 	tw_class_link(i);
@@ -531,8 +544,9 @@ void tw_foreach(tw_visit_cb cb, void *arg)
 
 	for (i = tw_head; i != TW_NIL; i = tw_tab[i].next) {
 		const struct tw_entry *e = &tw_tab[i];
-		struct fw_tcp_tuple t = { .laddr = tw_is_loopback(e->raddr) ? e->raddr : tw_laddr, .raddr = e->raddr,
-		                          .lport = e->lport, .rport = e->rport };
+		struct fw_tcp_tuple t = tw_tuple_of(i);
+
+		t.laddr.w[0] = tw_is_loopback(e->raddr) ? e->raddr : tw_laddr;
 
 		cb(&t, e->snd_nxt, e->rcv_nxt, e->deadline, arg);
 	}
@@ -556,7 +570,7 @@ const char *tw_check(void)
 		return "free list and in_use do not add up to the table";
 	n = 0;
 	for (i = tw_head; i != TW_NIL && n <= FW_TW_ENTRIES; prev = i, i = tw_tab[i].next, n++) {
-		struct fw_tcp_tuple t = { .raddr = tw_tab[i].raddr, .lport = tw_tab[i].lport, .rport = tw_tab[i].rport };
+		struct fw_tcp_tuple t = tw_tuple_of(i);
 
 		if (tw_tab[i].prev != prev)
 			return "FIFO prev link broken";

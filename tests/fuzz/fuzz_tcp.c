@@ -283,7 +283,12 @@ static void fz_send_seg(const struct fz_seg *s)
 	if (s->bad_chksum)
 		sum ^= 0x0101u;
 	memcpy(b + 16, &sum, sizeof sum);
-	fw_tcp_input(p, &fz_remote, &fz_local, fz_now);
+	{
+		struct fw_tcp_addr src, dst;
+		fw_tcp_addr_set_ip4(&src, ip4_addr_get_u32(&fz_remote));
+		fw_tcp_addr_set_ip4(&dst, ip4_addr_get_u32(&fz_local));
+		fw_tcp_input(p, &src, &dst, fz_now);
+	}
 }
 
 /* Sequence numbers the peer would use, for the chosen target. */
@@ -504,10 +509,13 @@ static void fz_op_connect(struct fz_in *in)
 	uint16_t port = (uint16_t)(FZ_RPORT + (fz_u8(in) & 3u));
 	struct fz_slot *s = fz_slot_new(NULL);
 	struct fw_tcp_conn *tcb;
+	struct fw_tcp_addr l, r;
 
 	if (!s)
 		return;
-	tcb = fw_tcp_connect(&fz_local, &fz_remote, port, fz_connected_cb, s);
+	fw_tcp_addr_set_ip4(&l, ip4_addr_get_u32(&fz_local));
+	fw_tcp_addr_set_ip4(&r, ip4_addr_get_u32(&fz_remote));
+	tcb = fw_tcp_connect(&l, &r, port, fz_connected_cb, s);
 	if (!tcb)
 		return;
 	s->tcb = tcb;

@@ -325,12 +325,12 @@ static bool selftest_fail(const char *why, const char *what)
 static bool selftest_open(void)
 {
 	struct selftest_end *c = &st.end[SELFTEST_CLIENT];
-	ip4_addr_t lo;
+	struct fw_tcp_addr lo;
 
 	if (!st.op_begun) {
 		if (st.listener == NULL)
 			return selftest_fail("no listener:", "no free TCB");
-		ip4_addr_set_loopback(&lo);
+		fw_tcp_addr_set_ip4(&lo, PP_HTONL(IPADDR_LOOPBACK));
 		st.connecting = true;
 		struct fw_tcp_conn *tcb = fw_tcp_connect(&lo, &lo, SELFTEST_PORT, selftest_connected_cb, c);
 		st.connecting = false;
@@ -410,7 +410,8 @@ struct selftest_tw_find {
 static void selftest_tw_match(const struct fw_tcp_tw_info *tw, void *arg)
 {
 	struct selftest_tw_find *f = arg;
-	if (tw->tuple.lport == f->t->lport && tw->tuple.rport == f->t->rport && tw->tuple.raddr == f->t->raddr)
+	if (tw->tuple.lport == f->t->lport && tw->tuple.rport == f->t->rport &&
+	    fw_tcp_addr_eq(&tw->tuple.raddr, &f->t->raddr))
 		f->found = true;
 }
 

@@ -20,10 +20,10 @@ static struct fw_tcp_tuple tup(uint16_t rport)
 {
 	/* 192.0.2.2:7 <- 192.0.2.1:rport, network byte order on any host */
 	const uint8_t l[4] = { 192, 0, 2, 2 }, r[4] = { 192, 0, 2, 1 };
-	struct fw_tcp_tuple t = { .lport = 7, .rport = rport };
+	struct fw_tcp_tuple t = { .laddr.family = FW_TCP_IPV4, .raddr.family = FW_TCP_IPV4, .lport = 7, .rport = rport };
 
-	memcpy(&t.laddr, l, 4);
-	memcpy(&t.raddr, r, 4);
+	memcpy(&t.laddr.w[0], l, 4);
+	memcpy(&t.raddr.w[0], r, 4);
 	return t;
 }
 
@@ -99,10 +99,10 @@ static void test_isn_differs_per_tuple(void **state)
 	u.lport++;
 	assert_int_not_equal(isn_generate(&u, 0), base);
 	u = t;
-	u.raddr ^= 0x01000000u;
+	u.raddr.w[0] ^= 0x01000000u;
 	assert_int_not_equal(isn_generate(&u, 0), base);
 	u = t;
-	u.laddr ^= 0x01000000u;
+	u.laddr.w[0] ^= 0x01000000u;
 	assert_int_not_equal(isn_generate(&u, 0), base);
 	/* swapping the ports is a different connection too */
 	u = t;

@@ -401,13 +401,24 @@ static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
 	return p;
 }
 
+struct fw_tcp_addr h_addr(const char *text)
+{
+	ip_addr_t a;
+	struct fw_tcp_addr out;
+
+	if (!ipaddr_aton(text, &a))
+		fail_msg("h_addr: %s", text);
+	fw_tcp_addr_from_ip(&out, &a);
+	return out;
+}
+
 void h_inject(struct h_seg s)
 {
 	uint32_t src, dst;
-	ip4_addr_t a, b;
+	struct fw_tcp_addr a, b;
 	struct pbuf *p = h_build(&s, &src, &dst);
-	ip4_addr_set_u32(&a, src);
-	ip4_addr_set_u32(&b, dst);
+	fw_tcp_addr_set_ip4(&a, src);
+	fw_tcp_addr_set_ip4(&b, dst);
 	fw_tcp_input(p, &a, &b, h_now);
 }
 
@@ -659,9 +670,7 @@ static void h_err_cb(void *arg, err_t err)
 	app.errs++;
 	app.last_err = err;
 	if (app.connect_on_err) {
-		ip4_addr_t l, r;
-		ip4addr_aton(H_LOCAL_IP, &l);
-		ip4addr_aton(H_REMOTE_IP, &r);
+		struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r = h_addr(H_REMOTE_IP);
 		app.reopened = fw_tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app);
 		if (app.reopened) {
 			fw_tcp_recv(app.reopened, h_recv_cb);
@@ -770,9 +779,7 @@ struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd)
 /* > S iss (mss) from an ephemeral port; no answer yet. */
 void fixture_syn_sent(void)
 {
-	ip4_addr_t l, r;
-	ip4addr_aton(H_LOCAL_IP, &l);
-	ip4addr_aton(H_REMOTE_IP, &r);
+	struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r = h_addr(H_REMOTE_IP);
 	g.tcb = fw_tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app);
 	assert_non_null(g.tcb);
 	fw_tcp_err(g.tcb, h_err_cb);          /* as fw_tcp.h asks: at once */

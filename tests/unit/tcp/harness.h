@@ -25,6 +25,9 @@
 #include "stats.h"
 #include "timewait.h"
 
+/* An address in text (IPv4 or IPv6) as the engine's type. */
+struct fw_tcp_addr h_addr(const char *text);
+
 #define H_LOCAL_IP  "192.0.2.2"
 #define H_REMOTE_IP "192.0.2.1"
 #define H_LPORT 7u

@@ -157,13 +157,11 @@ static void callbacks_see_the_event_time(void **s)
 static uint16_t h_first_port(uint8_t key0, const char *raddr, uint16_t rport)
 {
 	uint8_t key[16] = { key0, 1, 2, 3 };
-	ip4_addr_t l, r;
+	struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r = h_addr(raddr);
 	struct fw_tcp_conn *c;
 	uint16_t port;
 
 	h_reinit(key);
-	ip4addr_aton(H_LOCAL_IP, &l);
-	ip4addr_aton(raddr, &r);
 	c = fw_tcp_connect(&l, &r, rport, NULL, NULL);
 	assert_non_null(c);
 	assert_non_null(h_peek_tx());
@@ -201,12 +199,11 @@ static void connect_refuses_broadcast_multicast_rfc1122(void **s)
 {
 	static const char *const bad[] = { "255.255.255.255", "192.0.2.255", "224.0.0.1", "239.1.2.3",
 	                                   "0.0.0.0" };
-	ip4_addr_t l, r;
+	struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r;
 
 	(void)s;
-	ip4addr_aton(H_LOCAL_IP, &l);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ip4addr_aton(bad[i], &r);
+		r = h_addr(bad[i]);
 		assert_null(fw_tcp_connect(&l, &r, 80, NULL, NULL));
 		expect_no_tx();
 	}

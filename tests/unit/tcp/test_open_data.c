@@ -362,9 +362,7 @@ static void malformed_dropped_counted(void **state)
 	/* too short */
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, 10, PBUF_POOL);
 	memset(p->payload, 0, 10);
-	ip4_addr_t a, b;
-	ip4addr_aton(H_REMOTE_IP, &a);
-	ip4addr_aton(H_LOCAL_IP, &b);
+	struct fw_tcp_addr a = h_addr(H_REMOTE_IP), b = h_addr(H_LOCAL_IP);
 	fw_tcp_input(p, &a, &b, h_now);
 	assert_int_equal(h_stats().drop_short, 1);
 	expect_state(g.tcb, FW_TCP_ESTABLISHED);

@@ -174,13 +174,11 @@ static void pool_full_of_app_connections_answers_with_cookie_rfc4987(void **s)
 {
 	static uint32_t snd[FW_TCB_COUNT];
 	static struct fw_tcp_conn *c[FW_TCB_COUNT];
-	ip4_addr_t l, r;
+	struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r = h_addr(H_REMOTE_IP);
 	uint32_t cookie;
 	(void)s;
 	fixture_listen();
 	sf_fill_with_established(snd, c);
-	ip4addr_aton(H_LOCAL_IP, &l);
-	ip4addr_aton(H_REMOTE_IP, &r);
 	assert_null(fw_tcp_connect(&l, &r, H_RPORT, NULL, NULL));
 	expect_no_tx();
 	cookie = sf_syn(SF_LATE_PORT, H_LPORT, "a SYN with the pool full of held connections");
