@@ -702,19 +702,11 @@ static const struct altcp_functions afw_functions = {
 /* ------------------------------------------------------------ entry points */
 
 /* altcp_new() without an allocator lands here (altcp.c): the plain TCP
- * connection of lwIP's API, on finwait. Every type is one connection of
- * the engine: a listener takes both families whatever the type (httpd asks
- * for IPADDR_TYPE_ANY), and an active open takes the family of the address
- * it connects to (MQTT and lwiperf ask for that address's type). IPv6
- * only in a build with it. */
+ * connection of lwIP's API, on finwait. IPv4 only. */
 struct altcp_pcb *altcp_tcp_new_ip_type(u8_t ip_type)
 {
-#if !LWIP_IPV6
 	if (ip_type == IPADDR_TYPE_V6)
 		return NULL;
-#else
-	(void)ip_type;
-#endif
 	return afw_new_pcb();
 }
 
