@@ -80,7 +80,9 @@ SKIP_BANNER = "E2E NAMESPACE/QEMU TESTS SKIPPED"
 # closes first); the TIME_WAIT cases that lean on the deadline timer
 # (lost final ACK, RST ignored, SYN makes a new incarnation); 2MSL measured
 # on the wire; 2,000 connections against the TIME_WAIT table; ping6, whose
-# neighbour discovery needs the MAC driver to pass multicast. Left out:
+# neighbour discovery needs the MAC driver to pass multicast; TCP over IPv6
+# once each way (daytime into the IPv6 TIME_WAIT table, the console client's
+# active open from the address the board selected). Left out:
 # engine cases that no board code changes (the other crafted segments,
 # ICMP, the relay's fault rules and random faults, the lwIP baseline, user
 # networking), which mps2-an385's full run covers.
@@ -102,6 +104,8 @@ CORE_TESTS = (
     "test_2msl.py::test_2msl_on_the_wire",
     "test_pressure.py::test_time_wait_pressure",
     "test_ipv6.py::test_ping6_global_100_and_link_local",
+    "test_ipv6_tcp.py::test_daytime_over_ipv6_time_wait_shown_and_ends_at_2msl",
+    "test_ipv6_tcp.py::test_console_client_over_ipv6_active_open_and_close",
 )
 
 # The labgrid subset (-m lgsubset): `make e2e-labgrid` runs it through
