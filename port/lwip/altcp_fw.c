@@ -702,11 +702,11 @@ static const struct altcp_functions afw_functions = {
 /* ------------------------------------------------------------ entry points */
 
 /* altcp_new() without an allocator lands here (altcp.c): the plain TCP
- * connection of lwIP's API, on finwait. IPv4 only. */
+ * connection of lwIP's API, on finwait, of either family (a listener
+ * takes both; a connection is of its peer address's family). */
 struct altcp_pcb *altcp_tcp_new_ip_type(u8_t ip_type)
 {
-	if (ip_type == IPADDR_TYPE_V6)
-		return NULL;
+	(void)ip_type;
 	return afw_new_pcb();
 }
 

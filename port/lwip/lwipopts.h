@@ -99,9 +99,9 @@
  * EUI-64, RFC 4291 2.5.1), the static FW_IP6_ADDR, addresses from router
  * advertisements (SLAAC, RFC 4862) if a router sends any, ND6 (RFC 4861)
  * with DAD, MLDv2 reports for the solicited-node groups ND needs (RFC
- * 3810), ICMPv6 echo. finwait's TCP is IPv4-only so far: lwIP answers a
- * TCP segment over IPv6 with an ICMPv6 parameter problem, "unrecognized
- * next header" (RFC 8200 4, ip6.proterr in `stats`). Every table is
+ * 3810), ICMPv6 echo. finwait's TCP runs over both families: its raw PCB
+ * for protocol 6 takes TCP of either, one more for ICMPv6 shows it the
+ * errors about its segments (MEMP_NUM_RAW_PCB). Every table is
  * bounded; sizes as in the IPv4 block: no fragments, one packet held per
  * neighbour being resolved (as ARP_QUEUEING 0). */
 #include "config.h"
@@ -149,7 +149,7 @@
 #define MEM_SIZE                    (16 * 1024)   /* PBUF_RAM: outgoing segments */
 #endif
 #define MEMP_NUM_PBUF               32            /* PBUF_REF/ROM headers */
-#define MEMP_NUM_RAW_PCB            2
+#define MEMP_NUM_RAW_PCB            (2 + LWIP_IPV6)   /* the engine's: TCP (both families), ICMP, ICMPv6 */
 #ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE              24            /* received frames */
 #endif

@@ -6,12 +6,10 @@
  * so this file is in the finwait build only.
  */
 #include "lwip/opt.h"
-#include "lwip/icmp6.h"
 #include "lwip/ip.h"
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "lwip/priv/tcp_priv.h"
-#include "lwip/prot/ip6.h"
 
 #if LWIP_TCP && !defined(FW_LWIP_TCP)
 
@@ -32,28 +30,18 @@ void tcp_tmr(void)
 {
 }
 
-/* ip4_input() offers every datagram to the raw PCBs before its protocol
- * switch, and the engine's raw PCB for protocol 6 eats every IPv4 TCP
- * datagram (tcp_raw.c), so for IPv4 this is reached only if that PCB could
- * not be made. ip6_input() calls it for TCP over IPv6, which the engine
- * does not carry yet: the answer is what a host without a handler for the
- * protocol gives, and lwIP's ip6_input() gives without LWIP_TCP, ICMPv6
- * "unrecognized Next Header" pointing at the IPv6 header's Next Header
- * field (RFC 8200 4, RFC 4443 3.4); never to a multicast destination, and
- * only with no extension headers (the pointer would be theirs), counted
- * in ip6 proterr and drop. */
+/* ip4_input() and ip6_input() offer every datagram to the raw PCBs
+ * before their protocol switch, and the engine's raw PCB for protocol 6
+ * (IPADDR_TYPE_ANY, tcp_raw.c) eats every TCP datagram of both families,
+ * so this is reached only if that PCB could not be made: dropped, and
+ * counted as a datagram nobody took. */
 void tcp_input(struct pbuf *p, struct netif *inp)
 {
 	(void)inp;
-#if LWIP_IPV6 && LWIP_ICMP6
-	if (ip_current_is_v6()) {
-		IP6_STATS_INC(ip6.proterr);
+	if (ip_current_is_v6())
 		IP6_STATS_INC(ip6.drop);
-		if (ip_current_header_tot_len() == IP6_HLEN && !ip6_addr_ismulticast(ip6_current_dest_addr()) &&
-		    pbuf_add_header_force(p, IP6_HLEN) == 0)
-			icmp6_param_problem(p, ICMP6_PP_HEADER, &ip6_current_header()->_nexth);
-	}
-#endif
+	else
+		IP_STATS_INC(ip.drop);
 	pbuf_free(p);
 }
 

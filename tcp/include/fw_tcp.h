@@ -462,7 +462,10 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(sack_old,           "SACK blocks ignored: at or below SND.UNA (D-SACK, RFC 2883, or stale)") \
 	X(delayed_acks,       "delayed ACKs sent when FW_TCP_ACK_DELAY_MS ran out with no data to ride on (RFC 9293 3.8.6.3)") \
 	X(acks_two_full,      "ACKs sent at once for a second full-sized segment (RFC 5681 4.2)") \
-	X(sndq_heap_frag,     "fw_tcp_write refused: the copy, or a full segment after it, would not fit in one block of the PBUF_RAM heap")
+	X(sndq_heap_frag,     "fw_tcp_write refused: the copy, or a full segment after it, would not fit in one block of the PBUF_RAM heap") \
+	X(segs_in6,           "segments received over IPv6 (part of segs_in)") \
+	X(segs_out6,          "segments sent over IPv6 (part of segs_out)") \
+	X(icmp6_pmtu,         "MSS lowered by ICMPv6 packet too big, never below 1220 (RFC 8201), the segment at SND.UNA resent")
 
 struct fw_tcp_stats {
 #define FW_TCP_STATS_FIELD(name, what) uint32_t name;

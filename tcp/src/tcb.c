@@ -540,7 +540,7 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb)
 void tcb_owe_ack_delayed(struct fw_tcp_conn *tcb, uint32_t len)
 {
 #if FW_TCP_DELAYED_ACK
-	uint32_t full = tcb->mss < FW_TCP_MSS ? tcb->mss : (uint32_t)FW_TCP_MSS;
+	uint32_t full = tcb->mss < tcb_mss_max(&tcb->t) ? tcb->mss : (uint32_t)tcb_mss_max(&tcb->t);
 	uint32_t owed = tcb->ack_bytes + len;
 
 	tcb->ack_bytes = (uint16_t)(owed > 0xffffu ? 0xffffu : owed);

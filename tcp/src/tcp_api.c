@@ -220,6 +220,7 @@ struct fw_tcp_conn *fw_tcp_connect(const struct fw_tcp_addr *local, const struct
 		return NULL;
 	STAT_INC(active_opens);
 	tcb->t = t;
+	tcb->mss = tcb_mss_max(&t);
 	tcb->open_cb.connected = connected_cb;
 	tcb->arg = arg;
 	tcb->iss = tcb_isn(&t, now);
@@ -246,7 +247,7 @@ uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *tcb)
 
 uint16_t fw_tcp_mss(const struct fw_tcp_conn *tcb)
 {
-	return tcb->mss ? tcb->mss : (uint16_t)FW_TCP_MSS;
+	return tcb->mss ? tcb->mss : tcb_mss_max(&tcb->t);
 }
 
 const struct fw_tcp_tuple *fw_tcp_get_tuple(const struct fw_tcp_conn *tcb)

@@ -1,7 +1,9 @@
 /*
  * ICMP errors for TCP connections (RFC 1122 4.2.3.9, RFC 5927, RFC 1191,
- * RFC 6633). tcp_raw.c hands over each ICMP error that quotes a TCP
- * segment of ours; what it means for the connection is decided here.
+ * RFC 6633; ICMPv6: RFC 4443, RFC 8201). tcp_raw.c hands over each ICMP
+ * or ICMPv6 error that quotes a TCP segment of ours, the ICMPv6 ones
+ * translated to ICMPv4's types and codes; what it means for the
+ * connection is decided here.
  *
  * An ICMP message is easy to forge and says nothing authenticated, so:
  * - it must quote a sequence number we have sent and not yet had
@@ -26,6 +28,8 @@
 
 #define ICMP_PMTU_MIN 576u         /* RFC 1122 3.3.3 */
 #define ICMP_TCPIP_HLEN 40u        /* IPv4 + TCP headers without options */
+#define ICMP_PMTU6_MIN 1280u       /* RFC 8200 5: every IPv6 link carries 1280 bytes */
+#define ICMP_TCPIP6_HLEN 60u       /* IPv6 + TCP headers without options */
 
 /* What the application hears: a refusal as an RST would say it, or a
  * routing problem. */
@@ -51,6 +55,24 @@ static void icmp_pmtu(struct fw_tcp_conn *tcb, uint16_t mtu)
 	}
 }
 
+/* RFC 8201 4: packet too big lowers the path MTU, never below 1280 (RFC
+ * 8200 5: every link carries 1280), so MSS = MTU - 60 never drops below
+ * 1220 whatever a forger claims. The segment that was too big is lost:
+ * the one at SND.UNA goes again at once at the new size (the rest follow
+ * as the ACKs and the timer ask, each cut to the new MSS); no congestion
+ * response (a smaller path is not a loss signal). */
+static void icmp_pmtu6(struct fw_tcp_conn *tcb, uint16_t mtu)
+{
+	uint32_t mss = (mtu < ICMP_PMTU6_MIN ? ICMP_PMTU6_MIN : mtu) - ICMP_TCPIP6_HLEN;
+
+	if (mss >= tcb->mss)
+		return;
+	tcb->mss = (uint16_t)mss;
+	STAT_INC(icmp6_pmtu);
+	if (tcb->state != FW_TCP_SYN_SENT && tcb->state != FW_TCP_SYN_RCVD)
+		tcb_resend_una(tcb);
+}
+
 void tcb_icmp_error(const struct fw_tcp_tuple *t, uint32_t seq, uint8_t type, uint8_t code, uint16_t mtu)
 {
 	struct fw_tcp_conn *tcb;
@@ -67,7 +89,10 @@ void tcb_icmp_error(const struct fw_tcp_tuple *t, uint32_t seq, uint8_t type, ui
 		return;
 	}
 	if (type == ICMP_DUR && code == ICMP_DUR_FRAG) {
-		icmp_pmtu(tcb, mtu);
+		if (t->laddr.family == FW_TCP_IPV6)
+			icmp_pmtu6(tcb, mtu);
+		else
+			icmp_pmtu(tcb, mtu);
 		return;
 	}
 	switch ((enum fw_tcp_state)tcb->state) {

@@ -30,6 +30,7 @@
 #define SEG_SACK_BLOCK_LEN 8u
 #define SEG_MSS_MIN 64u       /* ignore absurd MSS values (RFC 9293 3.7.1 MUST accept >= 536 by default) */
 #define SEG_MSS_DEFAULT 536u  /* RFC 9293 3.7.1: no option -> 536 */
+#define SEG_MSS_DEFAULT6 1220u /* ... and 1220 over IPv6 (RFC 9293 3.7.1, RFC 8200 5) */
 #define SEG_DUPTHRESH 3u      /* RFC 5681 2: DupThresh, the third duplicate ACK */
 
 /* What the state machine leaves for the application, in order. */
@@ -180,10 +181,13 @@ static const uint16_t seg_cookie_mss[] = { SEG_MSS_MIN, SEG_MSS_DEFAULT, 1200, 1
 #define SEG_COOKIE_MSS_COUNT (sizeof seg_cookie_mss / sizeof seg_cookie_mss[0])
 _Static_assert(SEG_COOKIE_MSS_COUNT == 8u, "a SYN cookie carries three bits of MSS index");
 
-/* The MSS we send with: the peer's option, at most ours, 536 without one. */
-static uint16_t seg_peer_mss(const struct fw_tcp_seg *seg)
+/* The MSS we send with: the peer's option, at most ours for the family,
+ * 536 (IPv6: 1220) without one. */
+static uint16_t seg_peer_mss(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg)
 {
-	uint16_t mss = seg->mss ? (seg->mss < FW_TCP_MSS ? seg->mss : FW_TCP_MSS) : SEG_MSS_DEFAULT;
+	uint16_t max = tcb_mss_max(t);
+	uint16_t dflt = t->laddr.family == FW_TCP_IPV6 ? SEG_MSS_DEFAULT6 : SEG_MSS_DEFAULT;
+	uint16_t mss = seg->mss ? (seg->mss < max ? seg->mss : max) : dflt;
 	return mss < SEG_MSS_MIN ? SEG_MSS_MIN : mss;
 }
 
@@ -199,7 +203,7 @@ static uint32_t seg_cookie_step(uint32_t now)
 
 static uint32_t seg_cookie(const struct fw_tcp_tuple *t, const struct fw_tcp_seg *seg, uint32_t now)
 {
-	uint16_t mss = seg_peer_mss(seg);
+	uint16_t mss = seg_peer_mss(t, seg);
 	unsigned i = 0;
 
 	while (i + 1u < SEG_COOKIE_MSS_COUNT && seg_cookie_mss[i + 1u] <= mss)
@@ -250,7 +254,7 @@ static void seg_listen_ack(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, 
 	}
 	STAT_INC(syncookies_ok);
 	seg_passive_init(tcb, l, t, seg->seq - 1u, seg->ack - 1u,
-	                 seg_cookie_mss[i] < FW_TCP_MSS ? seg_cookie_mss[i] : FW_TCP_MSS, now);
+	                 seg_cookie_mss[i] < tcb_mss_max(t) ? seg_cookie_mss[i] : tcb_mss_max(t), now);
 	/* The cookie holds no SACK-permitted (as Linux's without timestamps),
 	 * so SACK stays off here (tcb_alloc cleared it) even when the recycled
 	 * SYN_RCVD agreed to it: we send no blocks (RFC 2018 4 leaves that
@@ -318,7 +322,7 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 	if (floor)
 		STAT_INC(tw_new_syn);
 	seg_passive_init(tcb, l, t, seg->seq, floor ? tcb_isn_beyond(t, now, *floor) : seg_cookie(t, seg, now),
-	                 seg_peer_mss(seg), now);
+	                 seg_peer_mss(t, seg), now);
 	rx_synchronize(tcb, 0);
 	sack_syn(tcb, seg);
 	tcb_set_snd_wnd(tcb, seg->wnd);
@@ -357,7 +361,7 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 	tcb->rcv_nxt = seg->seq + 1u;
 	rx_synchronize(tcb, rx_syn_window());   /* what our SYN offered */
 	/* RFC 9293 3.7.1 MUST-15: no MSS option means 536 (SEG_MSS_DEFAULT). */
-	tcb->mss = seg_peer_mss(seg);
+	tcb->mss = seg_peer_mss(&tcb->t, seg);
 	sack_syn(tcb, seg);
 	tcb_set_snd_wnd(tcb, seg->wnd);
 	tcb->snd_wl1 = seg->seq;
@@ -956,6 +960,8 @@ void fw_tcp_input(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw
 		return;
 	}
 	STAT_INC(segs_in);
+	if (t.laddr.family == FW_TCP_IPV6)
+		STAT_INC(segs_in6);
 	tcb_event_begin(now);
 	tcb = tcb_lookup(&t);
 	if (tcb) {

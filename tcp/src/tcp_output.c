@@ -171,6 +171,8 @@ static int seg_send(struct pbuf *p, const struct fw_tcp_tuple *t, uint32_t seq, 
 		return -1;
 	}
 	STAT_INC(segs_out);
+	if (t->laddr.family == FW_TCP_IPV6)
+		STAT_INC(segs_out6);
 	if (flags & FW_TCP_RST)
 		STAT_INC(rst_sent);
 	return 0;
@@ -350,7 +352,7 @@ static void seg_send_syn(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ac
 	o = (uint8_t *)p->payload + SEG_HLEN;
 	o[0] = SEG_OPT_MSS;
 	o[1] = SEG_OPT_MSS_LEN;
-	seg_put16(o + 2, FW_TCP_MSS);
+	seg_put16(o + 2, tcb_mss_max(t));
 	if (sack) {
 		o[4] = SEG_OPT_NOP;
 		o[5] = SEG_OPT_NOP;

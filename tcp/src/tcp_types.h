@@ -70,6 +70,15 @@ static inline void tcb_addr_set4(struct fw_tcp_addr *out, uint32_t addr)
 	out->w[1] = out->w[2] = out->w[3] = 0;
 }
 
+/* The largest send MSS on our link for the tuple's family: FW_TCP_MSS is
+ * IPv4's, MTU - 40 (RFC 9293 3.7.1); IPv6's header is 20 bytes longer,
+ * MTU - 60 (RFC 8200 5). What our SYNs advertise, too. */
+#define TCB_IP6_HDR_EXTRA 20u
+static inline uint16_t tcb_mss_max(const struct fw_tcp_tuple *t)
+{
+	return (uint16_t)(FW_TCP_MSS - (t->laddr.family == FW_TCP_IPV6 ? TCB_IP6_HDR_EXTRA : 0u));
+}
+
 /* Times are milliseconds on a wrapping 32-bit clock: same rule. */
 static inline bool time_reached(uint32_t now, uint32_t deadline) { return (int32_t)(now - deadline) >= 0; }
 

@@ -6,6 +6,6 @@ tcp_SRCS := tests/unit/tcp/harness.c tests/unit/tcp/test_teardown.c tests/unit/t
 	tests/unit/tcp/test_challenge.c tests/unit/tcp/test_tw_reopen.c \
 	tests/unit/tcp/test_rxbudget.c tests/unit/tcp/test_synflood.c \
 	tests/unit/tcp/test_liveness.c tests/unit/tcp/test_cc.c tests/unit/tcp/test_nagle.c tests/unit/tcp/test_sack.c \
-	tests/unit/tcp/test_delack.c \
+	tests/unit/tcp/test_delack.c tests/unit/tcp/test_ipv6.c \
 	tests/unit/tcp/test_altcp_fw.c port/lwip/altcp_fw.c port/lwip/tcp_fw.c \
 	$(FW_TCP_SRCS)

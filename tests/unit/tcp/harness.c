@@ -5,6 +5,8 @@
 #include "lwip/init.h"
 #include "lwip/ip4.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/ip6.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/prot/ip4.h"
@@ -17,6 +19,7 @@
 #define H_LOG_LEN 160
 
 uint32_t h_now;
+bool h_ip6;
 struct h_app app;
 struct h_state g;
 
@@ -127,17 +130,31 @@ static uint32_t h_sum(const uint8_t *b, unsigned n, uint32_t s)
 	return s;
 }
 
-static uint16_t h_tcp_chksum(const uint8_t *seg, unsigned n, uint32_t src, uint32_t dst)
+/* Written out here, not lwIP's: the pseudo-headers of RFC 9293 3.1
+ * (IPv4: 12 bytes) and RFC 8200 8.1 (IPv6: 40 bytes, upper-layer length
+ * 32 bits, next header last), for protocol `proto`. */
+static uint16_t h_chksum(const uint8_t *seg, unsigned n, const struct fw_tcp_addr *src,
+                         const struct fw_tcp_addr *dst, uint8_t proto)
 {
-	uint8_t ph[12];
+	uint8_t ph[40];
+	unsigned alen = src->family == FW_TCP_IPV6 ? 16u : 4u, phl;
 	uint32_t s;
-	memcpy(ph, &src, 4);
-	memcpy(ph + 4, &dst, 4);
-	ph[8] = 0;
-	ph[9] = 6;
-	ph[10] = (uint8_t)(n >> 8);
-	ph[11] = (uint8_t)n;
-	s = h_sum(seg, n, h_sum(ph, 12, 0));
+
+	memset(ph, 0, sizeof ph);
+	memcpy(ph, src->w, alen);
+	memcpy(ph + alen, dst->w, alen);
+	if (alen == 16u) {
+		ph[34] = (uint8_t)(n >> 8);
+		ph[35] = (uint8_t)n;
+		ph[39] = proto;
+		phl = 40u;
+	} else {
+		ph[9] = proto;
+		ph[10] = (uint8_t)(n >> 8);
+		ph[11] = (uint8_t)n;
+		phl = 12u;
+	}
+	s = h_sum(seg, n, h_sum(ph, phl, 0));
 	while (s >> 16)
 		s = (s & 0xffffu) + (s >> 16);
 	return (uint16_t)~s;
@@ -186,12 +203,45 @@ static void h_parse_opts(struct h_pkt *k, const uint8_t *o, unsigned len)
 	}
 }
 
+/* One TCP segment the engine sent, its IP header `hl` bytes of `tl`. */
+static void h_record(const uint8_t *buf, unsigned hl, unsigned tl, const struct fw_tcp_addr *src,
+                     const struct fw_tcp_addr *dst, uint8_t ttl)
+{
+	struct h_pkt *k;
+	unsigned doff;
+
+	if (h_tx_tail - h_tx_head >= H_MAX_PKTS)
+		fail_msg("netif: too many packets queued");
+	k = &h_tx[h_tx_tail++ % H_MAX_PKTS];
+	memset(k, 0, sizeof *k);
+	const uint8_t *t = buf + hl;
+	doff = (t[12] >> 4) * 4u;
+	k->ip6 = src->family == FW_TCP_IPV6;
+	memcpy(k->src, src->w, k->ip6 ? 16u : 4u);
+	memcpy(k->dst, dst->w, k->ip6 ? 16u : 4u);
+	k->ttl = ttl;
+	k->t = h_now;
+	k->sport = g16(t);
+	k->dport = g16(t + 2);
+	k->seq = g32(t + 4);
+	k->ack = g32(t + 8);
+	k->flags = t[13];
+	k->wnd = g16(t + 14);
+	k->len = (uint16_t)(tl - hl - doff);
+	k->chksum_ok = h_chksum(t, tl - hl, src, dst, 6) == 0;
+	if (doff >= 24 && t[20] == 2 && t[21] == 4)
+		k->mss = g16(t + 22);
+	h_parse_opts(k, t + 20, doff - 20u);
+	h_log_seg('>', k->flags, k->seq, k->ack, k->wnd, k->len);
+	h_log_sack(k->sack_ok, k->sack_n, k->sack);
+}
+
 static err_t h_netif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *ip)
 {
 	static uint8_t buf[1600];
-	struct h_pkt *k;
-	unsigned hl, tl, doff;
-	uint32_t src, dst;
+	unsigned hl, tl;
+	uint32_t s, d;
+	struct fw_tcp_addr src, dst;
 	(void)n;
 	(void)ip;
 
@@ -201,34 +251,42 @@ static err_t h_netif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *i
 	hl = (buf[0] & 0xfu) * 4u;
 	if (g16(buf + 2) != tl || tl < hl + 20)
 		fail_msg("netif: bad IP length");
-	memcpy(&src, buf + 12, 4);
-	memcpy(&dst, buf + 16, 4);
-	if (h_tx_tail - h_tx_head >= H_MAX_PKTS)
-		fail_msg("netif: too many packets queued");
-	k = &h_tx[h_tx_tail++ % H_MAX_PKTS];
-	memset(k, 0, sizeof *k);
-	const uint8_t *t = buf + hl;
-	doff = (t[12] >> 4) * 4u;
-	k->t = h_now;
-	k->sport = g16(t);
-	k->dport = g16(t + 2);
-	k->seq = g32(t + 4);
-	k->ack = g32(t + 8);
-	k->flags = t[13];
-	k->wnd = g16(t + 14);
-	k->len = (uint16_t)(tl - hl - doff);
-	k->chksum_ok = h_tcp_chksum(t, tl - hl, src, dst) == 0;
-	if (doff >= 24 && t[20] == 2 && t[21] == 4)
-		k->mss = g16(t + 22);
-	h_parse_opts(k, t + 20, doff - 20u);
-	h_log_seg('>', k->flags, k->seq, k->ack, k->wnd, k->len);
-	h_log_sack(k->sack_ok, k->sack_n, k->sack);
+	memcpy(&s, buf + 12, 4);
+	memcpy(&d, buf + 16, 4);
+	fw_tcp_addr_set_ip4(&src, s);
+	fw_tcp_addr_set_ip4(&dst, d);
+	h_record(buf, hl, tl, &src, &dst, buf[8]);
+	return ERR_OK;
+}
+
+/* IPv6 out: TCP segments are recorded; what lwIP's IPv6 sends on its own
+ * (MLD reports, router solicitations) is not the engine's and is let go. */
+static err_t h_netif_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *ip)
+{
+	static uint8_t buf[1600];
+	unsigned tl;
+	struct fw_tcp_addr src, dst;
+	(void)n;
+	(void)ip;
+
+	tl = pbuf_copy_partial(p, buf, sizeof buf, 0);
+	if (tl < 40 || (buf[0] >> 4) != 6)
+		fail_msg("netif: not an IPv6 packet");
+	if (buf[6] != 6)
+		return ERR_OK;
+	if (g16(buf + 4) + 40u != tl || tl < 60u)
+		fail_msg("netif: bad IPv6 payload length");
+	src.family = dst.family = FW_TCP_IPV6;
+	memcpy(src.w, buf + 8, 16);
+	memcpy(dst.w, buf + 24, 16);
+	h_record(buf, 40, tl, &src, &dst, buf[7]);
 	return ERR_OK;
 }
 
 static err_t h_netif_init(struct netif *n)
 {
 	n->output = h_netif_output;
+	n->output_ip6 = h_netif_output6;
 	n->mtu = 1500;
 	n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_LINK_UP;
 	n->name[0] = 'h';
@@ -247,6 +305,12 @@ static void h_lwip_init(void)
 	ip4addr_aton(H_REMOTE_IP, &gw);
 	netif_add(&h_netif, &ip, &mask, &gw, NULL, h_netif_init, ip4_input);
 	netif_set_default(&h_netif);
+	{
+		ip6_addr_t a6;
+		ip6addr_aton(H_LOCAL_IP6, &a6);
+		netif_ip6_addr_set(&h_netif, 0, &a6);
+		netif_ip6_addr_set_state(&h_netif, 0, IP6_ADDR_PREFERRED);
+	}
 	netif_set_up(&h_netif);
 	netif_set_link_up(&h_netif);
 	h_lwip_up = true;
@@ -273,8 +337,26 @@ int h_setup(void **state)
 	h_tx_head = h_tx_tail = 0;
 	h_cb_depth = 0;
 	h_log_n = 0;
+	h_ip6 = false;
 	h_pools_snapshot();
 	return 0;
+}
+
+int h_setup6(void **state)
+{
+	h_setup(state);
+	h_ip6 = true;
+	return 0;
+}
+
+struct fw_tcp_addr h_local(void)
+{
+	return h_addr(h_ip6 ? H_LOCAL_IP6 : H_LOCAL_IP);
+}
+
+struct fw_tcp_addr h_remote(void)
+{
+	return h_addr(h_ip6 ? H_REMOTE_IP6 : H_REMOTE_IP);
 }
 
 void h_reinit(const uint8_t key[16])
@@ -338,14 +420,13 @@ int h_teardown(void **state)
 
 /* ------------------------------------------------------------ inject */
 
-static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
+static struct pbuf *h_build(const struct h_seg *s, struct fw_tcp_addr *src, struct fw_tcp_addr *dst)
 {
 	uint8_t hdr[60];
 	unsigned sacklen = s->sack_n ? 4u + 8u * s->sack_n : 0u;
 	unsigned optlen = s->raw_optlen + (s->mss ? 4u : 0u) + (s->sack_ok ? 4u : 0u) + sacklen, hlen = 20u + optlen;
 	struct pbuf *p;
 	uint8_t *b;
-	ip4_addr_t a;
 
 	memset(hdr, 0, sizeof hdr);
 	p16(hdr, s->rport ? s->rport : H_RPORT);
@@ -391,11 +472,9 @@ static struct pbuf *h_build(const struct h_seg *s, uint32_t *src, uint32_t *dst)
 	memcpy(b, hdr, hlen);
 	for (unsigned i = 0; i < s->len; i++)
 		b[hlen + i] = (uint8_t)('a' + i % 26);
-	ip4addr_aton(H_REMOTE_IP, &a);
-	*src = ip4_addr_get_u32(&a);
-	ip4addr_aton(H_LOCAL_IP, &a);
-	*dst = ip4_addr_get_u32(&a);
-	p16(b + 16, h_tcp_chksum(b, hlen + s->len, *src, *dst) ^ (s->bad_chksum ? 0x5555u : 0u));
+	*src = h_remote();
+	*dst = s->dst_multicast ? h_addr(h_ip6 ? "ff02::1" : "224.0.0.1") : h_local();
+	p16(b + 16, h_chksum(b, hlen + s->len, src, dst, 6) ^ (s->bad_chksum ? 0x5555u : 0u));
 	h_log_seg('<', s->flags, s->seq, s->ack, s->zero_wnd ? 0 : s->wnd ? s->wnd : H_PEER_WND, s->len);
 	h_log_sack(s->sack_ok, s->sack_n, s->sack);
 	return p;
@@ -414,11 +493,8 @@ struct fw_tcp_addr h_addr(const char *text)
 
 void h_inject(struct h_seg s)
 {
-	uint32_t src, dst;
 	struct fw_tcp_addr a, b;
-	struct pbuf *p = h_build(&s, &src, &dst);
-	fw_tcp_addr_set_ip4(&a, src);
-	fw_tcp_addr_set_ip4(&b, dst);
+	struct pbuf *p = h_build(&s, &a, &b);
 	fw_tcp_input(p, &a, &b, h_now);
 }
 
@@ -439,20 +515,64 @@ static void h_ip_header(uint8_t *ip, uint16_t tl, uint8_t proto, uint32_t src, u
 	p16(ip + 10, (uint16_t)~sum);
 }
 
+/* An IPv6 header (RFC 8200 3), hop limit 64. */
+static void h_ip6_header(uint8_t *ip, uint16_t plen, uint8_t nexth, const struct fw_tcp_addr *src,
+                         const struct fw_tcp_addr *dst)
+{
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	p16(ip + 4, plen);
+	ip[6] = nexth;
+	ip[7] = 64;
+	memcpy(ip + 8, src->w, 16);
+	memcpy(ip + 24, dst->w, 16);
+}
+
 void h_inject_ip(struct h_seg s)
 {
-	uint32_t src, dst;
+	struct fw_tcp_addr src, dst;
 	struct pbuf *seg = h_build(&s, &src, &dst);
-	uint16_t tl = (uint16_t)(seg->tot_len + 20u);
+	uint16_t hl = h_ip6 ? 40u : 20u, tl = (uint16_t)(seg->tot_len + hl);
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, tl, PBUF_POOL);
 	uint8_t *ip;
 
 	assert_non_null(p);
 	ip = p->payload;
-	h_ip_header(ip, tl, 6, src, dst);
-	pbuf_copy_partial(seg, ip + 20, seg->tot_len, 0);
+	if (h_ip6)
+		h_ip6_header(ip, seg->tot_len, 6, &src, &dst);
+	else
+		h_ip_header(ip, tl, 6, src.w[0], dst.w[0]);
+	pbuf_copy_partial(seg, ip + hl, seg->tot_len, 0);
 	pbuf_free(seg);
-	if (h_netif.input(p, &h_netif) != ERR_OK)
+	if ((h_ip6 ? ip6_input(p, &h_netif) : h_netif.input(p, &h_netif)) != ERR_OK)
+		pbuf_free(p);
+}
+
+void h_inject_icmp6(uint8_t type, uint8_t code, uint32_t mtu, uint32_t seq, bool bad_chksum)
+{
+	enum { ICMP_LEN = 8 + 40 + 8, TL = 40 + ICMP_LEN };
+	struct pbuf *p = pbuf_alloc(PBUF_RAW, TL, PBUF_POOL);
+	struct fw_tcp_addr local = h_addr(H_LOCAL_IP6), remote = h_addr(H_REMOTE_IP6);
+	uint8_t *ip, *icmp, *q;
+
+	assert_non_null(p);
+	ip = p->payload;
+	h_ip6_header(ip, ICMP_LEN, 58, &remote, &local);
+	icmp = ip + 40;
+	memset(icmp, 0, ICMP_LEN);
+	icmp[0] = type;
+	icmp[1] = code;
+	p32(icmp + 4, mtu);
+	q = icmp + 8;
+	h_ip6_header(q, 20, 6, &local, &remote);
+	p16(q + 40, g.tcb ? g.tcb->t.lport : H_LPORT);
+	p16(q + 42, H_RPORT);
+	p32(q + 44, seq);
+	p16(icmp + 2, (uint16_t)(h_chksum(icmp, ICMP_LEN, &remote, &local, 58) ^ (bad_chksum ? 0x5555u : 0u)));
+	if (h_log_n < H_LOG_LINES)
+		snprintf(h_log[h_log_n++], H_LOG_LEN, "%4u.%03u < ICMPv6 type %u code %u mtu %u quoting seq %u",
+		         h_now / 1000u, h_now % 1000u, type, code, mtu, seq);
+	if (ip6_input(p, &h_netif) != ERR_OK)
 		pbuf_free(p);
 }
 
@@ -670,7 +790,7 @@ static void h_err_cb(void *arg, err_t err)
 	app.errs++;
 	app.last_err = err;
 	if (app.connect_on_err) {
-		struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r = h_addr(H_REMOTE_IP);
+		struct fw_tcp_addr l = h_local(), r = h_remote();
 		app.reopened = fw_tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app);
 		if (app.reopened) {
 			fw_tcp_recv(app.reopened, h_recv_cb);
@@ -750,7 +870,7 @@ void fixture_established(void)
 	assert_int_equal(h_tx_pending(), 1);
 	g.iss = h_tx[h_tx_head % H_MAX_PKTS].seq;
 	expect_tx(F_S | F_A, g.iss, H_PEER_ISS + 1, 0);
-	assert_int_equal(h_last_tx()->mss, FW_TCP_MSS);
+	assert_int_equal(h_last_tx()->mss, H_MSS_MAX);
 	g.snd = g.iss + 1;
 	g.rcv = H_PEER_ISS + 1;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
@@ -779,7 +899,7 @@ struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd)
 /* > S iss (mss) from an ephemeral port; no answer yet. */
 void fixture_syn_sent(void)
 {
-	struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r = h_addr(H_REMOTE_IP);
+	struct fw_tcp_addr l = h_local(), r = h_remote();
 	g.tcb = fw_tcp_connect(&l, &r, H_RPORT, h_connected_cb, &app);
 	assert_non_null(g.tcb);
 	fw_tcp_err(g.tcb, h_err_cb);          /* as fw_tcp.h asks: at once */
@@ -874,5 +994,6 @@ int main(void)
 	fails += _cmocka_run_group_tests("tcp_sack", tcp_sack_tests, tcp_sack_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_delack", tcp_delack_tests, tcp_delack_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_altcp", tcp_altcp_tests, tcp_altcp_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_ipv6", tcp_ipv6_tests, tcp_ipv6_count, NULL, NULL);
 	return fails;
 }

@@ -30,6 +30,15 @@ struct fw_tcp_addr h_addr(const char *text);
 
 #define H_LOCAL_IP  "192.0.2.2"
 #define H_REMOTE_IP "192.0.2.1"
+#define H_LOCAL_IP6  "2001:db8::2"
+#define H_REMOTE_IP6 "2001:db8::1"
+/* The family the harness speaks: false (IPv4, the default h_setup leaves)
+ * or true (IPv6, h_setup6): inject(), the fixtures and the fake netif
+ * then use H_LOCAL_IP6/H_REMOTE_IP6, so any script runs over either. */
+extern bool h_ip6;
+/* The device's and the peer's address in the harness's family. */
+struct fw_tcp_addr h_local(void);
+struct fw_tcp_addr h_remote(void);
 #define H_LPORT 7u
 #define H_RPORT 40000u
 #define H_PEER_ISS 1000u
@@ -62,6 +71,7 @@ struct h_seg {
 	uint8_t raw_optlen;
 	uint8_t doff_override;   /* data offset in words, when nonzero */
 	bool ram;                /* in a PBUF_RAM pbuf (as the loopback netif delivers), not PBUF_POOL */
+	bool dst_multicast;      /* to ff02::1 (IPv6) or 224.0.0.1, not to the device */
 	bool sack_ok;            /* NOP, NOP, SACK-permitted after the MSS option (RFC 2018 2) */
 	uint8_t sack_n;          /* NOP, NOP, SACK option with sack[0..sack_n) (RFC 2018 3) */
 	struct h_sack sack[H_SACK_MAX];
@@ -80,6 +90,9 @@ struct h_pkt {
 	uint8_t sack_n;          /* SACK blocks seen, in order */
 	struct h_sack sack[H_SACK_MAX];
 	bool opt_bad;            /* an option ran past the header or had a bad length */
+	bool ip6;                /* went out over IPv6 */
+	uint8_t src[16], dst[16];/* IP addresses (IPv4 in the first 4 bytes) */
+	uint8_t ttl;             /* TTL or hop limit */
 };
 
 /* The application side: records every callback. */
@@ -123,6 +136,8 @@ extern struct h_app app;
 extern struct h_state g;
 
 int h_setup(void **state);
+/* h_setup, then the harness speaks IPv6. */
+int h_setup6(void **state);
 /* fw_tcp_init() again with another RFC 6528 key (a reboot, as the engine
  * sees it); nothing may be open. */
 void h_reinit(const uint8_t key[16]);
@@ -138,6 +153,10 @@ void h_inject_ip(struct h_seg s);
 void h_inject_icmp(uint8_t type, uint8_t code, uint16_t next_mtu, uint32_t seq, bool bad_chksum);
 void h_inject_icmp_from(uint16_t lport, uint8_t type, uint8_t code, uint16_t next_mtu, uint32_t seq,
                         bool bad_chksum);
+/* ICMPv6 error (RFC 4443: type, code, the 32-bit field: MTU of packet
+ * too big) from the remote IPv6 address, through ip6_input(), quoting our
+ * IPv6 segment from g.tcb's port to H_RPORT at `seq`. */
+void h_inject_icmp6(uint8_t type, uint8_t code, uint32_t mtu, uint32_t seq, bool bad_chksum);
 
 void h_expect_tx(const char *file, int line, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t len);
 #define expect_tx(f, s, a, l) h_expect_tx(__FILE__, __LINE__, (f), (s), (a), (l))
@@ -192,6 +211,8 @@ void fixture_time_wait(void);
 struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd);
 
 /* Test lists, one per file. */
+extern const struct CMUnitTest tcp_ipv6_tests[];
+extern const size_t tcp_ipv6_count;
 extern const struct CMUnitTest tcp_teardown_tests[];
 extern const size_t tcp_teardown_count;
 extern const struct CMUnitTest tcp_rst_tests[];
@@ -230,5 +251,9 @@ extern const struct CMUnitTest tcp_altcp_tests[];
 extern const size_t tcp_altcp_count;
 
 #define H_TEST(fn) cmocka_unit_test_setup_teardown(fn, h_setup, h_teardown)
+/* The same script over IPv6 (h_setup6). */
+#define H_TEST6(fn) cmocka_unit_test_setup_teardown(fn, h_setup6, h_teardown)
+/* The largest MSS the harness's family allows (MTU 1500 - 40, or - 60 over IPv6). */
+#define H_MSS_MAX ((uint16_t)(FW_TCP_MSS - (h_ip6 ? 20u : 0u)))
 
 #endif
