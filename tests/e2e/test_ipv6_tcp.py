@@ -478,90 +478,92 @@ def test_ipv6_in_window_rst_gets_challenge_ack(fw, peer6, request):
 
 # ---------------------------------------------------------------- ICMPv6 packet too big
 
-def _tap_socket(fw):
-    with eu.netns(fw.ns_name):
-        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(eu.ETH_P_ALL))
-        s.bind((fw.ns.tap, 0))
-    s.settimeout(0.2)
-    return s
+PTB_CHUNKS = 48          # the transfer: 48 chunks of 1440 bytes, echoed
+PTB_AT = 6               # the echo of this chunk is quoted by the packet too big
 
 
-@pytest.mark.fw_timeout(90)
-def test_icmpv6_packet_too_big_lowers_mss_of_running_transfer(logged, request):
-    """A 1 MiB echo over IPv6; once finwait sends full (1440-byte)
-    segments, the peer sends an ICMPv6 packet too big, MTU 1280, quoting
-    the latest of them (RFC 4443 3.2, RFC 8201 4). finwait's segments
-    after it carry at most 1220 bytes (1280 - 40 - 20), and the echo
-    completes with every byte."""
-    from scapy.all import TCP, Ether, ICMPv6PacketTooBig, IPv6, Raw, rdpcap
-    fw = logged
-    data = os.urandom(1 << 20)
-    tap = _tap_socket(fw)
-    tap_mac = ":".join(f"{b:02x}" for b in tap.getsockname()[4][:6])
-    s = connect6(fw, eu.ECHO, timeout=30)
-    me = s.getsockname()[1]
-    sent_ptb: list[float] = []
-    stop = threading.Event()
+def _echo_chunk(c, chunk: bytes, ack: bool = True) -> list:
+    """Send `chunk` as one segment; collect finwait's echo of it (ACKing
+    each segment unless `ack` is false); returns the echo's segments."""
+    c.send("PA", payload=chunk)
+    c.snd_nxt += len(chunk)
+    want = (c.rcv_nxt + len(chunk)) % SEQ_MOD
+    segs = []
+    while c.rcv_nxt != want:
+        t = c.expect(lambda x: len(bytes(x.payload)) > 0, timeout=3.0)
+        assert t is not None, f"echo stalled at {len(segs)} segments: {[len(bytes(x.payload)) for x in segs]}"
+        if t.seq != c.rcv_nxt:
+            continue                    # a retransmission of what we have
+        segs.append(t)
+        c.take(t)
+        if ack:
+            c.send("A")
+    return segs
 
-    def injector():
-        """PTB quoting finwait's newest full segment; again (at most 5
-        times) if full segments still come 0.3 s later."""
-        last_ptb = 0.0
-        while not stop.is_set() and len(sent_ptb) < 5:
-            try:
-                frame, addr = tap.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if addr[2] == eu.PACKET_OUTGOING or frame[12:14] != b"\x86\xdd":
-                continue
-            pkt = Ether(frame)
-            if TCP not in pkt or pkt[IPv6].src != FW_IP6 or pkt[TCP].dport != me:
-                continue
-            if len(bytes(pkt[TCP].payload)) <= PTB_MSS:
-                continue
-            if sent_ptb and time.monotonic() - last_ptb < 0.3:
-                continue
-            quoted = bytes(pkt[IPv6])[:PTB_MTU - 40 - 8]
-            tap.send(bytes(Ether(src=tap_mac, dst=fw.mac) /
-                           IPv6(src=PEER_IP6, dst=FW_IP6) /
-                           ICMPv6PacketTooBig(mtu=PTB_MTU) / Raw(quoted)))
-            last_ptb = time.monotonic()
-            sent_ptb.append(last_ptb)
 
-    inj = threading.Thread(target=injector, daemon=True)
-    inj.start()
-    try:
-        got = _pumped_echo(s, data)
-    finally:
-        stop.set()
-        inj.join(2)
-        tap.close()
-    assert len(got) == len(data) and eu.sha(got) == eu.sha(data), "the echo lost bytes"
-    s.close()
-    assert sent_ptb, "finwait sent no segment above 1220 bytes: nothing to lower"
-    pcap = fw.stop_capture()
-    assert pcap is not None and pcap.exists()
-    ptb_at, segs = [], []
-    for pkt in rdpcap(str(pcap)):
-        if ICMPv6PacketTooBig in pkt and pkt[IPv6].dst == FW_IP6:
-            ptb_at.append(float(pkt.time))
-        elif TCP in pkt and IPv6 in pkt and pkt[IPv6].src == FW_IP6 and pkt[TCP].dport == me:
-            segs.append((float(pkt.time), len(bytes(pkt[TCP].payload))))
-    assert len(ptb_at) == len(sent_ptb), (ptb_at, sent_ptb)
-    first, last = ptb_at[0], ptb_at[-1]
-    before = [n for t, n in segs if t < first]
-    after = [n for t, n in segs if t > last]
-    # what the firmware had already handed the NIC when the PTB came may
-    # still be queued there: allow the frames of one window after it
-    late_big = [n for t, n in segs if t > last + 0.05 and n > PTB_MSS]
-    print(f"\nfinwait e2e: {len(sent_ptb)} packet too big sent; finwait's segments "
-          f"before: max {max(before)} B ({len(before)}), after: max {max(after)} B "
-          f"({len(after)})")
-    assert max(before) > PTB_MSS
-    assert after and not late_big, f"{len(late_big)} segments above {PTB_MSS} B after the PTB"
-    assert len(sent_ptb) == 1, f"the first packet too big was not heeded ({len(sent_ptb)} sent)"
+@pytest.mark.fw_timeout(60)
+def test_icmpv6_packet_too_big_lowers_mss_of_running_transfer(fw, peer6, request):
+    """An echo transfer over IPv6 from the crafted peer (48 segments of
+    1440 bytes, MSS 1440 offered), each echo ACKed. The echo of chunk 6
+    is not ACKed: instead a packet too big, MTU 1280, quoting that
+    segment (in SND.UNA..SND.NXT, RFC 5927 4.1) comes back (RFC 4443 3.2,
+    RFC 8201 4). finwait lowers the MSS to 1220 (1280 - 40 - 20; counted
+    in icmp6_pmtu) and sends the segment at SND.UNA again at once, cut to
+    the new size; every segment after it carries at most 1220 bytes, and
+    the transfer completes with every byte echoed."""
+    from scapy.all import Ether, ICMPv6PacketTooBig, IPv6, Raw, TCP
+    c = _conn6(peer6, eu.ECHO)
+    peer6.send(c.sport, c.dport, "S", c.iss, options=[("MSS", MSS6)])
+    sa = c.expect(lambda t: flags_of(t) == "SA")
+    assert sa is not None, "no SYN-ACK"
+    c.snd_nxt, c.rcv_nxt = c.iss + 1, (sa.seq + 1) % SEQ_MOD
+    c.send("A")
+    before = eu.tcp_stats(fw)
+    data = os.urandom(PTB_CHUNKS * MSS6)
+    chunks = [data[i:i + MSS6] for i in range(0, len(data), MSS6)]
+    echoed, sizes_before = b"", []
+    for chunk in chunks[:PTB_AT]:
+        segs = _echo_chunk(c, chunk)
+        sizes_before += [len(bytes(t.payload)) for t in segs]
+        echoed += b"".join(bytes(t.payload) for t in segs)
+    assert max(sizes_before) == MSS6, sizes_before
+    # The echo of the next chunk, unACKed: quoted by the packet too big.
+    c.send("PA", payload=chunks[PTB_AT])
+    c.snd_nxt += MSS6
+    big = c.expect(lambda t: len(bytes(t.payload)) == MSS6)
+    assert big is not None, "no full-sized echo to quote"
+    quoted = IPv6(src=FW_IP6, dst=peer6.IP) / TCP(bytes(big))
+    peer6._send_raw(bytes(Ether(src=peer6.MAC, dst=fw.mac) / IPv6(src=peer6.IP, dst=FW_IP6) /
+                          ICMPv6PacketTooBig(mtu=PTB_MTU) /
+                          Raw(bytes(quoted)[:PTB_MTU - 40 - 8])))
+    again = c.expect(lambda t: t.seq == big.seq and len(bytes(t.payload)) > 0)
+    assert again is not None, "the segment at SND.UNA was not sent again"
+    assert len(bytes(again.payload)) == PTB_MSS, f"resent with {len(bytes(again.payload))} B"
+    sizes_after = [PTB_MSS]
+    c.take(again)
+    c.send("A")
+    rest = []
+    while c.rcv_nxt != (big.seq + MSS6) % SEQ_MOD:   # the rest of that echo
+        t = c.expect(lambda x: len(bytes(x.payload)) > 0 and x.seq == c.rcv_nxt)
+        assert t is not None, "the rest of the quoted echo did not come"
+        rest.append(t)
+        c.take(t)
+        c.send("A")
+    sizes_after += [len(bytes(t.payload)) for t in rest]
+    echoed += bytes(again.payload) + b"".join(bytes(t.payload) for t in rest)
+    for chunk in chunks[PTB_AT + 1:]:
+        segs = _echo_chunk(c, chunk)
+        sizes_after += [len(bytes(t.payload)) for t in segs]
+        echoed += b"".join(bytes(t.payload) for t in segs)
+    after = eu.tcp_stats(fw)
+    print(f"\nfinwait e2e: echo segments before the packet too big: max {max(sizes_before)} B "
+          f"({len(sizes_before)}); after it: max {max(sizes_after)} B ({len(sizes_after)})")
+    assert echoed == data, "the echo is not what was sent"
+    assert max(sizes_after) <= PTB_MSS, sizes_after
+    assert after["tcp.icmp6_pmtu"] - before["tcp.icmp6_pmtu"] == 1, after
+    assert (tcb6_for(fw, peer6.IP, c.sport) or {}).get("state") == "ESTABLISHED"
+    c.send("R", ack=0)
+    eu.save_ladder(fw, request)
 
 
 # ---------------------------------------------------------------- TIME_WAIT pressure
