@@ -251,6 +251,10 @@ static void cmd_tcp_stats(void)
 	    (unsigned long)w.reused, (unsigned long)w.fin_reacked, (unsigned long)w.rst_ignored,
 	    (unsigned long)w.acks_sent, (unsigned long)w.in_use, (unsigned long)w.peak,
 	    (unsigned)fw_tcp_tw_capacity(), (unsigned long)fw_tcp_tw_bytes_per_entry());
+	/* IPv6's table (its entries are counted in tcp.tw too) */
+	console_printf("tcp.tw6: entered=%lu in_use=%lu capacity=%u bytes_per_entry=%lu\n",
+	    (unsigned long)w.entered6, (unsigned long)w.in_use6, (unsigned)fw_tcp_tw_capacity6(),
+	    (unsigned long)fw_tcp_tw_bytes_per_entry6());
 }
 
 static const struct console_cmd cmd_tcp_cmds[] = {

@@ -46,7 +46,11 @@
 #define FW_LISTEN_BACKLOG 4       /* SYN_RCVD + not-yet-accepted per listener */
 #endif
 #ifndef FW_TW_ENTRIES
-#define FW_TW_ENTRIES 256         /* compact TIME_WAIT entries */
+#define FW_TW_ENTRIES 256         /* compact TIME_WAIT entries (IPv4) */
+#endif
+#ifndef FW_TW6_ENTRIES
+#define FW_TW6_ENTRIES (FW_IPV6 ? 64 : 0) /* compact IPv6 TIME_WAIT entries, 40 bytes each (a multiple
+                                   * of 4: a bucket head per two, a class per four) */
 #endif
 #ifndef FW_TCP_SNDQ_PBUFS
 #define FW_TCP_SNDQ_PBUFS 8       /* pbufs queued for sending per connection */

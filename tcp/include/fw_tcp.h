@@ -483,7 +483,9 @@ struct fw_tcp_stats {
 	X(rst_ignored, "RSTs ignored (RFC 1337)") \
 	X(acks_sent,   "ACKs sent from TIME_WAIT") \
 	X(in_use,      "entries live now") \
-	X(peak,        "most entries live at once")
+	X(peak,        "most entries live at once") \
+	X(entered6,    "IPv6 connections that entered TIME_WAIT (part of entered)") \
+	X(in_use6,     "IPv6 entries live now (part of in_use)")
 
 struct fw_tcp_tw_stats {
 #define FW_TCP_TW_STATS_FIELD(name, what) uint32_t name;
@@ -498,6 +500,10 @@ void fw_tcp_get_tw_stats(struct fw_tcp_tw_stats *out);
  *  lookup structures included. */
 uint32_t fw_tcp_tw_capacity(void);
 uint32_t fw_tcp_tw_bytes_per_entry(void);
+/** The same for IPv6 entries, which have a table of their own
+ *  (FW_TW6_ENTRIES; 0 and 0 without IPv6). */
+uint32_t fw_tcp_tw_capacity6(void);
+uint32_t fw_tcp_tw_bytes_per_entry6(void);
 
 /* ------------------------------------------------------------ tunables and logging */
 

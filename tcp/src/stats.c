@@ -42,6 +42,20 @@ uint32_t fw_tcp_tw_bytes_per_entry(void)
 	return tw_bytes_per_entry();
 }
 
+uint32_t fw_tcp_tw_capacity6(void)
+{
+#if LWIP_IPV6
+	return FW_TW6_ENTRIES;
+#else
+	return 0;
+#endif
+}
+
+uint32_t fw_tcp_tw_bytes_per_entry6(void)
+{
+	return tw_bytes_per_entry6();
+}
+
 struct stats_tw_visit {
 	fw_tcp_tw_visit_cb cb;
 	void *arg;

@@ -82,12 +82,17 @@ const struct fw_tcp_tw_stats *tw_get_stats(void);
 
 /** Bytes of RAM one entry costs, lookup structures included (for `stats`/bench). */
 uint32_t tw_bytes_per_entry(void);
+/** The same for an IPv6 entry (0 without an IPv6 table). */
+uint32_t tw_bytes_per_entry6(void);
 
 #ifdef FW_HOST_TEST
 /** Test hook: the hash bucket of a 4-tuple, to force chain collisions. */
 uint32_t tw_hash_bucket(const struct fw_tcp_tuple *t);
 /** Test hook: the fair-recycling class of a remote address. */
 uint32_t tw_hash_class(uint32_t raddr);
+/** Test hook: the class an entering tuple's entry goes to, either family
+ *  (IPv6: by its /64, or by the address for a peer on the link). */
+uint32_t tw_class_for_tuple(const struct fw_tcp_tuple *t);
 /** Test hook: FIFO, free list, hash and class rings agree: NULL, or what
  *  does not. O(entries x chain). */
 const char *tw_check(void);

@@ -30,7 +30,7 @@
 #define LWIP_STATS                  1   /* fw_tcp_write() reads MEM_STATS for its heap reserve */
 #define MEM_STATS                   1
 #define MEMP_NUM_SYS_TIMEOUT        (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)  /* + the altcp layer's tick */
-#define LWIP_IPV6                   0   /* finwait's TCP is IPv4 */
+#define LWIP_IPV6                   0   /* IPv4 only here (finwait's TCP runs over both when it is on) */
 
 /* ---- this example's choices ---- */
 #define SYS_LIGHTWEIGHT_PROT        0   /* no interrupt allocates pbufs here (1 if your RX ISR does,

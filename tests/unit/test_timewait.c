@@ -513,20 +513,21 @@ static void test_full_table_newcomer_takes_from_heaviest(void **state)
  * counts) stay consistent through a long random mix of entering (the
  * table overflowing, tuples entering again), retransmitted FINs, SYNs that
  * reopen, expiry and MSL changes, from a few addresses of unequal weight. */
-static void test_random_operations_keep_structures_consistent(void **state)
+/* Random operations from a xorshift seed: FIN again, SYN (reopened or
+ * not), time passing, MSL changes, entering; tw_check() after each.
+ * `tuple` picks the 4-tuple from the random word. */
+static void random_operations(uint32_t x, uint32_t ops, struct fw_tcp_tuple (*tuple)(uint32_t x))
 {
-	uint32_t x = 0x2545F491u, now = 0;
+	uint32_t now = 0;
 	const char *bad;
 
-	(void)state;
-	for (uint32_t op = 0; op < 30000u; op++) {
+	for (uint32_t op = 0; op < ops; op++) {
 		struct fw_tcp_tuple t;
 
 		x ^= x << 13;
 		x ^= x >> 17;
 		x ^= x << 5;
-		/* hosts 1..6, host 1 five times as busy; ports from a small range */
-		t = tup_of((uint8_t)(x % 10u < 5u ? 1u : 2u + x % 5u), (x >> 8) % 600u);
+		t = tuple(x);
 		clock_ms = now;
 		switch ((x >> 20) % 8u) {
 		case 0:
@@ -554,6 +555,18 @@ static void test_random_operations_keep_structures_consistent(void **state)
 			fail();
 		}
 	}
+}
+
+/* hosts 1..6, host 1 five times as busy; ports from a small range */
+static struct fw_tcp_tuple random_tuple4(uint32_t x)
+{
+	return tup_of((uint8_t)(x % 10u < 5u ? 1u : 2u + x % 5u), (x >> 8) % 600u);
+}
+
+static void test_random_operations_keep_structures_consistent(void **state)
+{
+	(void)state;
+	random_operations(0x2545F491u, 30000u, random_tuple4);
 	print_message("after 30000 operations: %u live, %u recycled (%u own, %u from heavier), %u expired\n",
 		      tw_get_stats()->in_use, tw_get_stats()->recycled, stats_tcp.tw_recycled_own,
 		      stats_tcp.tw_recycled_heavier, tw_get_stats()->expired);
@@ -913,6 +926,285 @@ static void test_stats_counters(void **state)
 	assert_int_equal(tw_get_stats()->peak, 0);
 }
 
+
+/* ------------------------------------------------------------ IPv6 entries */
+
+#if FW_IPV6
+_Static_assert(FW_TW6_ENTRIES >= 8, "the IPv6 scenarios hold up to eight entries at once");
+
+/* 2001:db8:<net>::<host> in network byte order. */
+static struct fw_tcp_addr addr6(uint16_t net, uint32_t host)
+{
+	const uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8, (uint8_t)(net >> 8), (uint8_t)net, 0, 0,
+	                        0, 0, 0, 0, (uint8_t)(host >> 24), (uint8_t)(host >> 16), (uint8_t)(host >> 8),
+	                        (uint8_t)host };
+	struct fw_tcp_addr a = { .family = FW_TCP_IPV6 };
+
+	memcpy(a.w, b, sizeof b);
+	return a;
+}
+
+/* Connection n of the IPv6 peer 2001:db8:<net>::<host> to 2001:db8::2. */
+static struct fw_tcp_tuple tup6(uint16_t net, uint32_t host, uint32_t n)
+{
+	return (struct fw_tcp_tuple){ .laddr = addr6(0, 2), .raddr = addr6(net, host), .lport = LOCAL_PORT,
+				   .rport = (uint16_t)(PEER_PORT0 + n % 20000u) };
+}
+
+static void expect_consistent(void)
+{
+	const char *bad = tw_check();
+
+	if (bad)
+		show_and_fail(bad);
+}
+
+/*
+ * RFC 9293 3.10.7.4 over IPv6: the peer's FIN again (our last ACK lost)
+ * is ACKed on the entry's own tuple and 2MSL restarts from it; 2MSL
+ * counts from entering, not from the last segment.
+ *   t=0     enter [2001:db8::1]:40000
+ *   t=5000  < F. 4999 ack 9001       > . 9001 ack 5000 win 0   (deadline 5000 + 2MSL)
+ */
+static void test_tw6_fin_again_acked_2msl_restarted_rfc9293_3_10_7_4(void **state)
+{
+	struct fw_tcp_tuple a = tup6(0, 1, 0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	assert_int_equal(next_deadline(), TWOMSL);
+	assert_int_equal(tw_get_stats()->in_use6, 1);
+	assert_int_equal(tw_get_stats()->entered6, 1);
+	clock_ms = 5000;
+	assert_int_equal(inject(&a, FW_TCP_FIN | FW_TCP_ACK, RCV0 - 1, SND0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_true(tuple_eq(&tx[0].t, &a));
+	assert_int_equal(tw_get_stats()->fin_reacked, 1);
+	assert_int_equal(next_deadline(), 5000 + TWOMSL);
+	tw_expire(5000 + TWOMSL - 1);
+	expect_entry(&a, SND0, RCV0);
+	tw_expire(5000 + TWOMSL);
+	expect_gone(&a);
+	assert_int_equal(tw_get_stats()->in_use6, 0);
+	expect_consistent();
+}
+
+/* RFC 1337 over IPv6: an RST in TIME_WAIT is ignored, never answered,
+ * and the entry stays. */
+static void test_tw6_rst_ignored_rfc1337(void **state)
+{
+	struct fw_tcp_tuple a = tup6(0, 1, 0);
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	assert_int_equal(inject(&a, FW_TCP_RST, RCV0, 0, 0, NULL), TW_CONSUMED);
+	expect_no_tx();
+	assert_int_equal(tw_get_stats()->rst_ignored, 1);
+	expect_entry(&a, SND0, RCV0);
+}
+
+/* RFC 1122 4.2.2.13, RFC 9293 3.6.1 over IPv6: a SYN beyond RCV.NXT may
+ * open a new incarnation with an ISN above SND.NXT (the entry stays until
+ * it is synchronized); one at or below RCV.NXT gets a challenge ACK (RFC
+ * 5961 4.2). */
+static void test_tw6_syn_above_reopens_below_challenged_rfc1122_4_2_2_13(void **state)
+{
+	struct fw_tcp_tuple a = tup6(0, 1, 0);
+	uint32_t floor = 0;
+
+	(void)state;
+	tw_enter(&a, SND0, RCV0, 0);
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 + 100, 0, 0, &floor), TW_NEW_SYN);
+	assert_int_equal(floor, SND0);
+	expect_no_tx();
+	assert_int_equal(inject(&a, FW_TCP_SYN, RCV0 - 1, 0, 0, NULL), TW_CONSUMED);
+	expect_ack(SND0, RCV0);
+	assert_true(tw_reopened(&a));
+	expect_gone(&a);
+	assert_int_equal(tw_get_stats()->reused, 1);
+	expect_consistent();
+}
+
+/*
+ * Both families, one timer: 192.0.2.1:40000 and [2001:db8::1]:40000 (and
+ * an IPv4 address that is the IPv6 one's first word) are three entries;
+ * the deadline armed is the earliest of both tables, netstat lists them
+ * oldest first with the device's address of each family.
+ */
+static void test_tw_both_families_one_timer_listed_oldest_first(void **state)
+{
+	static struct visit v;
+	struct fw_tcp_tuple a4 = tup(0), a6 = tup6(0, 1, 0), c4 = tup(0);
+
+	(void)state;
+	c4.raddr = addr4(a6.raddr.w[0]);
+	tw_enter(&a4, SND0, RCV0, 10);
+	tw_enter(&a6, SND0 + 1, RCV0 + 1, 5);
+	tw_enter(&c4, SND0 + 2, RCV0 + 2, 20);
+	assert_int_equal(tw_get_stats()->in_use, 3);
+	assert_int_equal(tw_get_stats()->in_use6, 1);
+	assert_int_equal(next_deadline(), 5 + TWOMSL);
+	expect_entry(&a4, SND0, RCV0);
+	expect_entry(&a6, SND0 + 1, RCV0 + 1);
+	expect_entry(&c4, SND0 + 2, RCV0 + 2);
+	v.n = 0;
+	tw_foreach(visit_cb, &v);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(v.deadline[0], 5 + TWOMSL);
+	assert_int_equal(v.deadline[1], 10 + TWOMSL);
+	assert_int_equal(v.deadline[2], 20 + TWOMSL);
+	tw_expire(5 + TWOMSL);
+	expect_gone(&a6);
+	assert_int_equal(next_deadline(), 10 + TWOMSL);
+	expect_consistent();
+}
+
+/*
+ * Fair recycling over IPv6 (RFC 7707: a host may use any address of its
+ * /64): an off-link flooder closing from ever new addresses of
+ * 2001:db8:99::/64 fills the IPv6 table, a victim 2001:db8:7::1 closes 3,
+ * the flood goes on for 1000 more: every one of the victim's entries
+ * stays, the flooder recycled its own; the IPv4 table is not touched.
+ */
+static void test_tw6_full_table_off_link_flooder_recycles_its_own_64(void **state)
+{
+	struct fw_tcp_tuple v6 = tup6(7, 1, 0), f6 = tup6(0x99, 1, 0), four = tup(0);
+	uint32_t i;
+
+	(void)state;
+	assert_int_not_equal(tw_class_for_tuple(&v6), tw_class_for_tuple(&f6));
+	tw_enter(&four, SND0, RCV0, 0);
+	for (i = 0; i < FW_TW6_ENTRIES; i++) {
+		struct fw_tcp_tuple t = tup6(0x99, 1000u + i, i);
+		tw_enter(&t, SND0, RCV0, 1 + i / 16u);
+	}
+	for (i = 0; i < 3; i++) {
+		struct fw_tcp_tuple t = tup6(7, 1, i);
+		tw_enter(&t, SND0 + i, RCV0 + i, 20);
+	}
+	for (i = 0; i < 1000u; i++) {
+		struct fw_tcp_tuple t = tup6(0x99, 5000u + i, i);
+		tw_enter(&t, SND0, RCV0, 30 + i / 16u);
+		if (i % 100u == 0)
+			expect_consistent();
+	}
+	clock_ms = 100;
+	for (i = 0; i < 3; i++) {
+		struct fw_tcp_tuple t = tup6(7, 1, i);
+		expect_entry(&t, SND0 + i, RCV0 + i);
+	}
+	expect_entry(&four, SND0, RCV0);
+	assert_int_equal(tw_get_stats()->in_use6, FW_TW6_ENTRIES);
+	assert_int_equal(tw_get_stats()->in_use, FW_TW6_ENTRIES + 1);
+	assert_int_equal(tw_get_stats()->recycled, 1003);
+	expect_consistent();
+}
+
+/*
+ * Peers on the device's own /64 are classed by address (on the link an
+ * address is a host, as an IPv4 one is): 2001:db8::a flooding does not
+ * take 2001:db8::b's entries, though both share the /64. Classed by the
+ * /64 they would share one class and ::b's would go first.
+ */
+static void test_tw6_on_link_peers_classed_per_address(void **state)
+{
+	struct fw_tcp_tuple a = tup6(0, 0xa, 0), b = tup6(0, 0xb, 0);
+	uint32_t i;
+
+	(void)state;
+	assert_int_not_equal(tw_class_for_tuple(&a), tw_class_for_tuple(&b));
+	enter_numbered(1, 3, 0);               /* some IPv4 entries beside */
+	for (i = 0; i < FW_TW6_ENTRIES - 2u; i++) {
+		struct fw_tcp_tuple t = tup6(0, 0xa, i);
+		tw_enter(&t, SND0, RCV0, 1);
+	}
+	for (i = 0; i < 2; i++) {
+		struct fw_tcp_tuple t = tup6(0, 0xb, i);
+		tw_enter(&t, SND0 + i, RCV0 + i, 2);
+	}
+	for (i = 0; i < 300u; i++) {
+		struct fw_tcp_tuple t = tup6(0, 0xa, 1000u + i);
+		tw_enter(&t, SND0, RCV0, 3 + i / 64u);
+	}
+	clock_ms = 50;
+	for (i = 0; i < 2; i++) {
+		struct fw_tcp_tuple t = tup6(0, 0xb, i);
+		expect_entry(&t, SND0 + i, RCV0 + i);
+	}
+	expect_all_numbered(1, 3, "2001:db8::a's flood");
+	assert_int_equal(stats_tcp.tw_recycled_heavier, 0);
+	expect_consistent();
+}
+
+/*
+ * Mixed tables: each family recycles within its own table, whichever
+ * family's entries are older. IPv6 entries entered first; the IPv4 table
+ * fills and overflows by 10: the ten oldest IPv4 entries go, every IPv6
+ * one stays (and the other way round).
+ */
+static void test_tw_mixed_full_tables_recycle_within_family(void **state)
+{
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < 8; i++) {
+		struct fw_tcp_tuple t = tup6(0, 1, i);
+		tw_enter(&t, SND0 + i, RCV0 + i, 0);
+	}
+	for (i = 0; i < FW_TW_ENTRIES + 10u; i++) {
+		struct fw_tcp_tuple t = tup(i);
+		tw_enter(&t, SND0, RCV0, 1 + i / 64u);
+	}
+	expect_consistent();
+	for (i = 0; i < 8; i++) {
+		struct fw_tcp_tuple t = tup6(0, 1, i);
+		expect_entry(&t, SND0 + i, RCV0 + i);
+	}
+	for (i = 0; i < 10; i++) {
+		struct fw_tcp_tuple t = tup(i);
+		expect_gone(&t);
+	}
+	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES + 8u);
+	for (i = 0; i < FW_TW6_ENTRIES + 5u; i++) {
+		struct fw_tcp_tuple t = tup6(0, 1, 100u + i);
+		tw_enter(&t, SND0, RCV0, 100);
+	}
+	expect_consistent();
+	assert_int_equal(tw_get_stats()->in_use, FW_TW_ENTRIES + FW_TW6_ENTRIES);
+	for (i = 10; i < 20; i++) {
+		struct fw_tcp_tuple t = tup(i);
+		expect_entry(&t, SND0, RCV0);
+	}
+	assert_int_equal(tw_get_stats()->recycled, 10u + 8u + 5u);
+}
+
+/* Random operations over both families keep every structure consistent
+ * (FIFOs, free lists, hash chains, class rings of both tables). */
+static struct fw_tcp_tuple random_tuple46(uint32_t x)
+{
+	if (x & 0x10u)
+		return tup6((uint16_t)((x >> 4) % 3u), 1u + (x >> 6) % 5u, (x >> 8) % 300u);
+	return tup_of((uint8_t)(1u + x % 5u), (x >> 8) % 600u);
+}
+
+static void test_tw6_random_operations_both_families_consistent(void **state)
+{
+	(void)state;
+	random_operations(0x1234567u, 20000u, random_tuple46);
+	assert_true(tw_get_stats()->in_use6 > 0);
+}
+
+/* The design's budget (README, timewait.c): an IPv6 entry with its share
+ * of bucket heads and class records costs 40 bytes (a static assertion
+ * holds it on 32-bit targets); IPv4's stays at 32. */
+static void test_tw6_entry_40_bytes_with_lookup_share(void **state)
+{
+	(void)state;
+	assert_int_equal(tw_bytes_per_entry6(), 40);
+	assert_true(tw_bytes_per_entry() <= 32 || sizeof(void *) != 4);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -943,6 +1235,17 @@ int main(void)
 		cmocka_unit_test_setup(test_sequence_wraparound, setup),
 		cmocka_unit_test_setup(test_stats_counters, setup),
 		cmocka_unit_test_setup(test_syn_challenge_ack_rate_limited_rfc5961_7, setup),
+#if FW_IPV6
+		cmocka_unit_test_setup(test_tw6_fin_again_acked_2msl_restarted_rfc9293_3_10_7_4, setup),
+		cmocka_unit_test_setup(test_tw6_rst_ignored_rfc1337, setup),
+		cmocka_unit_test_setup(test_tw6_syn_above_reopens_below_challenged_rfc1122_4_2_2_13, setup),
+		cmocka_unit_test_setup(test_tw_both_families_one_timer_listed_oldest_first, setup),
+		cmocka_unit_test_setup(test_tw6_full_table_off_link_flooder_recycles_its_own_64, setup),
+		cmocka_unit_test_setup(test_tw6_on_link_peers_classed_per_address, setup),
+		cmocka_unit_test_setup(test_tw_mixed_full_tables_recycle_within_family, setup),
+		cmocka_unit_test_setup(test_tw6_random_operations_both_families_consistent, setup),
+		cmocka_unit_test_setup(test_tw6_entry_40_bytes_with_lookup_share, setup),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

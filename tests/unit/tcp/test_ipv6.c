@@ -226,6 +226,52 @@ static void ipv6_dest_unreachable_ends_syn_sent_rfc4443_3_1(void **s)
 	expect_no_tx();
 }
 
+/*
+ * TIME_WAIT over IPv6 through the engine (RFC 9293 3.10.7.4, RFC 1337,
+ * RFC 1122 4.2.2.13): the connection's TCB goes back, an IPv6 entry
+ * holds the tuple; the peer's FIN again is ACKed over IPv6 and 2MSL
+ * restarts, an RST is ignored, a SYN beyond RCV.NXT opens a new
+ * incarnation with an ISN beyond the old SND.NXT, and 2MSL after the
+ * last restart the entry is gone.
+ * ... > F. snd   < .   < F. rcv   > . snd ack rcv+1   (TIME_WAIT)
+ * < F. rcv (again)   > . snd ack rcv+1     < R   (nothing)
+ * < S rcv+1000       > S. iss' > snd ack rcv+1001
+ */
+static void ipv6_time_wait_fin_again_rst_ignored_syn_reopens(void **s)
+{
+	struct fw_tcp_tw_stats w;
+	uint32_t iss;
+
+	(void)s;
+	fixture_time_wait();
+	fw_tcp_get_tw_stats(&w);
+	assert_int_equal(w.in_use6, 1);
+	assert_int_equal(w.entered6, 1);
+	h_advance(1000);
+	inject(.flags = F_F | F_A, .seq = g.rcv - 1, .ack = g.snd);
+	t6_expect_ip6();
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	inject(.flags = F_R, .seq = g.rcv);
+	expect_no_tx();
+	assert_int_equal(h_tw_in_use(), 1);
+	inject(.flags = F_S, .seq = g.rcv + 1000, .mss = 1440);
+	t6_expect_ip6();
+	iss = h_peek_tx()->seq;
+	assert_true(iss - g.snd < 0x80000000u && iss != g.snd);   /* beyond the old SND.NXT */
+	expect_tx(F_S | F_A, iss, g.rcv + 1001, 0);
+	inject(.flags = F_A, .seq = g.rcv + 1001, .ack = iss + 1);
+	expect_no_tx();
+	fw_tcp_get_tw_stats(&w);
+	assert_int_equal(w.fin_reacked, 1);
+	assert_int_equal(w.rst_ignored, 1);
+	assert_int_equal(w.reused, 1);
+	assert_int_equal(w.in_use6, 0);
+	assert_int_equal(h_stats().tw_new_syn, 1);
+	expect_state(app.accepted, FW_TCP_ESTABLISHED);
+	fw_tcp_abort(app.accepted);
+	h_tx_drain();
+}
+
 const struct CMUnitTest tcp_ipv6_tests[] = {
 	H_TEST6(ipv6_handshake_through_ip6_input_mss_1440_rfc8200_5),
 	H_TEST6(ipv6_bad_checksum_dropped_rfc8200_8_1),
@@ -236,5 +282,6 @@ const struct CMUnitTest tcp_ipv6_tests[] = {
 	H_TEST6(ipv6_connect_refuses_unspecified_multicast_mapped_rfc4291),
 	H_TEST6(ipv6_packet_too_big_lowers_mss_floor_1220_rfc8201),
 	H_TEST6(ipv6_dest_unreachable_ends_syn_sent_rfc4443_3_1),
+	H_TEST6(ipv6_time_wait_fin_again_rst_ignored_syn_reopens),
 };
 const size_t tcp_ipv6_count = sizeof tcp_ipv6_tests / sizeof tcp_ipv6_tests[0];
