@@ -10,6 +10,7 @@
 
 #include "cmd_mqtt.h"
 #include "console.h"
+#include "fw_util.h"
 #include "lwip/apps/httpd.h"
 #include "lwip/apps/lwiperf.h"
 
@@ -59,7 +60,7 @@ static int apps_iperf_cmd(int argc, char **argv)
 {
 	ip_addr_t addr;
 
-	if (argc != 2 || !ipaddr_aton(argv[1], &addr))
+	if (argc != 2 || !fw_ip_parse(argv[1], &addr))
 		return 1;
 	if (!lwiperf_start_tcp_client_default(&addr, apps_iperf_report, NULL))
 		console_printf("error: iperf: cannot start (no connection free)\n");

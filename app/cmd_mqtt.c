@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "console.h"
+#include "fw_util.h"
 
 #include "lwip/apps/mqtt.h"
 #include "lwip/ip_addr.h"
@@ -95,7 +96,7 @@ static int mqtt_cmd_connect(int argc, char **argv)
 	char *end;
 	err_t err;
 
-	if (argc < 3 || argc > 4 || !ipaddr_aton(argv[2], &addr))
+	if (argc < 3 || argc > 4 || !fw_ip_parse(argv[2], &addr))
 		return 1;
 	if (argc == 4) {
 		port = strtoul(argv[3], &end, 10);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "fw_util.h"
 #include "lwip/def.h"
 #include "lwip/ip4_addr.h"
 #include "fw_tcp.h"
@@ -29,7 +30,7 @@ void cmd_tcp_ep(const struct fw_tcp_addr *addr, uint16_t port, char buf[CMD_TCP_
 	size_t n = 0;
 
 	fw_tcp_addr_to_ip(&a, addr);
-	ipaddr_ntoa_r(&a, ip, sizeof ip);
+	fw_ip_ntoa(&a, ip, sizeof ip);
 	if (v6)
 		buf[n++] = '[';
 	memcpy(buf + n, ip, strlen(ip));

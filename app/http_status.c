@@ -23,6 +23,7 @@
 
 #ifndef FW_LWIP_TCP
 #include "fw_tcp.h"
+#include "fw_util.h"
 
 struct http_status_buf {
 	char *p;
@@ -56,7 +57,7 @@ static const char *http_status_ip(const struct fw_tcp_addr *addr, char buf[HTTP_
 	bool v6 = addr->family == FW_TCP_IPV6;
 
 	fw_tcp_addr_to_ip(&a, addr);
-	ipaddr_ntoa_r(&a, buf + v6, IPADDR_STRLEN_MAX);
+	fw_ip_ntoa(&a, buf + v6, IPADDR_STRLEN_MAX);
 	if (v6) {
 		size_t n = strlen(buf);
 		buf[0] = '[';

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "console.h"
+#include "fw_util.h"
 #include "svc.h"
 #include "fw_tcp.h"
 #include "cmd_tcp.h"
@@ -166,7 +167,7 @@ static int client_cmd_connect(int argc, char **argv)
 	unsigned long port;
 	struct client_conn *c;
 
-	if (argc != 3 || !ipaddr_aton(argv[1], &addr))
+	if (argc != 3 || !fw_ip_parse(argv[1], &addr))
 		return 1;
 	port = strtoul(argv[2], &end, 10);
 	if (*argv[2] == '\0' || *end != '\0' || port == 0 || port > CLIENT_PORT_MAX)

@@ -93,23 +93,10 @@ def wait_state_log6(fw, mark: int, addr: str, port: int, frm: str, to: str,
         raise AssertionError(f"{e}; saw {state_log6(fw, mark, addr, port)}") from None
 
 
-def counter(stats: dict[str, int], key: str, family: str = "") -> int:
-    """A TCP counter summed over the `stats` sections that carry it
-    (tcp:, tcp.tw: and an IPv6 table's own section, whichever the engine
-    has); `family` "6" keeps only sections whose name ends in 6."""
-    return sum(v for k, v in stats.items()
-               if k.startswith("tcp") and k.endswith("." + key)
-               and (not family or k.rpartition(".")[0].endswith(family)))
-
-
-def tw_sections(stats: dict[str, int]) -> dict[str, dict[str, int]]:
-    """{section: {key: value}} of the TIME_WAIT tables' sections."""
-    out: dict[str, dict[str, int]] = {}
-    for k, v in stats.items():
-        sec, _, key = k.rpartition(".")
-        if sec.startswith("tcp.tw"):
-            out.setdefault(sec, {})[key] = v
-    return out
+def counter(stats: dict[str, int], key: str) -> int:
+    """A TIME_WAIT counter of both families (tcp.tw: counts every entry,
+    tcp.tw6: the IPv6 table's share), or a tcp: one."""
+    return stats.get(f"tcp.tw.{key}", stats.get(f"tcp.{key}", 0))
 
 
 def ready6(fw) -> None:
@@ -566,87 +553,6 @@ def test_icmpv6_packet_too_big_lowers_mss_of_running_transfer(fw, peer6, request
     eu.save_ladder(fw, request)
 
 
-# ---------------------------------------------------------------- TIME_WAIT pressure
-
-PRESSURE_CONNS = 200           # per family, in make e2e
-SOAK_PRESSURE_CONNS = 1000     # per family, make soak
-
-
-def _daytime(fw, family: int, addr: str) -> bytes:
-    with eu.netns(fw.ns_name):
-        s = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        s.settimeout(10)
-        s.connect((addr, eu.DAYTIME))
-        return eu.recv_all(s)
-    finally:
-        s.close()
-
-
-def _pressure_both(fw, per_family: int) -> None:
-    """per_family IPv6 and per_family IPv4 daytime connections, interleaved,
-    with 2MSL = 60 s: more than either TIME_WAIT table holds. None is
-    refused, every one leaves (or recycles) an entry, the console answers."""
-    assert fw.cmd(f"set msl {eu.DEFAULT_MSL_MS}") == f"msl={eu.DEFAULT_MSL_MS}"
-    before = eu.tcp_stats(fw)
-    caps = {sec: v["capacity"] for sec, v in tw_sections(before).items() if "capacity" in v}
-    refused = []
-    t0 = time.monotonic()
-    for i in range(per_family):
-        for family, addr in ((socket.AF_INET6, FW_IP6), (socket.AF_INET, fw.ip)):
-            try:
-                line = _daytime(fw, family, addr)
-            except OSError as e:
-                refused.append(f"#{i} {addr}: {e}")
-                continue
-            if not (line.startswith(b"finwait uptime ") and line.endswith(b"\r\n")):
-                refused.append(f"#{i} {addr}: line {line!r}")
-        if i % 100 == 99:
-            assert fw.responsive(2.0), f"console silent after {i + 1} pairs"
-    took = time.monotonic() - t0
-    after = eu.tcp_stats(fw)
-    grew = lambda k: counter(after, k) - counter(before, k)   # noqa: E731
-    secs = tw_sections(after)
-    print(f"\nfinwait e2e: {per_family} IPv6 + {per_family} IPv4 daytime connections in "
-          f"{took:.1f} s ({2 * per_family / took:.0f}/s); TIME_WAIT tables "
-          + ", ".join(f"{s}: {v.get('in_use')}/{v.get('capacity')} recycled={v.get('recycled')}"
-                      for s, v in secs.items()))
-    assert not refused, f"{len(refused)} of {2 * per_family} refused: {refused[:10]}"
-    assert grew("entered") == 2 * per_family, after
-    assert grew("recycled") >= 2 * per_family - sum(caps.values()) - grew("reused"), after
-    for sec, v in secs.items():
-        if "capacity" in v:
-            assert v["in_use"] <= v["capacity"], (sec, v)
-    assert after["daytime.served"] - before["daytime.served"] == 2 * per_family
-    assert after["tcp.tcb_in_use"] == before["tcp.tcb_in_use"]
-    left = lambda: [x for x in eu.ss(fw) if x[2] in (ep6(FW_IP6, eu.DAYTIME),  # noqa: E731
-                                                      f"{fw.ip}:{eu.DAYTIME}")]
-    eu.wait_until(lambda: not left(), 10, f"Linux daytime sockets closed (left: {left()[:5]})")
-    c = connect6(fw, eu.ECHO)
-    c.sendall(b"after")
-    assert eu.recv_all(c, 5) == b"after"
-    c.close()
-
-
-@pytest.mark.fw_timeout(120)
-def test_time_wait_pressure_ipv6_and_ipv4_interleaved(fw, ip6, request):
-    """200 IPv6 and 200 IPv4 daytime connections, interleaved, 2MSL 60 s:
-    none refused, both tables recycle (make soak: 1,000 of each)."""
-    if request.config.getoption("--soak"):
-        pytest.skip("make soak runs the 1,000 + 1,000 variant")
-    ready6(fw)
-    _pressure_both(fw, PRESSURE_CONNS)
-
-
-@pytest.mark.fw_timeout(300)
-def test_soak_time_wait_pressure_ipv6_and_ipv4_1000(fw, ip6, request):
-    """1,000 IPv6 and 1,000 IPv4 daytime connections, interleaved (make soak)."""
-    if not request.config.getoption("--soak"):
-        pytest.skip("1,000 + 1,000 connections: make soak")
-    ready6(fw)
-    _pressure_both(fw, SOAK_PRESSURE_CONNS)
-
-
 # ---------------------------------------------------------------- lwIP's applications
 
 def curl6(fw, tmp_path, path: str) -> tuple[int, bytes]:
@@ -779,3 +685,74 @@ def test_lwiperf_over_ipv6_both_ways(fw, ip6):
     m = re.search(r"([\d.]+) Kbits/sec", text)
     assert m and float(m.group(1)) > 100, text
     print(f"\nlwiperf over IPv6: server {rep.group(0)}, iperf server {m.group(1)} kbit/s")
+
+
+# ---------------------------------------------------------------- TIME_WAIT pressure
+
+PRESSURE_CONNS = 1000          # per family
+
+
+def _daytime(fw, family: int, addr: str) -> bytes:
+    with eu.netns(fw.ns_name):
+        s = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        s.settimeout(10)
+        s.connect((addr, eu.DAYTIME))
+        return eu.recv_all(s)
+    finally:
+        s.close()
+
+
+def _pressure_both(fw, per_family: int) -> None:
+    """per_family IPv6 and per_family IPv4 daytime connections, interleaved,
+    with 2MSL = 60 s: more than either TIME_WAIT table holds. None is
+    refused, every one leaves (or recycles) an entry, the console answers."""
+    assert fw.cmd(f"set msl {eu.DEFAULT_MSL_MS}") == f"msl={eu.DEFAULT_MSL_MS}"
+    before = eu.tcp_stats(fw)
+    refused = []
+    t0 = time.monotonic()
+    for i in range(per_family):
+        for family, addr in ((socket.AF_INET6, FW_IP6), (socket.AF_INET, fw.ip)):
+            try:
+                line = _daytime(fw, family, addr)
+            except OSError as e:
+                refused.append(f"#{i} {addr}: {e}")
+                continue
+            if not (line.startswith(b"finwait uptime ") and line.endswith(b"\r\n")):
+                refused.append(f"#{i} {addr}: line {line!r}")
+        if i % 100 == 99:
+            assert fw.responsive(2.0), f"console silent after {i + 1} pairs"
+    took = time.monotonic() - t0
+    after = eu.tcp_stats(fw)
+    grew = lambda k: after[k] - before[k]   # noqa: E731
+    cap4, cap6 = after["tcp.tw.capacity"], after["tcp.tw6.capacity"]
+    in_use4 = after["tcp.tw.in_use"] - after["tcp.tw6.in_use"]
+    print(f"\nfinwait e2e: {per_family} IPv6 + {per_family} IPv4 daytime connections in "
+          f"{took:.1f} s ({2 * per_family / took:.0f}/s); TIME_WAIT: IPv4 {in_use4}/{cap4}, "
+          f"IPv6 {after['tcp.tw6.in_use']}/{cap6}, recycled {grew('tcp.tw.recycled')}, "
+          f"reused {grew('tcp.tw.reused')}")
+    assert not refused, f"{len(refused)} of {2 * per_family} refused: {refused[:10]}"
+    assert per_family > cap6, f"{per_family} connections do not overflow {cap6} IPv6 entries"
+    assert grew("tcp.tw.entered") == 2 * per_family, after
+    assert grew("tcp.tw6.entered") == per_family, after
+    assert after["tcp.tw6.in_use"] == cap6, "the IPv6 table is not full"
+    assert in_use4 <= cap4, (in_use4, cap4)
+    assert grew("tcp.tw.recycled") >= 2 * per_family - cap4 - cap6 - grew("tcp.tw.reused"), after
+    assert after["daytime.served"] - before["daytime.served"] == 2 * per_family
+    assert after["tcp.tcb_in_use"] == before["tcp.tcb_in_use"]
+    left = lambda: [x for x in eu.ss(fw) if x[2] in (ep6(FW_IP6, eu.DAYTIME),  # noqa: E731
+                                                      f"{fw.ip}:{eu.DAYTIME}")]
+    eu.wait_until(lambda: not left(), 10, f"Linux daytime sockets closed (left: {left()[:5]})")
+    c = connect6(fw, eu.ECHO)
+    c.sendall(b"after")
+    assert eu.recv_all(c, 5) == b"after"
+    c.close()
+
+
+@pytest.mark.fw_timeout(120)
+def test_time_wait_pressure_ipv6_and_ipv4_interleaved(fw, ip6):
+    """1,000 IPv6 and 1,000 IPv4 daytime connections, interleaved, 2MSL
+    60 s: none refused, both tables full and recycling, the console and a
+    new IPv6 echo answer."""
+    ready6(fw)
+    _pressure_both(fw, PRESSURE_CONNS)
