@@ -16,21 +16,28 @@ BENCH_LW    := $(BUILD)/$(BENCH_BOARD)-lwip
 
 # ---------------------------------------------------------------- static sizes (Cortex-M)
 # Probe objects: never linked; their array sizes are the numbers (sizes.py).
-# finwait's TCP is IPv4-only so far: the TCP rows compare IPv4-only builds
-# of both (lwIP's dual-stack tcp_pcb is 40 B larger); the whole-firmware and
-# QEMU rows compare the two dual-stack firmwares.
+# The TCP code and control-block rows compare IPv4-only builds of both
+# (lwIP's dual-stack tcp_pcb is 40 B larger); the IPv6 TIME_WAIT row
+# compares finwait's IPv6 entry with lwIP's dual-stack pcb (the baseline
+# firmware's pool), and the whole-firmware and QEMU rows the two dual-stack
+# firmwares (the ipv4 rows their FW_IPV6=0 builds).
 BENCH_IPV4 := -DFW_IPV6=0
 
 $(BENCH)/probe/finwait.o: bench/probe/probe_finwait.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	arm-none-eabi-gcc $(FW_CFLAGS) $(BENCH_IPV4) $(WARN) -MMD -MP -c $< -o $@
 
+# the dual-stack build's counts (FW_TW6_ENTRIES)
+$(BENCH)/probe/finwait6.o: bench/probe/probe_finwait6.c bench/bench.mk | $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	arm-none-eabi-gcc $(FW_CFLAGS) $(WARN) -MMD -MP -c $< -o $@
+
 $(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	arm-none-eabi-gcc $($(BENCH_LW)_CFLAGS) $(BENCH_IPV4) $(WARN) -MMD -MP -c $< -o $@
 
 # the probes read struct sizes from headers: rebuild when one changes
--include $(BENCH)/probe/finwait.d $(BENCH)/probe/lwip.d
+-include $(BENCH)/probe/finwait.d $(BENCH)/probe/finwait6.d $(BENCH)/probe/lwip.d
 
 BENCH_FW_TCP_OBJS := $(patsubst %.c,$(BENCH_FW)/obj/%.o,$(FW_TCP_SRCS))
 BENCH_LW_TCP_OBJS := $(patsubst $(LWIP)/src/%.c,$(BENCH_LW)/lwip/%.o,$(LWIP_TCP_SRCS))
@@ -86,11 +93,13 @@ $(eval $(call bench_finwait_fw_rules,$(BENCH_FW4),$(BENCH_IPV4)))
 $(eval $(call lwip_fw_rules,$(BENCH_LW4),$(BENCH_IPV4)))
 endif
 
-$(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/probe/lwip.o \
+$(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/probe/finwait6.o \
+		$(BENCH)/probe/lwip.o \
 		$(foreach v,$(BENCH_FLASH_VARIANTS),$(BENCH_FLASH_$(v)_OBJS)) \
 		$(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH_FW4)/firmware.elf \
 		$(BENCH_LW4)/firmware.elf
 	$(PY) bench/tools/sizes.py --finwait-probe $(BENCH)/probe/finwait.o \
+		--finwait-probe6 $(BENCH)/probe/finwait6.o \
 		--lwip-probe $(BENCH)/probe/lwip.o \
 		--finwait-timewait-obj $(BENCH_FW)/obj/tcp/src/timewait.o \
 		--finwait-tcb-obj $(BENCH_FW)/obj/tcp/src/tcb.o \

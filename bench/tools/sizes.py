@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Static sizes on Cortex-M for `make bench`: RAM per TIME_WAIT connection
-and how many fit in 16 KiB, flash of the TCP code and of each firmware.
+(IPv4 and IPv6) and how many fit in 16 KiB, flash of the TCP code and of
+each firmware, and what the dual stack costs each firmware.
 
 RAM per TIME_WAIT connection comes from the pool definitions as linked:
 finwait keeps TIME_WAIT in its compact table (timewait.c's tw_tab, with its
@@ -79,7 +80,7 @@ def flash_rows(a) -> list[dict]:
     ]
 
 
-def dual_stack_rows(a) -> list[dict]:
+def dual_stack_rows(a, tw6_entries: int, tw6_bytes: int) -> list[dict]:
     """What IPv6 costs each firmware: the dual stack (the default build)
     against its FW_IPV6=0 build, same board and sources."""
     fw6, lw6 = text_data([a.finwait_elf]), text_data([a.lwip_elf])
@@ -95,13 +96,16 @@ def dual_stack_rows(a) -> list[dict]:
         row("ram_fw_ipv4", "RAM, whole firmware, IPv4 only (FW_IPV6=0)", "B", rfw4, rlw4, "lower",
             "data+bss"),
         row("ram_ipv6_cost", "RAM IPv6 adds (dual stack - IPv4 only)", "B", rfw6 - rfw4,
-            rlw6 - rlw4, "lower", f"finwait {rfw6} - {rfw4} B; lwIP {rlw6} - {rlw4} B (data+bss)"),
+            rlw6 - rlw4, "lower", f"finwait {rfw6} - {rfw4} B, its {tw6_entries}-entry IPv6 TIME_WAIT "
+            f"table ({tw6_bytes} B) included; lwIP {rlw6} - {rlw4} B (data+bss; its PCBs hold "
+            "either family)"),
     ]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--finwait-probe", required=True)
+    ap.add_argument("--finwait-probe6", required=True)
     ap.add_argument("--lwip-probe", required=True)
     ap.add_argument("--finwait-timewait-obj", required=True)
     ap.add_argument("--finwait-tcb-obj", required=True)
@@ -126,6 +130,11 @@ def main() -> None:
     # private to the engine, the probe cannot name it.
     sizeof_tcb = symbol_sizes(a.finwait_tcb_obj)["tcb_pool"] // fp["bench_fw_tcb_count"]
     fw_tw = -(-tw_tab // tw_entries)   # ceil, as tw_bytes_per_entry()
+    # IPv6 entries: a table of their own with its own hash heads and
+    # classes (tw_bytes_per_entry6()), in the dual-stack build
+    tw6_tab = sum(tw_syms.get(s, 0) for s in ("tw6_tab", "tw6_bucket", "tw6_cls"))
+    tw6_entries = symbol_sizes(a.finwait_probe6)["bench_fw_tw6_entries"]
+    fw_tw6 = -(-tw6_tab // tw6_entries)
     pool = symbol_sizes(a.lwip_memp_obj)["memp_memory_TCP_PCB_base"]
     n_pcb = lp["bench_memp_num_tcp_pcb"]
     lw_tw = pool // n_pcb              # the pool's alignment slack is < one element
@@ -140,6 +149,11 @@ def main() -> None:
             f"(sizeof(struct tcp_pcb) = {lp['bench_sizeof_tcp_pcb']})"),
         row("tw_16k", "TIME_WAIT connections in 16 KiB", "conns",
             RAM_BUDGET // fw_tw, RAM_BUDGET // lw_tw, "higher"),
+        row("ram_tw6", "RAM per IPv6 TIME_WAIT connection (Cortex-M)", "B", fw_tw6, lw_tw, "lower",
+            f"finwait tw6_tab+tw6_bucket+tw6_cls {tw6_tab} B / {tw6_entries} (FW_TW6_ENTRIES); lwIP "
+            "MEMP_TCP_PCB element of the dual-stack baseline, which holds either family"),
+        row("tw6_16k", "IPv6 TIME_WAIT connections in 16 KiB", "conns",
+            RAM_BUDGET // fw_tw6, RAM_BUDGET // lw_tw, "higher"),
         row("ram_conn", "RAM per open connection (TCB / tcp_pcb)", "B",
             sizeof_tcb, lw_tw, "lower",
             "struct fw_tcp_conn vs MEMP_TCP_PCB element; buffers not included"),
@@ -159,7 +173,7 @@ def main() -> None:
         row("ram_fw", "RAM, whole firmware (data+bss)", "B",
             ram([a.finwait_elf]), ram([a.lwip_elf]), "lower",
             f"finwait includes {tw_entries} TIME_WAIT entries, lwIP {n_pcb} PCBs"),
-        *dual_stack_rows(a),
+        *dual_stack_rows(a, tw6_entries, tw6_tab),
     ]
     print(json.dumps(rows, indent=1))
 
