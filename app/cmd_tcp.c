@@ -30,6 +30,9 @@ void cmd_tcp_ep(const struct fw_tcp_addr *addr, uint16_t port, char buf[CMD_TCP_
 
 	fw_tcp_addr_to_ip(&a, addr);
 	ipaddr_ntoa_r(&a, ip, sizeof ip);
+	for (char *c = ip; *c != '\0'; c++)   /* RFC 5952 4.3: lowercase (lwIP writes A-F) */
+		if (*c >= 'A' && *c <= 'F')
+			*c = (char)(*c - 'A' + 'a');
 	if (v6)
 		buf[n++] = '[';
 	memcpy(buf + n, ip, strlen(ip));
