@@ -23,7 +23,7 @@
 
 #ifndef FW_LWIP_TCP
 #include "fw_tcp.h"
-#include "fw_util.h"
+#include "cmd_tcp.h"
 
 struct http_status_buf {
 	char *p;
@@ -48,39 +48,21 @@ static void http_status_add(struct http_status_buf *b, const char *fmt, ...)
 	b->len += (size_t)n < b->cap - b->len ? (size_t)n : b->cap - b->len - 1u;
 }
 
-#define HTTP_STATUS_IP_STR (IPADDR_STRLEN_MAX + 2)
-
-/* IPv6 in brackets (RFC 3986 3.2.2), so the port stays apart. */
-static const char *http_status_ip(const struct fw_tcp_addr *addr, char buf[HTTP_STATUS_IP_STR])
-{
-	ip_addr_t a;
-	bool v6 = addr->family == FW_TCP_IPV6;
-
-	fw_tcp_addr_to_ip(&a, addr);
-	fw_ip_ntoa(&a, buf + v6, IPADDR_STRLEN_MAX);
-	if (v6) {
-		size_t n = strlen(buf);
-		buf[0] = '[';
-		buf[n] = ']';
-		buf[n + 1] = '\0';
-	}
-	return buf;
-}
-
 static void http_status_tcb(const struct fw_tcp_info *i, void *arg)
 {
-	char l[HTTP_STATUS_IP_STR], r[HTTP_STATUS_IP_STR];
+	char l[CMD_TCP_EP_STR], r[CMD_TCP_EP_STR];
 
-	http_status_add(arg, "tcb: id=%u state=%s local=%s:%u remote=%s:%u sndq=%lu rcvq=%lu orphan=%u\n",
-	    i->id, fw_tcp_state_name(i->state), http_status_ip(&i->tuple.laddr, l), (unsigned)i->tuple.lport,
-	    http_status_ip(&i->tuple.raddr, r), (unsigned)i->tuple.rport, (unsigned long)i->sndq_bytes,
+	cmd_tcp_ep(&i->tuple.laddr, i->tuple.lport, l);
+	cmd_tcp_ep(&i->tuple.raddr, i->tuple.rport, r);
+	http_status_add(arg, "tcb: id=%u state=%s local=%s remote=%s sndq=%lu rcvq=%lu orphan=%u\n",
+	    i->id, fw_tcp_state_name(i->state), l, r, (unsigned long)i->sndq_bytes,
 	    (unsigned long)i->rcvq_bytes, (unsigned)i->orphan);
 }
 
 static void http_status_tw(const struct fw_tcp_tw_info *w, void *arg)
 {
 	struct http_status_buf *b = arg;
-	char l[HTTP_STATUS_IP_STR], r[HTTP_STATUS_IP_STR];
+	char l[CMD_TCP_EP_STR], r[CMD_TCP_EP_STR];
 	int32_t left = (int32_t)(w->deadline - b->now);
 
 	if (b->tw_listed >= FW_HTTP_STATUS_TW_LINES) {
@@ -88,9 +70,9 @@ static void http_status_tw(const struct fw_tcp_tw_info *w, void *arg)
 		return;
 	}
 	b->tw_listed++;
-	http_status_add(b, "tw: local=%s:%u remote=%s:%u left_ms=%ld\n", http_status_ip(&w->tuple.laddr, l),
-	    (unsigned)w->tuple.lport, http_status_ip(&w->tuple.raddr, r), (unsigned)w->tuple.rport,
-	    (long)(left < 0 ? 0 : left));
+	cmd_tcp_ep(&w->tuple.laddr, w->tuple.lport, l);
+	cmd_tcp_ep(&w->tuple.raddr, w->tuple.rport, r);
+	http_status_add(b, "tw: local=%s remote=%s left_ms=%ld\n", l, r, (long)(left < 0 ? 0 : left));
 }
 
 static size_t http_status_make(char *p, size_t cap)

@@ -34,7 +34,8 @@
  *   depend on another's (CVE-2016-5696).
  * - Every resource is bounded (config.h): FW_TCB_COUNT connections
  *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
- *   queued for sending per connection, FW_TW_ENTRIES in TIME_WAIT.
+ *   queued for sending per connection, FW_TW_ENTRIES in TIME_WAIT (and
+ *   FW_TW6_ENTRIES for IPv6 connections).
  *   Received data is counted in the PBUF_POOL buffers it pins, queued or
  *   lent to the application: FW_TCP_RCVQ_PBUFS per connection,
  *   FW_TCP_RX_POOL_BUFS for all of TCP (the rest of the pool stays for
@@ -50,8 +51,9 @@
  * Threading: everything runs in one thread (the main loop, NO_SYS).
  *
  * Callbacks run only while the engine handles an event: a segment
- * (fw_tcp_input()), an ICMP error about a connection (lwIP's ip4_input()
- * shows every ICMP message to the engine's raw PCB), or its timers
+ * (fw_tcp_input()), an ICMP or ICMPv6 error about a connection (lwIP's
+ * ip4_input()/ip6_input() show every such message to the engine's raw
+ * PCBs), or its timers
  * (fw_tcp_timers()): no API call below ever calls the application back
  * before it returns. Inside a
  * callback, fw_tcp_write(), fw_tcp_close(), fw_tcp_shutdown() and
@@ -89,7 +91,8 @@
 /** The engine's clock: milliseconds, free-running, wrapping at 2^32. */
 typedef uint32_t (*fw_tcp_clock_fn)(void);
 
-/** Create the raw PCB for protocol 6 and reset every table. `clock` gives
+/** Create the raw PCBs (protocol 6 of both families, ICMP, ICMPv6) and
+ *  reset every table. `clock` gives
  *  the time outside events; `key` seeds the RFC 6528 ISN generator. Call
  *  after lwip_init(). */
 void fw_tcp_init(fw_tcp_clock_fn clock, const uint8_t key[16]);
@@ -278,9 +281,10 @@ void fw_tcp_abort(struct fw_tcp_conn *conn);
  *  calls below change nothing. */
 uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *conn);
 
-/** The send MSS in force: FW_TCP_MSS until the peer's SYN says less
- *  (RFC 9293 3.7.1; 536 without the option), lowered by path MTU
- *  discovery (RFC 1191). Changes nothing. */
+/** The send MSS in force: FW_TCP_MSS (20 less over IPv6, MTU - 60: RFC
+ *  8200 5) until the peer's SYN says less (RFC 9293 3.7.1; 536, over IPv6
+ *  1220, without the option), lowered by path MTU discovery (RFC 1191,
+ *  RFC 8201). Changes nothing. */
 uint16_t fw_tcp_mss(const struct fw_tcp_conn *conn);
 
 /** The connection's 4-tuple, in the engine's own storage: it stays where

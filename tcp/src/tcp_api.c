@@ -194,7 +194,7 @@ bool fw_tcp_unicast(const struct fw_tcp_addr *addr)
 	case FW_TCP_IPV4:
 		return tcb_unicast4(addr->w[0]);
 	case FW_TCP_IPV6:
-		return tcb_unicast6(addr->w);
+		return LWIP_IPV6 && tcb_unicast6(addr->w);   /* no IPv6 below: nowhere to send it */
 	}
 	return false;
 }

@@ -208,6 +208,8 @@ def test_daytime_over_ipv6_time_wait_shown_and_ends_at_2msl(logged, request):
     assert endpoint(tw["local"]) == (ipaddress.ip_address(FW_IP6), eu.DAYTIME), tw
     assert tw["remote"] == ep6(PEER_IP6, me), tw
     assert 0 < int(tw["left_ms"]) <= 1000, tw
+    st = eu.tcp_stats(fw)
+    assert st["tcp.tw6.in_use"] >= 1 and st["tcp.tw6.bytes_per_entry"] <= 40, st
     human = fw.cmd("netstat")
     assert re.search(rf"^TIME_WAIT .*\[{FW_IP6}\]:13\s+\[{PEER_IP6}\]:{me}\s+\d+", human,
                      re.M), human

@@ -162,6 +162,25 @@ static void test_cookie_round_trip_and_rejections(void **state)
 	assert_int_equal(idx, 3);
 }
 
+/* RFC 6528 3 / RFC 6056 3.3.3 over the whole connection-id, family
+ * included: an IPv6 tuple whose first address words are an IPv4 tuple's
+ * addresses (rest zero) is another connection, with another ISN, cookie
+ * and port offset; IPv4 tuples keep their old messages (the vectors
+ * above). */
+static void test_isn_family_is_part_of_the_tuple(void **state)
+{
+	struct fw_tcp_tuple t = tup(40000), u = t, v;
+
+	(void)state;
+	u.laddr.family = u.raddr.family = FW_TCP_IPV6;
+	assert_int_not_equal(isn_generate(&u, 0), isn_generate(&t, 0));
+	assert_int_not_equal(isn_port_offset(&u), isn_port_offset(&t));
+	assert_int_not_equal(isn_cookie(&u, 1000, 7, 3), isn_cookie(&t, 1000, 7, 3));
+	v = u;
+	v.raddr.w[3] ^= 0x01000000u;   /* the last word counts too */
+	assert_int_not_equal(isn_generate(&v, 0), isn_generate(&u, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +189,7 @@ int main(void)
 		cmocka_unit_test_setup(test_isn_differs_per_tuple, setup),
 		cmocka_unit_test_setup(test_isn_differs_across_keys, setup),
 		cmocka_unit_test_setup(test_cookie_round_trip_and_rejections, setup),
+		cmocka_unit_test_setup(test_isn_family_is_part_of_the_tuple, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -272,6 +272,29 @@ static void ipv6_time_wait_fin_again_rst_ignored_syn_reopens(void **s)
 	h_tx_drain();
 }
 
+/* RFC 5961 3.2, 4.2 over IPv6: an in-window RST that is not exact and a
+ * SYN in ESTABLISHED get a challenge ACK back over IPv6; the exact RST
+ * ends the connection.
+ * < R rcv+10    > . snd ack rcv      < S rcv    (limited: one per 500 ms)
+ * < R rcv       connection reset */
+static void ipv6_challenge_ack_then_exact_rst_rfc5961_3_2(void **s)
+{
+	(void)s;
+	fixture_established();
+	inject(.flags = F_R, .seq = g.rcv + 10);
+	t6_expect_ip6();
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	h_advance(FW_OOW_ACK_INTERVAL_MS);
+	inject(.flags = F_S, .seq = g.rcv + 5);
+	t6_expect_ip6();
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_stats().challenge_acks, 2);
+	inject(.flags = F_R, .seq = g.rcv);
+	expect_no_tx();
+	assert_int_equal(app.last_err, ERR_RST);
+	assert_int_equal(h_tcbs_in_use(), 1);
+}
+
 const struct CMUnitTest tcp_ipv6_tests[] = {
 	H_TEST6(ipv6_handshake_through_ip6_input_mss_1440_rfc8200_5),
 	H_TEST6(ipv6_bad_checksum_dropped_rfc8200_8_1),
@@ -283,5 +306,6 @@ const struct CMUnitTest tcp_ipv6_tests[] = {
 	H_TEST6(ipv6_packet_too_big_lowers_mss_floor_1220_rfc8201),
 	H_TEST6(ipv6_dest_unreachable_ends_syn_sent_rfc4443_3_1),
 	H_TEST6(ipv6_time_wait_fin_again_rst_ignored_syn_reopens),
+	H_TEST6(ipv6_challenge_ack_then_exact_rst_rfc5961_3_2),
 };
 const size_t tcp_ipv6_count = sizeof tcp_ipv6_tests / sizeof tcp_ipv6_tests[0];

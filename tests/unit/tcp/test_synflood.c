@@ -174,7 +174,7 @@ static void pool_full_of_app_connections_answers_with_cookie_rfc4987(void **s)
 {
 	static uint32_t snd[FW_TCB_COUNT];
 	static struct fw_tcp_conn *c[FW_TCB_COUNT];
-	struct fw_tcp_addr l = h_addr(H_LOCAL_IP), r = h_addr(H_REMOTE_IP);
+	struct fw_tcp_addr l = h_local(), r = h_remote();
 	uint32_t cookie;
 	(void)s;
 	fixture_listen();
@@ -224,10 +224,25 @@ static void recycled_half_open_completes_from_its_cookie_rfc4987(void **s)
 	assert_int_equal(app.accepts, 1);
 	assert_int_equal(app.rx_bytes, 5);
 	assert_int_equal(app.accepted->t.rport, SF_HONEST_PORT);
-	assert_int_equal(app.accepted->mss, 1460);
+	assert_int_equal(app.accepted->mss, H_MSS_MAX);
 	assert_int_equal(h_stats().syncookies_ok, 1);
 	fw_tcp_abort(app.accepted);
 	h_tx_drain();
+}
+
+/* The same two over IPv6 (H_TEST6): the cookie is the MAC of the IPv6
+ * tuple with its family (isn.c), the stateless SYN,ACK goes over IPv6
+ * with MSS 1440, and the ACK that brings it back opens the connection. */
+static void ipv6_pool_full_of_app_connections_answers_with_cookie_rfc4987(void **s)
+{
+	pool_full_of_app_connections_answers_with_cookie_rfc4987(s);
+	assert_int_equal(h_stats().segs_in6, h_stats().segs_in);
+}
+
+static void ipv6_recycled_half_open_completes_from_its_cookie_rfc4987(void **s)
+{
+	recycled_half_open_completes_from_its_cookie_rfc4987(s);
+	assert_int_equal(h_stats().segs_out6, h_stats().segs_out);
 }
 
 /*
@@ -320,5 +335,7 @@ const struct CMUnitTest tcp_synflood_tests[] = {
 	H_TEST(cookie_made_before_clock_wrap_completes_after_it_rfc4987),
 	H_TEST(cookie_ignored_without_pressure_rfc9293_3_10_7_2),
 	H_TEST(stale_or_forged_cookie_ack_is_reset_rfc9293_3_10_7_2),
+	H_TEST6(ipv6_pool_full_of_app_connections_answers_with_cookie_rfc4987),
+	H_TEST6(ipv6_recycled_half_open_completes_from_its_cookie_rfc4987),
 };
 const size_t tcp_synflood_count = sizeof tcp_synflood_tests / sizeof tcp_synflood_tests[0];
