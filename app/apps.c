@@ -10,7 +10,7 @@
 
 #include "cmd_mqtt.h"
 #include "console.h"
-#include "fw_util.h"
+#include "fw_ip.h"
 #include "lwip/apps/httpd.h"
 #include "lwip/apps/lwiperf.h"
 

@@ -23,7 +23,7 @@
 
 #include "config.h"
 #include "console.h"
-#include "fw_util.h"
+#include "fw_ip.h"
 
 #include "lwip/apps/mqtt.h"
 #include "lwip/ip_addr.h"

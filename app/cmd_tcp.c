@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "console.h"
-#include "fw_util.h"
+#include "fw_ip.h"
 #include "lwip/def.h"
 #include "lwip/ip4_addr.h"
 #include "fw_tcp.h"

@@ -1,6 +1,5 @@
 /*
- * The assertion sink, the PRNG behind LWIP_RAND(), and the console's
- * address text.
+ * The assertion sink and the PRNG behind LWIP_RAND().
  */
 #include "fw_util.h"
 
@@ -65,25 +64,4 @@ uint32_t fw_rand32(void)
 	x ^= x << 5;
 	fw_rand_state = x;
 	return x;
-}
-
-bool fw_ip_parse(const char *s, ip_addr_t *out)
-{
-	if (*s == '\0')
-		return false;
-	for (const char *c = s; *c != '\0'; c++)
-		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f') || (*c >= 'A' && *c <= 'F') ||
-		      *c == ':' || *c == '.'))
-			return false;
-	return ipaddr_aton(s, out) != 0;
-}
-
-char *fw_ip_ntoa(const ip_addr_t *addr, char *buf, int len)
-{
-	if (ipaddr_ntoa_r(addr, buf, len) == NULL)
-		return NULL;
-	for (char *c = buf; *c != '\0'; c++)
-		if (*c >= 'A' && *c <= 'F')
-			*c = (char)(*c - 'A' + 'a');
-	return buf;
 }

@@ -11,7 +11,7 @@
 
 #include "config.h"
 #include "console.h"
-#include "fw_util.h"
+#include "fw_ip.h"
 #include "svc.h"
 #include "fw_tcp.h"
 #include "cmd_tcp.h"

@@ -336,7 +336,9 @@ class CraftedConn:
 
     @property
     def remote(self) -> str:
-        return f"{CraftedPeer.IP}:{self.sport}"
+        """Our end as netstat prints it (an IPv6 peer in brackets)."""
+        ip = self.peer.IP
+        return f"[{ip}]:{self.sport}" if ":" in ip else f"{ip}:{self.sport}"
 
     def mine(self, t) -> bool:
         return t.sport == self.dport and t.dport == self.sport

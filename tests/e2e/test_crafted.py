@@ -4,7 +4,8 @@ teardown that no well-behaved stack sends on cue, from a Scapy peer at
 own, so Linux sends no RST of its own).
 
 Each test puts the exchange it scripts in its docstring; the ladders go to
-build/e2e/<test>.ladder.{txt,svg}.
+build/e2e/<test>.ladder.{txt,svg}. test_ipv6_tcp.py runs the TIME_WAIT and
+challenge-ACK cases again with its IPv6 crafted peer.
 """
 
 import random
@@ -130,7 +131,9 @@ def test_syn_into_time_wait_lower_seq_challenge_ack(fw, peer, request):
     ack = c.expect(lambda t: True)
     assert ack is not None and flags_of(ack) == "A", ack
     assert ack.ack == c.snd_nxt % SEQ_MOD and ack.seq == c.rcv_nxt
+    assert not [t for t in peer.nothing(0.3) if "S" in flags_of(t)], "a SYN-ACK for the old SYN"
     assert eu.tw_for(fw, c.remote) is not None
+    assert eu.tcb_for(fw, c.remote) is None, "a TCB for the old SYN"
     eu.save_ladder(fw, request)
 
 

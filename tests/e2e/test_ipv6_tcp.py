@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import random
 import re
 import socket
 import subprocess
@@ -30,10 +29,12 @@ from typing import Optional
 import pytest
 
 import e2e_util as eu
+import test_crafted as tc
 from e2e_util import flags_of
 from test_httpd import fsdata_file
 from test_ipv6 import FW_IP6, PEER_IP6, ip6, wait_preferred  # noqa: F401 - ip6 is a fixture
-from test_mqtt import _wait_text as wait_text
+from test_lwiperf import console_client
+from test_mqtt import _wait_text as wait_text, sub_pub_close
 
 pytestmark = pytest.mark.needs_qemu
 
@@ -91,12 +92,6 @@ def wait_state_log6(fw, mark: int, addr: str, port: int, frm: str, to: str,
         return eu.wait_until(seen, timeout, f"{ep6(addr, port)} {frm} -> {to}")
     except AssertionError as e:
         raise AssertionError(f"{e}; saw {state_log6(fw, mark, addr, port)}") from None
-
-
-def counter(stats: dict[str, int], key: str) -> int:
-    """A TIME_WAIT counter of both families (tcp.tw: counts every entry,
-    tcp.tw6: the IPv6 table's share), or a tcp: one."""
-    return stats.get(f"tcp.tw.{key}", stats.get(f"tcp.{key}", 0))
 
 
 def ready6(fw) -> None:
@@ -333,61 +328,21 @@ def peer6(fw, ip6):
     fw.cmd("log tcp off")
 
 
-def _conn6(peer, dport):
-    return eu.CraftedConn(peer, dport, random.randint(20000, 60000),
-                          iss=random.randint(1 << 20, 1 << 30))
-
-
-def _into_time_wait6(fw, peer):
-    """Daytime from the crafted client over IPv6: SYN, SYN-ACK, ACK;
-    finwait's line and FIN; our FIN+ACK; finwait's ACK of it leaves it in
-    TIME_WAIT (RFC 9293 3.10.7.4)."""
-    c = _conn6(peer, eu.DAYTIME)
-    c.open()
-    line = c.read_until_fin()
-    assert line.startswith(b"finwait uptime "), line
-    c.send("FA")
-    c.snd_nxt += 1
-    last = c.expect(lambda t: flags_of(t) == "A" and t.ack == c.snd_nxt % SEQ_MOD)
-    assert last is not None, "finwait did not ACK our FIN"
-    tw = tw6_for(fw, peer.IP, c.sport)
-    assert tw is not None, eu.netstat(fw)
-    return c, tw
-
+# The IPv4 cases of test_crafted.py, run with the IPv6 peer: its
+# segments carry the same numbers, netstat and the state log the
+# bracketed endpoints, tcp.tw: counts the entries of both families.
 
 def test_ipv6_fin_into_time_wait_reacked_2msl_restarts(fw, peer6, request):
     """Our FIN again (finwait's final ACK 'was lost'): the IPv6 TIME_WAIT
     entry ACKs it with its own numbers and restarts 2MSL (RFC 9293
     3.10.7.4, TIME-WAIT + FIN)."""
-    fw.cmd("set msl 2000")
-    c, _ = _into_time_wait6(fw, peer6)
-    before = eu.tcp_stats(fw)
-    time.sleep(1.5)
-    left1 = int(tw6_for(fw, peer6.IP, c.sport)["left_ms"])
-    assert left1 <= 4000 - 1400, left1
-    c.send("FA", seq=c.snd_nxt - 1)
-    again = c.expect(lambda t: "A" in flags_of(t))
-    assert again is not None and flags_of(again) == "A", "no ACK for the retransmitted FIN"
-    assert again.ack == c.snd_nxt % SEQ_MOD and again.seq == c.rcv_nxt
-    left2 = int(tw6_for(fw, peer6.IP, c.sport)["left_ms"])
-    assert left2 >= 4000 - 200 and left2 > left1 + 1000, (left1, left2)
-    after = eu.tcp_stats(fw)
-    assert counter(after, "fin_reacked") - counter(before, "fin_reacked") == 1
-    eu.save_ladder(fw, request)
+    tc.test_lost_final_ack_fin_retransmitted(fw, peer6, request)
 
 
 def test_ipv6_rst_into_time_wait_ignored(fw, peer6, request):
     """RST (exact sequence number) into the IPv6 TIME_WAIT entry: ignored,
     no answer, the entry stays (RFC 1337)."""
-    fw.cmd("set msl 2000")
-    c, _ = _into_time_wait6(fw, peer6)
-    before = eu.tcp_stats(fw)
-    c.send("R", ack=0)
-    assert peer6.nothing(0.3) == []
-    assert tw6_for(fw, peer6.IP, c.sport) is not None
-    after = eu.tcp_stats(fw)
-    assert counter(after, "rst_ignored") - counter(before, "rst_ignored") == 1
-    eu.save_ladder(fw, request)
+    tc.test_rst_into_time_wait_ignored(fw, peer6, request)
 
 
 def test_ipv6_syn_into_time_wait_higher_isn_new_incarnation(fw, peer6, request):
@@ -395,74 +350,21 @@ def test_ipv6_syn_into_time_wait_higher_isn_new_incarnation(fw, peer6, request):
     entry: a new incarnation (RFC 1122 4.2.2.13, RFC 9293 3.6.1) whose
     ISN lies beyond the old SND.NXT; the entry goes once it is
     ESTABLISHED, and the new connection ends in TIME_WAIT again."""
-    fw.cmd("set msl 2000")
-    c, _ = _into_time_wait6(fw, peer6)
-    before = eu.tcp_stats(fw)
-    old_fw_nxt = c.rcv_nxt
-    iss = (c.snd_nxt + 100000) % SEQ_MOD
-    c.send("S", seq=iss, ack=0)
-    sa = c.expect(lambda t: "S" in flags_of(t))
-    assert sa is not None and flags_of(sa) == "SA", "no SYN-ACK for the new incarnation"
-    assert sa.ack == (iss + 1) % SEQ_MOD
-    assert 0 < (sa.seq - old_fw_nxt) % SEQ_MOD < (1 << 31), \
-        f"new ISN {sa.seq} not beyond the old SND.NXT {old_fw_nxt}"
-    c.snd_nxt, c.rcv_nxt = iss + 1, (sa.seq + 1) % SEQ_MOD
-    c.send("A")
-    assert c.read_until_fin().startswith(b"finwait uptime ")
-    assert tw6_for(fw, peer6.IP, c.sport) is None
-    after = eu.tcp_stats(fw)
-    assert counter(after, "reused") - counter(before, "reused") == 1
-    c.send("FA")
-    c.snd_nxt += 1
-    assert c.expect(lambda t: t.ack == c.snd_nxt % SEQ_MOD) is not None
-    assert tw6_for(fw, peer6.IP, c.sport) is not None
-    eu.save_ladder(fw, request)
+    tc.test_syn_into_time_wait_higher_seq_new_incarnation(fw, peer6, request)
 
 
 def test_ipv6_syn_into_time_wait_lower_isn_acked_not_accepted(fw, peer6, request):
     """SYN with an old sequence number into the IPv6 TIME_WAIT entry: an
     ACK with the entry's numbers (RFC 9293 3.10.7.4, RFC 5961 4.2), no
-    SYN-ACK, the entry stays."""
-    fw.cmd("set msl 2000")
-    c, _ = _into_time_wait6(fw, peer6)
-    c.send("S", seq=c.snd_nxt - 5000, ack=0)
-    ack = c.expect(lambda t: True)
-    assert ack is not None and flags_of(ack) == "A", ack
-    assert ack.ack == c.snd_nxt % SEQ_MOD and ack.seq == c.rcv_nxt
-    late = peer6.nothing(0.3)
-    assert not [t for t in late if "S" in flags_of(t)], "a SYN-ACK for the old SYN"
-    assert tw6_for(fw, peer6.IP, c.sport) is not None
-    assert tcb6_for(fw, peer6.IP, c.sport) is None, "a TCB for the old SYN"
-    eu.save_ladder(fw, request)
+    SYN-ACK, no TCB, the entry stays."""
+    tc.test_syn_into_time_wait_lower_seq_challenge_ack(fw, peer6, request)
 
 
 def test_ipv6_in_window_rst_gets_challenge_ack(fw, peer6, request):
     """RST in the window but not at RCV.NXT on an IPv6 echo connection: a
     challenge ACK (RFC 5961 3.2), the connection survives and echoes; then
     an exact RST ends it."""
-    c = _conn6(peer6, eu.ECHO)
-    c.open()
-    eu.wait_until(lambda: (tcb6_for(fw, peer6.IP, c.sport) or {}).get("state") == "ESTABLISHED",
-                  2, "ESTABLISHED")
-    before = eu.tcp_stats(fw)
-    c.send("R", seq=c.snd_nxt + 100, ack=0)
-    ch = c.expect(lambda t: True)
-    assert ch is not None and flags_of(ch) == "A", ch
-    assert ch.ack == c.snd_nxt % SEQ_MOD
-    assert tcb6_for(fw, peer6.IP, c.sport)["state"] == "ESTABLISHED"
-    c.send("PA", payload=b"still here")
-    c.snd_nxt += 10
-    got = c.expect(lambda t: len(bytes(t.payload)) > 0)
-    assert got is not None and bytes(got.payload) == b"still here", got
-    c.take(got)
-    c.send("A")
-    mid = eu.tcp_stats(fw)
-    assert mid["tcp.challenge_acks"] - before["tcp.challenge_acks"] == 1
-    assert mid["tcp.rst_rcvd"] == before["tcp.rst_rcvd"]
-    c.send("R", ack=0)
-    eu.wait_until(lambda: tcb6_for(fw, peer6.IP, c.sport) is None, 2, "the exact RST to reset")
-    assert eu.tcp_stats(fw)["tcp.rst_rcvd"] - before["tcp.rst_rcvd"] == 1
-    eu.save_ladder(fw, request)
+    tc.test_in_window_rst_gets_challenge_ack(fw, peer6, request)
 
 
 # ---------------------------------------------------------------- ICMPv6 packet too big
@@ -501,7 +403,7 @@ def test_icmpv6_packet_too_big_lowers_mss_of_running_transfer(fw, peer6, request
     the new size; every segment after it carries at most 1220 bytes, and
     the transfer completes with every byte echoed."""
     from scapy.all import Ether, ICMPv6PacketTooBig, IPv6, Raw, TCP
-    c = _conn6(peer6, eu.ECHO)
+    c = tc._conn(peer6, eu.ECHO)
     peer6.send(c.sport, c.dport, "S", c.iss, options=[("MSS", MSS6)])
     sa = c.expect(lambda t: flags_of(t) == "SA")
     assert sa is not None, "no SYN-ACK"
@@ -622,36 +524,11 @@ def broker6(fw, ip6, tmp_path):
 @pytest.mark.fw_timeout(60)
 def test_mqtt_over_ipv6_subscribe_and_publish(fw, broker6):
     """`mqtt connect 2001:db8::1`: lwIP's MQTT client opens an IPv6
-    connection (altcp_tcp_new_ip_type(IPADDR_TYPE_V6)) to mosquitto,
-    subscribes and gets what mosquitto_pub sends, publishes what
-    mosquitto_sub gets; closing leaves no TCB."""
-    mark = fw.console.mark()
-    fw.cmd(f"mqtt connect {PEER_IP6}")
-    wait_text(fw, mark, r"\bmqtt connected$")
-    tcb = tcb6_for(fw, PEER_IP6, BROKER_PORT)
-    assert tcb is not None and endpoint(tcb["local"])[0] == ipaddress.ip_address(FW_IP6), \
-        eu.netstat(fw)
-    fw.cmd("mqtt sub fw/in6")
-    wait_text(fw, mark, r"\bmqtt sub ok$")
-    r = fw.run(["mosquitto_pub", "-h", PEER_IP6, "-t", "fw/in6", "-m", "hello over ipv6"],
-               timeout=10)
-    assert r.returncode == 0, r.stderr
-    wait_text(fw, mark, r"\bmqtt msg fw/in6 hello over ipv6$")
-    sub = fw.popen(["mosquitto_sub", "-h", PEER_IP6, "-t", "fw/out6", "-C", "1", "-W", "10"],
-                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        time.sleep(0.5)          # its SUBSCRIBE reaches the broker first
-        fw.cmd("mqtt pub fw/out6 hello broker")
-        out, err = sub.communicate(timeout=15)
-    finally:
-        if sub.poll() is None:
-            sub.kill()
-            sub.wait()
-    assert out.strip() == "hello broker", (out, err)
-    fw.cmd("mqtt close")
-    wait_text(fw, mark, r"\bmqtt closed$")
-    eu.wait_until(lambda: tcb6_for(fw, PEER_IP6, BROKER_PORT) is None, 5,
-                  "the MQTT connection's TCB to go")
+    connection (altcp_tcp_new_ip_type(IPADDR_TYPE_V6)) to mosquitto, from
+    2001:db8::2, subscribes and gets what mosquitto_pub sends, publishes
+    what mosquitto_sub gets; closing leaves no TCB (test_mqtt.py's
+    exchange)."""
+    sub_pub_close(fw, PEER_IP6, ep6(PEER_IP6, BROKER_PORT))
 
 
 IPERF = 5001
@@ -670,23 +547,11 @@ def test_lwiperf_over_ipv6_both_ways(fw, ip6):
     assert m and float(m.group(1)) > 100, r.stdout
     rep = wait_text(fw, mark, r"iperf report type=\d+ bytes=(\d+) ms=(\d+) kbps=(\d+)")
     assert int(rep.group(1)) > 0 and int(rep.group(3)) > 100, rep.group(0)
-    srv = fw.popen(["iperf", "-s", "-V", "-B", PEER_IP6, "-p", str(IPERF), "-f", "k"],
-                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        time.sleep(0.5)
-        mark = fw.console.mark()
-        out = fw.cmd(f"iperf {PEER_IP6}")
-        assert f"iperf started: 10 s to [{PEER_IP6}]:{IPERF}" in out, out
-        rep = wait_text(fw, mark, r"iperf report type=\d+ bytes=(\d+) ms=(\d+) kbps=(\d+)",
-                        timeout=25)
-        bytes_, ms, kbps = (int(x) for x in rep.groups())
-        assert bytes_ > 0 and 9000 <= ms <= 12000 and kbps > 100, rep.group(0)
-    finally:
-        srv.terminate()
-        text = srv.communicate(timeout=10)[0]
-    m = re.search(r"([\d.]+) Kbits/sec", text)
-    assert m and float(m.group(1)) > 100, text
-    print(f"\nlwiperf over IPv6: server {rep.group(0)}, iperf server {m.group(1)} kbit/s")
+    out = fw.cmd(f"iperf {PEER_IP6} extra")
+    assert out.startswith("usage: iperf"), out
+    kbps, srv_kbps = console_client(fw, PEER_IP6, "-V")
+    assert f"iperf started: 10 s to [{PEER_IP6}]:{IPERF}" in fw.console.text_since(mark)
+    print(f"\nlwiperf over IPv6: device {kbps} kbit/s, iperf server {srv_kbps:.0f} kbit/s")
 
 
 # ---------------------------------------------------------------- TIME_WAIT pressure

@@ -63,21 +63,21 @@ def broker(fw, broker_conf):
         _stop_broker(proc)
 
 
-@pytest.mark.fw_timeout(60)
-def test_mqtt_subscribe_and_publish_through_mosquitto(fw, broker):
-    """The device connects, subscribes and gets what mosquitto_pub sends;
-    mosquitto_sub gets what the device publishes; closing leaves no TCB."""
+def sub_pub_close(fw, host: str, remote: str) -> None:
+    """Connect to the broker at `host`, subscribe and get what
+    mosquitto_pub sends, publish what mosquitto_sub gets, close; the
+    connection's TCB (remote end `remote` in netstat) goes."""
     mark = fw.console.mark()
-    fw.cmd(f"mqtt connect {eu.fh.PEER_IP}")
+    fw.cmd(f"mqtt connect {host}")
     _wait_text(fw, mark, r"\bmqtt connected$")
+    assert [t for t in eu.netstat(fw)[0] if t.get("remote") == remote], eu.netstat(fw)
     fw.cmd("mqtt sub fw/in")
     _wait_text(fw, mark, r"\bmqtt sub ok$")
-    r = fw.run(["mosquitto_pub", "-h", eu.fh.PEER_IP, "-t", "fw/in", "-m", "hello device"],
-               timeout=10)
+    r = fw.run(["mosquitto_pub", "-h", host, "-t", "fw/in", "-m", "hello device"], timeout=10)
     assert r.returncode == 0, r.stderr
     _wait_text(fw, mark, r"\bmqtt msg fw/in hello device$")
 
-    sub = fw.popen(["mosquitto_sub", "-h", eu.fh.PEER_IP, "-t", "fw/out", "-C", "1", "-W", "10"],
+    sub = fw.popen(["mosquitto_sub", "-h", host, "-t", "fw/out", "-C", "1", "-W", "10"],
                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(0.5)          # its SUBSCRIBE reaches the broker first
@@ -91,10 +91,16 @@ def test_mqtt_subscribe_and_publish_through_mosquitto(fw, broker):
 
     fw.cmd("mqtt close")
     _wait_text(fw, mark, r"\bmqtt closed$")
-    eu.wait_until(lambda: not [t for t in eu.netstat(fw)[0]
-                               if t.get("remote") == f"{eu.fh.PEER_IP}:{BROKER_PORT}"],
+    eu.wait_until(lambda: not [t for t in eu.netstat(fw)[0] if t.get("remote") == remote],
                   5, "the MQTT connection's TCB to go")
     assert int(fw.records("apps")["altcp"]["in_use"]) == 2   # the listeners: httpd, lwiperf
+
+
+@pytest.mark.fw_timeout(60)
+def test_mqtt_subscribe_and_publish_through_mosquitto(fw, broker):
+    """The device connects, subscribes and gets what mosquitto_pub sends;
+    mosquitto_sub gets what the device publishes; closing leaves no TCB."""
+    sub_pub_close(fw, eu.fh.PEER_IP, f"{eu.fh.PEER_IP}:{BROKER_PORT}")
 
 
 def _pools(fw) -> tuple[int, int, int]:

@@ -15,6 +15,7 @@
 #include "cmd_net.h"
 #include "console.h"
 #include "eth_mac.h"
+#include "fw_ip.h"
 
 #include "lwip/etharp.h"
 #include "lwip/init.h"
@@ -660,6 +661,44 @@ static void test_reboot(void **state)
 	assert_non_null(strstr(fake_out, "rebooting\r\n"));
 }
 
+/* The commands that take an address (connect, mqtt connect, iperf) take
+ * it whole: lwIP's ipaddr_aton() accepts "2001:db8::zz" as 2001:db8::. */
+static void test_ip_parse_takes_whole_addresses(void **state)
+{
+	ip_addr_t a;
+
+	(void)state;
+	assert_true(fw_ip_parse("192.0.2.1", &a));
+	assert_true(IP_IS_V4(&a));
+	assert_false(fw_ip_parse("192.0.2.x", &a));
+	assert_false(fw_ip_parse("", &a));
+	assert_false(fw_ip_parse("192.0.2.1 ", &a));
+#if LWIP_IPV6
+	assert_true(fw_ip_parse("2001:db8::1", &a));
+	assert_true(IP_IS_V6(&a));
+	assert_true(ipaddr_aton("2001:db8::zz", &a));   /* what lwIP alone takes */
+	assert_false(fw_ip_parse("2001:db8::zz", &a));
+	assert_false(fw_ip_parse("fe80::1%en0", &a));
+	assert_false(fw_ip_parse("[2001:db8::1]", &a));
+#endif
+}
+
+/* RFC 5952 4.3: IPv6 text in lowercase; lwIP writes A-F. */
+static void test_ip_ntoa_lowercase(void **state)
+{
+	ip_addr_t a;
+	char buf[IPADDR_STRLEN_MAX];
+
+	(void)state;
+	assert_true(ipaddr_aton("192.0.2.1", &a));
+	assert_string_equal(fw_ip_ntoa(&a, buf, sizeof buf), "192.0.2.1");
+#if LWIP_IPV6
+	assert_true(ipaddr_aton("2001:DB8::ABCD", &a));
+	assert_string_equal(fw_ip_ntoa(&a, buf, sizeof buf), "2001:db8::abcd");
+	assert_null(fw_ip_ntoa(&a, buf, 4));
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +730,8 @@ int main(void)
 		cmocka_unit_test_setup(test_stats_sections, net_setup),
 		cmocka_unit_test_setup(test_eth, net_setup),
 		cmocka_unit_test_setup(test_reboot, net_setup),
+		cmocka_unit_test(test_ip_parse_takes_whole_addresses),
+		cmocka_unit_test(test_ip_ntoa_lowercase),
 	};
 	/* One group, so the runner's summary line counts every test. */
 	return cmocka_run_group_tests_name("console", tests, net_group_setup, NULL);
