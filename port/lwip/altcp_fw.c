@@ -83,7 +83,7 @@
 #include "lwip/timeouts.h"
 
 #include "altcp_fw.h"
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "fw_tcp.h"
 
 #if LWIP_ALTCP && LWIP_TCP && !defined(FW_LWIP_TCP)

@@ -6,7 +6,7 @@
  * (cc_window). Retransmissions at SND.UNA stay tcp_output.c's
  * (tcb_resend_una): this file only says when, and what the window is.
  */
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "tcb.h"
 #include "stats.h"
 

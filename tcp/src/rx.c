@@ -42,7 +42,7 @@
  *   When the hole fills it is queued (packed) like in-order data.
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/memp.h"
 #include "rx.h"
 #include "stats.h"

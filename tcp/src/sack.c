@@ -19,7 +19,7 @@
  * clears it.
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "sack.h"
 #include "stats.h"
 

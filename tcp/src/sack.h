@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "stats.h"
 #include "tcb.h"
 #include "tcp_types.h"

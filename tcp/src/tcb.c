@@ -3,7 +3,7 @@
  * teardown helpers (entering TIME_WAIT, reset, drop).
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "isn.h"
 #include "rx.h"
 #include "tcb.h"

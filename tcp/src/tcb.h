@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lwip/pbuf.h"
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "fw_tcp.h"
 #include "rx.h"
 #include "tcp_types.h"

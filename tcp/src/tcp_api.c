@@ -5,7 +5,7 @@
  * deliverable is delivered at the end of the event (tcb_deliver_later).
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "isn.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"

@@ -8,7 +8,7 @@
  * segments, challenge ACKs and RSTs go at once.
  */
 #include <stddef.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
 #include "isn.h"

@@ -5,7 +5,7 @@
  * failed allocation is counted and left to the retransmission timer.
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/def.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/ip.h"

@@ -66,7 +66,7 @@
  * the entries entered under the longer MSL and ends when they expire.
  */
 #include <stddef.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "stats.h"
 #include "tcp_out.h"
 #include "timewait.h"

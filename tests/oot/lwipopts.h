@@ -5,7 +5,7 @@
 #ifndef OOT_LWIPOPTS_H
 #define OOT_LWIPOPTS_H
 
-#include "config.h"   /* finwait's knobs: TCP_MSS below must be FW_TCP_MSS */
+#include "fw_tcp_config.h"   /* finwait's knobs: TCP_MSS below must be FW_TCP_MSS */
 
 /* ---- required by finwait ---- */
 #define NO_SYS                      1   /* one main loop, no RTOS */
