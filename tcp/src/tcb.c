@@ -426,7 +426,7 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 	tcb->retries++;
 	/* RFC 6298 (5.5): back off the timer. */
-	tcb->rto = tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u;
+	tcb->rto = (uint16_t)(tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u);
 	tcb_retransmit(tcb, now);
 }
 
@@ -704,7 +704,7 @@ void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
 	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
 	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
 	info->cwnd = tcb->cwnd;
-	info->ssthresh = tcb->ssthresh;
+	info->ssthresh = tcb->ssthresh == TCB_CC_SSTHRESH_INIT ? UINT32_MAX : tcb->ssthresh;
 }
 
 void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg)
