@@ -83,14 +83,19 @@ struct fw_tcp_conn {
 	uint8_t ooq_n;
 #endif
 #if FW_TCP_SACK
-	struct tcb_sack {       /* RFC 2018 (sack.c) */
+	/* RFC 2018 (sack.c). Without window scaling everything in flight lies
+	 * within 0xffff of SND.UNA (the send queue is smaller still), so the
+	 * sender's sequence numbers are 16-bit offsets from SND.UNA, moved
+	 * with it (sack_una_advanced). */
+	struct tcb_sack {
 		struct tcb_sack_range {
-			uint32_t left, right;
+			uint16_t left, right;   /* offsets from SND.UNA */
 		} sb[FW_TCP_SACK_RANGES]; /* sender's scoreboard: what the peer SACKed above SND.UNA,
 		                           * by sequence, disjoint, not adjacent */
-		uint32_t high_rxt;  /* RFC 6675 HighRxt: the end of the last hole resent in this recovery */
-		uint32_t ooo_seq;   /* receiver: where the latest out-of-order segment began (its block
-		                     * goes first, RFC 2018 4) */
+		uint16_t high_rxt;  /* RFC 6675 HighRxt, the end of the last hole resent in this recovery,
+		                     * from SND.UNA: 0 once SND.UNA is past it */
+		uint16_t ooo_seq;   /* receiver: where the latest out-of-order segment began, its low
+		                     * 16 bits (inside the window: its block goes first, RFC 2018 4) */
 		uint8_t sb_n;
 		bool ok;            /* both SYNs carried SACK-permitted (RFC 2018 2) */
 	} sack;

@@ -519,6 +519,7 @@ static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_po
 		tcb->sndq = pbuf_free_header(tcb->sndq, (u16_t)n);
 	post->acked += n;
 	tcb_ack_rtt(tcb, ack, post->established, now);
+	sack_una_advanced(tcb, ack - tcb->snd_una);
 	tcb->snd_una = ack;
 	tcb->retries = 0;
 	tcb->dupacks = 0;

@@ -606,7 +606,7 @@ bool tcb_resend_hole(struct fw_tcp_conn *tcb)
 		tcb_resend_una(tcb);
 		return true;
 	}
-	seq = seq_gt(tcb->sack.high_rxt, tcb->snd_una) ? tcb->sack.high_rxt : tcb->snd_una;
+	seq = sack_high_rxt(tcb);
 	if (!sack_next_hole(tcb, &seq, &hole, &skipped))
 		return false;
 	stats_tcp.sack_rexmit_skipped += skipped;
