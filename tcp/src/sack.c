@@ -36,10 +36,10 @@ unsigned sack_blocks(const struct fw_tcp_conn *tcb, struct seg_sack_block b[SEG_
 	struct seg_sack_block run[FW_TCP_OOQ_SEGS];
 	unsigned runs = 0, first = FW_TCP_OOQ_SEGS, n = 0;
 
-	if (!tcb->sack.ok || !tcb->ooq_n)
+	if (!tcb->sack.ok || !tcb->ooq)
 		return 0;
-	for (unsigned i = 0; i < tcb->ooq_n; i++) {
-		uint32_t left = tcb->ooq[i].seq, right = left + tcb->ooq[i].p->len;
+	for (const struct pbuf *o = tcb->ooq; o; o = rx_ooo_tag(o)->next) {
+		uint32_t left = rx_ooo_tag(o)->seq, right = left + o->len;
 
 		if (runs && run[runs - 1].right == left) {
 			run[runs - 1].right = right;

@@ -76,10 +76,9 @@ struct fw_tcp_conn {
 	struct pbuf *rx_lent;   /* buffers the delivery running now lends (back to rcvq if refused) */
 	uint32_t rcv_adv;       /* RCV.NXT + the window last offered: the right edge rx.c keeps */
 #if FW_TCP_OOQ_SEGS
-	struct tcb_ooo {        /* out-of-order data beyond RCV.NXT, by sequence, disjoint (rx.c) */
-		uint32_t seq;
-		struct pbuf *p;     /* one pool buffer of ours, charged in rx_bufs */
-	} ooq[FW_TCP_OOQ_SEGS];
+	struct pbuf *ooq;       /* out-of-order data beyond RCV.NXT, by sequence, disjoint (rx.c):
+	                         * pool buffers of ours, charged in rx_bufs, each holding its
+	                         * sequence number and the next one in front of its data */
 	uint8_t ooq_n;
 #endif
 #if FW_TCP_SACK
