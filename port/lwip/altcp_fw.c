@@ -105,6 +105,9 @@ struct afw {
 	uint8_t flags;
 };
 
+/* tcp/src/tcb.c's budget for a connection counts this record as 12 B */
+_Static_assert(UINTPTR_MAX != 0xffffffffu || sizeof(struct afw) <= 12u, "struct afw outgrew the TCB budget");
+
 static struct afw afw_pool[MEMP_NUM_ALTCP_PCB];
 static struct afw_stats afw_counters;
 static bool afw_ticking;

@@ -51,14 +51,14 @@ struct fw_tcp_conn {
 	/* RFC 6298, in ms */
 	uint16_t srtt, rttvar;  /* valid with TCB_F_HAVE_RTT */
 	uint16_t rto;           /* at most FW_RTO_MAX_MS */
-	uint32_t rtt_seq, rtt_start;
-	uint32_t rtx_at;        /* retransmission deadline, or the next zero-window probe's */
-	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss; outside a recovery kept
-	                         * just behind SND.UNA once passed (cc.c) */
 	/* RFC 5681 congestion control (cc.c), in bytes, at most 0xffff (no
 	 * window is larger without scaling) */
 	uint16_t cwnd, ssthresh;
 	uint16_t cc_acked;      /* bytes acknowledged toward the next congestion avoidance step (RFC 3465) */
+	uint32_t rtt_seq, rtt_start; /* RFC 6298: the byte timed and when it left (TCB_F_RTT_TIMING) */
+	uint32_t rtx_at;        /* retransmission deadline, or the next zero-window probe's */
+	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss; outside a recovery kept
+	                         * just behind SND.UNA once passed (cc.c) */
 	uint32_t last_tx;       /* when data last went out: restart after idle (RFC 5681 4.1) */
 	uint32_t sws_at;        /* sender SWS override deadline (TCB_T_SWS, RFC 9293 3.8.6.2.1) */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
@@ -79,7 +79,6 @@ struct fw_tcp_conn {
 	struct pbuf *ooq;       /* out-of-order data beyond RCV.NXT, by sequence, disjoint (rx.c):
 	                         * pool buffers of ours, charged in rx_bufs, each holding its
 	                         * sequence number and the next one in front of its data */
-	uint8_t ooq_n;
 #endif
 #if FW_TCP_SACK
 	/* RFC 2018 (sack.c). Without window scaling everything in flight lies
@@ -104,6 +103,9 @@ struct fw_tcp_conn {
 	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
 	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */
 	uint8_t rx_views;       /* deliveries its application holds (views not yet freed) */
+#if FW_TCP_OOQ_SEGS
+	uint8_t ooq_n;          /* buffers in ooq */
+#endif
 	uint16_t flags;         /* TCB_F_* */
 	uint16_t max_snd_wnd;   /* MAX.SND.WND, largest window the peer offered (RFC 5961 5.2) */
 	uint8_t state;          /* enum fw_tcp_state; written by tcb_set_state() only */
