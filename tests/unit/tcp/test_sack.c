@@ -346,6 +346,22 @@ static void malformed_sack_counted_and_ignored_rfc2018_3(void **state)
 	}
 }
 
+/* Segments 0 and 2 of five lost: three duplicate ACKs SACK 1 and 3:5,
+ * and seg 0 goes again (fast retransmit).
+ * > P. 0..4
+ * < . ack 0 sack 1   < . ack 0 sack 3,1   < . ack 0 sack 3:5,1   > P. seg 0 */
+static void lose_segments_0_and_2(void)
+{
+	fixture_sack_established();
+	send_segments(5);
+	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 1, .sack = { { SEG(1), SEG(2) } });
+	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 2, .sack = { { SEG(3), SEG(4) }, { SEG(1), SEG(2) } });
+	expect_no_tx();
+	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 2, .sack = { { SEG(3), SEG(5) }, { SEG(1), SEG(2) } });
+	expect_tx(F_P | F_A, SEG(0), g.rcv, FW_TCP_MSS);
+	assert_int_equal(h_stats().fast_retransmits, 1);
+}
+
 /*
  * RFC 6675 (NextSeg) with RFC 5681 3.2: segments 0 and 2 of five are lost.
  * > P. 0..4
@@ -359,14 +375,7 @@ static void malformed_sack_counted_and_ignored_rfc2018_3(void **state)
 static void recovery_resends_holes_never_sacked_rfc6675(void **state)
 {
 	(void)state;
-	fixture_sack_established();
-	send_segments(5);
-	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 1, .sack = { { SEG(1), SEG(2) } });
-	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 2, .sack = { { SEG(3), SEG(4) }, { SEG(1), SEG(2) } });
-	expect_no_tx();
-	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 2, .sack = { { SEG(3), SEG(5) }, { SEG(1), SEG(2) } });
-	expect_tx(F_P | F_A, SEG(0), g.rcv, FW_TCP_MSS);
-	assert_int_equal(h_stats().fast_retransmits, 1);
+	lose_segments_0_and_2();
 	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 2, .sack = { { SEG(3), SEG(5) }, { SEG(1), SEG(2) } });
 	expect_tx(F_P | F_A, SEG(2), g.rcv, FW_TCP_MSS);
 	assert_int_equal(h_stats().sack_rexmit_skipped, FW_TCP_MSS);
@@ -398,12 +407,7 @@ static void recovery_resends_holes_never_sacked_rfc6675(void **state)
 static void partial_ack_moves_scoreboard_with_snd_una_rfc6675(void **state)
 {
 	(void)state;
-	fixture_sack_established();
-	send_segments(5);
-	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 1, .sack = { { SEG(1), SEG(2) } });
-	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 2, .sack = { { SEG(3), SEG(4) }, { SEG(1), SEG(2) } });
-	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(0), .sack_n = 2, .sack = { { SEG(3), SEG(5) }, { SEG(1), SEG(2) } });
-	expect_tx(F_P | F_A, SEG(0), g.rcv, FW_TCP_MSS);
+	lose_segments_0_and_2();
 	inject(.flags = F_A, .seq = g.rcv, .ack = SEG(1), .sack_n = 2, .sack = { { SEG(3), SEG(5) }, { SEG(1), SEG(2) } });
 	expect_tx(F_P | F_A, SEG(2), g.rcv, FW_TCP_MSS);
 	assert_int_equal(h_stats().sack_rexmit_skipped, FW_TCP_MSS);
