@@ -24,8 +24,8 @@
  * facade for applications such as lwiperf sits on top of this layer
  * (tcp_fw.c): only those applications pay for a tcp_pcb.
  *
- * RAM per connection (Cortex-M3): struct altcp_pcb 44 B + struct afw 16 B
- * = 60 B beside the TCB (`afw_conn_bytes()`, reported by the bench). The
+ * RAM per connection (Cortex-M3): struct altcp_pcb 44 B + struct afw 12 B
+ * = 56 B beside the TCB (`afw_conn_bytes()`, reported by the bench). The
  * record pool has MEMP_NUM_ALTCP_PCB entries, as the ALTCP_PCB pool.
  *
  * TIME_WAIT costs only its compact entry: when the application closes
@@ -104,6 +104,9 @@ struct afw {
 	uint8_t polls;              /* slow-timer ticks since the last poll (lwIP's polltmr) */
 	uint8_t flags;
 };
+
+/* tcp/src/tcb.c's budget for a connection counts this record as 12 B */
+_Static_assert(UINTPTR_MAX != 0xffffffffu || sizeof(struct afw) <= 12u, "struct afw outgrew the TCB budget");
 
 static struct afw afw_pool[MEMP_NUM_ALTCP_PCB];
 static struct afw_stats afw_counters;

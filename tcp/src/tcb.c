@@ -18,6 +18,23 @@
 _Static_assert(FW_TCP_ACK_DELAY_MS > 0 && FW_TCP_ACK_DELAY_MS < 500,
                "RFC 9293 3.8.6.3 (MUST-40): an ACK is delayed by less than 0.5 s");
 
+/*
+ * RAM per open connection of an lwIP application (bench row
+ * ram_conn_app): this TCB + lwIP's struct altcp_pcb + altcp_fw.c's record
+ * (struct afw, 12 B) is to stay within what the same application costs on
+ * lwIP's own TCP built with the features finwait has: its struct tcp_pcb
+ * with TCP_QUEUE_OOSEQ, LWIP_TCP_KEEPALIVE, dual stack (204 B on a 32-bit
+ * target) and LWIP_TCP_SACK_OUT with LWIP_TCP_MAX_SACK_NUM =
+ * FW_TCP_SACK_RANGES (8 B per block; 236 B with 4), + the same altcp_pcb.
+ * No window scaling and no timestamps on either side.
+ */
+#define TCB_LWIP_PCB_BYTES (204u + (FW_TCP_SACK ? 8u * FW_TCP_SACK_RANGES : 0u))
+#define TCB_AFW_RECORD_BYTES 12u
+#if UINTPTR_MAX == 0xffffffffu
+_Static_assert(sizeof(struct fw_tcp_conn) + TCB_AFW_RECORD_BYTES <= TCB_LWIP_PCB_BYTES,
+               "a TCB and its altcp record must not cost more than lwIP's matching tcp_pcb");
+#endif
+
 static struct fw_tcp_conn tcb_pool[FW_TCB_COUNT];
 
 static uint32_t tcb_fw2_ms = FW_FIN_WAIT_2_MS;
@@ -426,7 +443,7 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 	tcb->retries++;
 	/* RFC 6298 (5.5): back off the timer. */
-	tcb->rto = tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u;
+	tcb->rto = (uint16_t)(tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u);
 	tcb_retransmit(tcb, now);
 }
 
@@ -704,7 +721,7 @@ void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
 	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
 	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
 	info->cwnd = tcb->cwnd;
-	info->ssthresh = tcb->ssthresh;
+	info->ssthresh = tcb->ssthresh == TCB_CC_SSTHRESH_INIT ? UINT32_MAX : tcb->ssthresh;
 }
 
 void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg)

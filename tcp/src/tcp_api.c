@@ -197,8 +197,7 @@ struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *ad
 	tcb->t = t;
 	tcb->open_cb.connected = connected_cb;
 	tcb->arg = arg;
-	tcb->iss = tcb_isn(&t, now);
-	tcb->snd_una = tcb->snd_nxt = tcb->iss;
+	tcb->snd_una = tcb->snd_nxt = tcb_isn(&t, now);   /* ISS */
 	tcb_set_state(tcb, FW_TCP_SYN_SENT, "connect");
 	tcb_output(tcb, now);
 	return tcb;

@@ -312,9 +312,9 @@ void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, u
 void tcb_send_syn(struct fw_tcp_conn *tcb)
 {
 	if (tcb->state == FW_TCP_SYN_RCVD)
-		seg_send_synack(&tcb->t, tcb->iss, tcb->rcv_nxt, tcb_wnd_field(tcb), sack_agreed(tcb));
+		seg_send_synack(&tcb->t, tcb_iss(tcb), tcb->rcv_nxt, tcb_wnd_field(tcb), sack_agreed(tcb));
 	else
-		seg_send_syn(&tcb->t, tcb->iss, 0, FW_TCP_SYN, tcb_wnd_field(tcb), FW_TCP_SACK != 0);
+		seg_send_syn(&tcb->t, tcb_iss(tcb), 0, FW_TCP_SYN, tcb_wnd_field(tcb), FW_TCP_SACK != 0);
 }
 
 /* RFC 2018 4: the SACK option, in `o`, for a segment `tcb` sends now
@@ -492,11 +492,11 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 {
 	bool sent = false;
 
-	if ((tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD) && tcb->snd_nxt == tcb->iss) {
+	if ((tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD) && tcb->snd_nxt == tcb_iss(tcb)) {
 		tcb_send_syn(tcb);
-		tcb->snd_nxt = tcb->iss + 1u;
+		tcb->snd_nxt = tcb_iss(tcb) + 1u;
 		tcb->flags |= TCB_F_RTT_TIMING;
-		tcb->rtt_seq = tcb->iss;
+		tcb->rtt_seq = tcb_iss(tcb);
 		tcb->rtt_start = now;
 		tcb_arm_rtx(tcb, now);
 		return true;
@@ -606,7 +606,7 @@ bool tcb_resend_hole(struct fw_tcp_conn *tcb)
 		tcb_resend_una(tcb);
 		return true;
 	}
-	seq = seq_gt(tcb->sack.high_rxt, tcb->snd_una) ? tcb->sack.high_rxt : tcb->snd_una;
+	seq = sack_high_rxt(tcb);
 	if (!sack_next_hole(tcb, &seq, &hole, &skipped))
 		return false;
 	stats_tcp.sack_rexmit_skipped += skipped;

@@ -289,6 +289,35 @@ static void rx_ram_segments_copied_into_pool_buffers(void **s)
 	h_tx_drain();
 }
 
+/*
+ * Out-of-order data keeps its sequence number in its buffer, in front of
+ * the data: a segment copied into a fresh pool buffer (its data at the
+ * buffer's start) is moved to make room, and arrives intact once the hole
+ * fills.
+ * < .P +700 700 (PBUF_RAM)  > . ack +0   < .P +0 700 (PBUF_RAM)  > . ack +1400
+ */
+static void rx_ooo_segment_copied_keeps_its_data(void **s)
+{
+	(void)s;
+	fixture_established();
+	app.rx_copy = rx_got;
+	app.rx_copy_len = sizeof rx_got;
+	rx_expect_bytes(0, 700);
+	rx_expect_bytes(700, 700);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 700, .ack = g.snd, .len = 700, .ram = true);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_stats().ooo_queued, 1);
+	assert_int_equal(app.rx_bytes, 0);
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 700, .ram = true);
+	g.rcv += 1400;
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(app.rx_bytes, 1400);
+	assert_memory_equal(rx_got, rx_stream, 1400);
+	assert_int_equal(h_stats().rx_bufs, 0);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
 static uint32_t rx_lcg(uint32_t *x)
 {
 	*x = *x * 1103515245u + 12345u;
@@ -562,6 +591,7 @@ const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_held_deliveries_wait_then_window_reopens),
 	H_TEST(rx_buffers_held_after_the_connection_stay_counted),
 	H_TEST(rx_ram_segments_copied_into_pool_buffers),
+	H_TEST(rx_ooo_segment_copied_keeps_its_data),
 	H_TEST(rx_walk_right_edge_never_moves_left_rfc1122_4_2_2_16),
 	H_TEST(rx_shut_rx_with_a_view_held_keeps_the_edge),
 	H_TEST(rx_small_segments_right_edge_never_decreases_rfc9293_3_8_6_2_2),
