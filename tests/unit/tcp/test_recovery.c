@@ -536,6 +536,50 @@ static void segment_waiting_for_arp_is_a_copy(void **state)
 	finish();
 }
 
+/*
+ * The send queue is cut at our MSS, never the peer's: a peer announcing
+ * a tiny MSS (64, the least the engine takes) cannot make one write into
+ * dozens of pbufs, each with its headers' room. Its segments go as
+ * copies, the bytes as written.
+ * < S mss 64   > S.   < .
+ * fw_tcp_write(3 * 1460)   -> 3 pbufs queued; > P. 64 ..., the data in order
+ */
+static void tiny_peer_mss_does_not_multiply_the_queue(void **state)
+{
+	static uint8_t big[3u * FW_TCP_MSS];
+	unsigned len, segs = 0;
+	(void)state;
+
+	for (unsigned i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(i * 3u + 7u);
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 64);
+	g.iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, g.iss, H_PEER_ISS + 1, 0);
+	g.snd = g.iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	g.tcb = app.accepted;
+	assert_non_null(g.tcb);
+	assert_int_equal(fw_tcp_mss(g.tcb), 64);
+
+	assert_int_equal(fw_tcp_write(g.tcb, big, sizeof big), ERR_OK);
+	assert_int_equal(pbuf_clen(g.tcb->sndq), 3);
+	while (h_peek_tx()) {
+		const struct h_pkt *k = h_peek_tx();
+		assert_int_equal(k->seq, g.snd + segs * 64u);
+		assert_int_equal(k->len, 64);
+		h_tx_head_skip();
+		segs++;
+	}
+	assert_true(segs >= 2u);
+	const uint8_t *b = h_last_tx_bytes(&len);
+	assert_int_equal(len, R_IP_HLEN + 20u + 64u);
+	assert_memory_equal(b + R_IP_HLEN + 20u, big + (segs - 1u) * 64u, 64);
+	assert_int_equal(h_stats().pbuf_fail, 0);
+	finish();
+}
+
 const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(heap_reserve_keeps_acks_rtx_rst_alive),
 	H_TEST(heap_keeps_a_block_for_full_rtx_rfc6298_5_4),
@@ -548,5 +592,6 @@ const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(in_place_retransmissions_are_byte_identical_rfc6298_5_4),
 	H_TEST(segment_held_by_driver_is_resent_by_copy),
 	H_TEST(segment_waiting_for_arp_is_a_copy),
+	H_TEST(tiny_peer_mss_does_not_multiply_the_queue),
 };
 const size_t tcp_recovery_count = sizeof tcp_recovery_tests / sizeof tcp_recovery_tests[0];
