@@ -34,7 +34,8 @@
  *   depend on another's (CVE-2016-5696).
  * - Every resource is bounded (config.h): FW_TCB_COUNT connections
  *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
- *   queued for sending per connection, FW_TW_ENTRIES in TIME_WAIT.
+ *   MSS of data queued for sending per connection (in pbufs of at most an
+ *   MSS, at most twice that many), FW_TW_ENTRIES in TIME_WAIT.
  *   Received data is counted in the PBUF_POOL buffers it pins, queued or
  *   lent to the application: FW_TCP_RCVQ_PBUFS per connection,
  *   FW_TCP_RX_POOL_BUFS for all of TCP (the rest of the pool stays for

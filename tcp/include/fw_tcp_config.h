@@ -26,7 +26,7 @@
 #define FW_TW_ENTRIES 256         /* compact TIME_WAIT entries */
 #endif
 #ifndef FW_TCP_SNDQ_PBUFS
-#define FW_TCP_SNDQ_PBUFS 8       /* pbufs queued for sending per connection */
+#define FW_TCP_SNDQ_PBUFS 8       /* per connection: writes stop with this many pbufs queued (MSS each at most) */
 #endif
 #ifndef FW_TCP_RCVQ_PBUFS
 #define FW_TCP_RCVQ_PBUFS 4       /* PBUF_POOL buffers one connection may hold, queued or lent to

@@ -235,17 +235,54 @@ static uint32_t tcb_heap_free(void)
 }
 
 /*
+ * `len` bytes of `data` as a chain of pbufs of at most FW_TCP_MSS bytes,
+ * each with PBUF_TRANSPORT header room in front: a segment that is one of
+ * them goes out in place (tcp_output.c, seg_in_place_begin), as every
+ * full segment does when the peer's MSS is ours. Cut at our MSS, not the
+ * peer's: a peer announcing a tiny MSS would otherwise have every write
+ * cut into many pbufs, each with its headers' room, and make the same
+ * bytes take several times the heap; its segments go as copies instead.
+ * A write thus adds at most one pbuf shorter than FW_TCP_MSS, so a queue
+ * holds at most 2 * FW_TCP_SNDQ_PBUFS pbufs (fw_tcp_sndbuf). NULL when
+ * the heap has no room for them all.
+ */
+static struct pbuf *tcb_sndq_copy(const uint8_t *data, uint16_t len)
+{
+	struct pbuf *chain = NULL;
+
+	while (len) {
+		uint16_t n = len < FW_TCP_MSS ? len : (uint16_t)FW_TCP_MSS;
+		struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, n, PBUF_RAM);
+
+		if (!p) {
+			if (chain)
+				pbuf_free(chain);
+			return NULL;
+		}
+		memcpy(p->payload, data, n);
+		if (chain)
+			pbuf_cat(chain, p);
+		else
+			chain = p;
+		data += n;
+		len = (uint16_t)(len - n);
+	}
+	return chain;
+}
+
+/*
  * Application data never takes the last FW_TCP_HEAP_RESERVE bytes of the
  * PBUF_RAM heap: with send queues full and the peer losing segments, ACKs,
- * retransmissions (copied into a fresh pbuf each time), RSTs, ICMP echo
- * replies and ARP must still find a buffer, or nothing ever recovers. The
- * copy is made first and measured, so the check is exact whatever lwIP's
- * per-allocation overhead. Free bytes are not enough: in a heap the send
- * queues fragmented, the holes between queued copies can add up to the
- * reserve while none takes a full segment, and then every connection's
- * retransmissions and probes fail together until the abort. So the copy
- * is also refused unless one full segment still fits in one block
- * (seg_heap_has_segment): between events the heap holds queued copies
+ * retransmissions (those that are not one whole queued pbuf, or whose
+ * pbuf a driver still holds, are copied into a fresh pbuf), RSTs, ICMP
+ * echo replies and ARP must still find a buffer, or nothing ever
+ * recovers. The copy is made first and measured, so the check is exact
+ * whatever lwIP's per-allocation overhead. Free bytes are not enough: in
+ * a heap the send queues fragmented, the holes between queued copies can
+ * add up to the reserve while none takes a full segment, and then every
+ * connection's copied retransmissions and probes fail together until the
+ * abort. So the copy is also refused unless one full segment still fits
+ * in one block (seg_heap_has_segment): between events the heap holds queued copies
  * (and a packet ARP keeps per unresolved neighbour), and each
  * transmission frees its buffer before the next is built, so that one
  * block serves every connection in turn. fw_tcp_sndbuf() does not count
@@ -283,7 +320,7 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 		STAT_INC(sndq_full);
 		return ERR_MEM;
 	}
-	p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
+	p = tcb_sndq_copy(data, len);
 	if (!p) {
 		STAT_INC(sndq_heap_frag);   /* pbuf_fail is for segments going out */
 		return ERR_MEM;
@@ -298,7 +335,6 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 		STAT_INC(sndq_heap_frag);
 		return ERR_MEM;
 	}
-	pbuf_take(p, data, len);
 	if (tcb->sndq)
 		pbuf_cat(tcb->sndq, p);
 	else

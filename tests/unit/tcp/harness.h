@@ -169,6 +169,22 @@ unsigned h_tcbs_in_use(void);
 unsigned h_pool_free(void);
 /* Free what hold_data kept (the application catches up). */
 void h_release_held(void);
+/* The IP packet sent last, as bytes. */
+const uint8_t *h_last_tx_bytes(unsigned *len);
+/* A zero-copy DMA MAC driver: while on, each packet sent is also kept by
+ * reference (pbuf_ref) with its frame's address and length as handed
+ * over, until h_dma_release() (teardown releases too). */
+#define H_DMA_MAX 4
+void h_dma_hold(bool on);
+unsigned h_dma_held(void);
+/* Frame i as the DMA reads it: still the `len` bytes it was sent as. */
+bool h_dma_frame_intact(unsigned i, const uint8_t *bytes, unsigned len);
+void h_dma_release(void);
+/* The netif as an Ethernet MAC behind lwIP's ARP (on), or back to the
+ * plain IP netif with the ARP table emptied (off, before teardown). */
+void h_ethernet(bool on);
+unsigned h_arp_requests_sent(void);
+void h_inject_arp_reply(const char *ip, const uint8_t mac[6]);
 unsigned h_tw_in_use(void);
 
 /* Fixtures: each leaves g.tcb in the named state and no packet pending. */
