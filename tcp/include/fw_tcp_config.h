@@ -114,8 +114,9 @@
  * = MSS + 592; the rest of MSS + 1100 (2560 with MSS 1460) covers the
  * 64-bit host's 24-byte struct pbuf and 8-byte alignment and leaves some
  * room for fragmentation (the reserve is total free space; lwIP's stats
- * show no largest free block). Transmissions copy into a fresh pbuf that
- * is freed as soon as ip4_output() returns, so one at a time suffices,
+ * show no largest free block). A segment that is one whole send-queue
+ * pbuf goes out in place; any other transmission copies into a fresh
+ * pbuf that is freed as soon as the IP output returns, so one at a time suffices,
  * provided it is one block: fw_tcp_write() also refuses a copy after
  * which no full segment would fit in one (sndq_heap_frag), since the
  * holes freed send-queue copies leave are each a little short of one. */
