@@ -88,7 +88,7 @@
 #define FW_LWIP_TCP_PCBS            FW_TCB_COUNT
 #endif
 #define MEMP_NUM_TCP_PCB            FW_LWIP_TCP_PCBS
-#define MEMP_NUM_TCP_PCB_LISTEN     4             /* echo, discard, daytime + 1 */
+#define MEMP_NUM_TCP_PCB_LISTEN     5             /* echo, discard, daytime, http, iperf */
 #define MEMP_NUM_TCP_SEG            (FW_TCB_COUNT * FW_TCP_SNDQ_PBUFS)
 #define TCP_MAXRTX                  FW_DATA_RETRIES
 #define TCP_SYNMAXRTX               FW_SYN_RETRIES
