@@ -65,6 +65,12 @@
 #define FW_HTTP_STATUS_TW_LINES 16 /* TIME_WAIT entries it lists (it counts them all) */
 #endif
 
+/* ---- lwIP's applications (port/lwip/altcp_fw.c) ---- */
+#ifndef FW_APP_LISTENERS
+#define FW_APP_LISTENERS 2        /* altcp_pcbs held by the apps' listeners (httpd, lwiperf),
+                                   * beside one per connection (MEMP_NUM_ALTCP_PCB) */
+#endif
+
 /* ---- lwIP's MQTT client on the console (app/cmd_mqtt.c) ---- */
 #ifndef FW_MQTT_KEEPALIVE_S
 #define FW_MQTT_KEEPALIVE_S 10    /* MQTT keep-alive: a PINGREQ after this long without traffic */

@@ -2,6 +2,7 @@
 #
 #   make FW_TCP=lwip     the baseline firmware, build/<board>-lwip/firmware.elf
 #   make bench           every measurement; table, CSV and plots in build/bench/
+#   make bench-qemu BENCH_ONLY=httpd,iperf   only those QEMU rows (build/bench/subset/)
 #
 # Not part of `make test`, except that the e2e suite also checks the
 # baseline firmware (tests/e2e/test_lwip_baseline.py): a broken baseline
@@ -157,6 +158,30 @@ endif
 		--loss-levels $(BENCH_LOSS_LEVELS) --loss-reps $(BENCH_LOSS_REPS) $(BENCH_QEMU_ARGS)
 	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/m3.json \
 		$(BENCH)/qemu.json
+
+# ---------------------------------------------------------------- a subset of the QEMU rows
+# make bench-qemu BENCH_ONLY=httpd,iperf: those measurements alone (any of
+# qemubench.py's msl,tput,loss,close,httpd,iperf), both firmwares built
+# first; the table goes to build/bench/subset/ (results.md), not over the
+# full run's.
+BENCH_ONLY ?= httpd,iperf
+BENCH_SUBSET := $(BENCH)/subset
+bench_comma := ,
+BENCH_ONLY_STATIC := $(if $(filter msl close,$(subst $(bench_comma), ,$(BENCH_ONLY))),$(BENCH)/static.json)
+
+bench-qemu:
+ifneq ($(BOARD),$(BENCH_BOARD))
+	@echo "bench-qemu: runs on BOARD=$(BENCH_BOARD) only (QEMU with a network)"; exit 1
+endif
+	@tools/bootstrap.sh build test bench
+	$(MAKE) lwip
+	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH_ONLY_STATIC)
+	@mkdir -p $(BENCH_SUBSET)
+	$(PY) bench/tools/qemubench.py --only $(BENCH_ONLY) --out $(BENCH_SUBSET)/qemu.json \
+		$(if $(BENCH_ONLY_STATIC),--static $(BENCH_ONLY_STATIC)) \
+		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) \
+		--loss-levels $(BENCH_LOSS_LEVELS) --loss-reps $(BENCH_LOSS_REPS) $(BENCH_QEMU_ARGS)
+	$(PY) bench/tools/report.py --out $(BENCH_SUBSET) $(BENCH_SUBSET)/qemu.json
 
 # ---------------------------------------------------------------- Cortex-M3 builds (QEMU trace)
 # The host driver as a bare-metal mps2-an385 image per engine

@@ -6,6 +6,8 @@
            API) and fw_tcp_config.h (its knobs, which lwipopts.h reads). The
            host unit tests and the fuzz target (tests/unit/, tests/fuzz/)
            are white-box and exempt.
+  knobs    the engine (tcp/) never includes the firmware's config.h: its
+           knobs are fw_tcp_config.h, so a project of its own needs none.
   boards   board and driver code (bsp/, drivers/) knows nothing of TCP: no
            fw_tcp.h, no fw_tcp_config.h.
   drivers  drivers (drivers/) never include the application's config.h
@@ -49,6 +51,8 @@ def main() -> int:
             if not f.startswith("tcp/") and not f.startswith(WHITE_BOX) and \
                     base in private and (bare or "tcp/src" in inc):
                 bad.append(f"{where}: the engine's private header (use fw_tcp.h)")
+            if f.startswith("tcp/") and inc == "config.h":
+                bad.append(f"{where}: the engine's knobs are fw_tcp_config.h")
             if f.startswith(("bsp/", "drivers/")) and base in ("fw_tcp.h", "fw_tcp_config.h"):
                 bad.append(f"{where}: board and driver code knows nothing of TCP")
             if f.startswith("drivers/") and inc == "config.h":

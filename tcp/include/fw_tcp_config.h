@@ -16,8 +16,12 @@
 
 /* ---- TCP engine pools ---- */
 #ifndef FW_TCB_COUNT
-#define FW_TCB_COUNT 10           /* full control blocks (listeners included: echo, discard,
-                                   * daytime, http, iperf leave five for connections) */
+#define FW_TCB_COUNT 9            /* connections' control blocks (listeners take none): httpd
+                                   * under `ab -c 8` and one to spare */
+#endif
+#ifndef FW_TCP_LISTENERS
+#define FW_TCP_LISTENERS 6        /* listeners, a 12-byte entry each (port, accept callback, arg):
+                                   * echo, discard, daytime, http, iperf and one spare (selftest) */
 #endif
 #ifndef FW_LISTEN_BACKLOG
 #define FW_LISTEN_BACKLOG 4       /* SYN_RCVD + not-yet-accepted per listener */
@@ -182,7 +186,14 @@
 #define FW_ORPHAN_LIFETIME_MS 120000u /* beyond the FIN_WAIT_2 timeout; 0: none (set orphan-lifetime) */
 #endif
 #ifndef FW_ORPHAN_MAX
-#define FW_ORPHAN_MAX (FW_TCB_COUNT / 2) /* one more: the oldest is reset (set orphan-max) */
+/* One more: the oldest is reset (set orphan-max). Scales with the pool:
+ * a server that closes first (httpd, daytime) has an orphan per request
+ * until the client's FIN comes, so under `ab -c 8` up to 8 at once. What
+ * bounds a hostile peer's orphans is not this count: a SYN or open that
+ * finds the pool full resets the oldest orphan (evict_orphan), each lives
+ * at most orphan-lifetime, and each one's send queue is bounded; the limit
+ * keeps one control block that is never an orphan's. */
+#define FW_ORPHAN_MAX (FW_TCB_COUNT - 1)
 #endif
 #ifndef FW_CHALLENGE_ACK_PER_S
 #define FW_CHALLENGE_ACK_PER_S 100 /* RFC 5961 section 7: global cap on the TCBs' challenge ACKs,

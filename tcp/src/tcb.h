@@ -116,17 +116,14 @@ struct fw_tcp_conn {
 	uint8_t zwp;            /* zero-window probes since the window closed (saturates) */
 	uint8_t ka_probes;      /* keepalive probes the peer has not answered */
 	uint8_t cc_flags;       /* TCB_CC_* */
-	uint8_t listener;       /* pool index of the listener (passive opens) */
+	uint8_t listener;       /* slot of the listener in its table (passive opens, listen.h) */
 	uint8_t in_use;
 	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
 	                         * this connection and opened another in the slot is detected */
 	int8_t soft_err;        /* err_t of the last soft ICMP error (RFC 5927), ERR_OK when none:
 	                         * what the application hears if the connection times out */
 	void *arg;
-	union {
-		fw_tcp_accept_cb accept;     /* LISTEN */
-		fw_tcp_connected_cb connected; /* SYN_SENT */
-	} open_cb;
+	fw_tcp_connected_cb connected_cb; /* active opens (SYN_SENT) */
 	fw_tcp_recv_cb recv_cb;
 	fw_tcp_sent_cb sent_cb;
 	fw_tcp_err_cb err_cb;
@@ -162,9 +159,9 @@ struct fw_tcp_conn *tcb_alloc(void);
  *  answered; its cookie still completes it), else the oldest orphan is
  *  reset; never a connection the application holds. NULL when none. */
 struct fw_tcp_conn *tcb_alloc_evicting(void);
-/** Recycle the oldest half-open connection of `listener` (its backlog is
- *  full). False when it has none. */
-bool tcb_evict_half_open(const struct fw_tcp_conn *listener);
+/** Recycle the oldest half-open connection of listener `lid` (its backlog
+ *  is full). False when it has none. */
+bool tcb_evict_half_open(unsigned lid);
 /** A half-open connection was recycled or a SYN got no control block at
  *  `now`; SYN cookies are honoured for two FW_SYNCOOKIE_MS after that. */
 void tcb_syn_pressure(uint32_t now);
@@ -183,8 +180,10 @@ void tcb_drop(struct fw_tcp_conn *tcb, err_t err);
 /** RST (synchronized states), count `why`, tcb_drop(err). */
 void tcb_reset(struct fw_tcp_conn *tcb, err_t err);
 struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t);
-struct fw_tcp_conn *tcb_find_listener(uint16_t port);
-unsigned tcb_backlog(const struct fw_tcp_conn *listener);
+/** Children of listener `lid` not yet handed to the application. */
+unsigned tcb_backlog(unsigned lid);
+/** Reset those children: their listener closes (fw_tcp_listen_close). */
+void tcb_close_children(unsigned lid);
 /** TCBs in use with any of TCB_F_* `flag` set. */
 unsigned tcb_count_flagged(uint16_t flag);
 /** ISS, while our SYN is unacknowledged (SYN_SENT, SYN_RCVD): SND.UNA. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "fw_tcp_config.h"
 #include "isn.h"
+#include "listen.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "rx.h"
@@ -33,20 +34,20 @@ static uint32_t tcb_next_ephemeral;   /* RFC 6056 3.3.3 next_ephemeral */
 
 void tcb_notify_established(struct fw_tcp_conn *tcb)
 {
-	struct fw_tcp_conn *l;
+	const struct fw_tcp_listener *l;
 	uint8_t gen = tcb->gen;
 	err_t err;
 
 	tcb->flags |= TCB_F_ACCEPTED;
 	if (!(tcb->flags & TCB_F_PASSIVE)) {
-		if (tcb->open_cb.connected)
-			tcb->open_cb.connected(tcb->arg, tcb);
+		if (tcb->connected_cb)
+			tcb->connected_cb(tcb->arg, tcb);
 		return;
 	}
-	l = tcb_by_id(tcb->listener);
+	l = lsn_by_id(tcb->listener);   /* its close reset every child not yet accepted */
 	err = ERR_CONN;
-	if (l && l->state == FW_TCP_LISTEN && l->open_cb.accept)
-		err = l->open_cb.accept(l->arg, tcb);
+	if (l && l->accept)
+		err = l->accept(l->arg, tcb);
 	if (err == ERR_ABRT || !tcb_alive(tcb, gen))
 		return;                  /* the application aborted it inside accept_cb */
 	if (err != ERR_OK) {
@@ -117,22 +118,6 @@ void tcb_deliver(struct fw_tcp_conn *tcb, uint32_t now)
 
 /* ------------------------------------------------------------ open */
 
-struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, void *arg)
-{
-	struct fw_tcp_conn *tcb;
-
-	if (tcb_find_listener(port))
-		return NULL;
-	tcb = tcb_alloc_evicting();
-	if (!tcb)
-		return NULL;
-	tcb->t.lport = port;
-	tcb->open_cb.accept = accept_cb;
-	tcb->arg = arg;
-	tcb_set_state(tcb, FW_TCP_LISTEN, "listen");
-	return tcb;
-}
-
 void tcb_ports_reset(void)
 {
 	tcb_next_ephemeral = 0;
@@ -153,7 +138,7 @@ static uint16_t tcb_ephemeral(struct fw_tcp_tuple *t)
 		t->lport = (uint16_t)(TCB_EPHEMERAL_FIRST + (tcb_next_ephemeral++ + offset) % TCB_EPHEMERAL_COUNT);
 		/* A 4-tuple still in TIME_WAIT here would make our SYN meet
 		 * our own entry (and the peer's) as an old duplicate. */
-		if (!tcb_lookup(t) && !tcb_find_listener(t->lport) && !tw_contains(t))
+		if (!tcb_lookup(t) && !lsn_find(t->lport) && !tw_contains(t))
 			return t->lport;
 	}
 	return 0;
@@ -195,7 +180,7 @@ struct fw_tcp_conn *fw_tcp_connect(const ip4_addr_t *local, const ip4_addr_t *ad
 		return NULL;
 	STAT_INC(active_opens);
 	tcb->t = t;
-	tcb->open_cb.connected = connected_cb;
+	tcb->connected_cb = connected_cb;
 	tcb->arg = arg;
 	tcb->snd_una = tcb->snd_nxt = tcb_isn(&t, now);   /* ISS */
 	tcb_set_state(tcb, FW_TCP_SYN_SENT, "connect");
@@ -381,28 +366,11 @@ static void tcb_queue_fin(struct fw_tcp_conn *tcb, uint32_t now)
 	tcb_kick(tcb, now);      /* from a callback: one FIN with the event's ACK and data */
 }
 
-static void tcb_close_children(const struct fw_tcp_conn *l)
-{
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *c = tcb_by_id(i);
-		if (c && c != l && c->state != FW_TCP_LISTEN && (c->flags & TCB_F_PASSIVE) &&
-		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(l)) {
-			c->flags |= TCB_F_ORPHAN;
-			tcb_reset(c, ERR_ABRT);
-		}
-	}
-}
-
 void fw_tcp_close(struct fw_tcp_conn *tcb)
 {
 	uint32_t now = tcb_now();
 
 	switch ((enum fw_tcp_state)tcb->state) {
-	case FW_TCP_LISTEN:
-		tcb_close_children(tcb);
-		tcb->flags |= TCB_F_ORPHAN;
-		tcb_drop(tcb, ERR_CLSD);
-		return;
 	case FW_TCP_SYN_SENT:
 		tcb->flags |= TCB_F_ORPHAN;
 		tcb_drop(tcb, ERR_CLSD);
@@ -420,6 +388,7 @@ void fw_tcp_close(struct fw_tcp_conn *tcb)
 	case FW_TCP_LAST_ACK:
 		break;
 	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:          /* never a TCB's: listeners have their own table */
 	case FW_TCP_TIME_WAIT:
 		return;
 	}
@@ -463,8 +432,6 @@ void fw_tcp_shutdown(struct fw_tcp_conn *tcb, bool shut_rx, bool shut_tx)
 void fw_tcp_abort(struct fw_tcp_conn *tcb)
 {
 	STAT_INC(app_aborts);
-	if (tcb->state == FW_TCP_LISTEN)
-		tcb_close_children(tcb);
 	tcb->flags |= TCB_F_ORPHAN;
 	tcb_reset(tcb, ERR_ABRT);
 }

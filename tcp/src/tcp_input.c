@@ -12,6 +12,7 @@
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
 #include "isn.h"
+#include "listen.h"
 #include "rx.h"
 #include "sack.h"
 #include "tcb.h"
@@ -208,12 +209,12 @@ static uint32_t seg_cookie(const struct fw_tcp_tuple *t, const struct fw_tcp_seg
 }
 
 /* A control block for a passive open on `l`: the peer's ISN `irs`, ours `iss`. */
-static void seg_passive_init(struct fw_tcp_conn *tcb, const struct fw_tcp_conn *l, const struct fw_tcp_tuple *t,
+static void seg_passive_init(struct fw_tcp_conn *tcb, const struct fw_tcp_listener *l, const struct fw_tcp_tuple *t,
                              uint32_t irs, uint32_t iss, uint16_t mss, uint32_t now)
 {
 	tcb->t = *t;
 	tcb->flags = TCB_F_PASSIVE;
-	tcb->listener = (uint8_t)tcb_id(l);
+	tcb->listener = (uint8_t)lsn_id(l);
 	tcb->arg = l->arg;
 	tcb->since = now;
 	tcb->rcv_nxt = irs + 1u;
@@ -230,7 +231,7 @@ static void tcb_ack_rtt(struct fw_tcp_conn *tcb, uint32_t ack, bool established,
  * opens as its SYN_RCVD control block would have let it, had that been
  * kept (recycled under pressure, or never made), and the segment is
  * processed there. */
-static void seg_listen_ack(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg, uint32_t now)
+static void seg_listen_ack(const struct fw_tcp_listener *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg, uint32_t now)
 {
 	struct fw_tcp_conn *tcb;
 	unsigned i;
@@ -285,7 +286,7 @@ static void seg_syn_stateless(const struct fw_tcp_tuple *t, const struct fw_tcp_
  * `floor` is non-NULL for a new incarnation out of TIME_WAIT (whose entry
  * stays until the new one is ESTABLISHED, so a dropped SYN's
  * retransmission finds the floor again). */
-static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg,
+static void seg_input_listen(const struct fw_tcp_listener *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg,
                              const uint32_t *floor, uint32_t now)
 {
 	struct fw_tcp_conn *tcb;
@@ -302,7 +303,7 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 		STAT_INC(drop_listen);
 		return;
 	}
-	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG && !tcb_evict_half_open(l)) {
+	if (tcb_backlog(lsn_id(l)) >= FW_LISTEN_BACKLOG && !tcb_evict_half_open(lsn_id(l))) {
 		/* every child is past its handshake, not yet accepted: nothing to recycle */
 		STAT_INC(syn_backlog_full);
 		return;
@@ -946,7 +947,8 @@ void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, 
 {
 	struct fw_tcp_seg seg;
 	struct fw_tcp_tuple t;
-	struct fw_tcp_conn *tcb, *l;
+	struct fw_tcp_conn *tcb;
+	const struct fw_tcp_listener *l;
 	uint32_t floor;
 
 	if (!seg_parse(p, src, dst, &seg, &t)) {
@@ -961,7 +963,7 @@ void fw_tcp_input(struct pbuf *p, const ip4_addr_t *src, const ip4_addr_t *dst, 
 	} else {
 		/* TIME_WAIT can let a SYN open a new incarnation only when a
 		 * listener is there to take it. */
-		l = tcb_find_listener(t.lport);
+		l = lsn_find(t.lport);
 		switch (tw_input(&t, &seg, now, l != NULL, &floor)) {
 		case TW_CONSUMED:
 			break;

@@ -6,7 +6,8 @@
 #ifndef OOT_TCP_CONFIG_H
 #define OOT_TCP_CONFIG_H
 
-#define FW_TCB_COUNT 4   /* the echo listener, its connection, the client, one spare */
+#define FW_TCB_COUNT 3   /* the echo connection, the client, one spare */
+#define FW_TCP_LISTENERS 1 /* the echo listener (no control block) */
 #define FW_TW_ENTRIES 16
 
 #endif

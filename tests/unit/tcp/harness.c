@@ -448,10 +448,10 @@ int h_teardown(void **state)
 	h_dma_release();
 	if (app.nested)
 		h_fail(__FILE__, __LINE__, "%u callbacks ran inside another callback", app.nested);
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *l = tcb_by_id(i);
-		if (l && fw_tcp_get_state(l) == FW_TCP_LISTEN)
-			fw_tcp_close(l);
+	for (unsigned i = 0; i < FW_TCP_LISTENERS; i++) {
+		struct fw_tcp_listener *l = lsn_by_id(i);
+		if (l)
+			fw_tcp_listen_close(l);
 	}
 	if (h_tcbs_in_use() != 0)
 		h_fail(__FILE__, __LINE__, "%u TCBs still in use", h_tcbs_in_use());
@@ -849,12 +849,12 @@ void fixture_listen(void)
 {
 	g.listener = fw_tcp_listen(H_LPORT, h_accept_cb, &app);
 	assert_non_null(g.listener);
-	expect_state(g.listener, FW_TCP_LISTEN);
+	assert_ptr_equal(lsn_find(H_LPORT), g.listener);
 }
 
-struct fw_tcp_conn *h_listen(uint16_t port)
+struct fw_tcp_listener *h_listen(uint16_t port)
 {
-	struct fw_tcp_conn *l = fw_tcp_listen(port, h_accept_cb, &app);
+	struct fw_tcp_listener *l = fw_tcp_listen(port, h_accept_cb, &app);
 	assert_non_null(l);
 	return l;
 }
@@ -881,20 +881,25 @@ void fixture_established(void)
 	expect_state(g.tcb, FW_TCP_ESTABLISHED);
 }
 
-struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd)
+struct fw_tcp_conn *h_establish_on(uint16_t lport, uint16_t rport, uint32_t *snd)
 {
 	uint32_t iss;
 
-	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1460, .rport = rport);
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1460, .rport = rport, .lport = lport);
 	assert_non_null(h_peek_tx());
 	iss = h_peek_tx()->seq;
 	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
-	inject(.flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1, .rport = rport);
+	inject(.flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1, .rport = rport, .lport = lport);
 	expect_no_tx();
 	assert_non_null(app.accepted);
 	assert_int_equal(app.accepted->t.rport, rport);
 	*snd = iss + 1;
 	return app.accepted;
+}
+
+struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd)
+{
+	return h_establish_on(0, rport, snd);   /* 0: H_LPORT */
 }
 
 /* > S iss (mss) from an ephemeral port; no answer yet. */
@@ -969,7 +974,7 @@ void fixture_time_wait(void)
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	assert_int_equal(h_tcbs_in_use(), 1);    /* the listener only */
+	assert_int_equal(h_tcbs_in_use(), 0);    /* listeners take no TCB */
 	assert_int_equal(h_tw_in_use(), 1);
 	g.tcb = NULL;
 }
@@ -981,6 +986,7 @@ int main(void)
 	int fails = 0;
 	fails += _cmocka_run_group_tests("tcp_teardown", tcp_teardown_tests, tcp_teardown_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_rst_syn", tcp_rst_tests, tcp_rst_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_listen", tcp_listen_tests, tcp_listen_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_open_data", tcp_open_tests, tcp_open_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_hardening", tcp_hardening_tests, tcp_hardening_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_coalesce", tcp_coalesce_tests, tcp_coalesce_count, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "listen.h"
 #include "tcb.h"
 #include "fw_tcp.h"
 #include "stats.h"
@@ -108,7 +109,8 @@ struct h_app {
 };
 
 struct h_state {
-	struct fw_tcp_conn *listener, *tcb;
+	struct fw_tcp_listener *listener;
+	struct fw_tcp_conn *tcb;
 	uint32_t iss;          /* the engine's ISS as seen in its SYN */
 	uint32_t snd, rcv;     /* engine's SND.NXT, peer's next sequence number */
 };
@@ -190,7 +192,7 @@ unsigned h_tw_in_use(void);
 /* Fixtures: each leaves g.tcb in the named state and no packet pending. */
 void fixture_listen(void);
 /* Another listener, with the harness's callbacks (teardown closes it). */
-struct fw_tcp_conn *h_listen(uint16_t port);
+struct fw_tcp_listener *h_listen(uint16_t port);
 void fixture_established(void);
 void fixture_syn_sent(void);
 void fixture_fin_wait_1(void);
@@ -203,12 +205,16 @@ void fixture_time_wait(void);
 /* One more connection to the listener from port `rport`, ESTABLISHED;
  * its ISS+1 in *snd (the peer's next sequence number is H_PEER_ISS + 1). */
 struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd);
+/* The same to local port `lport` (0: H_LPORT), from `rport`. */
+struct fw_tcp_conn *h_establish_on(uint16_t lport, uint16_t rport, uint32_t *snd);
 
 /* Test lists, one per file. */
 extern const struct CMUnitTest tcp_teardown_tests[];
 extern const size_t tcp_teardown_count;
 extern const struct CMUnitTest tcp_rst_tests[];
 extern const size_t tcp_rst_count;
+extern const struct CMUnitTest tcp_listen_tests[];
+extern const size_t tcp_listen_count;
 extern const struct CMUnitTest tcp_open_tests[];
 extern const size_t tcp_open_count;
 extern const struct CMUnitTest tcp_hardening_tests[];

@@ -14,7 +14,7 @@
 #include "lwip/stats.h"
 
 #define RX_FLOOD_SEGS 200u
-#define RX_CONNS (FW_TCB_COUNT - 1u)   /* every TCB but the listener */
+#define RX_CONNS FW_TCB_COUNT          /* every TCB (the listener takes none) */
 #define RX_SPARSE_LEN 23u              /* leaves a full segment no room behind it */
 #define RX_WALK_STEPS 400u
 #define RX_STREAM_MAX (4u * FW_TCP_WND)
@@ -102,11 +102,13 @@ static void rx_send(struct rx_peer *p, uint16_t n)
 }
 
 /*
- * Several connections together (RX_CONNS, every TCB but the listener's),
- * the application keeping everything:
+ * Several connections together (RX_CONNS, every TCB), the application
+ * keeping everything:
  *   each c:  < .P c.rcv len 1       > . win W(c)
- *   sum over c of (W(c) + 1) <= FW_TCP_RX_POOL_BUFS * MSS: the offers
- *   together fit in TCP's share of the pool;
+ *   sum over c of (W(c) + 1) <= FW_TCP_RX_POOL_BUFS * PBUF_POOL_BUFSIZE:
+ *   the offers together fit in TCP's share of the pool (a buffer holds
+ *   more than an MSS, so the byte behind which a full segment is packed
+ *   needs no buffer of its own);
  *   each c:  < .P  full segments up to W(c)   > . each taken
  * and TCP never holds more than FW_TCP_RX_POOL_BUFS buffers: the pool
  * keeps PBUF_POOL_SIZE - FW_TCP_RX_POOL_BUFS for everything else.
@@ -126,9 +128,9 @@ static void rx_connections_together_stay_within_budget(void **s)
 		offered += c[i].wnd + 1u;
 		rx_expect_pool_floor(floor, "segments", ++sent);
 	}
-	if (offered > (uint32_t)FW_TCP_RX_POOL_BUFS * FW_TCP_MSS)
+	if (offered > (uint32_t)FW_TCP_RX_POOL_BUFS * PBUF_POOL_BUFSIZE)
 		h_fail(__FILE__, __LINE__, "windows offered to %u connections hold %u bytes, the budget %u",
-		       (unsigned)RX_CONNS, (unsigned)offered, (unsigned)(FW_TCP_RX_POOL_BUFS * FW_TCP_MSS));
+		       (unsigned)RX_CONNS, (unsigned)offered, (unsigned)(FW_TCP_RX_POOL_BUFS * PBUF_POOL_BUFSIZE));
 	for (unsigned i = 0; i < RX_CONNS; i++) {
 		while (c[i].wnd > 0) {
 			rx_send(&c[i], (uint16_t)(c[i].wnd < FW_TCP_MSS ? c[i].wnd : FW_TCP_MSS));
