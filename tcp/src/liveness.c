@@ -13,7 +13,7 @@
  * that still has callbacks; only the orphan count resets inside
  * fw_tcp_close(), an orphan, which has none.
  */
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "tcb.h"
 #include "stats.h"
 

@@ -3,8 +3,9 @@
  * teardown helpers (entering TIME_WAIT, reset, drop).
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "isn.h"
+#include "listen.h"
 #include "rx.h"
 #include "tcb.h"
 #include "stats.h"
@@ -17,6 +18,23 @@
 
 _Static_assert(FW_TCP_ACK_DELAY_MS > 0 && FW_TCP_ACK_DELAY_MS < 500,
                "RFC 9293 3.8.6.3 (MUST-40): an ACK is delayed by less than 0.5 s");
+
+/*
+ * RAM per open connection of an lwIP application (bench row
+ * ram_conn_app): this TCB + lwIP's struct altcp_pcb + altcp_fw.c's record
+ * (struct afw, 12 B) is to stay within what the same application costs on
+ * lwIP's own TCP built with the features finwait has: its struct tcp_pcb
+ * with TCP_QUEUE_OOSEQ, LWIP_TCP_KEEPALIVE, dual stack (204 B on a 32-bit
+ * target) and LWIP_TCP_SACK_OUT with LWIP_TCP_MAX_SACK_NUM =
+ * FW_TCP_SACK_RANGES (8 B per block; 236 B with 4), + the same altcp_pcb.
+ * No window scaling and no timestamps on either side.
+ */
+#define TCB_LWIP_PCB_BYTES (204u + (FW_TCP_SACK ? 8u * FW_TCP_SACK_RANGES : 0u))
+#define TCB_AFW_RECORD_BYTES 12u
+#if UINTPTR_MAX == 0xffffffffu
+_Static_assert(sizeof(struct fw_tcp_conn) + TCB_AFW_RECORD_BYTES <= TCB_LWIP_PCB_BYTES,
+               "a TCB and its altcp record must not cost more than lwIP's matching tcp_pcb");
+#endif
 
 static struct fw_tcp_conn tcb_pool[FW_TCB_COUNT];
 
@@ -111,15 +129,18 @@ static bool tcb_orphan(const struct fw_tcp_conn *c)
 	return c->in_use && (c->flags & TCB_F_ORPHAN) && tcb_synchronized(c);
 }
 
+/* Any listener, for tcb_oldest(). */
+#define TCB_ANY_LISTENER UINT32_MAX
+
 /* The oldest (smallest `since`, on the wrapping clock) TCB `pick` accepts,
- * of `listener` when given. */
-static struct fw_tcp_conn *tcb_oldest(bool (*pick)(const struct fw_tcp_conn *), const struct fw_tcp_conn *listener)
+ * of listener `lid` unless TCB_ANY_LISTENER. */
+static struct fw_tcp_conn *tcb_oldest(bool (*pick)(const struct fw_tcp_conn *), unsigned lid)
 {
 	struct fw_tcp_conn *best = NULL;
 
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct fw_tcp_conn *c = &tcb_pool[i];
-		if (!pick(c) || (listener && c->listener != tcb_id(listener)))
+		if (!pick(c) || (lid != TCB_ANY_LISTENER && c->listener != lid))
 			continue;
 		if (!best || (int32_t)(c->since - best->since) < 0)
 			best = c;
@@ -152,9 +173,9 @@ static void tcb_recycle_half_open(struct fw_tcp_conn *c)
 	tcb_drop(c, ERR_ABRT);
 }
 
-bool tcb_evict_half_open(const struct fw_tcp_conn *listener)
+bool tcb_evict_half_open(unsigned lid)
 {
-	struct fw_tcp_conn *c = tcb_oldest(tcb_half_open, listener);
+	struct fw_tcp_conn *c = tcb_oldest(tcb_half_open, lid);
 
 	if (!c)
 		return false;
@@ -168,12 +189,12 @@ struct fw_tcp_conn *tcb_alloc_evicting(void)
 
 	if (tcb)
 		return tcb;
-	victim = tcb_oldest(tcb_half_open, NULL);
+	victim = tcb_oldest(tcb_half_open, TCB_ANY_LISTENER);
 	if (victim) {
 		tcb_recycle_half_open(victim);
 		return tcb_alloc();
 	}
-	victim = tcb_oldest(tcb_orphan, NULL);
+	victim = tcb_oldest(tcb_orphan, TCB_ANY_LISTENER);
 	if (victim) {
 		STAT_INC(evict_orphan);
 		tcb_reset(victim, ERR_ABRT);
@@ -225,22 +246,12 @@ struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t)
 
 	/* One check for the hint, then one per slot: no second copy of it. */
 	for (unsigned i = 0; i <= FW_TCB_COUNT; tcb = &tcb_pool[i++]) {
-		if (tcb->in_use && tcb->state != FW_TCP_LISTEN && tcb->t.lport == t->lport &&
+		if (tcb->in_use && tcb->t.lport == t->lport &&
 		    tcb->t.rport == t->rport && tcb_addr_eq(&tcb->t.raddr, &t->raddr) &&
 		    tcb_addr_eq(&tcb->t.laddr, &t->laddr)) {
 			last = tcb;
 			return tcb;
 		}
-	}
-	return NULL;
-}
-
-struct fw_tcp_conn *tcb_find_listener(uint16_t port)
-{
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *tcb = &tcb_pool[i];
-		if (tcb->in_use && tcb->state == FW_TCP_LISTEN && tcb->t.lport == port)
-			return tcb;
 	}
 	return NULL;
 }
@@ -253,17 +264,29 @@ unsigned tcb_count_flagged(uint16_t flag)
 	return n;
 }
 
-/* Children of `listener` not yet handed to the application. */
-unsigned tcb_backlog(const struct fw_tcp_conn *listener)
+/* A child of listener `lid` not yet handed to the application. */
+static bool tcb_unaccepted_child(const struct fw_tcp_conn *c, unsigned lid)
+{
+	return c->in_use && (c->flags & TCB_F_PASSIVE) && !(c->flags & TCB_F_ACCEPTED) && c->listener == lid;
+}
+
+unsigned tcb_backlog(unsigned lid)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		const struct fw_tcp_conn *c = &tcb_pool[i];
-		if (c->in_use && c->state != FW_TCP_LISTEN && (c->flags & TCB_F_PASSIVE) &&
-		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(listener))
-			n++;
-	}
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++)
+		n += tcb_unaccepted_child(&tcb_pool[i], lid);
 	return n;
+}
+
+void tcb_close_children(unsigned lid)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *c = &tcb_pool[i];
+		if (tcb_unaccepted_child(c, lid)) {
+			c->flags |= TCB_F_ORPHAN;
+			tcb_reset(c, ERR_ABRT);
+		}
+	}
 }
 
 /* ------------------------------------------------------------ states */
@@ -427,7 +450,7 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 	}
 	tcb->retries++;
 	/* RFC 6298 (5.5): back off the timer. */
-	tcb->rto = tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u;
+	tcb->rto = (uint16_t)(tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u);
 	tcb_retransmit(tcb, now);
 }
 
@@ -705,12 +728,14 @@ void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
 	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
 	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
 	info->cwnd = tcb->cwnd;
-	info->ssthresh = tcb->ssthresh;
+	info->ssthresh = tcb->ssthresh == TCB_CC_SSTHRESH_INIT ? UINT32_MAX : tcb->ssthresh;
 }
 
 void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg)
 {
 	struct fw_tcp_info info;
+
+	lsn_foreach(cb, arg);
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		if (tcb_pool[i].in_use) {
 			fw_tcp_get_info(&tcb_pool[i], &info);

@@ -20,7 +20,7 @@
  *   next-hop MTU cannot shrink segments to a trickle;
  * - source quench is ignored (RFC 6633).
  */
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/icmp.h"
 #include "lwip/prot/icmp.h"
 #include "stats.h"
