@@ -27,6 +27,13 @@ def test_daytime_over_ipv6_leaves_ipv6_time_wait_entry(fw, ip6):
     tcp.tw6 counts; IPv4 daytime answers beside it."""
     wait_preferred(fw, [ipaddress.IPv6Address(FW_IP6)])
     fw.cmd("set msl 2000")
+    try:
+        _daytime_over_ipv6(fw)
+    finally:
+        fw.cmd(f"set msl {eu.DEFAULT_MSL_MS}")
+
+
+def _daytime_over_ipv6(fw):
     with eu.netns(fw.ns_name):
         s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.settimeout(10)
