@@ -500,6 +500,33 @@ static void tcb_ack_rtt(struct fw_tcp_conn *tcb, uint32_t ack, bool established,
 	}
 }
 
+/* The first `n` bytes of the send queue are acknowledged (n at most its
+ * length): free the pbufs they fill, trim the next, which now carries the
+ * queue's length in its tot_len (tcb.h). */
+static void tcb_sndq_free_front(struct fw_tcp_conn *tcb, uint32_t n)
+{
+	struct pbuf *q = tcb->sndq;
+	u16_t rest = (u16_t)(q->tot_len - n);
+
+	while (q && n && n >= q->len) {
+		struct pbuf *next = q->next;
+
+		n -= q->len;
+		q->next = NULL;
+		pbuf_free(q);
+		tcb->sndq_n--;
+		q = next;
+	}
+	tcb->sndq = q;
+	if (!q) {
+		tcb->sndq_tail = NULL;
+		return;
+	}
+	q->tot_len = (u16_t)(rest + n);
+	if (n)
+		pbuf_remove_header(q, (size_t)n);
+}
+
 /* SND.UNA < SEG.ACK =< SND.NXT: drop acknowledged bytes (and SYN/FIN). */
 static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_post *post, uint32_t now)
 {
@@ -516,7 +543,7 @@ static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_po
 		tcb->flags |= TCB_F_FIN_ACKED;
 	}
 	if (n)
-		tcb->sndq = pbuf_free_header(tcb->sndq, (u16_t)n);
+		tcb_sndq_free_front(tcb, n);
 	post->acked += n;
 	tcb_ack_rtt(tcb, ack, post->established, now);
 	sack_una_advanced(tcb, ack - tcb->snd_una);
