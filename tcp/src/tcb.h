@@ -164,6 +164,12 @@ static inline bool tcb_alive(const struct fw_tcp_conn *tcb, uint8_t gen)
 	return tcb->in_use && tcb->gen == gen;
 }
 struct fw_tcp_conn *tcb_alloc(void);
+#ifdef FW_HOST_TEST
+/** tcb_alloc() takes a free slot as it is: each must be all zero but its
+ *  generation (anything written to a TCB after tcb_free() breaks that).
+ *  The index of the first that is not, else -1. */
+int tcb_check_free_slots(void);
+#endif
 /** tcb_alloc(); with the pool full, make room first (RFC 4987 3.5): the
  *  oldest half-open connection is recycled (no RST: its peer never
  *  answered; its cookie still completes it), else the oldest orphan is
