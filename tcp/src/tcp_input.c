@@ -302,7 +302,10 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 		STAT_INC(drop_listen);
 		return;
 	}
-	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG && !tcb_evict_half_open(l)) {
+	/* A backlog is made of TCBs in use: with fewer of those than its limit
+	 * it cannot be full, and the pool need not be counted. */
+	if (stats_tcp.tcb_in_use >= FW_LISTEN_BACKLOG && tcb_backlog(l) >= FW_LISTEN_BACKLOG &&
+	    !tcb_evict_half_open(l)) {
 		/* every child is past its handshake, not yet accepted: nothing to recycle */
 		STAT_INC(syn_backlog_full);
 		return;
