@@ -70,7 +70,13 @@ struct fw_tcp_conn {
 	uint32_t uto;           /* user timeout, ms (RFC 5482); 0: none */
 	uint32_t uto_since;     /* what is in flight has waited for the peer since (while SND.NXT != SND.UNA) */
 	uint32_t ack_at;        /* the delayed ACK's deadline (TCB_T_DACK): when the data it owes came + the delay */
-	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
+	/* Bytes from snd_una(+SYN) on: unacked, then unsent. Only the first
+	 * pbuf's tot_len is the queue's length: a write appends at sndq_tail
+	 * without walking the chain to update every tot_len, and the ACK that
+	 * frees the first pbufs gives the next its length (tcb_sndq_append,
+	 * tcb_sndq_free_front). Read it with len and next only. */
+	struct pbuf *sndq;
+	struct pbuf *sndq_tail; /* sndq's last pbuf (NULL with sndq) */
 	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
 	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
 	struct pbuf *rx_lent;   /* buffers the delivery running now lends (back to rcvq if refused) */
@@ -122,6 +128,7 @@ struct fw_tcp_conn {
 	                         * this connection and opened another in the slot is detected */
 	int8_t soft_err;        /* err_t of the last soft ICMP error (RFC 5927), ERR_OK when none:
 	                         * what the application hears if the connection times out */
+	uint8_t sndq_n;         /* pbufs in sndq (fw_tcp_sndbuf's limit, FW_TCP_SNDQ_PBUFS) */
 	void *arg;
 	fw_tcp_connected_cb connected_cb; /* active opens (SYN_SENT) */
 	fw_tcp_recv_cb recv_cb;
@@ -154,6 +161,12 @@ static inline bool tcb_alive(const struct fw_tcp_conn *tcb, uint8_t gen)
 	return tcb->in_use && tcb->gen == gen;
 }
 struct fw_tcp_conn *tcb_alloc(void);
+#ifdef FW_HOST_TEST
+/** tcb_alloc() takes a free slot as it is: each must be all zero but its
+ *  generation (anything written to a TCB after tcb_free() breaks that).
+ *  The index of the first that is not, else -1. */
+int tcb_check_free_slots(void);
+#endif
 /** tcb_alloc(); with the pool full, make room first (RFC 4987 3.5): the
  *  oldest half-open connection is recycled (no RST: its peer never
  *  answered; its cookie still completes it), else the oldest orphan is
@@ -226,6 +239,18 @@ static inline uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
 static inline uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
 {
 	return tcb->sndq ? tcb->sndq->tot_len : 0u;
+}
+/** Append `n` pbufs (`p` .. `last`, linked by next) to the send queue. */
+static inline void tcb_sndq_append(struct fw_tcp_conn *tcb, struct pbuf *p, struct pbuf *last, uint8_t n)
+{
+	if (tcb->sndq) {
+		tcb->sndq->tot_len = (u16_t)(tcb->sndq->tot_len + p->tot_len);
+		tcb->sndq_tail->next = p;
+	} else {
+		tcb->sndq = p;
+	}
+	tcb->sndq_tail = last;
+	tcb->sndq_n = (uint8_t)(tcb->sndq_n + n);
 }
 /** The retransmission timer's deadline `after` ms from now (persist). */
 static inline void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)
