@@ -45,8 +45,13 @@ static bool tcb_log_on;
 static fw_tcp_log_hook tcb_log_fn;
 static uint8_t tcb_event_depth;   /* >0 while fw_tcp_input()/fw_tcp_timers() runs */
 static uint32_t tcb_event_now;    /* the running event's time */
-static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED, TCB_F_TX_PENDING or
-                                   * TCB_F_DELIVER_PENDING */
+/* One bit per pool slot, set with TCB_F_ACK_OWED, TCB_F_TX_PENDING or
+ * TCB_F_DELIVER_PENDING: the end of the event visits those slots only,
+ * not the whole pool twice per pass. A bit may outlive its flags (the
+ * flush clears flags, a freed slot keeps its bit until the next end of an
+ * event): the flags decide, the bits only narrow the search. */
+static uint32_t tcb_event_owed;
+_Static_assert(FW_TCB_COUNT <= 32, "tcb_event_owed has a bit per TCB");
 static fw_tcp_clock_fn tcb_clock;
 static uint32_t tcb_syn_pressure_at;  /* last half-open recycled or SYN left without a TCB */
 static bool tcb_syn_pressure_seen;
@@ -91,7 +96,7 @@ void tcb_pool_reset(void)
 	rx_reset();
 	tcb_syn_pressure_seen = false;
 	tcb_event_depth = 0;
-	tcb_event_owed = false;
+	tcb_event_owed = 0;
 }
 
 struct fw_tcp_conn *tcb_alloc(void)
@@ -99,10 +104,10 @@ struct fw_tcp_conn *tcb_alloc(void)
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct fw_tcp_conn *tcb = &tcb_pool[i];
 		if (!tcb->in_use) {
-			uint8_t gen = (uint8_t)(tcb->gen + 1u);
-			memset(tcb, 0, sizeof *tcb);
+			/* A free slot is all zero but its generation (tcb_pool_reset,
+			 * tcb_release): no second memset here. */
 			tcb->in_use = 1;
-			tcb->gen = gen;
+			tcb->gen = (uint8_t)(tcb->gen + 1u);
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
 			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
@@ -116,6 +121,23 @@ struct fw_tcp_conn *tcb_alloc(void)
 	}
 	return NULL;
 }
+
+#ifdef FW_HOST_TEST
+int tcb_check_free_slots(void)
+{
+	static const struct fw_tcp_conn zero;
+
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn c = tcb_pool[i];
+		if (c.in_use)
+			continue;
+		c.gen = 0;
+		if (memcmp(&c, &zero, sizeof c) != 0)
+			return (int)i;
+	}
+	return -1;
+}
+#endif
 
 /* A passive open still in SYN_RCVD that the application has not seen. */
 static bool tcb_half_open(const struct fw_tcp_conn *c)
@@ -440,11 +462,11 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 				tcb->flags |= TCB_F_ORPHAN;
 				tcb_drop(tcb, ERR_CLSD);
 			} else {
-				tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_CLSD);
+				tcb_reset(tcb, tcb_soft_err(tcb) != ERR_OK ? tcb_soft_err(tcb) : ERR_CLSD);
 			}
 		} else {
 			STAT_INC(rtx_aborts);
-			tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_ABRT);
+			tcb_reset(tcb, tcb_soft_err(tcb) != ERR_OK ? tcb_soft_err(tcb) : ERR_ABRT);
 		}
 		return;
 	}
@@ -511,10 +533,26 @@ void tcb_event_begin(uint32_t now)
 		tcb_event_now = now;
 }
 
+static void tcb_owed_mark(const struct fw_tcp_conn *tcb)
+{
+	tcb_event_owed |= 1u << tcb_id(tcb);
+}
+
+/* The first slot from `from` on whose bit is in `done` or owed now (a
+ * callback run from the loop may mark one further on, which the same
+ * loop then visits, as a scan of the whole pool would); FW_TCB_COUNT when
+ * none. */
+static unsigned tcb_owed_next(uint32_t done, unsigned from)
+{
+	uint32_t rest = from < 32u ? (done | tcb_event_owed) >> from : 0u;
+
+	return rest ? from + (unsigned)__builtin_ctz(rest) : FW_TCB_COUNT;
+}
+
 void tcb_deliver_later(struct fw_tcp_conn *tcb)
 {
 	tcb->flags |= TCB_F_DELIVER_PENDING;
-	tcb_event_owed = true;
+	tcb_owed_mark(tcb);
 }
 
 void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
@@ -524,7 +562,7 @@ void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
 		return;
 	}
 	tcb->flags |= TCB_F_TX_PENDING;
-	tcb_event_owed = true;
+	tcb_owed_mark(tcb);
 }
 
 void tcb_rx_released(struct fw_tcp_conn *tcb)
@@ -533,7 +571,7 @@ void tcb_rx_released(struct fw_tcp_conn *tcb)
 		tcb_deliver_later(tcb);
 	if (tcb_synchronized(tcb) && rx_reopened(tcb)) {
 		tcb->flags |= TCB_F_ACK_OWED;
-		tcb_event_owed = true;
+		tcb_owed_mark(tcb);
 	}
 }
 
@@ -544,7 +582,7 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb)
 		return;
 	}
 	tcb->flags |= TCB_F_ACK_OWED;
-	tcb_event_owed = true;
+	tcb_owed_mark(tcb);
 }
 
 /*
@@ -613,15 +651,17 @@ void tcb_event_end(uint32_t now)
 		return;
 	}
 	for (unsigned pass = 0; tcb_event_owed && pass < TCB_EVENT_PASSES; pass++) {
-		tcb_event_owed = false;
-		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		uint32_t owed = tcb_event_owed;
+
+		tcb_event_owed = 0;
+		for (unsigned i = tcb_owed_next(owed, 0); i < FW_TCB_COUNT; i = tcb_owed_next(owed, i + 1u)) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & TCB_F_DELIVER_PENDING)) {
 				tcb->flags &= (uint16_t)~TCB_F_DELIVER_PENDING;
 				tcb_deliver(tcb, now);
 			}
 		}
-		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		for (unsigned i = tcb_owed_next(owed, 0); i < FW_TCB_COUNT; i = tcb_owed_next(owed, i + 1u)) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING)))
 				tcb_flush(tcb, now);

@@ -70,7 +70,13 @@ struct fw_tcp_conn {
 	uint32_t uto;           /* user timeout, ms (RFC 5482); 0: none */
 	uint32_t uto_since;     /* what is in flight has waited for the peer since (while SND.NXT != SND.UNA) */
 	uint32_t ack_at;        /* the delayed ACK's deadline (TCB_T_DACK): when the data it owes came + the delay */
-	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
+	/* Bytes from snd_una(+SYN) on: unacked, then unsent. Only the first
+	 * pbuf's tot_len is the queue's length: a write appends at sndq_tail
+	 * without walking the chain to update every tot_len, and the ACK that
+	 * frees the first pbufs gives the next its length (tcb_sndq_append,
+	 * tcb_sndq_free_front). Read it with len and next only. */
+	struct pbuf *sndq;
+	struct pbuf *sndq_tail; /* sndq's last pbuf (NULL with sndq) */
 	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
 	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
 	struct pbuf *rx_lent;   /* buffers the delivery running now lends (back to rcvq if refused) */
@@ -102,13 +108,17 @@ struct fw_tcp_conn {
 	uint16_t ack_bytes;     /* in-order bytes the delayed ACK owes (saturates): two full segments -> ACK now */
 	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
 	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */
-	uint8_t rx_views;       /* deliveries its application holds (views not yet freed) */
 #if FW_TCP_OOQ_SEGS
 	uint8_t ooq_n;          /* buffers in ooq */
 #endif
+	uint8_t sndq_n;         /* pbufs in sndq (fw_tcp_sndbuf's limit, FW_TCP_SNDQ_PBUFS) */
 	uint16_t flags;         /* TCB_F_* */
 	uint16_t max_snd_wnd;   /* MAX.SND.WND, largest window the peer offered (RFC 5961 5.2) */
-	uint8_t state;          /* enum fw_tcp_state; written by tcb_set_state() only */
+	/* Bit-fields where the ranges are small: the dual-stack tuple's 28
+	 * bytes left none to spare within the RAM budget tcb.c asserts. */
+	uint8_t state : 4;      /* enum fw_tcp_state; written by tcb_set_state() only */
+	uint8_t rx_views : 4;   /* deliveries its application holds (views not yet freed, at most
+	                         * FW_TCP_RCV_VIEWS) */
 	uint8_t timers;         /* TCB_T_* armed */
 	uint8_t retries;        /* RTO expiries since the last forward progress */
 	uint8_t dupacks;        /* RFC 5681 duplicate ACKs since SND.UNA last advanced (saturates) */
@@ -117,11 +127,10 @@ struct fw_tcp_conn {
 	uint8_t ka_probes;      /* keepalive probes the peer has not answered */
 	uint8_t cc_flags;       /* TCB_CC_* */
 	uint8_t listener;       /* slot of the listener in its table (passive opens, listen.h) */
-	uint8_t in_use;
-	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
-	                         * this connection and opened another in the slot is detected */
-	int8_t soft_err;        /* err_t of the last soft ICMP error (RFC 5927), ERR_OK when none:
-	                         * what the application hears if the connection times out */
+	uint8_t in_use : 1;
+	uint8_t gen : 7;        /* bumped each time the slot is handed out: a callback that freed
+	                         * this connection and opened another in the slot is detected
+	                         * (modulo 128) */
 	void *arg;
 	fw_tcp_connected_cb connected_cb; /* active opens (SYN_SENT) */
 	fw_tcp_recv_cb recv_cb;
@@ -140,10 +149,30 @@ struct fw_tcp_conn {
 #define TCB_CC_FAST     0x01u  /* in fast recovery (RFC 6582 3.2): cwnd inflated by duplicate ACKs */
 #define TCB_CC_NODELAY  0x02u  /* fw_tcp_nagle(off): no Nagle (RFC 9293 3.7.4) */
 #define TCB_CC_OVERRIDE 0x04u  /* set while the SWS override timer's output runs */
+/* The last soft ICMP error (RFC 5927), what the application hears if the
+ * connection times out: two bits here rather than an err_t byte of its
+ * own (the dual-stack tuple's 28 bytes left no byte to spare within the
+ * RAM budget tcb.c asserts). Neither set: none. */
+#define TCB_CC_SOFT_CLSD 0x08u /* ERR_CLSD: port or protocol unreachable */
+#define TCB_CC_SOFT_RTE  0x10u /* ERR_RTE: any other unreachable, time exceeded, parameter problem */
 /* tcb.ssthresh before the first loss: RFC 5681 3.1's "arbitrarily high",
  * its example "the size of the largest possible advertised window"
  * (fw_tcp_info shows UINT32_MAX, as before) */
 #define TCB_CC_SSTHRESH_INIT 0xffffu
+
+_Static_assert(FW_TCP_STATE_COUNT <= 16 && FW_TCP_RCV_VIEWS <= 15, "tcb state and rx_views are 4-bit fields");
+
+/* The soft error recorded (TCB_CC_SOFT_*), ERR_OK when none. */
+static inline err_t tcb_soft_err(const struct fw_tcp_conn *tcb)
+{
+	return (tcb->cc_flags & TCB_CC_SOFT_CLSD) ? ERR_CLSD : (tcb->cc_flags & TCB_CC_SOFT_RTE) ? ERR_RTE : ERR_OK;
+}
+
+static inline void tcb_set_soft_err(struct fw_tcp_conn *tcb, err_t err)
+{
+	tcb->cc_flags = (uint8_t)((tcb->cc_flags & ~(TCB_CC_SOFT_CLSD | TCB_CC_SOFT_RTE)) |
+	                          (err == ERR_CLSD ? TCB_CC_SOFT_CLSD : TCB_CC_SOFT_RTE));
+}
 _Static_assert(FW_RTO_MAX_MS <= 0xffffu && FW_RTO_SYN_TIMEOUT_MS <= FW_RTO_MAX_MS &&
                FW_RTO_INITIAL_MS <= FW_RTO_MAX_MS, "tcb.rto is 16-bit");
 
@@ -154,6 +183,12 @@ static inline bool tcb_alive(const struct fw_tcp_conn *tcb, uint8_t gen)
 	return tcb->in_use && tcb->gen == gen;
 }
 struct fw_tcp_conn *tcb_alloc(void);
+#ifdef FW_HOST_TEST
+/** tcb_alloc() takes a free slot as it is: each must be all zero but its
+ *  generation (anything written to a TCB after tcb_free() breaks that).
+ *  The index of the first that is not, else -1. */
+int tcb_check_free_slots(void);
+#endif
 /** tcb_alloc(); with the pool full, make room first (RFC 4987 3.5): the
  *  oldest half-open connection is recycled (no RST: its peer never
  *  answered; its cookie still completes it), else the oldest orphan is
@@ -226,6 +261,18 @@ static inline uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
 static inline uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
 {
 	return tcb->sndq ? tcb->sndq->tot_len : 0u;
+}
+/** Append `n` pbufs (`p` .. `last`, linked by next) to the send queue. */
+static inline void tcb_sndq_append(struct fw_tcp_conn *tcb, struct pbuf *p, struct pbuf *last, uint8_t n)
+{
+	if (tcb->sndq) {
+		tcb->sndq->tot_len = (u16_t)(tcb->sndq->tot_len + p->tot_len);
+		tcb->sndq_tail->next = p;
+	} else {
+		tcb->sndq = p;
+	}
+	tcb->sndq_tail = last;
+	tcb->sndq_n = (uint8_t)(tcb->sndq_n + n);
 }
 /** The retransmission timer's deadline `after` ms from now (persist). */
 static inline void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)

@@ -224,7 +224,7 @@ void fw_tcp_err(struct fw_tcp_conn *tcb, fw_tcp_err_cb cb) { tcb->err_cb = cb; }
 uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *tcb)
 {
 	uint32_t used = tcb_sndq_len(tcb);
-	if (tcb->sndq && pbuf_clen(tcb->sndq) >= FW_TCP_SNDQ_PBUFS)
+	if (tcb->sndq_n >= FW_TCP_SNDQ_PBUFS)
 		return 0;
 	return used >= TCB_SNDBUF ? 0u : TCB_SNDBUF - used;
 }
@@ -255,11 +255,15 @@ static uint32_t tcb_heap_free(void)
  * bytes take several times the heap; its segments go as copies instead.
  * A write thus adds at most one pbuf shorter than FW_TCP_MSS, so a queue
  * holds at most 2 * FW_TCP_SNDQ_PBUFS pbufs (fw_tcp_sndbuf). NULL when
- * the heap has no room for them all.
+ * the heap has no room for them all; else the chain (its first pbuf's
+ * tot_len is `len`, as the queue keeps it), its last pbuf in `*last`
+ * and their count in `*count`.
  */
-static struct pbuf *tcb_sndq_copy(const uint8_t *data, uint16_t len)
+static struct pbuf *tcb_sndq_copy(const uint8_t *data, uint16_t len, struct pbuf **last, uint8_t *count)
 {
-	struct pbuf *chain = NULL;
+	struct pbuf *chain = NULL, *tail = NULL;
+	uint16_t total = len;
+	uint8_t n_pbufs = 0;
 
 	while (len) {
 		uint16_t n = len < FW_TCP_MSS ? len : (uint16_t)FW_TCP_MSS;
@@ -271,13 +275,18 @@ static struct pbuf *tcb_sndq_copy(const uint8_t *data, uint16_t len)
 			return NULL;
 		}
 		memcpy(p->payload, data, n);
-		if (chain)
-			pbuf_cat(chain, p);
+		if (tail)
+			tail->next = p;
 		else
 			chain = p;
+		tail = p;
+		n_pbufs++;
 		data += n;
 		len = (uint16_t)(len - n);
 	}
+	chain->tot_len = total;
+	*last = tail;
+	*count = n_pbufs;
 	return chain;
 }
 
@@ -303,7 +312,8 @@ static struct pbuf *tcb_sndq_copy(const uint8_t *data, uint16_t len)
  */
 err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 {
-	struct pbuf *p;
+	struct pbuf *p, *last;
+	uint8_t n;
 
 	/* RFC 9293 3.10.2: in SYN-SENT and SYN-RECEIVED "queue the data for
 	 * transmission after entering ESTABLISHED state" (tcb_output sends
@@ -331,7 +341,7 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 		STAT_INC(sndq_full);
 		return ERR_MEM;
 	}
-	p = tcb_sndq_copy(data, len);
+	p = tcb_sndq_copy(data, len, &last, &n);
 	if (!p) {
 		STAT_INC(sndq_heap_frag);   /* pbuf_fail is for segments going out */
 		return ERR_MEM;
@@ -346,10 +356,7 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 		STAT_INC(sndq_heap_frag);
 		return ERR_MEM;
 	}
-	if (tcb->sndq)
-		pbuf_cat(tcb->sndq, p);
-	else
-		tcb->sndq = p;
+	tcb_sndq_append(tcb, p, last, n);
 	tcb_kick(tcb, tcb_now());   /* from a callback: at the end of the event, with its ACK */
 	return ERR_OK;
 }

@@ -117,5 +117,5 @@ void tcb_icmp_error(const struct fw_tcp_tuple *t, uint32_t seq, uint8_t type, ui
 		return;
 	}
 	STAT_INC(icmp_soft);
-	tcb->soft_err = icmp_err_of(type, code);
+	tcb_set_soft_err(tcb, icmp_err_of(type, code));
 }

@@ -307,7 +307,10 @@ static void seg_input_listen(const struct fw_tcp_listener *l, const struct fw_tc
 		STAT_INC(drop_listen);
 		return;
 	}
-	if (tcb_backlog(lsn_id(l)) >= FW_LISTEN_BACKLOG && !tcb_evict_half_open(lsn_id(l))) {
+	/* A backlog is made of TCBs in use: with fewer of those than its limit
+	 * it cannot be full, and the pool need not be counted. */
+	if (stats_tcp.tcb_in_use >= FW_LISTEN_BACKLOG && tcb_backlog(lsn_id(l)) >= FW_LISTEN_BACKLOG &&
+	    !tcb_evict_half_open(lsn_id(l))) {
 		/* every child is past its handshake, not yet accepted: nothing to recycle */
 		STAT_INC(syn_backlog_full);
 		return;
@@ -505,6 +508,33 @@ static void tcb_ack_rtt(struct fw_tcp_conn *tcb, uint32_t ack, bool established,
 	}
 }
 
+/* The first `n` bytes of the send queue are acknowledged (n at most its
+ * length): free the pbufs they fill, trim the next, which now carries the
+ * queue's length in its tot_len (tcb.h). */
+static void tcb_sndq_free_front(struct fw_tcp_conn *tcb, uint32_t n)
+{
+	struct pbuf *q = tcb->sndq;
+	u16_t rest = (u16_t)(q->tot_len - n);
+
+	while (q && n && n >= q->len) {
+		struct pbuf *next = q->next;
+
+		n -= q->len;
+		q->next = NULL;
+		pbuf_free(q);
+		tcb->sndq_n--;
+		q = next;
+	}
+	tcb->sndq = q;
+	if (!q) {
+		tcb->sndq_tail = NULL;
+		return;
+	}
+	q->tot_len = (u16_t)(rest + n);
+	if (n)
+		pbuf_remove_header(q, (size_t)n);
+}
+
 /* SND.UNA < SEG.ACK =< SND.NXT: drop acknowledged bytes (and SYN/FIN). */
 static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_post *post, uint32_t now)
 {
@@ -521,7 +551,7 @@ static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_po
 		tcb->flags |= TCB_F_FIN_ACKED;
 	}
 	if (n)
-		tcb->sndq = pbuf_free_header(tcb->sndq, (u16_t)n);
+		tcb_sndq_free_front(tcb, n);
 	post->acked += n;
 	tcb_ack_rtt(tcb, ack, post->established, now);
 	sack_una_advanced(tcb, ack - tcb->snd_una);

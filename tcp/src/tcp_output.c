@@ -17,6 +17,7 @@
 #include "lwip/ip.h"
 #include "lwip/ip4.h"
 #include "lwip/ip6.h"
+#include "lwip/mem.h"
 #include "lwip/netif.h"
 #include "lwip/prot/ip.h"
 #include "lwip/stats.h"
@@ -67,17 +68,21 @@ static struct pbuf *seg_alloc(uint16_t optlen, uint16_t datalen)
  * header room, leaves a hole that fits one exactly). So the free total
  * says nothing of whether a full segment still fits; only an allocation
  * of one does. Not a failure anyone needs to see: lwIP's heap error count
- * is left as it was.
+ * is left as it was. The block is asked of mem_malloc() directly, of the
+ * size pbuf_alloc(PBUF_IP, SEG_HLEN + FW_TCP_MSS, PBUF_RAM) asks for (its
+ * pbuf header and header room, each aligned, then the segment;
+ * SEG_HEAP_SEGMENT_BYTES): the same answer without initialising a pbuf
+ * and freeing it again, on every write.
  */
 bool seg_heap_has_segment(void)
 {
 	STAT_COUNTER err = lwip_stats.mem.err;
-	struct pbuf *p = pbuf_alloc(PBUF_IP, (u16_t)(SEG_HLEN + FW_TCP_MSS), PBUF_RAM);
+	void *block = mem_malloc((mem_size_t)SEG_HEAP_SEGMENT_BYTES);
 
 	lwip_stats.mem.err = err;
-	if (!p)
+	if (!block)
 		return false;
-	pbuf_free(p);
+	mem_free(block);
 	return true;
 }
 

@@ -537,6 +537,8 @@ int h_teardown(void **state)
 	}
 	if (h_tcbs_in_use() != 0)
 		h_fail(__FILE__, __LINE__, "%u TCBs still in use", h_tcbs_in_use());
+	if (tcb_check_free_slots() >= 0)
+		h_fail(__FILE__, __LINE__, "free TCB slot %d is not clear", tcb_check_free_slots());
 	if (h_stats().tcb_in_use != 0)
 		h_fail(__FILE__, __LINE__, "tcb_in_use counter %u", h_stats().tcb_in_use);
 	if ((int)lwip_stats.mem.used != h_pool_mem)
@@ -626,6 +628,8 @@ void h_inject(struct h_seg s)
 	struct fw_tcp_addr a, b;
 	struct pbuf *p = h_build(&s, &a, &b);
 	fw_tcp_input(p, &a, &b, h_now);
+	if (tcb_check_free_slots() >= 0)
+		h_fail(__FILE__, __LINE__, "free TCB slot %d is not clear", tcb_check_free_slots());
 }
 
 static void h_ip_header(uint8_t *ip, uint16_t tl, uint8_t proto, uint32_t src, uint32_t dst)

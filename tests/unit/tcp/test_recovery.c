@@ -9,7 +9,9 @@
  */
 #include <string.h>
 #include "harness.h"
+#include "lwip/mem.h"
 #include "lwip/stats.h"
+#include "tcp_out.h"
 
 #define R_CONNS 3u
 #define R_RPORT0 41000u
@@ -111,6 +113,25 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	h_tx_drain();
 }
 
+
+/* fw_tcp_write()'s heap check (seg_heap_has_segment) asks mem_malloc()
+ * for the block a full segment's pbuf takes, not for less: the same
+ * bytes of the heap as pbuf_alloc(PBUF_IP, header + MSS, PBUF_RAM). */
+static void heap_probe_is_a_full_segment_block(void **state)
+{
+	(void)state;
+	mem_size_t before = lwip_stats.mem.used;
+	struct pbuf *p = pbuf_alloc(PBUF_IP, TCP_HLEN + FW_TCP_MSS, PBUF_RAM);
+	assert_non_null(p);
+	mem_size_t by_pbuf = (mem_size_t)(lwip_stats.mem.used - before);
+	pbuf_free(p);
+	void *block = mem_malloc((mem_size_t)SEG_HEAP_SEGMENT_BYTES);
+	assert_non_null(block);
+	mem_size_t by_probe = (mem_size_t)(lwip_stats.mem.used - before);
+	mem_free(block);
+	assert_int_equal(by_probe, by_pbuf);
+	assert_int_equal(lwip_stats.mem.used, before);
+}
 /*
  * The reserve as one block, not a sum (two stalled echo connections
  * fragmented the heap: 3,000 B free, no 1,540 B buffer, no resend for
@@ -582,6 +603,7 @@ static void tiny_peer_mss_does_not_multiply_the_queue(void **state)
 
 const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(heap_reserve_keeps_acks_rtx_rst_alive),
+	H_TEST(heap_probe_is_a_full_segment_block),
 	H_TEST(heap_keeps_a_block_for_full_rtx_rfc6298_5_4),
 	H_TEST(third_dupack_fast_retransmit_once_rfc5681_3_2),
 	H_TEST(two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2),

@@ -530,6 +530,50 @@ static void pool_sndq_full_write_fails(void **state)
 	h_cleanup_established();
 }
 
+/* The send queue's pbuf count follows the ACKs: one that frees a whole
+ * pbuf and part of the next makes room for exactly one more write; once
+ * all is acknowledged the queue is empty and a write starts it again
+ * (the queue's tail and length are kept, not walked: tcb.h). */
+static void pool_sndq_count_follows_acks(void **state)
+{
+	(void)state;
+	fixture_established();
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd, .zero_wnd = true);
+	for (unsigned i = 0; i < FW_TCP_SNDQ_PBUFS; i++)
+		assert_int_equal(fw_tcp_write(g.tcb, "xy", 2), ERR_OK);
+	assert_int_equal(fw_tcp_sndbuf(g.tcb), 0);
+	expect_no_tx();
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);   /* the window opens */
+	assert_non_null(h_peek_tx());
+	assert_int_equal(h_peek_tx()->seq, g.snd);
+	assert_int_equal(h_peek_tx()->len, 2u * FW_TCP_SNDQ_PBUFS);
+	h_tx_drain();
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 3);   /* one pbuf and a byte of the next */
+	assert_int_equal(tcb_sndq_len(g.tcb), 2u * FW_TCP_SNDQ_PBUFS - 3u);
+	assert_int_equal(fw_tcp_write(g.tcb, "z", 1), ERR_OK);
+	assert_int_equal(fw_tcp_write(g.tcb, "z", 1), ERR_MEM);
+	assert_int_equal(h_stats().sndq_full, 1);
+	assert_int_equal(tcb_sndq_len(g.tcb), 2u * FW_TCP_SNDQ_PBUFS - 2u);
+	h_tx_drain();   /* "z" waits for what is in flight (Nagle) */
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 2u * FW_TCP_SNDQ_PBUFS);
+	assert_non_null(h_peek_tx());
+	assert_int_equal(h_peek_tx()->seq, g.snd + 2u * FW_TCP_SNDQ_PBUFS);
+	assert_int_equal(h_peek_tx()->len, 1);
+	h_tx_drain();
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 2u * FW_TCP_SNDQ_PBUFS + 1u);
+	assert_int_equal(tcb_sndq_len(g.tcb), 0);
+	assert_null(g.tcb->sndq);
+	assert_int_equal(fw_tcp_write(g.tcb, "abc", 3), ERR_OK);
+	assert_non_null(h_peek_tx());
+	assert_int_equal(h_peek_tx()->seq, g.snd + 2u * FW_TCP_SNDQ_PBUFS + 1u);
+	assert_int_equal(h_peek_tx()->len, 3);
+	h_tx_drain();
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + 2u * FW_TCP_SNDQ_PBUFS + 4u);
+	assert_null(g.tcb->sndq);
+	g.snd += 2u * FW_TCP_SNDQ_PBUFS + 4u;
+	h_cleanup_established();
+}
+
 /* 10,000 open/close cycles (passive close and active close through
  * TIME_WAIT, the table recycling when full) with every pool back to its
  * starting level (checked by the teardown). */
@@ -593,6 +637,7 @@ const struct CMUnitTest tcp_teardown_tests[] = {
 	H_TEST(pool_tcb_exhausted_syn_gets_cookie),
 	H_TEST(pool_backlog_full_recycles_oldest_child),
 	H_TEST(pool_sndq_full_write_fails),
+	H_TEST(pool_sndq_count_follows_acks),
 	H_TEST(ten_thousand_cycles),
 };
 const size_t tcp_teardown_count = sizeof tcp_teardown_tests / sizeof tcp_teardown_tests[0];
