@@ -8,6 +8,7 @@
 #   make BOARD=x        build build/x/firmware.elf
 #   make FW_TCP=lwip    the lwIP-TCP baseline, build/<board>-lwip/firmware.elf
 #   make bench          finwait against lwIP's TCP (bench/bench.mk; not in test)
+#   make bench-qemu     only some QEMU rows: BENCH_ONLY=httpd,iperf (bench/bench.mk)
 #
 # Each area keeps its own fragment: bsp/<family>/boards/<board>/board.mk
 # (target flags and sources), tcp/tcp.mk (the engine), port/lwip/port.mk,
@@ -36,7 +37,7 @@ LWIP_WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-address
 CFLAGS_EXTRA ?=
 
 .DEFAULT_GOAL := firmware
-.PHONY: firmware firmware-only all-boards run demo qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench flash debug help checks oot-test
+.PHONY: firmware firmware-only all-boards run demo qemu-tap test unit unit-asan tools-test e2e deps deps-test lwip clean fuzz soak bench bench-qemu flash debug help checks oot-test
 .SECONDARY:
 
 ifeq ($(BOARD_DIR),)

@@ -247,11 +247,12 @@ static void cmd_tcp_stats(void)
 	if (n)
 		console_printf("tcp:%s\n", line);
 	console_printf("tcp.tw: entered=%lu expired=%lu recycled=%lu reused=%lu fin_reacked=%lu rst_ignored=%lu "
-	    "acks_sent=%lu in_use=%lu peak=%lu capacity=%u bytes_per_entry=%lu\n",
+	    "acks_sent=%lu in_use=%lu peak=%lu capacity=%u bytes_per_entry=%lu recycled_age_ms=%lu\n",
 	    (unsigned long)w.entered, (unsigned long)w.expired, (unsigned long)w.recycled,
 	    (unsigned long)w.reused, (unsigned long)w.fin_reacked, (unsigned long)w.rst_ignored,
 	    (unsigned long)w.acks_sent, (unsigned long)w.in_use, (unsigned long)w.peak,
-	    (unsigned)fw_tcp_tw_capacity(), (unsigned long)fw_tcp_tw_bytes_per_entry());
+	    (unsigned)fw_tcp_tw_capacity(), (unsigned long)fw_tcp_tw_bytes_per_entry(),
+	    (unsigned long)w.recycled_age_ms);
 	/* IPv6's table (its entries are counted in tcp.tw too) */
 	console_printf("tcp.tw6: entered=%lu in_use=%lu capacity=%u bytes_per_entry=%lu\n",
 	    (unsigned long)w.entered6, (unsigned long)w.in_use6, (unsigned)fw_tcp_tw_capacity6(),

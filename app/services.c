@@ -38,7 +38,7 @@ void svc_kick(uint32_t delay_ms)
 
 void svc_listen_failed(const char *name, uint16_t port)
 {
-	console_printf("error: %s: cannot listen on port %u (no free TCB)\n", name, (unsigned)port);
+	console_printf("error: %s: cannot listen on port %u (listener table full)\n", name, (unsigned)port);
 }
 
 static void svc_stats(void)

@@ -2,6 +2,7 @@
 #
 #   make FW_TCP=lwip     the baseline firmware, build/<board>-lwip/firmware.elf
 #   make bench           every measurement; table, CSV and plots in build/bench/
+#   make bench-qemu BENCH_ONLY=httpd,iperf   only those QEMU rows (build/bench/subset/)
 #
 # Not part of `make test`, except that the e2e suite also checks the
 # baseline firmware (tests/e2e/test_lwip_baseline.py): a broken baseline
@@ -16,11 +17,12 @@ BENCH_LW    := $(BUILD)/$(BENCH_BOARD)-lwip
 
 # ---------------------------------------------------------------- static sizes (Cortex-M)
 # Probe objects: never linked; their array sizes are the numbers (sizes.py).
-# The TCP code and control-block rows compare IPv4-only builds of both
-# (lwIP's dual-stack tcp_pcb is 40 B larger); the IPv6 TIME_WAIT row
-# compares finwait's IPv6 entry with lwIP's dual-stack pcb (the baseline
-# firmware's pool), and the whole-firmware and QEMU rows the two dual-stack
-# firmwares (the ipv4 rows their FW_IPV6=0 builds).
+# The TCP flash rows compare IPv4-only builds of both; the RAM-per-
+# connection rows take lwIP's dual-stack tcp_pcb (lwip-equal.o below: the
+# firmware is dual stack, and finwait's tuple holds IPv6 addresses too),
+# and so does the IPv6 TIME_WAIT row, against finwait's IPv6 entry; the
+# whole-firmware and QEMU rows compare the two dual-stack firmwares (the
+# ipv4 rows their FW_IPV6=0 builds).
 BENCH_IPV4 := -DFW_IPV6=0
 
 $(BENCH)/probe/finwait.o: bench/probe/probe_finwait.c bench/bench.mk | $(LWIP_STAMP)
@@ -36,8 +38,18 @@ $(BENCH)/probe/lwip.o: bench/probe/probe_lwip.c bench/bench.mk | $(LWIP_STAMP)
 	@mkdir -p $(@D)
 	arm-none-eabi-gcc $($(BENCH_LW)_CFLAGS) $(BENCH_IPV4) $(WARN) -MMD -MP -c $< -o $@
 
+# lwIP's tcp_pcb with the options that match finwait's features (an
+# out-of-order queue, SACK blocks out with LWIP_TCP_MAX_SACK_NUM =
+# FW_TCP_SACK_RANGES, keepalive; no window scaling, no timestamps:
+# bench/lwip/flash/lwipopts.h) and dual stack, as both firmwares are: the
+# RAM-per-connection rows compare a TCB with this.
+$(BENCH)/probe/lwip-equal.o: bench/probe/probe_lwip.c bench/lwip/flash/lwipopts.h bench/bench.mk | $(LWIP_STAMP)
+	@mkdir -p $(@D)
+	arm-none-eabi-gcc -Ibench/lwip/flash $($(BENCH_LW)_CFLAGS) -DBENCH_LWIP_EQUAL_FEATURES $(WARN) -MMD -MP -c $< -o $@
+
 # the probes read struct sizes from headers: rebuild when one changes
--include $(BENCH)/probe/finwait.d $(BENCH)/probe/finwait6.d $(BENCH)/probe/lwip.d
+-include $(BENCH)/probe/finwait.d $(BENCH)/probe/finwait6.d $(BENCH)/probe/lwip.d \
+	$(BENCH)/probe/lwip-equal.d
 
 BENCH_FW_TCP_OBJS := $(patsubst %.c,$(BENCH_FW)/obj/%.o,$(FW_TCP_SRCS))
 BENCH_LW_TCP_OBJS := $(patsubst $(LWIP)/src/%.c,$(BENCH_LW)/lwip/%.o,$(LWIP_TCP_SRCS))
@@ -94,13 +106,13 @@ $(eval $(call lwip_fw_rules,$(BENCH_LW4),$(BENCH_IPV4)))
 endif
 
 $(BENCH)/static.json: bench/tools/sizes.py $(BENCH)/probe/finwait.o $(BENCH)/probe/finwait6.o \
-		$(BENCH)/probe/lwip.o \
+		$(BENCH)/probe/lwip.o $(BENCH)/probe/lwip-equal.o \
 		$(foreach v,$(BENCH_FLASH_VARIANTS),$(BENCH_FLASH_$(v)_OBJS)) \
 		$(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH_FW4)/firmware.elf \
 		$(BENCH_LW4)/firmware.elf
 	$(PY) bench/tools/sizes.py --finwait-probe $(BENCH)/probe/finwait.o \
 		--finwait-probe6 $(BENCH)/probe/finwait6.o \
-		--lwip-probe $(BENCH)/probe/lwip.o \
+		--lwip-probe $(BENCH)/probe/lwip.o --lwip-equal-probe $(BENCH)/probe/lwip-equal.o \
 		--finwait-timewait-obj $(BENCH_FW)/obj/tcp/src/timewait.o \
 		--finwait-tcb-obj $(BENCH_FW)/obj/tcp/src/tcb.o \
 		--lwip-memp-obj $(BENCH_LW)/lwip/core/memp.o \
@@ -187,6 +199,30 @@ endif
 		--loss-levels $(BENCH_LOSS_LEVELS) --loss-reps $(BENCH_LOSS_REPS) $(BENCH_QEMU_ARGS)
 	$(PY) bench/tools/report.py --out $(BENCH) $(BENCH)/static.json $(BENCH)/host.json $(BENCH)/m3.json \
 		$(BENCH)/qemu.json
+
+# ---------------------------------------------------------------- a subset of the QEMU rows
+# make bench-qemu BENCH_ONLY=httpd,iperf: those measurements alone (any of
+# qemubench.py's msl,tput,loss,close,httpd,iperf), both firmwares built
+# first; the table goes to build/bench/subset/ (results.md), not over the
+# full run's.
+BENCH_ONLY ?= httpd,iperf
+BENCH_SUBSET := $(BENCH)/subset
+bench_comma := ,
+BENCH_ONLY_STATIC := $(if $(filter msl close,$(subst $(bench_comma), ,$(BENCH_ONLY))),$(BENCH)/static.json)
+
+bench-qemu:
+ifneq ($(BOARD),$(BENCH_BOARD))
+	@echo "bench-qemu: runs on BOARD=$(BENCH_BOARD) only (QEMU with a network)"; exit 1
+endif
+	@tools/bootstrap.sh build test bench
+	$(MAKE) lwip
+	$(MAKE) $(BENCH_FW)/firmware.elf $(BENCH_LW)/firmware.elf $(BENCH_ONLY_STATIC)
+	@mkdir -p $(BENCH_SUBSET)
+	$(PY) bench/tools/qemubench.py --only $(BENCH_ONLY) --out $(BENCH_SUBSET)/qemu.json \
+		$(if $(BENCH_ONLY_STATIC),--static $(BENCH_ONLY_STATIC)) \
+		--rounds $(BENCH_ROUNDS) --seconds $(BENCH_SECONDS) \
+		--loss-levels $(BENCH_LOSS_LEVELS) --loss-reps $(BENCH_LOSS_REPS) $(BENCH_QEMU_ARGS)
+	$(PY) bench/tools/report.py --out $(BENCH_SUBSET) $(BENCH_SUBSET)/qemu.json
 
 # ---------------------------------------------------------------- Cortex-M3 builds (QEMU trace)
 # The host driver as a bare-metal mps2-an385 image per engine

@@ -2,11 +2,14 @@
 """The tree's boundaries, checked on every #include of every tracked file.
 
   engine   nothing outside tcp/ includes the engine's private headers
-           (tcp/src/); applications see tcp/include/fw_tcp.h only. The
+           (tcp/src/); applications see tcp/include/ only: fw_tcp.h (the
+           API) and fw_tcp_config.h (its knobs, which lwipopts.h reads). The
            host unit tests and the fuzz target (tests/unit/, tests/fuzz/)
            are white-box and exempt.
+  knobs    the engine (tcp/) never includes the firmware's config.h: its
+           knobs are fw_tcp_config.h, so a project of its own needs none.
   boards   board and driver code (bsp/, drivers/) knows nothing of TCP: no
-           fw_tcp.h.
+           fw_tcp.h, no fw_tcp_config.h.
   drivers  drivers (drivers/) never include the application's config.h
            (their sizes come from their own header or the board fragment)
            nor a board's header (the board passes base addresses and
@@ -48,7 +51,9 @@ def main() -> int:
             if not f.startswith("tcp/") and not f.startswith(WHITE_BOX) and \
                     base in private and (bare or "tcp/src" in inc):
                 bad.append(f"{where}: the engine's private header (use fw_tcp.h)")
-            if f.startswith(("bsp/", "drivers/")) and base == "fw_tcp.h":
+            if f.startswith("tcp/") and inc == "config.h":
+                bad.append(f"{where}: the engine's knobs are fw_tcp_config.h")
+            if f.startswith(("bsp/", "drivers/")) and base in ("fw_tcp.h", "fw_tcp_config.h"):
                 bad.append(f"{where}: board and driver code knows nothing of TCP")
             if f.startswith("drivers/") and inc == "config.h":
                 bad.append(f"{where}: a driver takes its sizes from its own header or the board fragment")

@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 
-ENGINE_PREFIXES = ("fw_tcp_", "FW_TCP_", "tcb_", "tw_", "seg_", "isn_", "stats_", "rx_", "cc_", "sack_")
+ENGINE_PREFIXES = ("fw_tcp_", "FW_TCP_", "tcb_", "tw_", "seg_", "isn_", "stats_", "rx_", "cc_", "sack_", "lsn_")
 LWIP_TCP_HEADERS = ("lwip/tcp.h", "lwip/tcpbase.h", "lwip/priv/tcp_priv.h", "lwip/prot/tcp.h")
 IDENT = r"[A-Za-z_]\w*"
 

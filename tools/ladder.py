@@ -43,13 +43,17 @@ def seq_diff(a, b):
 
 
 class Seg:
-    """One TCP segment: what the ladder draws, and the options the loss
-    tests look at (MSS, SACK-permitted, SACK blocks as (left, right))."""
+    """One TCP segment: what the ladder draws, the options the loss
+    tests look at (MSS, SACK-permitted, SACK blocks as (left, right)), and
+    its payload bytes (what an application test looks for, e.g. MQTT's
+    PINGREQ)."""
 
-    def __init__(self, t, src, dst, flags, seq, ack, length, mss=None, sack_ok=False, sacks=None):
+    def __init__(self, t, src, dst, flags, seq, ack, length, mss=None, sack_ok=False, sacks=None,
+                 payload=b""):
         self.t, self.src, self.dst = t, src, dst
         self.flags, self.seq, self.ack, self.len = flags, seq, ack, length
         self.mss, self.sack_ok, self.sacks = mss, sack_ok, sacks or []
+        self.payload = payload
 
     def has(self, letter):
         return letter in self.flags
@@ -79,7 +83,7 @@ def read_segments(path):
         else:
             continue
         s = Seg(float(pkt.time), (ip.src, tcp.sport), (ip.dst, tcp.dport),
-                str(tcp.flags), tcp.seq, tcp.ack, length)
+                str(tcp.flags), tcp.seq, tcp.ack, length, payload=bytes(tcp.payload)[:length])
         for name, val in tcp.options:
             if name == "MSS":
                 s.mss = int(val)

@@ -19,8 +19,20 @@ kernel in the namespace.
   tcp_pcap.py: data segments starting below the highest sequence number
   already sent). Linux's RTO backoff is capped at 1 s, as in the e2e fault
   tests.
+- httpd under load: `ab -n --ab-n -c --ab-c` (HTTP/1.0: the device closes
+  first, so every request leaves a TIME_WAIT on it) against each
+  firmware's httpd: requests per second, failed and non-2xx requests.
+  With it, how young the TIME_WAIT states recycled under that load are
+  (median age at recycle), both stacks measured the same way from the
+  pcap at the device's NIC (tw_recycle_ages() says how), and finwait's
+  own running median (stats tcp.tw recycled_age_ms) beside it.
+- iperf: Debian's iperf 2 client against each firmware's lwiperf server,
+  `iperf -c -t --iperf-seconds`: the rate both ends report.
 - The soak's duration: build/e2e/faults-200.timing.json, written by the
   last `make soak` (finwait only; n/a if there is none).
+
+--only runs the listed measurements and nothing else (`make bench-qemu
+BENCH_ONLY=httpd,iperf`).
 
 A measurement that fails is reported as n/a with the reason in its note.
 Writes JSON (rows + close_rate_rounds) to --out.
@@ -31,6 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -352,6 +365,195 @@ def loss_throughput(ns, elfs: dict, levels: list[int], reps: int) -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------- httpd under ab -c N
+
+def tw_recycle_ages(segs, ip: str, port: int, capacity: int, at_syn: bool) -> list[float]:
+    """Ages (s) of the TIME_WAIT states a stack recycled, replayed from the
+    pcap at its NIC (the wire's clock; the device sees each segment a few
+    microseconds later). Every connection to `port` closes first on the
+    device (HTTP/1.0), so it enters TIME_WAIT when the client's FIN
+    arrives.
+
+    at_syn=False (finwait): the compact table holds `capacity`
+    (FW_TW_ENTRIES) entries; an entry is made at each client FIN and, with
+    the table full, the oldest is recycled for it (one client address:
+    its own oldest, tw_victim()). Age = that FIN's time - the victim's FIN.
+
+    at_syn=True (lwIP): TIME_WAIT stays in the connection's tcp_pcb, one of
+    `capacity` (MEMP_NUM_TCP_PCB), taken at the SYN (tcp_listen_input ->
+    tcp_alloc); with none free, tcp_alloc's tcp_kill_timewait() frees the
+    TIME_WAIT pcb idle longest (its tmr, in 500 ms ticks: among equals the
+    one entered first, as lwIP's list walk keeps). Age = the SYN's time -
+    the victim's FIN. A pcb leaves only that way in a run shorter than 2MSL
+    (or by an RST, which the replay honours). A SYN that finds no pcb and
+    no TIME_WAIT one to free is left out: lwIP then kills a LAST_ACK or
+    CLOSING pcb, or an active one of lower priority."""
+    live: dict = {}           # client port -> its FIN's time; None while open (lwIP's pcbs)
+    order: list = []          # client ports in TIME_WAIT, oldest first
+    ages: list[float] = []
+
+    def recycle(t: float) -> None:
+        victim = order.pop(0)
+        ages.append(t - live.pop(victim))
+
+    for s in segs:
+        if s.dst != (ip, port):
+            continue
+        cp = s.src[1]
+        if not at_syn:
+            if s.has("F") and cp not in live:        # a retransmitted FIN finds its entry
+                if len(order) >= capacity:
+                    recycle(s.t)
+                live[cp] = s.t
+                order.append(cp)
+        elif s.has("S") and not s.has("A"):
+            if cp not in live and (len(live) < capacity or order):
+                if len(live) >= capacity:
+                    recycle(s.t)
+                live[cp] = None
+        elif s.has("R"):
+            if live.get(cp, 0) is None:              # RST in TIME_WAIT: ignored (RFC 1337)
+                del live[cp]
+        elif s.has("F") and live.get(cp, 0) is None:
+            live[cp] = s.t
+            order.append(cp)
+    return ages
+
+
+def httpd_once(ns, elf: Path, eng: str, name: str, n: int, c: int) -> dict:
+    """One fresh boot, one `ab -n n -c c` under capture: its counts, rate,
+    and the TIME_WAIT ages at recycle (replayed; finwait's own too)."""
+    r: dict = {}
+    with Boot(ns, elf, name) as fw:
+        st = fw.stats()
+        if eng == "finwait":
+            cap, at_syn = int(st["tcp.tw"]["capacity"]), False
+        else:
+            cap, at_syn = int(st["memp.TCP_PCB"]["avail"]), True
+        pcap = ART / f"{name}.pcap"
+        fw.start_capture(pcap)
+        out = fw.run(["ab", "-q", "-s", "20", "-n", str(n), "-c", str(c), f"http://{fw.ip}/"],
+                     timeout=300)
+        fw.stop_capture()
+        for key, rx in (("complete", r"^Complete requests:\s+(\d+)$"),
+                        ("failed", r"^Failed requests:\s+(\d+)$"),
+                        ("non2xx", r"^Non-2xx responses:\s+(\d+)$"),
+                        ("rps", r"^Requests per second:\s+([\d.]+)")):
+            m = re.search(rx, out.stdout, re.M)
+            r[key] = float(m.group(1)) if m else (0 if key == "non2xx" else None)
+        if out.returncode != 0 or r["complete"] is None:
+            raise RuntimeError(f"ab rc={out.returncode}: {(out.stdout + out.stderr)[-300:]}")
+        ages = tw_recycle_ages(tcp_pcap.read_segs(pcap), fw.ip, 80, cap, at_syn)
+        r["age_ms"] = None if not ages else round(statistics.median(ages) * 1000, 1)
+        r["recycles"] = len(ages)
+        after = fw.stats()
+        if eng == "finwait":
+            r["own_age_ms"] = int(after["tcp.tw"]["recycled_age_ms"])
+            r["own_recycles"] = int(after["tcp.tw"]["recycled"])
+        else:
+            r["own_recycles"] = int(after["lwiptcp"]["memp_tcp_pcb_err"])
+        r["capacity"] = cap
+        pcap.unlink(missing_ok=True)
+    return r
+
+
+def httpd_load(ns, elfs: dict, n: int, c: int, rounds: int) -> list[dict]:
+    per_round: list[dict] = []
+    notes = []
+    for i in range(rounds):
+        rr: dict = {}
+        for eng in (("finwait", "lwip") if i % 2 == 0 else ("lwip", "finwait")):
+            try:
+                rr[eng] = httpd_once(ns, elfs[eng], eng, f"httpd-{eng}-{i}", n, c)
+            except Exception as e:  # noqa: BLE001 - report n/a, go on
+                notes.append(f"{eng} round {i + 1}: n/a ({e})")
+            log(f"httpd ab -n {n} -c {c} round {i + 1} {eng}: {rr.get(eng)}")
+        per_round.append(rr)
+
+    def col(eng, key):
+        return [r[eng][key] for r in per_round if eng in r and r[eng].get(key) is not None]
+
+    def cell(eng, key, nd=1):
+        v = med(col(eng, key))
+        return None if v is None else round(v, nd)
+
+    def bad(eng):
+        f, x = col(eng, "failed"), col(eng, "non2xx")
+        return None if not f else sum(f) + sum(x)
+    last = {eng: next((r[eng] for r in reversed(per_round) if eng in r), {}) for eng in ("finwait", "lwip")}
+    note_rps = (f"ab -n {n} -c {c} (HTTP/1.0: the device closes first) from the namespace to each "
+                f"firmware's httpd, {rounds} rounds of fresh boots alternating; per round finwait "
+                f"{col('finwait', 'rps')}, lwIP {col('lwip', 'rps')}. " + " ".join(notes))
+    note_age = (f"TIME_WAIT states recycled under that load, replayed from the pcap at the NIC "
+                f"(qemubench.tw_recycle_ages; median of the rounds' medians): finwait's table of "
+                f"{last['finwait'].get('capacity')} recycles its oldest entry for each new one "
+                f"({col('finwait', 'recycles')} per round in the replay, "
+                f"{col('finwait', 'own_recycles')} counted by the engine, whose own running "
+                f"median said {col('finwait', 'own_age_ms')} ms against the replay's "
+                f"{col('finwait', 'age_ms')}); lwIP's {last['lwip'].get('capacity')} tcp_pcbs "
+                f"hold TIME_WAIT too, and a SYN that finds none free makes tcp_kill_timewait() "
+                f"free the oldest ({col('lwip', 'recycles')} per round in the replay, ages "
+                f"{col('lwip', 'age_ms')} ms; lwIP counts none of them: tcp_alloc() takes back "
+                f"the memp error once the kill made room). Age: from the client's FIN to the "
+                f"FIN (finwait) or SYN (lwIP) that took its place.")
+    return [
+        row("httpd_rps", f"httpd requests per second, ab -n {n} -c {c} (median of {rounds})",
+            "req/s", cell("finwait", "rps"), cell("lwip", "rps"), "higher", note_rps),
+        row("httpd_failed", f"httpd failed + non-2xx requests, ab -n {n} -c {c}, all rounds",
+            "reqs", bad("finwait"), bad("lwip")),
+        row("httpd_tw_age", f"TIME_WAIT age at recycle, median, ab -c {c}", "ms",
+            cell("finwait", "age_ms"), cell("lwip", "age_ms"), "higher", note_age),
+    ]
+
+
+# ---------------------------------------------------------------- iperf (lwiperf server)
+
+def iperf_once(ns, elf: Path, name: str, seconds: int) -> tuple[float, float | None]:
+    """One fresh boot, one `iperf -c -t seconds`: the client's and
+    lwiperf's rates, Mbit/s."""
+    with Boot(ns, elf, name) as fw:
+        mark = fw.console.mark()
+        out = fw.run(["iperf", "-c", fw.ip, "-p", "5001", "-t", str(seconds), "-f", "k"],
+                     timeout=seconds + 60)
+        m = re.search(r"([\d.]+) KBytes\s+([\d.]+) Kbits/sec", out.stdout)
+        if out.returncode != 0 or not m:
+            raise RuntimeError(f"iperf rc={out.returncode}: {(out.stdout + out.stderr)[-300:]}")
+        deadline = time.monotonic() + 10
+        rep = None
+        while rep is None and time.monotonic() < deadline:
+            rep = re.search(r"iperf report type=\d+ bytes=\d+ ms=\d+ kbps=(\d+)",
+                            fw.console.text_since(mark))
+            time.sleep(0.1)
+        return float(m.group(2)) / 1000, None if rep is None else int(rep.group(1)) / 1000
+
+
+def iperf_tput(ns, elfs: dict, seconds: int, rounds: int) -> list[dict]:
+    res: dict = {"client": {}, "device": {}}
+    notes = []
+    for i in range(rounds):
+        for eng in (("finwait", "lwip") if i % 2 == 0 else ("lwip", "finwait")):
+            try:
+                cli, dev = iperf_once(ns, elfs[eng], f"iperf-{eng}-{i}", seconds)
+                res["client"].setdefault(eng, []).append(round(cli, 1))
+                res["device"].setdefault(eng, []).append(None if dev is None else round(dev, 1))
+            except Exception as e:  # noqa: BLE001
+                notes.append(f"{eng} round {i + 1}: n/a ({e})")
+            log(f"iperf round {i + 1} {eng}: client {res['client'].get(eng)} "
+                f"device {res['device'].get(eng)} Mbit/s")
+
+    def cell(side, eng):
+        v = med(res[side].get(eng) or [])
+        return None if v is None else round(v, 1)
+    note = (f"Debian's iperf 2 (-c -t {seconds}) against lwIP's lwiperf on each firmware "
+            f"(finwait: lwiperf over the raw tcp_* facade), {rounds} rounds of fresh boots "
+            f"alternating; client {res['client']}, lwiperf's report {res['device']}. "
+            + " ".join(notes))
+    return [row("iperf_client", f"iperf 2 to lwiperf, -t {seconds}, client's rate (median of {rounds})",
+                "Mbit/s", cell("client", "finwait"), cell("client", "lwip"), "higher", note),
+            row("iperf_device", f"iperf 2 to lwiperf, -t {seconds}, lwiperf's rate (median of {rounds})",
+                "Mbit/s", cell("device", "finwait"), cell("device", "lwip"), "higher")]
+
+
 def soak_row() -> list[dict]:
     try:
         d = json.loads(SOAK_TIMING.read_text())
@@ -367,9 +569,12 @@ def soak_row() -> list[dict]:
                 secs, None, "lower", note)]
 
 
+ALL = ("msl", "tput", "tput6", "loss", "close", "httpd", "iperf")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--static", required=True, help="static.json from sizes.py")
+    ap.add_argument("--static", help="static.json from sizes.py (msl and close need it)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=60)
@@ -378,11 +583,20 @@ def main() -> int:
     ap.add_argument("--tput-reps", type=int, default=2)
     ap.add_argument("--loss-levels", default="1,5", help="comma list of loss %% levels")
     ap.add_argument("--loss-reps", type=int, default=3)
-    ap.add_argument("--skip", default="", help="comma list: msl,close,tput,tput6,loss")
+    ap.add_argument("--ab-n", type=int, default=2000)
+    ap.add_argument("--ab-c", type=int, default=8)
+    ap.add_argument("--ab-rounds", type=int, default=3)
+    ap.add_argument("--iperf-seconds", type=int, default=5)
+    ap.add_argument("--iperf-rounds", type=int, default=3)
+    ap.add_argument("--skip", default="", help="comma list of " + ",".join(ALL))
+    ap.add_argument("--only", default="", help="comma list: run these alone (and no soak row)")
     a = ap.parse_args()
-    skip = set(filter(None, a.skip.split(",")))
+    only = set(filter(None, a.only.split(",")))
+    skip = set(filter(None, a.skip.split(","))) | ((set(ALL) - only) if only else set())
+    unknown = (only | skip) - set(ALL)
+    if unknown:
+        ap.error(f"unknown measurement(s) {sorted(unknown)}; known: {','.join(ALL)}")
     reason = fh.qemu_skip_reason(FW_ELF) or fh.qemu_skip_reason(LW_ELF)
-    static = {r["key"]: r for r in json.loads(Path(a.static).read_text())}
     rows: list[dict] = []
     extra: dict = {}
     if reason:
@@ -391,16 +605,20 @@ def main() -> int:
         Path(a.out).write_text(json.dumps({"rows": rows}))
         return 0
 
-    pcb_bytes = static["ram_tw"]["lwip"]
-    tcb_bytes, tw_bytes = static["ram_conn"]["finwait"], static["ram_tw"]["finwait"]
-    tcbs = int(static.get("tcb_count", {}).get("finwait") or 8)
-    tw_entries = int(static.get("tw_entries", {}).get("finwait") or 256)
-    fw_state = tcbs * tcb_bytes + tw_entries * tw_bytes
-    n_pcbs = fw_state // pcb_bytes
-    msl_elf = REPO / "build" / "bench" / "fw" / f"lwip-msl{a.msl_ms}" / "firmware.elf"
-    ram_elf = REPO / "build" / "bench" / "fw" / f"lwip-pcbs{n_pcbs}" / "firmware.elf"
-    make(str(msl_elf.relative_to(REPO)), BENCH_MSL_MS=str(a.msl_ms))
-    make(str(ram_elf.relative_to(REPO)), BENCH_LWIP_PCBS=str(n_pcbs))
+    if not {"msl", "close"} <= skip:
+        if not a.static:
+            ap.error("--static is needed for msl and close")
+        static = {r["key"]: r for r in json.loads(Path(a.static).read_text())}
+        pcb_bytes = static["ram_tw"]["lwip"]
+        tcb_bytes, tw_bytes = static["ram_conn"]["finwait"], static["ram_tw"]["finwait"]
+        tcbs = int(static.get("tcb_count", {}).get("finwait") or 8)
+        tw_entries = int(static.get("tw_entries", {}).get("finwait") or 256)
+        fw_state = tcbs * tcb_bytes + tw_entries * tw_bytes
+        n_pcbs = fw_state // pcb_bytes
+        msl_elf = REPO / "build" / "bench" / "fw" / f"lwip-msl{a.msl_ms}" / "firmware.elf"
+        ram_elf = REPO / "build" / "bench" / "fw" / f"lwip-pcbs{n_pcbs}" / "firmware.elf"
+        make(str(msl_elf.relative_to(REPO)), BENCH_MSL_MS=str(a.msl_ms))
+        make(str(ram_elf.relative_to(REPO)), BENCH_LWIP_PCBS=str(n_pcbs))
 
     fh.install_safety_net()
     fh.reap_stale_namespaces()
@@ -424,11 +642,18 @@ def main() -> int:
                                    a.seconds, pcb_bytes, n_pcbs, fw_state)
             rows += r
             extra["close_rate_rounds"] = rounds
+        if "httpd" not in skip:
+            rows += httpd_load(ns, {"finwait": FW_ELF, "lwip": LW_ELF}, a.ab_n, a.ab_c,
+                               a.ab_rounds)
+        if "iperf" not in skip:
+            rows += iperf_tput(ns, {"finwait": FW_ELF, "lwip": LW_ELF}, a.iperf_seconds,
+                               a.iperf_rounds)
     finally:
         ns.destroy()
         fh.cleanup_all()
     log(f"QEMU measurements took {time.monotonic() - t0:.0f} s")
-    rows += soak_row()
+    if not only:
+        rows += soak_row()
     Path(a.out).write_text(json.dumps({"rows": rows, **extra}, indent=1))
     return 0
 

@@ -59,8 +59,13 @@ def row(key, label, unit, fw, lw, better, note=""):
 FLASH_BASE_OPTS = ("TCP_QUEUE_OOSEQ=1 (unbounded), LWIP_TCP_SACK_OUT=0, LWIP_TCP_KEEPALIVE=0, "
                    "LWIP_WND_SCALE=0, LWIP_TCP_TIMESTAMPS=0")
 FLASH_EQUAL_OPTS = ("TCP_QUEUE_OOSEQ=1 with TCP_OOSEQ_MAX_PBUFS=FW_TCP_OOQ_SEGS, "
-                    "LWIP_TCP_SACK_OUT=1, LWIP_TCP_KEEPALIVE=1, LWIP_WND_SCALE=0, "
-                    "LWIP_TCP_TIMESTAMPS=0")
+                    "LWIP_TCP_SACK_OUT=1 with LWIP_TCP_MAX_SACK_NUM=FW_TCP_SACK_RANGES (4), "
+                    "LWIP_TCP_KEEPALIVE=1, LWIP_WND_SCALE=0, LWIP_TCP_TIMESTAMPS=0")
+# The RAM-per-connection rows: lwIP's struct tcp_pcb with those options
+# (finwait has an out-of-order queue, SACK both ways and keepalive, neither
+# window scaling nor timestamps), dual stack as both firmwares
+# (bench/probe/lwip-equal.o).
+PCB_EQUAL_OPTS = FLASH_EQUAL_OPTS + ", LWIP_IPV4=1, LWIP_IPV6=1"
 
 
 def flash_rows(a) -> list[dict]:
@@ -107,6 +112,7 @@ def main() -> None:
     ap.add_argument("--finwait-probe", required=True)
     ap.add_argument("--finwait-probe6", required=True)
     ap.add_argument("--lwip-probe", required=True)
+    ap.add_argument("--lwip-equal-probe", required=True)
     ap.add_argument("--finwait-timewait-obj", required=True)
     ap.add_argument("--finwait-tcb-obj", required=True)
     ap.add_argument("--lwip-memp-obj", required=True)
@@ -123,6 +129,8 @@ def main() -> None:
 
     fp = symbol_sizes(a.finwait_probe)
     lp = symbol_sizes(a.lwip_probe)
+    # sizeof(struct tcp_pcb), 4-aligned as in its pool (LWIP_MEM_ALIGN_SIZE)
+    lw_pcb_equal = -(-symbol_sizes(a.lwip_equal_probe)["bench_sizeof_tcp_pcb"] // 4) * 4
     tw_syms = symbol_sizes(a.finwait_timewait_obj)
     tw_tab = sum(tw_syms.get(s, 0) for s in ("tw_tab", "tw_bucket", "tw_cls"))
     tw_entries = fp["bench_fw_tw_entries"]
@@ -149,18 +157,20 @@ def main() -> None:
             f"(sizeof(struct tcp_pcb) = {lp['bench_sizeof_tcp_pcb']})"),
         row("tw_16k", "TIME_WAIT connections in 16 KiB", "conns",
             RAM_BUDGET // fw_tw, RAM_BUDGET // lw_tw, "higher"),
-        row("ram_tw6", "RAM per IPv6 TIME_WAIT connection (Cortex-M)", "B", fw_tw6, lw_tw, "lower",
-            f"finwait tw6_tab+tw6_bucket+tw6_cls {tw6_tab} B / {tw6_entries} (FW_TW6_ENTRIES); lwIP "
-            "MEMP_TCP_PCB element of the dual-stack baseline, which holds either family"),
+        row("ram_tw6", "RAM per IPv6 TIME_WAIT connection (Cortex-M)", "B", fw_tw6, lw_pcb_equal,
+            "lower", f"finwait tw6_tab+tw6_bucket+tw6_cls {tw6_tab} B / {tw6_entries} (FW_TW6_ENTRIES); "
+            f"lwIP's dual-stack struct tcp_pcb with finwait's features ({PCB_EQUAL_OPTS}), as in "
+            f"ram_conn: one pcb holds either family (the baseline firmware's pcb is {lw_tw} B)"),
         row("tw6_16k", "IPv6 TIME_WAIT connections in 16 KiB", "conns",
-            RAM_BUDGET // fw_tw6, RAM_BUDGET // lw_tw, "higher"),
-        row("ram_conn", "RAM per open connection (TCB / tcp_pcb)", "B",
-            sizeof_tcb, lw_tw, "lower",
-            "struct fw_tcp_conn vs MEMP_TCP_PCB element; buffers not included"),
-        row("ram_conn_app", "RAM per open connection of an lwIP app (altcp)", "B",
-            sizeof_tcb + altcp + afw_rec, lw_tw + altcp, "lower",
-            f"TCB {sizeof_tcb} + altcp_pcb {altcp} + record {afw_rec} vs tcp_pcb {lw_tw} + "
-            f"altcp_pcb {altcp}; buffers not included"),
+            RAM_BUDGET // fw_tw6, RAM_BUDGET // lw_pcb_equal, "higher"),
+        row("ram_conn", "RAM per open connection (TCB / tcp_pcb, lwIP with finwait's features)", "B",
+            sizeof_tcb, lw_pcb_equal, "lower",
+            f"struct fw_tcp_conn vs struct tcp_pcb built with {PCB_EQUAL_OPTS}; "
+            f"the baseline firmware's pcb (SACK out off) is {lw_tw} B; buffers not included"),
+        row("ram_conn_app", "RAM per open connection of an lwIP app (altcp, lwIP with finwait's features)",
+            "B", sizeof_tcb + altcp + afw_rec, lw_pcb_equal + altcp, "lower",
+            f"TCB {sizeof_tcb} + altcp_pcb {altcp} + record {afw_rec} vs tcp_pcb {lw_pcb_equal} "
+            f"({PCB_EQUAL_OPTS}) + altcp_pcb {altcp}; buffers not included"),
         *flash_rows(a),
         row("flash_fw", "Flash, whole firmware (text+data)", "B",
             text_data([a.finwait_elf]), text_data([a.lwip_elf]), "lower",

@@ -81,9 +81,17 @@ struct eth_mac_ops {
 	/** Send one frame: the pbuf chain p, Ethernet header first, FCS not
 	 *  included (the MAC appends it); zero-length pbufs in the chain are
 	 *  skipped. The caller keeps its reference: a driver that sends in
-	 *  place (DMA) takes a reference of its own and drops it once the
-	 *  hardware is done, from poll() (or from a later tx() that needs the
-	 *  room); a copying driver holds nothing after returning. Returns 0
+	 *  place (DMA) takes a reference of its own (pbuf_ref) and drops it
+	 *  once the hardware is done, from poll() (or from a later tx() that
+	 *  needs the room); a copying driver holds nothing after returning.
+	 *  The pbufs' fields (payload, len, tot_len, next) are read inside
+	 *  tx() only: once it returns the sender may change them (TCP sends a
+	 *  segment from its send queue in place, then takes the headers off
+	 *  and links the queue back behind it). The bytes never change while
+	 *  the driver holds its reference: TCP resends a pbuf whose ref is
+	 *  above 1 from a copy. Such pbufs carry PBUF_NEEDS_COPY for lwIP's
+	 *  own queues (ARP, ND), which keep packets past the call and re-read
+	 *  the fields; a driver that keeps a reference may ignore it. Returns 0
 	 *  when the frame was handed to the hardware, or -1 when it was
 	 *  dropped (no room, too long): counted in tx_errors, and the bridge
 	 *  reports ERR_IF. */

@@ -24,8 +24,8 @@
  * facade for applications such as lwiperf sits on top of this layer
  * (tcp_fw.c): only those applications pay for a tcp_pcb.
  *
- * RAM per connection (Cortex-M3): struct altcp_pcb 44 B + struct afw 16 B
- * = 60 B beside the TCB (`afw_conn_bytes()`, reported by the bench). The
+ * RAM per connection (Cortex-M3): struct altcp_pcb 44 B + struct afw 12 B
+ * = 56 B beside the TCB (`afw_conn_bytes()`, reported by the bench). The
  * record pool has MEMP_NUM_ALTCP_PCB entries, as the ALTCP_PCB pool.
  *
  * TIME_WAIT costs only its compact entry: when the application closes
@@ -84,7 +84,7 @@
 #include "lwip/timeouts.h"
 
 #include "altcp_fw.h"
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "fw_tcp.h"
 
 #if LWIP_ALTCP && LWIP_TCP && !defined(FW_LWIP_TCP)
@@ -100,11 +100,17 @@
 
 struct afw {
 	struct altcp_pcb *pcb;
-	struct fw_tcp_conn *conn;   /* NULL before listen/connect, and once gone */
+	union {                     /* NULL before listen/connect, and once gone */
+		struct fw_tcp_conn *conn;      /* a connection */
+		struct fw_tcp_listener *lsn;   /* AFW_F_LISTEN */
+	};
 	uint16_t port;              /* altcp_bind()'s */
 	uint8_t polls;              /* slow-timer ticks since the last poll (lwIP's polltmr) */
 	uint8_t flags;
 };
+
+/* tcp/src/tcb.c's budget for a connection counts this record as 12 B */
+_Static_assert(UINTPTR_MAX != 0xffffffffu || sizeof(struct afw) <= 12u, "struct afw outgrew the TCB budget");
 
 static struct afw afw_pool[MEMP_NUM_ALTCP_PCB];
 static struct afw_stats afw_counters;
@@ -159,10 +165,11 @@ static struct afw *afw_of(const struct altcp_pcb *pcb)
 	return pcb ? (struct afw *)pcb->state : NULL;
 }
 
+/* The connection, NULL for a listener (fw_tcp_* on a connection only). */
 static struct fw_tcp_conn *afw_conn(const struct altcp_pcb *pcb)
 {
 	struct afw *a = afw_of(pcb);
-	return a ? a->conn : NULL;
+	return a && !(a->flags & AFW_F_LISTEN) ? a->conn : NULL;
 }
 
 static uint32_t afw_syn_timeouts(void)
@@ -416,7 +423,7 @@ static void afw_port_visit(const struct fw_tcp_info *info, void *arg)
 static struct altcp_pcb *afw_listen(struct altcp_pcb *pcb, u8_t backlog, err_t *err)
 {
 	struct afw *a = afw_of(pcb);
-	struct fw_tcp_conn *conn;
+	struct fw_tcp_listener *l;
 	err_t ignored;
 
 	(void)backlog;       /* FW_LISTEN_BACKLOG */
@@ -426,14 +433,14 @@ static struct altcp_pcb *afw_listen(struct altcp_pcb *pcb, u8_t backlog, err_t *
 		*err = ERR_VAL;
 		return NULL;
 	}
-	conn = fw_tcp_listen(a->port, afw_accept_cb, pcb);
-	if (!conn) {
+	l = fw_tcp_listen(a->port, afw_accept_cb, pcb);
+	if (!l) {
 		struct afw_port_search s = { a->port, false };
 		fw_tcp_foreach(afw_port_visit, &s);
 		*err = s.found ? ERR_USE : ERR_MEM;
 		return NULL;
 	}
-	a->conn = conn;
+	a->lsn = l;
 	a->flags |= AFW_F_LISTEN;
 	*err = ERR_OK;
 	return pcb;
@@ -445,7 +452,9 @@ static void afw_abort(struct altcp_pcb *pcb)
 
 	if (!a)
 		return;              /* already gone: a harmless no-op */
-	if (a->conn)
+	if (a->flags & AFW_F_LISTEN)
+		fw_tcp_listen_close(a->lsn);
+	else if (a->conn)
 		fw_tcp_abort(a->conn);
 	afw_release(a);
 	if (pcb->err)
@@ -458,7 +467,9 @@ static err_t afw_close(struct altcp_pcb *pcb)
 	struct afw *a = afw_of(pcb);
 
 	if (a) {
-		if (a->conn)
+		if (a->flags & AFW_F_LISTEN)
+			fw_tcp_listen_close(a->lsn);
+		else if (a->conn)
 			fw_tcp_close(a->conn);   /* no callback from here on */
 		afw_release(a);
 	}
@@ -470,8 +481,8 @@ static err_t afw_shutdown(struct altcp_pcb *pcb, int shut_rx, int shut_tx)
 {
 	struct afw *a = afw_of(pcb);
 
-	if (!a || !a->conn)
-		return ERR_CONN;
+	if (!a || !a->conn || (a->flags & AFW_F_LISTEN))
+		return ERR_CONN;     /* as lwIP's tcp_shutdown() on a listener */
 	if (shut_rx && shut_tx) {
 		/* The engine closes it (no callback again); the handle stays,
 		 * a no-op, until altcp_close(). */
@@ -488,7 +499,7 @@ static err_t afw_write(struct altcp_pcb *pcb, const void *dataptr, u16_t len, u8
 	struct afw *a = afw_of(pcb);
 
 	(void)apiflags;      /* always copied; PSH on every segment */
-	if (!a || !a->conn)
+	if (!a || !a->conn || (a->flags & AFW_F_LISTEN))
 		return ERR_CONN;
 	if ((a->flags & AFW_F_CONNECTING) && len > 0)
 		afw_counters.early_writes++;
@@ -616,7 +627,7 @@ static u16_t afw_getport(struct altcp_pcb *pcb, int local)
 
 	if (!a)
 		return 0;
-	if (!a->conn)
+	if (!a->conn || (a->flags & AFW_F_LISTEN))
 		return local ? a->port : 0;
 	t = fw_tcp_get_tuple(a->conn);
 	return local ? t->lport : t->rport;

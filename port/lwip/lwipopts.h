@@ -51,7 +51,7 @@
 #define TCP_SND_BUF                 (4 * TCP_MSS)
 #define TCP_SND_QUEUELEN            FW_TCP_SNDQ_PBUFS
 #define TCP_MSL                     FW_MSL_MS     /* TIME_WAIT = 2 * TCP_MSL, as finwait */
-#define MEMP_NUM_ALTCP_PCB          FW_TCB_COUNT  /* one per connection or listener of an app */
+#define MEMP_NUM_ALTCP_PCB          (FW_TCB_COUNT + FW_APP_LISTENERS) /* every connection, and the apps' listeners */
 #define TCP_LISTEN_BACKLOG          1
 #define TCP_DEFAULT_LISTEN_BACKLOG  FW_LISTEN_BACKLOG   /* altcp_listen()'s; finwait's is FW_LISTEN_BACKLOG anyway */
 /* httpd asks the application first for every file (app/http_status.c:
@@ -80,14 +80,15 @@
  * config.h knobs wherever a knob means the same thing, so a benchmark
  * compares engines, not configurations. Everything else is lwIP's default
  * (Nagle, delayed ACK, out-of-order queue), the stack as people ship it. */
-/* finwait's FW_TCB_COUNT includes its listeners; lwIP keeps listeners in
- * their own smaller pool, so the baseline gets FW_TCB_COUNT full PCBs
- * (connections and TIME_WAIT alike) plus one listen PCB per service. */
+/* finwait's FW_TCB_COUNT counts connections (its listeners have a table
+ * of their own, as lwIP's have their own smaller pool), so the baseline
+ * gets FW_TCB_COUNT full PCBs (connections and TIME_WAIT alike) plus one
+ * listen PCB per service. */
 #ifndef FW_LWIP_TCP_PCBS
 #define FW_LWIP_TCP_PCBS            FW_TCB_COUNT
 #endif
 #define MEMP_NUM_TCP_PCB            FW_LWIP_TCP_PCBS
-#define MEMP_NUM_TCP_PCB_LISTEN     4             /* echo, discard, daytime + 1 */
+#define MEMP_NUM_TCP_PCB_LISTEN     5             /* echo, discard, daytime, http, iperf */
 #define MEMP_NUM_TCP_SEG            (FW_TCB_COUNT * FW_TCP_SNDQ_PBUFS)
 #define TCP_MAXRTX                  FW_DATA_RETRIES
 #define TCP_SYNMAXRTX               FW_SYN_RETRIES

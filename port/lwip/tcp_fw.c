@@ -25,7 +25,7 @@
 #include "lwip/tcp.h"
 
 #include "altcp_fw.h"
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "tcp_fw.h"
 
 #if LWIP_TCP && LWIP_ALTCP && !defined(FW_LWIP_TCP)

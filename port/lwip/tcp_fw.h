@@ -6,6 +6,13 @@
 #ifndef TCP_FW_H
 #define TCP_FW_H
 
+/* Raw tcp_* handles, a static pool (override with -D). */
+#ifndef FW_RAW_PCBS
+#define FW_RAW_PCBS 3             /* raw-API handles (lwiperf: its listener and a session, one spare);
+                                   * each a whole lwIP struct tcp_pcb (164 B on Cortex-M3) */
+#endif
+
+
 /** Forget every raw handle (the engine and the altcp layer were reset). */
 void rfw_reset(void);
 /** Raw handles whose connection or listener is live. */

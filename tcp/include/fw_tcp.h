@@ -32,10 +32,12 @@
  *   second around FW_CHALLENGE_ACK_PER_S; TIME_WAIT has an allowance of
  *   its own (FW_TW_CHALLENGE_ACK_PER_S). No connection's challenge ACKs
  *   depend on another's (CVE-2016-5696).
- * - Every resource is bounded (config.h): FW_TCB_COUNT connections
- *   (listeners included), FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS
- *   queued for sending per connection, FW_TW_ENTRIES in TIME_WAIT (and
- *   FW_TW6_ENTRIES for IPv6 connections).
+ * - Every resource is bounded (fw_tcp_config.h): FW_TCB_COUNT connections,
+ *   FW_TCP_LISTENERS listeners (a compact entry each, no control block),
+ *   FW_LISTEN_BACKLOG per listener, FW_TCP_SNDQ_PBUFS MSS of data queued
+ *   for sending per connection (in pbufs of at most an MSS, at most twice
+ *   that many), FW_TW_ENTRIES in TIME_WAIT (and FW_TW6_ENTRIES for IPv6
+ *   connections).
  *   Received data is counted in the PBUF_POOL buffers it pins, queued or
  *   lent to the application: FW_TCP_RCVQ_PBUFS per connection,
  *   FW_TCP_RX_POOL_BUFS for all of TCP (the rest of the pool stays for
@@ -178,6 +180,9 @@ struct fw_tcp_tuple {
 /* ------------------------------------------------------------ application API */
 
 struct fw_tcp_conn;
+/** A listener: a port and its accept callback, in a table of its own
+ *  (FW_TCP_LISTENERS); it takes no control block from the connections'. */
+struct fw_tcp_listener;
 
 /** A connection reached ESTABLISHED on a listener. Return ERR_OK to keep
  *  it; anything else makes the engine abort it (RST). */
@@ -207,9 +212,17 @@ typedef void (*fw_tcp_sent_cb)(void *arg, struct fw_tcp_conn *conn, uint16_t len
  *  when this returns. */
 typedef void (*fw_tcp_err_cb)(void *arg, err_t err);
 
-/** Listen on `port` (any local address). NULL when no control block is
- *  free or the port already has a listener. */
-struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, void *arg);
+/** Listen on `port` (any local address). A SYN to the port takes a
+ *  connection's control block (FW_TCB_COUNT), the listener none. NULL when
+ *  the listener table (FW_TCP_LISTENERS) is full (counted as listen_full)
+ *  or the port already has a listener. */
+struct fw_tcp_listener *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, void *arg);
+
+/** Stop listening: the port is free again, and its connections not yet
+ *  handed to accept_cb (SYN_RCVD, or established and not accepted) are
+ *  reset (RST). Accepted ones are the application's and stay. The handle
+ *  is invalid afterwards; no callback is called. */
+void fw_tcp_listen_close(struct fw_tcp_listener *l);
 
 /** Active open to addr:port from `local` (our address on the route, of
  *  the same family) and an ephemeral port (49152-65535, one whose 4-tuple
@@ -346,7 +359,8 @@ struct fw_tcp_info {
 	uint32_t ssthresh;     /* slow start threshold, bytes (UINT32_MAX until the first loss) */
 };
 typedef void (*fw_tcp_visit_cb)(const struct fw_tcp_info *info, void *arg);
-/** Visit every connection in use, in pool order. */
+/** Visit every listener (FW_TCP_LISTEN, only the local port set, id
+ *  FW_TCB_COUNT + its slot), then every connection in use, in pool order. */
 void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg);
 void fw_tcp_get_info(const struct fw_tcp_conn *conn, struct fw_tcp_info *info);
 
@@ -467,6 +481,7 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(delayed_acks,       "delayed ACKs sent when FW_TCP_ACK_DELAY_MS ran out with no data to ride on (RFC 9293 3.8.6.3)") \
 	X(acks_two_full,      "ACKs sent at once for a second full-sized segment (RFC 5681 4.2)") \
 	X(sndq_heap_frag,     "fw_tcp_write refused: the copy, or a full segment after it, would not fit in one block of the PBUF_RAM heap") \
+	X(listen_full,        "fw_tcp_listen refused: FW_TCP_LISTENERS listeners in use") \
 	X(segs_in6,           "segments received over IPv6 (part of segs_in)") \
 	X(segs_out6,          "segments sent over IPv6 (part of segs_out)") \
 	X(icmp6_pmtu,         "MSS lowered by ICMPv6 packet too big, never below 1220 (RFC 8201), the segment at SND.UNA resent")
@@ -488,6 +503,7 @@ struct fw_tcp_stats {
 	X(acks_sent,   "ACKs sent from TIME_WAIT") \
 	X(in_use,      "entries live now") \
 	X(peak,        "most entries live at once") \
+	X(recycled_age_ms, "age in TIME_WAIT of the entries recycled, ms: a running median (each recycle moves it 1/32 toward the entry's age)") \
 	X(entered6,    "IPv6 connections that entered TIME_WAIT (part of entered)") \
 	X(in_use6,     "IPv6 entries live now (part of in_use)")
 

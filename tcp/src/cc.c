@@ -6,15 +6,18 @@
  * (cc_window). Retransmissions at SND.UNA stay tcp_output.c's
  * (tcb_resend_una): this file only says when, and what the window is.
  */
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "tcb.h"
 #include "stats.h"
 
-#define CC_SSTHRESH_INIT UINT32_MAX   /* RFC 5681 3.1: "arbitrarily high" */
 #define CC_ABC_L 2u                   /* RFC 3465 2.2: slow start grows at most L*SMSS per ACK */
-/* Beyond any SND.WND (no window scaling) with room for fast recovery's
- * inflation: only keeps the arithmetic from wrapping. */
-#define CC_CWND_MAX (4u * 0xffffu)
+/* No SND.WND is larger without window scaling (RFC 7323, which finwait
+ * does not do): a cwnd beyond it lets nothing more out (cc_window), so
+ * cwnd, ssthresh and cc_acked are kept in 16 bits. Fast recovery's
+ * inflation stops there too; the deflation after it (cc_ack) then starts
+ * lower, which a flight within the send queue (TCB_SNDBUF, 8 segments)
+ * never reaches. */
+#define CC_CWND_MAX 0xffffu
 
 static uint32_t cc_min(uint32_t a, uint32_t b) { return a < b ? a : b; }
 static uint32_t cc_max(uint32_t a, uint32_t b) { return a > b ? a : b; }
@@ -34,15 +37,20 @@ static uint32_t cc_half_flight(const struct fw_tcp_conn *tcb)
 
 static void cc_set_cwnd(struct fw_tcp_conn *tcb, uint32_t cwnd)
 {
-	tcb->cwnd = cc_min(cc_max(cwnd, tcb->mss), CC_CWND_MAX);
+	tcb->cwnd = (uint16_t)cc_min(cc_max(cwnd, tcb->mss), CC_CWND_MAX);
+}
+
+static void cc_set_ssthresh(struct fw_tcp_conn *tcb, uint32_t ssthresh)
+{
+	tcb->ssthresh = (uint16_t)cc_min(ssthresh, CC_CWND_MAX - 1u);   /* below TCB_CC_SSTHRESH_INIT */
 }
 
 /* RFC 5681 3.1: "If the SYN or SYN/ACK is lost, the initial window used
  * by a sender after a correctly transmitted SYN MUST be one segment". */
 void cc_init(struct fw_tcp_conn *tcb, uint32_t now)
 {
-	tcb->cwnd = tcb->retries ? tcb->mss : cc_iw(tcb);
-	tcb->ssthresh = CC_SSTHRESH_INIT;
+	cc_set_cwnd(tcb, tcb->retries ? tcb->mss : cc_iw(tcb));
+	tcb->ssthresh = TCB_CC_SSTHRESH_INIT;
 	tcb->cc_acked = 0;
 	tcb->cc_flags &= (uint8_t)~TCB_CC_FAST;
 	tcb->last_tx = now;
@@ -81,11 +89,13 @@ static void cc_grow(struct fw_tcp_conn *tcb, uint32_t acked)
 		cc_set_cwnd(tcb, tcb->cwnd + cc_min(acked, CC_ABC_L * tcb->mss));
 		return;
 	}
-	tcb->cc_acked += acked;
-	if (tcb->cc_acked >= tcb->cwnd) {
-		tcb->cc_acked -= tcb->cwnd;
+	uint32_t sum = tcb->cc_acked + acked;
+
+	if (sum >= tcb->cwnd) {
+		sum -= tcb->cwnd;
 		cc_set_cwnd(tcb, tcb->cwnd + tcb->mss);
 	}
+	tcb->cc_acked = (uint16_t)cc_min(sum, CC_CWND_MAX);
 }
 
 /*
@@ -153,7 +163,7 @@ bool cc_dupack(struct fw_tcp_conn *tcb, bool third)
 	}
 	if (!third || (tcb->flags & TCB_F_RECOVERY) || !seq_gt(tcb->snd_una, tcb->recover))
 		return false;
-	tcb->ssthresh = cc_half_flight(tcb);
+	cc_set_ssthresh(tcb, cc_half_flight(tcb));
 	cc_set_cwnd(tcb, tcb->ssthresh + 3u * tcb->mss);
 	tcb->cc_acked = 0;
 	tcb->cc_flags |= TCB_CC_FAST;
@@ -174,7 +184,7 @@ bool cc_dupack(struct fw_tcp_conn *tcb, bool third)
 void cc_rto(struct fw_tcp_conn *tcb)
 {
 	if (tcb->retries <= 1u)
-		tcb->ssthresh = cc_half_flight(tcb);
+		cc_set_ssthresh(tcb, cc_half_flight(tcb));
 	tcb->cwnd = tcb->mss;
 	tcb->cc_acked = 0;
 	tcb->cc_flags &= (uint8_t)~TCB_CC_FAST;

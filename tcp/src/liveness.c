@@ -13,7 +13,7 @@
  * that still has callbacks; only the orphan count resets inside
  * fw_tcp_close(), an orphan, which has none.
  */
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "tcb.h"
 #include "stats.h"
 
@@ -227,7 +227,9 @@ static struct fw_tcp_conn *live_oldest_orphan(const struct fw_tcp_conn *newest)
 
 void tcb_orphaned(struct fw_tcp_conn *tcb)
 {
-	while (tcb_orphan_count() > live_orphan_max) {
+	/* Orphans are TCBs in use: with no more of those than the limit there
+	 * is nothing to count (the pool's scan is for the crowded case). */
+	while (stats_tcp.tcb_in_use > live_orphan_max && tcb_orphan_count() > live_orphan_max) {
 		STAT_INC(orphan_limit_resets);
 		tcb_reset(live_oldest_orphan(tcb), ERR_ABRT);
 	}

@@ -42,7 +42,7 @@
  *   When the hole fills it is queued (packed) like in-order data.
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/memp.h"
 #include "rx.h"
 #include "stats.h"
@@ -391,12 +391,20 @@ static struct pbuf *rx_own(struct pbuf *p, uint16_t skip)
 /* ------------------------------------------------------------ out of order */
 
 #if FW_TCP_OOQ_SEGS
-static uint32_t rx_ooo_end(const struct tcb_ooo *o) { return o->seq + o->p->len; }
+/* The most data an out-of-order buffer holds: its tag goes in front. */
+#define RX_OOO_MAX (RX_BUF_SIZE - sizeof(struct rx_ooo_tag))
+_Static_assert(FW_TCP_MSS <= RX_OOO_MAX, "an out-of-order buffer must hold one MSS and its tag");
 
-static void rx_ooo_remove(struct fw_tcp_conn *tcb, unsigned i)
+static uint32_t rx_ooo_end(const struct pbuf *o) { return rx_ooo_tag(o)->seq + o->len; }
+
+/* Unlink *at (its successor takes its place). */
+static struct pbuf *rx_ooo_unlink(struct fw_tcp_conn *tcb, struct pbuf **at)
 {
+	struct pbuf *o = *at;
+
+	*at = rx_ooo_tag(o)->next;
 	tcb->ooq_n--;
-	memmove(&tcb->ooq[i], &tcb->ooq[i + 1], (tcb->ooq_n - i) * sizeof tcb->ooq[0]);
+	return o;
 }
 #endif
 
@@ -405,10 +413,13 @@ static void rx_ooo_remove(struct fw_tcp_conn *tcb, unsigned i)
 static bool rx_ooo_give_up(struct fw_tcp_conn *tcb)
 {
 #if FW_TCP_OOQ_SEGS
-	if (!tcb->ooq_n)
+	struct pbuf **at = &tcb->ooq;
+
+	if (!*at)
 		return false;
-	rx_put(tcb, tcb->ooq[tcb->ooq_n - 1].p);
-	tcb->ooq_n--;
+	while (rx_ooo_tag(*at)->next)
+		at = &rx_ooo_tag(*at)->next;
+	rx_put(tcb, rx_ooo_unlink(tcb, at));
 	STAT_INC(ooo_drop_budget);
 	return true;
 #else
@@ -420,10 +431,8 @@ static bool rx_ooo_give_up(struct fw_tcp_conn *tcb)
 void rx_ooo_drop(struct fw_tcp_conn *tcb)
 {
 #if FW_TCP_OOQ_SEGS
-	while (tcb->ooq_n) {
-		tcb->ooq_n--;
-		rx_put(tcb, tcb->ooq[tcb->ooq_n].p);
-	}
+	while (tcb->ooq)
+		rx_put(tcb, rx_ooo_unlink(tcb, &tcb->ooq));
 #else
 	(void)tcb;
 #endif
@@ -434,24 +443,22 @@ void rx_ooo_drop(struct fw_tcp_conn *tcb)
  * them again), an entry overlapping its left or right end trims it. */
 static void rx_ooo_trim(struct fw_tcp_conn *tcb, uint32_t *s, uint32_t *e)
 {
-	for (unsigned i = 0; i < tcb->ooq_n;) {
-		struct tcb_ooo *o = &tcb->ooq[i];
-		uint32_t os = o->seq, oe = rx_ooo_end(o);
+	for (struct pbuf **at = &tcb->ooq; *at;) {
+		uint32_t os = rx_ooo_tag(*at)->seq, oe = rx_ooo_end(*at);
 
 		if (seq_leq(os, *s) && seq_leq(*e, oe)) {
 			*s = *e;             /* all of it queued already */
 			return;
 		}
 		if (seq_leq(*s, os) && seq_leq(oe, *e) && seq_lt(*s, *e)) {
-			rx_put(tcb, o->p);
-			rx_ooo_remove(tcb, i);
+			rx_put(tcb, rx_ooo_unlink(tcb, at));
 			continue;
 		}
 		if (seq_leq(os, *s) && seq_gt(oe, *s))
 			*s = seq_lt(oe, *e) ? oe : *e;
 		else if (seq_lt(*s, os) && seq_lt(os, *e))
 			*e = os;
-		i++;
+		at = &rx_ooo_tag(*at)->next;
 	}
 }
 #endif
@@ -460,8 +467,9 @@ bool rx_ooo_queue(struct fw_tcp_conn *tcb, uint32_t seq, struct pbuf *p)
 {
 #if FW_TCP_OOQ_SEGS
 	uint32_t s = seq, e = seq + p->tot_len, n;
-	unsigned aside = rx_set_aside(tcb), i;
-	struct pbuf *q;
+	unsigned aside = rx_set_aside(tcb);
+	struct pbuf *q, **at;
+	uint8_t *start;
 
 	rx_ooo_trim(tcb, &s, &e);
 	if (!seq_lt(s, e)) {
@@ -469,6 +477,8 @@ bool rx_ooo_queue(struct fw_tcp_conn *tcb, uint32_t seq, struct pbuf *p)
 		return true;
 	}
 	n = e - s;
+	if (n > RX_OOO_MAX)
+		n = RX_OOO_MAX;          /* the rest comes again (it is neither kept nor SACKed) */
 	/* One more buffer, out of those set aside (borrowed: in-order data
 	 * takes it back when it needs it). */
 	if (tcb->ooq_n == FW_TCP_OOQ_SEGS || tcb->rx_bufs + 1u > aside) {
@@ -484,10 +494,16 @@ bool rx_ooo_queue(struct fw_tcp_conn *tcb, uint32_t seq, struct pbuf *p)
 		return false;
 	}
 	rx_charge(tcb);
-	for (i = tcb->ooq_n; i > 0 && seq_gt(tcb->ooq[i - 1].seq, s); i--)
-		tcb->ooq[i] = tcb->ooq[i - 1];
-	tcb->ooq[i].seq = s;
-	tcb->ooq[i].p = q;
+	start = rx_buf_start(q);
+	if ((uint32_t)((uint8_t *)q->payload - start) < sizeof(struct rx_ooo_tag)) {
+		memmove(start + sizeof(struct rx_ooo_tag), q->payload, q->len);
+		q->payload = start + sizeof(struct rx_ooo_tag);   /* room for the tag */
+	}
+	for (at = &tcb->ooq; *at && !seq_gt(rx_ooo_tag(*at)->seq, s); at = &rx_ooo_tag(*at)->next)
+		;
+	rx_ooo_tag(q)->seq = s;
+	rx_ooo_tag(q)->next = *at;
+	*at = q;
 	tcb->ooq_n++;
 	STAT_INC(ooo_queued);
 	stats_tcp.ooo_queued_bytes += n;
@@ -505,11 +521,10 @@ uint32_t rx_ooo_fill(struct fw_tcp_conn *tcb, uint32_t rcv_nxt)
 {
 	uint32_t got = 0;
 #if FW_TCP_OOQ_SEGS
-	while (tcb->ooq_n && seq_leq(tcb->ooq[0].seq, rcv_nxt + got)) {
-		struct pbuf *p = tcb->ooq[0].p;
-		uint32_t off = rcv_nxt + got - tcb->ooq[0].seq, n, queued;
+	while (tcb->ooq && seq_leq(rx_ooo_tag(tcb->ooq)->seq, rcv_nxt + got)) {
+		uint32_t off = rcv_nxt + got - rx_ooo_tag(tcb->ooq)->seq, n, queued;
+		struct pbuf *p = rx_ooo_unlink(tcb, &tcb->ooq);
 
-		rx_ooo_remove(tcb, 0);
 		if (off >= p->len) {
 			rx_put(tcb, p);      /* in-order data covered it */
 			continue;

@@ -60,6 +60,18 @@ uint32_t rx_ooo_fill(struct fw_tcp_conn *tcb, uint32_t rcv_nxt);
 /** Free the out-of-order queue. */
 void rx_ooo_drop(struct fw_tcp_conn *tcb);
 
+/* An out-of-order buffer's place in tcb->ooq, kept in the buffer itself
+ * (the engine's own pool buffer, rx_own), at its start, in front of the
+ * data: rx_ooo_queue() keeps the room. */
+struct rx_ooo_tag {
+	uint32_t seq;            /* of the data's first byte */
+	struct pbuf *next;       /* the next higher one, or NULL */
+};
+static inline struct rx_ooo_tag *rx_ooo_tag(const struct pbuf *p)
+{
+	return (struct rx_ooo_tag *)(void *)((uint8_t *)(uintptr_t)p + LWIP_MEM_ALIGN_SIZE(sizeof(struct pbuf)));
+}
+
 /** Views of the queued data for recv_cb, one per buffer, as many as the
  *  connection may still lend (its application holds at most
  *  FW_TCP_RCV_VIEWS); the lent buffers leave the queue. NULL when none may be

@@ -19,11 +19,16 @@
  * clears it.
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "sack.h"
 #include "stats.h"
 
 #if FW_TCP_SACK
+
+/* The scoreboard and HighRxt are 16-bit offsets from SND.UNA, within
+ * SND.UNA..SND.NXT: the send queue (fw_tcp_sndbuf()) with SYN and FIN. */
+_Static_assert((uint32_t)FW_TCP_SNDQ_PBUFS * FW_TCP_MSS + 2u <= 0xffffu,
+               "the send queue must lie within 16-bit offsets of SND.UNA (tcb.sack)");
 
 unsigned sack_blocks(const struct fw_tcp_conn *tcb, struct seg_sack_block b[SEG_SACK_BLOCKS])
 {
@@ -31,10 +36,10 @@ unsigned sack_blocks(const struct fw_tcp_conn *tcb, struct seg_sack_block b[SEG_
 	struct seg_sack_block run[FW_TCP_OOQ_SEGS];
 	unsigned runs = 0, first = FW_TCP_OOQ_SEGS, n = 0;
 
-	if (!tcb->sack.ok || !tcb->ooq_n)
+	if (!tcb->sack.ok || !tcb->ooq)
 		return 0;
-	for (unsigned i = 0; i < tcb->ooq_n; i++) {
-		uint32_t left = tcb->ooq[i].seq, right = left + tcb->ooq[i].p->len;
+	for (const struct pbuf *o = tcb->ooq; o; o = rx_ooo_tag(o)->next) {
+		uint32_t left = rx_ooo_tag(o)->seq, right = left + o->len;
 
 		if (runs && run[runs - 1].right == left) {
 			run[runs - 1].right = right;
@@ -44,8 +49,10 @@ unsigned sack_blocks(const struct fw_tcp_conn *tcb, struct seg_sack_block b[SEG_
 			runs++;
 		}
 	}
+	/* ooo_seq's 16 bits against each run's (every run is shorter than the
+	 * window): a stale one (RCV.NXT passed it) can only pick no block. */
 	for (unsigned i = 0; i < runs; i++)
-		if (seq_in_window(tcb->sack.ooo_seq, run[i].left, run[i].right))
+		if ((uint16_t)(tcb->sack.ooo_seq - (uint16_t)run[i].left) < (uint16_t)(run[i].right - run[i].left))
 			first = i;
 	/* RFC 2018 4: "The first SACK block ... MUST specify the contiguous
 	 * block of data containing the segment which triggered this ACK";
@@ -65,19 +72,19 @@ unsigned sack_blocks(const struct fw_tcp_conn *tcb, struct seg_sack_block b[SEG_
 #endif
 }
 
-/* [left, right) into the scoreboard: ranges it overlaps or touches merge
- * with it; a new range that finds the array full pushes out the highest
- * (or is itself forgotten, being the highest). */
-static void sack_add(struct tcb_sack *s, uint32_t left, uint32_t right)
+/* [left, right) (offsets from SND.UNA) into the scoreboard: ranges it
+ * overlaps or touches merge with it; a new range that finds the array
+ * full pushes out the highest (or is itself forgotten, being the highest). */
+static void sack_add(struct tcb_sack *s, uint16_t left, uint16_t right)
 {
 	unsigned i = 0, j;
 
-	while (i < s->sb_n && seq_lt(s->sb[i].right, left))
+	while (i < s->sb_n && s->sb[i].right < left)
 		i++;
-	for (j = i; j < s->sb_n && seq_leq(s->sb[j].left, right); j++) {
-		if (seq_lt(s->sb[j].left, left))
+	for (j = i; j < s->sb_n && s->sb[j].left <= right; j++) {
+		if (s->sb[j].left < left)
 			left = s->sb[j].left;
-		if (seq_gt(s->sb[j].right, right))
+		if (s->sb[j].right > right)
 			right = s->sb[j].right;
 	}
 	if (j > i) {
@@ -96,19 +103,22 @@ static void sack_add(struct tcb_sack *s, uint32_t left, uint32_t right)
 	s->sb[i].right = right;
 }
 
-/* SND.UNA moves to `una`: what it covers is acknowledged, not SACKed. */
-static void sack_prune(struct tcb_sack *s, uint32_t una)
+void sack_una_advanced(struct fw_tcp_conn *tcb, uint32_t n)
 {
+	struct tcb_sack *s = &tcb->sack;
 	unsigned gone = 0;
 
-	while (gone < s->sb_n && seq_leq(s->sb[gone].right, una))
+	s->high_rxt = (uint16_t)(s->high_rxt > n ? s->high_rxt - n : 0u);
+	while (gone < s->sb_n && s->sb[gone].right <= n)
 		gone++;
 	if (gone) {
 		s->sb_n = (uint8_t)(s->sb_n - gone);
 		memmove(&s->sb[0], &s->sb[gone], s->sb_n * sizeof s->sb[0]);
 	}
-	if (s->sb_n && seq_lt(s->sb[0].left, una))
-		s->sb[0].left = una;
+	for (unsigned i = 0; i < s->sb_n; i++) {
+		s->sb[i].left = (uint16_t)(s->sb[i].left > n ? s->sb[i].left - n : 0u);
+		s->sb[i].right = (uint16_t)(s->sb[i].right - n);
+	}
 }
 
 void sack_input(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
@@ -132,10 +142,8 @@ void sack_input(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
 			continue;
 		}
 		STAT_INC(sack_blocks_rcvd);
-		sack_add(&tcb->sack, seq_lt(left, una) ? una : left, right);
+		sack_add(&tcb->sack, (uint16_t)(seq_lt(left, una) ? 0u : left - una), (uint16_t)(right - una));
 	}
-	if (seq_gt(seg->ack, una))
-		sack_prune(&tcb->sack, seg->ack);
 }
 
 void sack_forget(struct fw_tcp_conn *tcb)
@@ -150,16 +158,16 @@ void sack_forget(struct fw_tcp_conn *tcb)
 bool sack_next_hole(const struct fw_tcp_conn *tcb, uint32_t *seq, uint32_t *len, uint32_t *skipped)
 {
 	const struct tcb_sack *s = &tcb->sack;
-	uint32_t from = *seq;
+	uint32_t from = *seq - tcb->snd_una;   /* an offset, as the scoreboard's */
 
 	*skipped = 0;
 	for (unsigned i = 0; i < s->sb_n; i++) {
-		if (seq_lt(from, s->sb[i].left)) {
-			*seq = from;
+		if (from < s->sb[i].left) {
+			*seq = tcb->snd_una + from;
 			*len = s->sb[i].left - from;
 			return true;
 		}
-		if (seq_lt(from, s->sb[i].right)) {
+		if (from < s->sb[i].right) {
 			*skipped += s->sb[i].right - from;
 			from = s->sb[i].right;
 		}

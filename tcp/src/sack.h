@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "stats.h"
 #include "tcb.h"
 #include "tcp_types.h"
@@ -35,7 +35,7 @@ static inline bool sack_agreed(const struct fw_tcp_conn *tcb)
  *  in the ACKs that follow (RFC 2018 4). */
 static inline void sack_ooo_rcvd(struct fw_tcp_conn *tcb, uint32_t seq)
 {
-	tcb->sack.ooo_seq = seq;
+	tcb->sack.ooo_seq = (uint16_t)seq;
 }
 
 /** The scoreboard holds something: recovery can go around SACKed data. */
@@ -47,13 +47,19 @@ static inline bool sack_any(const struct fw_tcp_conn *tcb)
 /** Recovery (re)starts: holes are resent from SND.UNA (RFC 6675 HighRxt). */
 static inline void sack_recovery_start(struct fw_tcp_conn *tcb)
 {
-	tcb->sack.high_rxt = tcb->snd_una;
+	tcb->sack.high_rxt = 0;
 }
 
 /** Up to `end` was just resent: the next hole lies beyond it. */
 static inline void sack_resent(struct fw_tcp_conn *tcb, uint32_t end)
 {
-	tcb->sack.high_rxt = end;
+	tcb->sack.high_rxt = (uint16_t)(end - tcb->snd_una);
+}
+
+/** RFC 6675 HighRxt, or SND.UNA when it is past it. */
+static inline uint32_t sack_high_rxt(const struct fw_tcp_conn *tcb)
+{
+	return tcb->snd_una + tcb->sack.high_rxt;
 }
 
 /** The blocks the next segment `tcb` sends carries (RFC 2018 4), in `b`:
@@ -73,8 +79,12 @@ static inline bool sack_has_blocks(const struct fw_tcp_conn *tcb)
 
 /** The fifth check, before SEG.ACK moves SND.UNA: `seg`'s blocks that lie
  *  in SND.UNA..SND.NXT go on the scoreboard, the rest are counted and
- *  ignored; what SEG.ACK covers is forgotten. */
+ *  ignored. */
 void sack_input(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg);
+
+/** SND.UNA is about to advance by `n`: what it covers is acknowledged,
+ *  not SACKed, and the rest is kept from the new SND.UNA. */
+void sack_una_advanced(struct fw_tcp_conn *tcb, uint32_t n);
 
 /** The retransmission timer fired: forget what the peer SACKed (RFC 2018
  *  8: it may have reneged). */
@@ -94,6 +104,7 @@ static inline bool sack_any(const struct fw_tcp_conn *tcb) { (void)tcb; return f
 static inline void sack_recovery_start(struct fw_tcp_conn *tcb) { (void)tcb; }
 static inline void sack_resent(struct fw_tcp_conn *tcb, uint32_t end) { (void)tcb; (void)end; }
 static inline void sack_input(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg) { (void)tcb; (void)seg; }
+static inline void sack_una_advanced(struct fw_tcp_conn *tcb, uint32_t n) { (void)tcb; (void)n; }
 static inline void sack_forget(struct fw_tcp_conn *tcb) { (void)tcb; }
 #endif
 

@@ -4,7 +4,7 @@
  * event is counted twice; `orphans` is counted in the pool when read.
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "stats.h"
 #include "tcb.h"
 #include "timewait.h"

@@ -3,8 +3,9 @@
  * teardown helpers (entering TIME_WAIT, reset, drop).
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "isn.h"
+#include "listen.h"
 #include "rx.h"
 #include "tcb.h"
 #include "stats.h"
@@ -18,6 +19,23 @@
 _Static_assert(FW_TCP_ACK_DELAY_MS > 0 && FW_TCP_ACK_DELAY_MS < 500,
                "RFC 9293 3.8.6.3 (MUST-40): an ACK is delayed by less than 0.5 s");
 
+/*
+ * RAM per open connection of an lwIP application (bench row
+ * ram_conn_app): this TCB + lwIP's struct altcp_pcb + altcp_fw.c's record
+ * (struct afw, 12 B) is to stay within what the same application costs on
+ * lwIP's own TCP built with the features finwait has: its struct tcp_pcb
+ * with TCP_QUEUE_OOSEQ, LWIP_TCP_KEEPALIVE, dual stack (204 B on a 32-bit
+ * target) and LWIP_TCP_SACK_OUT with LWIP_TCP_MAX_SACK_NUM =
+ * FW_TCP_SACK_RANGES (8 B per block; 236 B with 4), + the same altcp_pcb.
+ * No window scaling and no timestamps on either side.
+ */
+#define TCB_LWIP_PCB_BYTES (204u + (FW_TCP_SACK ? 8u * FW_TCP_SACK_RANGES : 0u))
+#define TCB_AFW_RECORD_BYTES 12u
+#if UINTPTR_MAX == 0xffffffffu
+_Static_assert(sizeof(struct fw_tcp_conn) + TCB_AFW_RECORD_BYTES <= TCB_LWIP_PCB_BYTES,
+               "a TCB and its altcp record must not cost more than lwIP's matching tcp_pcb");
+#endif
+
 static struct fw_tcp_conn tcb_pool[FW_TCB_COUNT];
 
 static uint32_t tcb_fw2_ms = FW_FIN_WAIT_2_MS;
@@ -27,8 +45,13 @@ static bool tcb_log_on;
 static fw_tcp_log_hook tcb_log_fn;
 static uint8_t tcb_event_depth;   /* >0 while fw_tcp_input()/fw_tcp_timers() runs */
 static uint32_t tcb_event_now;    /* the running event's time */
-static bool tcb_event_owed;       /* some TCB has TCB_F_ACK_OWED, TCB_F_TX_PENDING or
-                                   * TCB_F_DELIVER_PENDING */
+/* One bit per pool slot, set with TCB_F_ACK_OWED, TCB_F_TX_PENDING or
+ * TCB_F_DELIVER_PENDING: the end of the event visits those slots only,
+ * not the whole pool twice per pass. A bit may outlive its flags (the
+ * flush clears flags, a freed slot keeps its bit until the next end of an
+ * event): the flags decide, the bits only narrow the search. */
+static uint32_t tcb_event_owed;
+_Static_assert(FW_TCB_COUNT <= 32, "tcb_event_owed has a bit per TCB");
 static fw_tcp_clock_fn tcb_clock;
 static uint32_t tcb_syn_pressure_at;  /* last half-open recycled or SYN left without a TCB */
 static bool tcb_syn_pressure_seen;
@@ -73,7 +96,7 @@ void tcb_pool_reset(void)
 	rx_reset();
 	tcb_syn_pressure_seen = false;
 	tcb_event_depth = 0;
-	tcb_event_owed = false;
+	tcb_event_owed = 0;
 }
 
 struct fw_tcp_conn *tcb_alloc(void)
@@ -81,10 +104,10 @@ struct fw_tcp_conn *tcb_alloc(void)
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct fw_tcp_conn *tcb = &tcb_pool[i];
 		if (!tcb->in_use) {
-			uint8_t gen = (uint8_t)(tcb->gen + 1u);
-			memset(tcb, 0, sizeof *tcb);
+			/* A free slot is all zero but its generation (tcb_pool_reset,
+			 * tcb_release): no second memset here. */
 			tcb->in_use = 1;
-			tcb->gen = gen;
+			tcb->gen = (uint8_t)(tcb->gen + 1u);
 			tcb->rto = FW_RTO_INITIAL_MS;
 			tcb->mss = FW_TCP_MSS;
 			tcb->oow_ack_at = tcb_now() - FW_OOW_ACK_INTERVAL_MS;
@@ -99,6 +122,23 @@ struct fw_tcp_conn *tcb_alloc(void)
 	return NULL;
 }
 
+#ifdef FW_HOST_TEST
+int tcb_check_free_slots(void)
+{
+	static const struct fw_tcp_conn zero;
+
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn c = tcb_pool[i];
+		if (c.in_use)
+			continue;
+		c.gen = 0;
+		if (memcmp(&c, &zero, sizeof c) != 0)
+			return (int)i;
+	}
+	return -1;
+}
+#endif
+
 /* A passive open still in SYN_RCVD that the application has not seen. */
 static bool tcb_half_open(const struct fw_tcp_conn *c)
 {
@@ -111,15 +151,18 @@ static bool tcb_orphan(const struct fw_tcp_conn *c)
 	return c->in_use && (c->flags & TCB_F_ORPHAN) && tcb_synchronized(c);
 }
 
+/* Any listener, for tcb_oldest(). */
+#define TCB_ANY_LISTENER UINT32_MAX
+
 /* The oldest (smallest `since`, on the wrapping clock) TCB `pick` accepts,
- * of `listener` when given. */
-static struct fw_tcp_conn *tcb_oldest(bool (*pick)(const struct fw_tcp_conn *), const struct fw_tcp_conn *listener)
+ * of listener `lid` unless TCB_ANY_LISTENER. */
+static struct fw_tcp_conn *tcb_oldest(bool (*pick)(const struct fw_tcp_conn *), unsigned lid)
 {
 	struct fw_tcp_conn *best = NULL;
 
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		struct fw_tcp_conn *c = &tcb_pool[i];
-		if (!pick(c) || (listener && c->listener != tcb_id(listener)))
+		if (!pick(c) || (lid != TCB_ANY_LISTENER && c->listener != lid))
 			continue;
 		if (!best || (int32_t)(c->since - best->since) < 0)
 			best = c;
@@ -152,9 +195,9 @@ static void tcb_recycle_half_open(struct fw_tcp_conn *c)
 	tcb_drop(c, ERR_ABRT);
 }
 
-bool tcb_evict_half_open(const struct fw_tcp_conn *listener)
+bool tcb_evict_half_open(unsigned lid)
 {
-	struct fw_tcp_conn *c = tcb_oldest(tcb_half_open, listener);
+	struct fw_tcp_conn *c = tcb_oldest(tcb_half_open, lid);
 
 	if (!c)
 		return false;
@@ -168,12 +211,12 @@ struct fw_tcp_conn *tcb_alloc_evicting(void)
 
 	if (tcb)
 		return tcb;
-	victim = tcb_oldest(tcb_half_open, NULL);
+	victim = tcb_oldest(tcb_half_open, TCB_ANY_LISTENER);
 	if (victim) {
 		tcb_recycle_half_open(victim);
 		return tcb_alloc();
 	}
-	victim = tcb_oldest(tcb_orphan, NULL);
+	victim = tcb_oldest(tcb_orphan, TCB_ANY_LISTENER);
 	if (victim) {
 		STAT_INC(evict_orphan);
 		tcb_reset(victim, ERR_ABRT);
@@ -225,22 +268,12 @@ struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t)
 
 	/* One check for the hint, then one per slot: no second copy of it. */
 	for (unsigned i = 0; i <= FW_TCB_COUNT; tcb = &tcb_pool[i++]) {
-		if (tcb->in_use && tcb->state != FW_TCP_LISTEN && tcb->t.lport == t->lport &&
+		if (tcb->in_use && tcb->t.lport == t->lport &&
 		    tcb->t.rport == t->rport && tcb_addr_eq(&tcb->t.raddr, &t->raddr) &&
 		    tcb_addr_eq(&tcb->t.laddr, &t->laddr)) {
 			last = tcb;
 			return tcb;
 		}
-	}
-	return NULL;
-}
-
-struct fw_tcp_conn *tcb_find_listener(uint16_t port)
-{
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *tcb = &tcb_pool[i];
-		if (tcb->in_use && tcb->state == FW_TCP_LISTEN && tcb->t.lport == port)
-			return tcb;
 	}
 	return NULL;
 }
@@ -253,17 +286,29 @@ unsigned tcb_count_flagged(uint16_t flag)
 	return n;
 }
 
-/* Children of `listener` not yet handed to the application. */
-unsigned tcb_backlog(const struct fw_tcp_conn *listener)
+/* A child of listener `lid` not yet handed to the application. */
+static bool tcb_unaccepted_child(const struct fw_tcp_conn *c, unsigned lid)
+{
+	return c->in_use && (c->flags & TCB_F_PASSIVE) && !(c->flags & TCB_F_ACCEPTED) && c->listener == lid;
+}
+
+unsigned tcb_backlog(unsigned lid)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		const struct fw_tcp_conn *c = &tcb_pool[i];
-		if (c->in_use && c->state != FW_TCP_LISTEN && (c->flags & TCB_F_PASSIVE) &&
-		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(listener))
-			n++;
-	}
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++)
+		n += tcb_unaccepted_child(&tcb_pool[i], lid);
 	return n;
+}
+
+void tcb_close_children(unsigned lid)
+{
+	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		struct fw_tcp_conn *c = &tcb_pool[i];
+		if (tcb_unaccepted_child(c, lid)) {
+			c->flags |= TCB_F_ORPHAN;
+			tcb_reset(c, ERR_ABRT);
+		}
+	}
 }
 
 /* ------------------------------------------------------------ states */
@@ -417,17 +462,17 @@ static void tcb_rtx_timeout(struct fw_tcp_conn *tcb, uint32_t now)
 				tcb->flags |= TCB_F_ORPHAN;
 				tcb_drop(tcb, ERR_CLSD);
 			} else {
-				tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_CLSD);
+				tcb_reset(tcb, tcb_soft_err(tcb) != ERR_OK ? tcb_soft_err(tcb) : ERR_CLSD);
 			}
 		} else {
 			STAT_INC(rtx_aborts);
-			tcb_reset(tcb, tcb->soft_err != ERR_OK ? (err_t)tcb->soft_err : ERR_ABRT);
+			tcb_reset(tcb, tcb_soft_err(tcb) != ERR_OK ? tcb_soft_err(tcb) : ERR_ABRT);
 		}
 		return;
 	}
 	tcb->retries++;
 	/* RFC 6298 (5.5): back off the timer. */
-	tcb->rto = tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u;
+	tcb->rto = (uint16_t)(tcb->rto * 2u > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : tcb->rto * 2u);
 	tcb_retransmit(tcb, now);
 }
 
@@ -488,10 +533,26 @@ void tcb_event_begin(uint32_t now)
 		tcb_event_now = now;
 }
 
+static void tcb_owed_mark(const struct fw_tcp_conn *tcb)
+{
+	tcb_event_owed |= 1u << tcb_id(tcb);
+}
+
+/* The first slot from `from` on whose bit is in `done` or owed now (a
+ * callback run from the loop may mark one further on, which the same
+ * loop then visits, as a scan of the whole pool would); FW_TCB_COUNT when
+ * none. */
+static unsigned tcb_owed_next(uint32_t done, unsigned from)
+{
+	uint32_t rest = from < 32u ? (done | tcb_event_owed) >> from : 0u;
+
+	return rest ? from + (unsigned)__builtin_ctz(rest) : FW_TCB_COUNT;
+}
+
 void tcb_deliver_later(struct fw_tcp_conn *tcb)
 {
 	tcb->flags |= TCB_F_DELIVER_PENDING;
-	tcb_event_owed = true;
+	tcb_owed_mark(tcb);
 }
 
 void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
@@ -501,7 +562,7 @@ void tcb_kick(struct fw_tcp_conn *tcb, uint32_t now)
 		return;
 	}
 	tcb->flags |= TCB_F_TX_PENDING;
-	tcb_event_owed = true;
+	tcb_owed_mark(tcb);
 }
 
 void tcb_rx_released(struct fw_tcp_conn *tcb)
@@ -510,7 +571,7 @@ void tcb_rx_released(struct fw_tcp_conn *tcb)
 		tcb_deliver_later(tcb);
 	if (tcb_synchronized(tcb) && rx_reopened(tcb)) {
 		tcb->flags |= TCB_F_ACK_OWED;
-		tcb_event_owed = true;
+		tcb_owed_mark(tcb);
 	}
 }
 
@@ -521,7 +582,7 @@ void tcb_owe_ack(struct fw_tcp_conn *tcb)
 		return;
 	}
 	tcb->flags |= TCB_F_ACK_OWED;
-	tcb_event_owed = true;
+	tcb_owed_mark(tcb);
 }
 
 /*
@@ -590,15 +651,17 @@ void tcb_event_end(uint32_t now)
 		return;
 	}
 	for (unsigned pass = 0; tcb_event_owed && pass < TCB_EVENT_PASSES; pass++) {
-		tcb_event_owed = false;
-		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		uint32_t owed = tcb_event_owed;
+
+		tcb_event_owed = 0;
+		for (unsigned i = tcb_owed_next(owed, 0); i < FW_TCB_COUNT; i = tcb_owed_next(owed, i + 1u)) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & TCB_F_DELIVER_PENDING)) {
 				tcb->flags &= (uint16_t)~TCB_F_DELIVER_PENDING;
 				tcb_deliver(tcb, now);
 			}
 		}
-		for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
+		for (unsigned i = tcb_owed_next(owed, 0); i < FW_TCB_COUNT; i = tcb_owed_next(owed, i + 1u)) {
 			struct fw_tcp_conn *tcb = &tcb_pool[i];
 			if (tcb->in_use && (tcb->flags & (TCB_F_ACK_OWED | TCB_F_TX_PENDING)))
 				tcb_flush(tcb, now);
@@ -705,12 +768,14 @@ void fw_tcp_get_info(const struct fw_tcp_conn *tcb, struct fw_tcp_info *info)
 	info->timer_armed = tcb_deadline(tcb, &info->timer_at);
 	info->orphan = (tcb->flags & TCB_F_ORPHAN) != 0;
 	info->cwnd = tcb->cwnd;
-	info->ssthresh = tcb->ssthresh;
+	info->ssthresh = tcb->ssthresh == TCB_CC_SSTHRESH_INIT ? UINT32_MAX : tcb->ssthresh;
 }
 
 void fw_tcp_foreach(fw_tcp_visit_cb cb, void *arg)
 {
 	struct fw_tcp_info info;
+
+	lsn_foreach(cb, arg);
 	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
 		if (tcb_pool[i].in_use) {
 			fw_tcp_get_info(&tcb_pool[i], &info);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lwip/pbuf.h"
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "fw_tcp.h"
 #include "rx.h"
 #include "tcp_types.h"
@@ -40,22 +40,25 @@
 
 struct fw_tcp_conn {
 	struct fw_tcp_tuple t;
-	/* RFC 9293 3.3.1 send sequence variables (no SND.UP) */
-	uint32_t iss, snd_una, snd_nxt, snd_wl1, snd_wl2;
+	/* RFC 9293 3.3.1 send sequence variables (no SND.UP). ISS and IRS are
+	 * only read before both SYNs are acknowledged: there ISS is SND.UNA and
+	 * IRS is RCV.NXT - 1 (tcb_iss(), tcb_irs()), so neither is kept. */
+	uint32_t snd_una, snd_nxt, snd_wl1, snd_wl2;
 	/* receive sequence variables */
-	uint32_t irs, rcv_nxt;
+	uint32_t rcv_nxt;
 	uint16_t snd_wnd;       /* peer's window (no scaling) */
 	uint16_t mss;           /* effective send MSS */
 	/* RFC 6298, in ms */
 	uint16_t srtt, rttvar;  /* valid with TCB_F_HAVE_RTT */
-	uint32_t rto;
-	uint32_t rtt_seq, rtt_start;
+	uint16_t rto;           /* at most FW_RTO_MAX_MS */
+	/* RFC 5681 congestion control (cc.c), in bytes, at most 0xffff (no
+	 * window is larger without scaling) */
+	uint16_t cwnd, ssthresh;
+	uint16_t cc_acked;      /* bytes acknowledged toward the next congestion avoidance step (RFC 3465) */
+	uint32_t rtt_seq, rtt_start; /* RFC 6298: the byte timed and when it left (TCB_F_RTT_TIMING) */
 	uint32_t rtx_at;        /* retransmission deadline, or the next zero-window probe's */
 	uint32_t recover;       /* RFC 6582 "recover": SND.NXT at the loss; outside a recovery kept
 	                         * just behind SND.UNA once passed (cc.c) */
-	/* RFC 5681 congestion control (cc.c), in bytes */
-	uint32_t cwnd, ssthresh;
-	uint32_t cc_acked;      /* bytes acknowledged toward the next congestion avoidance step (RFC 3465) */
 	uint32_t last_tx;       /* when data last went out: restart after idle (RFC 5681 4.1) */
 	uint32_t sws_at;        /* sender SWS override deadline (TCB_T_SWS, RFC 9293 3.8.6.2.1) */
 	uint32_t aux_at;        /* FIN_WAIT_2 orphan timeout or CLOSE_WAIT watchdog */
@@ -67,27 +70,36 @@ struct fw_tcp_conn {
 	uint32_t uto;           /* user timeout, ms (RFC 5482); 0: none */
 	uint32_t uto_since;     /* what is in flight has waited for the peer since (while SND.NXT != SND.UNA) */
 	uint32_t ack_at;        /* the delayed ACK's deadline (TCB_T_DACK): when the data it owes came + the delay */
-	struct pbuf *sndq;      /* bytes from snd_una(+SYN) on: unacked, then unsent */
+	/* Bytes from snd_una(+SYN) on: unacked, then unsent. Only the first
+	 * pbuf's tot_len is the queue's length: a write appends at sndq_tail
+	 * without walking the chain to update every tot_len, and the ACK that
+	 * frees the first pbufs gives the next its length (tcb_sndq_append,
+	 * tcb_sndq_free_front). Read it with len and next only. */
+	struct pbuf *sndq;
+	struct pbuf *sndq_tail; /* sndq's last pbuf (NULL with sndq) */
 	struct pbuf *rcvq;      /* in-order data the app has not taken, packed into pool buffers (rx.c) */
 	struct pbuf *rx_tail;   /* the buffer new data is packed into: rcvq's last, or one whose data is all lent */
 	struct pbuf *rx_lent;   /* buffers the delivery running now lends (back to rcvq if refused) */
 	uint32_t rcv_adv;       /* RCV.NXT + the window last offered: the right edge rx.c keeps */
 #if FW_TCP_OOQ_SEGS
-	struct tcb_ooo {        /* out-of-order data beyond RCV.NXT, by sequence, disjoint (rx.c) */
-		uint32_t seq;
-		struct pbuf *p;     /* one pool buffer of ours, charged in rx_bufs */
-	} ooq[FW_TCP_OOQ_SEGS];
-	uint8_t ooq_n;
+	struct pbuf *ooq;       /* out-of-order data beyond RCV.NXT, by sequence, disjoint (rx.c):
+	                         * pool buffers of ours, charged in rx_bufs, each holding its
+	                         * sequence number and the next one in front of its data */
 #endif
 #if FW_TCP_SACK
-	struct tcb_sack {       /* RFC 2018 (sack.c) */
+	/* RFC 2018 (sack.c). Without window scaling everything in flight lies
+	 * within 0xffff of SND.UNA (the send queue is smaller still), so the
+	 * sender's sequence numbers are 16-bit offsets from SND.UNA, moved
+	 * with it (sack_una_advanced). */
+	struct tcb_sack {
 		struct tcb_sack_range {
-			uint32_t left, right;
+			uint16_t left, right;   /* offsets from SND.UNA */
 		} sb[FW_TCP_SACK_RANGES]; /* sender's scoreboard: what the peer SACKed above SND.UNA,
 		                           * by sequence, disjoint, not adjacent */
-		uint32_t high_rxt;  /* RFC 6675 HighRxt: the end of the last hole resent in this recovery */
-		uint32_t ooo_seq;   /* receiver: where the latest out-of-order segment began (its block
-		                     * goes first, RFC 2018 4) */
+		uint16_t high_rxt;  /* RFC 6675 HighRxt, the end of the last hole resent in this recovery,
+		                     * from SND.UNA: 0 once SND.UNA is past it */
+		uint16_t ooo_seq;   /* receiver: where the latest out-of-order segment began, its low
+		                     * 16 bits (inside the window: its block goes first, RFC 2018 4) */
 		uint8_t sb_n;
 		bool ok;            /* both SYNs carried SACK-permitted (RFC 2018 2) */
 	} sack;
@@ -96,10 +108,17 @@ struct fw_tcp_conn {
 	uint16_t ack_bytes;     /* in-order bytes the delayed ACK owes (saturates): two full segments -> ACK now */
 	uint8_t rx_bufs;        /* pool buffers charged to this connection: queued or lent */
 	uint8_t rx_commit;      /* pool buffers set aside for its offers (FW_TCP_RX_MIN_BUFS at least) */
-	uint8_t rx_views;       /* deliveries its application holds (views not yet freed) */
+#if FW_TCP_OOQ_SEGS
+	uint8_t ooq_n;          /* buffers in ooq */
+#endif
+	uint8_t sndq_n;         /* pbufs in sndq (fw_tcp_sndbuf's limit, FW_TCP_SNDQ_PBUFS) */
 	uint16_t flags;         /* TCB_F_* */
 	uint16_t max_snd_wnd;   /* MAX.SND.WND, largest window the peer offered (RFC 5961 5.2) */
-	uint8_t state;          /* enum fw_tcp_state; written by tcb_set_state() only */
+	/* Bit-fields where the ranges are small: the dual-stack tuple's 28
+	 * bytes left none to spare within the RAM budget tcb.c asserts. */
+	uint8_t state : 4;      /* enum fw_tcp_state; written by tcb_set_state() only */
+	uint8_t rx_views : 4;   /* deliveries its application holds (views not yet freed, at most
+	                         * FW_TCP_RCV_VIEWS) */
 	uint8_t timers;         /* TCB_T_* armed */
 	uint8_t retries;        /* RTO expiries since the last forward progress */
 	uint8_t dupacks;        /* RFC 5681 duplicate ACKs since SND.UNA last advanced (saturates) */
@@ -107,17 +126,13 @@ struct fw_tcp_conn {
 	uint8_t zwp;            /* zero-window probes since the window closed (saturates) */
 	uint8_t ka_probes;      /* keepalive probes the peer has not answered */
 	uint8_t cc_flags;       /* TCB_CC_* */
-	uint8_t listener;       /* pool index of the listener (passive opens) */
-	uint8_t in_use;
-	uint8_t gen;            /* bumped each time the slot is handed out: a callback that freed
-	                         * this connection and opened another in the slot is detected */
-	int8_t soft_err;        /* err_t of the last soft ICMP error (RFC 5927), ERR_OK when none:
-	                         * what the application hears if the connection times out */
+	uint8_t listener;       /* slot of the listener in its table (passive opens, listen.h) */
+	uint8_t in_use : 1;
+	uint8_t gen : 7;        /* bumped each time the slot is handed out: a callback that freed
+	                         * this connection and opened another in the slot is detected
+	                         * (modulo 128) */
 	void *arg;
-	union {
-		fw_tcp_accept_cb accept;     /* LISTEN */
-		fw_tcp_connected_cb connected; /* SYN_SENT */
-	} open_cb;
+	fw_tcp_connected_cb connected_cb; /* active opens (SYN_SENT) */
 	fw_tcp_recv_cb recv_cb;
 	fw_tcp_sent_cb sent_cb;
 	fw_tcp_err_cb err_cb;
@@ -134,6 +149,32 @@ struct fw_tcp_conn {
 #define TCB_CC_FAST     0x01u  /* in fast recovery (RFC 6582 3.2): cwnd inflated by duplicate ACKs */
 #define TCB_CC_NODELAY  0x02u  /* fw_tcp_nagle(off): no Nagle (RFC 9293 3.7.4) */
 #define TCB_CC_OVERRIDE 0x04u  /* set while the SWS override timer's output runs */
+/* The last soft ICMP error (RFC 5927), what the application hears if the
+ * connection times out: two bits here rather than an err_t byte of its
+ * own (the dual-stack tuple's 28 bytes left no byte to spare within the
+ * RAM budget tcb.c asserts). Neither set: none. */
+#define TCB_CC_SOFT_CLSD 0x08u /* ERR_CLSD: port or protocol unreachable */
+#define TCB_CC_SOFT_RTE  0x10u /* ERR_RTE: any other unreachable, time exceeded, parameter problem */
+/* tcb.ssthresh before the first loss: RFC 5681 3.1's "arbitrarily high",
+ * its example "the size of the largest possible advertised window"
+ * (fw_tcp_info shows UINT32_MAX, as before) */
+#define TCB_CC_SSTHRESH_INIT 0xffffu
+
+_Static_assert(FW_TCP_STATE_COUNT <= 16 && FW_TCP_RCV_VIEWS <= 15, "tcb state and rx_views are 4-bit fields");
+
+/* The soft error recorded (TCB_CC_SOFT_*), ERR_OK when none. */
+static inline err_t tcb_soft_err(const struct fw_tcp_conn *tcb)
+{
+	return (tcb->cc_flags & TCB_CC_SOFT_CLSD) ? ERR_CLSD : (tcb->cc_flags & TCB_CC_SOFT_RTE) ? ERR_RTE : ERR_OK;
+}
+
+static inline void tcb_set_soft_err(struct fw_tcp_conn *tcb, err_t err)
+{
+	tcb->cc_flags = (uint8_t)((tcb->cc_flags & ~(TCB_CC_SOFT_CLSD | TCB_CC_SOFT_RTE)) |
+	                          (err == ERR_CLSD ? TCB_CC_SOFT_CLSD : TCB_CC_SOFT_RTE));
+}
+_Static_assert(FW_RTO_MAX_MS <= 0xffffu && FW_RTO_SYN_TIMEOUT_MS <= FW_RTO_MAX_MS &&
+               FW_RTO_INITIAL_MS <= FW_RTO_MAX_MS, "tcb.rto is 16-bit");
 
 /* ---- tcb.c ---- */
 /** The slot still holds the connection it held when `gen` was read. */
@@ -142,14 +183,20 @@ static inline bool tcb_alive(const struct fw_tcp_conn *tcb, uint8_t gen)
 	return tcb->in_use && tcb->gen == gen;
 }
 struct fw_tcp_conn *tcb_alloc(void);
+#ifdef FW_HOST_TEST
+/** tcb_alloc() takes a free slot as it is: each must be all zero but its
+ *  generation (anything written to a TCB after tcb_free() breaks that).
+ *  The index of the first that is not, else -1. */
+int tcb_check_free_slots(void);
+#endif
 /** tcb_alloc(); with the pool full, make room first (RFC 4987 3.5): the
  *  oldest half-open connection is recycled (no RST: its peer never
  *  answered; its cookie still completes it), else the oldest orphan is
  *  reset; never a connection the application holds. NULL when none. */
 struct fw_tcp_conn *tcb_alloc_evicting(void);
-/** Recycle the oldest half-open connection of `listener` (its backlog is
- *  full). False when it has none. */
-bool tcb_evict_half_open(const struct fw_tcp_conn *listener);
+/** Recycle the oldest half-open connection of listener `lid` (its backlog
+ *  is full). False when it has none. */
+bool tcb_evict_half_open(unsigned lid);
 /** A half-open connection was recycled or a SYN got no control block at
  *  `now`; SYN cookies are honoured for two FW_SYNCOOKIE_MS after that. */
 void tcb_syn_pressure(uint32_t now);
@@ -168,10 +215,22 @@ void tcb_drop(struct fw_tcp_conn *tcb, err_t err);
 /** RST (synchronized states), count `why`, tcb_drop(err). */
 void tcb_reset(struct fw_tcp_conn *tcb, err_t err);
 struct fw_tcp_conn *tcb_lookup(const struct fw_tcp_tuple *t);
-struct fw_tcp_conn *tcb_find_listener(uint16_t port);
-unsigned tcb_backlog(const struct fw_tcp_conn *listener);
+/** Children of listener `lid` not yet handed to the application. */
+unsigned tcb_backlog(unsigned lid);
+/** Reset those children: their listener closes (fw_tcp_listen_close). */
+void tcb_close_children(unsigned lid);
 /** TCBs in use with any of TCB_F_* `flag` set. */
 unsigned tcb_count_flagged(uint16_t flag);
+/** ISS, while our SYN is unacknowledged (SYN_SENT, SYN_RCVD): SND.UNA. */
+static inline uint32_t tcb_iss(const struct fw_tcp_conn *tcb)
+{
+	return tcb->snd_una;
+}
+/** IRS, in SYN_RCVD: RCV.NXT - 1 (no text is taken before ESTABLISHED). */
+static inline uint32_t tcb_irs(const struct fw_tcp_conn *tcb)
+{
+	return tcb->rcv_nxt - 1u;
+}
 /* The accessors below run on every segment, from every file: inline. */
 static inline bool tcb_synchronized(const struct fw_tcp_conn *tcb)
 {
@@ -202,6 +261,18 @@ static inline uint32_t tcb_rcv_wnd(const struct fw_tcp_conn *tcb)
 static inline uint32_t tcb_sndq_len(const struct fw_tcp_conn *tcb)
 {
 	return tcb->sndq ? tcb->sndq->tot_len : 0u;
+}
+/** Append `n` pbufs (`p` .. `last`, linked by next) to the send queue. */
+static inline void tcb_sndq_append(struct fw_tcp_conn *tcb, struct pbuf *p, struct pbuf *last, uint8_t n)
+{
+	if (tcb->sndq) {
+		tcb->sndq->tot_len = (u16_t)(tcb->sndq->tot_len + p->tot_len);
+		tcb->sndq_tail->next = p;
+	} else {
+		tcb->sndq = p;
+	}
+	tcb->sndq_tail = last;
+	tcb->sndq_n = (uint8_t)(tcb->sndq_n + n);
 }
 /** The retransmission timer's deadline `after` ms from now (persist). */
 static inline void tcb_arm_rtx_in(struct fw_tcp_conn *tcb, uint32_t now, uint32_t after)

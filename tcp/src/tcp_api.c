@@ -5,8 +5,9 @@
  * deliverable is delivered at the end of the event (tcb_deliver_later).
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "isn.h"
+#include "listen.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "rx.h"
@@ -33,20 +34,20 @@ static uint32_t tcb_next_ephemeral;   /* RFC 6056 3.3.3 next_ephemeral */
 
 void tcb_notify_established(struct fw_tcp_conn *tcb)
 {
-	struct fw_tcp_conn *l;
+	const struct fw_tcp_listener *l;
 	uint8_t gen = tcb->gen;
 	err_t err;
 
 	tcb->flags |= TCB_F_ACCEPTED;
 	if (!(tcb->flags & TCB_F_PASSIVE)) {
-		if (tcb->open_cb.connected)
-			tcb->open_cb.connected(tcb->arg, tcb);
+		if (tcb->connected_cb)
+			tcb->connected_cb(tcb->arg, tcb);
 		return;
 	}
-	l = tcb_by_id(tcb->listener);
+	l = lsn_by_id(tcb->listener);   /* its close reset every child not yet accepted */
 	err = ERR_CONN;
-	if (l && l->state == FW_TCP_LISTEN && l->open_cb.accept)
-		err = l->open_cb.accept(l->arg, tcb);
+	if (l && l->accept)
+		err = l->accept(l->arg, tcb);
 	if (err == ERR_ABRT || !tcb_alive(tcb, gen))
 		return;                  /* the application aborted it inside accept_cb */
 	if (err != ERR_OK) {
@@ -117,22 +118,6 @@ void tcb_deliver(struct fw_tcp_conn *tcb, uint32_t now)
 
 /* ------------------------------------------------------------ open */
 
-struct fw_tcp_conn *fw_tcp_listen(uint16_t port, fw_tcp_accept_cb accept_cb, void *arg)
-{
-	struct fw_tcp_conn *tcb;
-
-	if (tcb_find_listener(port))
-		return NULL;
-	tcb = tcb_alloc_evicting();
-	if (!tcb)
-		return NULL;
-	tcb->t.lport = port;
-	tcb->open_cb.accept = accept_cb;
-	tcb->arg = arg;
-	tcb_set_state(tcb, FW_TCP_LISTEN, "listen");
-	return tcb;
-}
-
 void tcb_ports_reset(void)
 {
 	tcb_next_ephemeral = 0;
@@ -153,7 +138,7 @@ static uint16_t tcb_ephemeral(struct fw_tcp_tuple *t)
 		t->lport = (uint16_t)(TCB_EPHEMERAL_FIRST + (tcb_next_ephemeral++ + offset) % TCB_EPHEMERAL_COUNT);
 		/* A 4-tuple still in TIME_WAIT here would make our SYN meet
 		 * our own entry (and the peer's) as an old duplicate. */
-		if (!tcb_lookup(t) && !tcb_find_listener(t->lport) && !tw_contains(t))
+		if (!tcb_lookup(t) && !lsn_find(t->lport) && !tw_contains(t))
 			return t->lport;
 	}
 	return 0;
@@ -221,10 +206,9 @@ struct fw_tcp_conn *fw_tcp_connect(const struct fw_tcp_addr *local, const struct
 	STAT_INC(active_opens);
 	tcb->t = t;
 	tcb->mss = tcb_mss_max(&t);
-	tcb->open_cb.connected = connected_cb;
+	tcb->connected_cb = connected_cb;
 	tcb->arg = arg;
-	tcb->iss = tcb_isn(&t, now);
-	tcb->snd_una = tcb->snd_nxt = tcb->iss;
+	tcb->snd_una = tcb->snd_nxt = tcb_isn(&t, now);   /* ISS */
 	tcb_set_state(tcb, FW_TCP_SYN_SENT, "connect");
 	tcb_output(tcb, now);
 	return tcb;
@@ -240,7 +224,7 @@ void fw_tcp_err(struct fw_tcp_conn *tcb, fw_tcp_err_cb cb) { tcb->err_cb = cb; }
 uint32_t fw_tcp_sndbuf(const struct fw_tcp_conn *tcb)
 {
 	uint32_t used = tcb_sndq_len(tcb);
-	if (tcb->sndq && pbuf_clen(tcb->sndq) >= FW_TCP_SNDQ_PBUFS)
+	if (tcb->sndq_n >= FW_TCP_SNDQ_PBUFS)
 		return 0;
 	return used >= TCB_SNDBUF ? 0u : TCB_SNDBUF - used;
 }
@@ -262,17 +246,63 @@ static uint32_t tcb_heap_free(void)
 }
 
 /*
+ * `len` bytes of `data` as a chain of pbufs of at most FW_TCP_MSS bytes,
+ * each with PBUF_TRANSPORT header room in front: a segment that is one of
+ * them goes out in place (tcp_output.c, seg_in_place_begin), as every
+ * full segment does when the peer's MSS is ours. Cut at our MSS, not the
+ * peer's: a peer announcing a tiny MSS would otherwise have every write
+ * cut into many pbufs, each with its headers' room, and make the same
+ * bytes take several times the heap; its segments go as copies instead.
+ * A write thus adds at most one pbuf shorter than FW_TCP_MSS, so a queue
+ * holds at most 2 * FW_TCP_SNDQ_PBUFS pbufs (fw_tcp_sndbuf). NULL when
+ * the heap has no room for them all; else the chain (its first pbuf's
+ * tot_len is `len`, as the queue keeps it), its last pbuf in `*last`
+ * and their count in `*count`.
+ */
+static struct pbuf *tcb_sndq_copy(const uint8_t *data, uint16_t len, struct pbuf **last, uint8_t *count)
+{
+	struct pbuf *chain = NULL, *tail = NULL;
+	uint16_t total = len;
+	uint8_t n_pbufs = 0;
+
+	while (len) {
+		uint16_t n = len < FW_TCP_MSS ? len : (uint16_t)FW_TCP_MSS;
+		struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, n, PBUF_RAM);
+
+		if (!p) {
+			if (chain)
+				pbuf_free(chain);
+			return NULL;
+		}
+		memcpy(p->payload, data, n);
+		if (tail)
+			tail->next = p;
+		else
+			chain = p;
+		tail = p;
+		n_pbufs++;
+		data += n;
+		len = (uint16_t)(len - n);
+	}
+	chain->tot_len = total;
+	*last = tail;
+	*count = n_pbufs;
+	return chain;
+}
+
+/*
  * Application data never takes the last FW_TCP_HEAP_RESERVE bytes of the
  * PBUF_RAM heap: with send queues full and the peer losing segments, ACKs,
- * retransmissions (copied into a fresh pbuf each time), RSTs, ICMP echo
- * replies and ARP must still find a buffer, or nothing ever recovers. The
- * copy is made first and measured, so the check is exact whatever lwIP's
- * per-allocation overhead. Free bytes are not enough: in a heap the send
- * queues fragmented, the holes between queued copies can add up to the
- * reserve while none takes a full segment, and then every connection's
- * retransmissions and probes fail together until the abort. So the copy
- * is also refused unless one full segment still fits in one block
- * (seg_heap_has_segment): between events the heap holds queued copies
+ * retransmissions (those that are not one whole queued pbuf, or whose
+ * pbuf a driver still holds, are copied into a fresh pbuf), RSTs, ICMP
+ * echo replies and ARP must still find a buffer, or nothing ever
+ * recovers. The copy is made first and measured, so the check is exact
+ * whatever lwIP's per-allocation overhead. Free bytes are not enough: in
+ * a heap the send queues fragmented, the holes between queued copies can
+ * add up to the reserve while none takes a full segment, and then every
+ * connection's copied retransmissions and probes fail together until the
+ * abort. So the copy is also refused unless one full segment still fits
+ * in one block (seg_heap_has_segment): between events the heap holds queued copies
  * (and a packet ARP keeps per unresolved neighbour), and each
  * transmission frees its buffer before the next is built, so that one
  * block serves every connection in turn. fw_tcp_sndbuf() does not count
@@ -282,7 +312,8 @@ static uint32_t tcb_heap_free(void)
  */
 err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 {
-	struct pbuf *p;
+	struct pbuf *p, *last;
+	uint8_t n;
 
 	/* RFC 9293 3.10.2: in SYN-SENT and SYN-RECEIVED "queue the data for
 	 * transmission after entering ESTABLISHED state" (tcb_output sends
@@ -310,7 +341,7 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 		STAT_INC(sndq_full);
 		return ERR_MEM;
 	}
-	p = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
+	p = tcb_sndq_copy(data, len, &last, &n);
 	if (!p) {
 		STAT_INC(sndq_heap_frag);   /* pbuf_fail is for segments going out */
 		return ERR_MEM;
@@ -325,11 +356,7 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 		STAT_INC(sndq_heap_frag);
 		return ERR_MEM;
 	}
-	pbuf_take(p, data, len);
-	if (tcb->sndq)
-		pbuf_cat(tcb->sndq, p);
-	else
-		tcb->sndq = p;
+	tcb_sndq_append(tcb, p, last, n);
 	tcb_kick(tcb, tcb_now());   /* from a callback: at the end of the event, with its ACK */
 	return ERR_OK;
 }
@@ -372,28 +399,11 @@ static void tcb_queue_fin(struct fw_tcp_conn *tcb, uint32_t now)
 	tcb_kick(tcb, now);      /* from a callback: one FIN with the event's ACK and data */
 }
 
-static void tcb_close_children(const struct fw_tcp_conn *l)
-{
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *c = tcb_by_id(i);
-		if (c && c != l && c->state != FW_TCP_LISTEN && (c->flags & TCB_F_PASSIVE) &&
-		    !(c->flags & TCB_F_ACCEPTED) && c->listener == tcb_id(l)) {
-			c->flags |= TCB_F_ORPHAN;
-			tcb_reset(c, ERR_ABRT);
-		}
-	}
-}
-
 void fw_tcp_close(struct fw_tcp_conn *tcb)
 {
 	uint32_t now = tcb_now();
 
 	switch ((enum fw_tcp_state)tcb->state) {
-	case FW_TCP_LISTEN:
-		tcb_close_children(tcb);
-		tcb->flags |= TCB_F_ORPHAN;
-		tcb_drop(tcb, ERR_CLSD);
-		return;
 	case FW_TCP_SYN_SENT:
 		tcb->flags |= TCB_F_ORPHAN;
 		tcb_drop(tcb, ERR_CLSD);
@@ -411,6 +421,7 @@ void fw_tcp_close(struct fw_tcp_conn *tcb)
 	case FW_TCP_LAST_ACK:
 		break;
 	case FW_TCP_CLOSED:
+	case FW_TCP_LISTEN:          /* never a TCB's: listeners have their own table */
 	case FW_TCP_TIME_WAIT:
 		return;
 	}
@@ -454,8 +465,6 @@ void fw_tcp_shutdown(struct fw_tcp_conn *tcb, bool shut_rx, bool shut_tx)
 void fw_tcp_abort(struct fw_tcp_conn *tcb)
 {
 	STAT_INC(app_aborts);
-	if (tcb->state == FW_TCP_LISTEN)
-		tcb_close_children(tcb);
 	tcb->flags |= TCB_F_ORPHAN;
 	tcb_reset(tcb, ERR_ABRT);
 }

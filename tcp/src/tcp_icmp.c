@@ -20,7 +20,7 @@
  *   next-hop MTU cannot shrink segments to a trickle;
  * - source quench is ignored (RFC 6633).
  */
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/icmp.h"
 #include "lwip/prot/icmp.h"
 #include "stats.h"
@@ -117,5 +117,5 @@ void tcb_icmp_error(const struct fw_tcp_tuple *t, uint32_t seq, uint8_t type, ui
 		return;
 	}
 	STAT_INC(icmp_soft);
-	tcb->soft_err = icmp_err_of(type, code);
+	tcb_set_soft_err(tcb, icmp_err_of(type, code));
 }

@@ -8,10 +8,11 @@
  * segments, challenge ACKs and RSTs go at once.
  */
 #include <stddef.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/prot/ip.h"
 #include "isn.h"
+#include "listen.h"
 #include "rx.h"
 #include "sack.h"
 #include "tcb.h"
@@ -212,17 +213,15 @@ static uint32_t seg_cookie(const struct fw_tcp_tuple *t, const struct fw_tcp_seg
 }
 
 /* A control block for a passive open on `l`: the peer's ISN `irs`, ours `iss`. */
-static void seg_passive_init(struct fw_tcp_conn *tcb, const struct fw_tcp_conn *l, const struct fw_tcp_tuple *t,
+static void seg_passive_init(struct fw_tcp_conn *tcb, const struct fw_tcp_listener *l, const struct fw_tcp_tuple *t,
                              uint32_t irs, uint32_t iss, uint16_t mss, uint32_t now)
 {
 	tcb->t = *t;
 	tcb->flags = TCB_F_PASSIVE;
-	tcb->listener = (uint8_t)tcb_id(l);
+	tcb->listener = (uint8_t)lsn_id(l);
 	tcb->arg = l->arg;
 	tcb->since = now;
-	tcb->irs = irs;
 	tcb->rcv_nxt = irs + 1u;
-	tcb->iss = iss;
 	tcb->snd_una = tcb->snd_nxt = iss;
 	tcb->mss = mss;
 }
@@ -236,7 +235,7 @@ static void tcb_ack_rtt(struct fw_tcp_conn *tcb, uint32_t ack, bool established,
  * opens as its SYN_RCVD control block would have let it, had that been
  * kept (recycled under pressure, or never made), and the segment is
  * processed there. */
-static void seg_listen_ack(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg, uint32_t now)
+static void seg_listen_ack(const struct fw_tcp_listener *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg, uint32_t now)
 {
 	struct fw_tcp_conn *tcb;
 	unsigned i;
@@ -259,7 +258,7 @@ static void seg_listen_ack(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, 
 	 * so SACK stays off here (tcb_alloc cleared it) even when the recycled
 	 * SYN_RCVD agreed to it: we send no blocks (RFC 2018 4 leaves that
 	 * to us) and ignore the peer's; recovery is NewReno's. */
-	tcb->snd_nxt = tcb->iss + 1u;             /* our SYN,ACK went ... */
+	tcb->snd_nxt = tcb_iss(tcb) + 1u;         /* our SYN,ACK went ... */
 	rx_synchronize(tcb, rx_syn_window());     /* ... and offered this */
 	tcb_set_state(tcb, FW_TCP_SYN_RCVD, "cookie");
 	seg_input_tcb(tcb, seg, now);
@@ -291,7 +290,7 @@ static void seg_syn_stateless(const struct fw_tcp_tuple *t, const struct fw_tcp_
  * `floor` is non-NULL for a new incarnation out of TIME_WAIT (whose entry
  * stays until the new one is ESTABLISHED, so a dropped SYN's
  * retransmission finds the floor again). */
-static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg,
+static void seg_input_listen(const struct fw_tcp_listener *l, const struct fw_tcp_tuple *t, struct fw_tcp_seg *seg,
                              const uint32_t *floor, uint32_t now)
 {
 	struct fw_tcp_conn *tcb;
@@ -308,7 +307,10 @@ static void seg_input_listen(struct fw_tcp_conn *l, const struct fw_tcp_tuple *t
 		STAT_INC(drop_listen);
 		return;
 	}
-	if (tcb_backlog(l) >= FW_LISTEN_BACKLOG && !tcb_evict_half_open(l)) {
+	/* A backlog is made of TCBs in use: with fewer of those than its limit
+	 * it cannot be full, and the pool need not be counted. */
+	if (stats_tcp.tcb_in_use >= FW_LISTEN_BACKLOG && tcb_backlog(lsn_id(l)) >= FW_LISTEN_BACKLOG &&
+	    !tcb_evict_half_open(lsn_id(l))) {
 		/* every child is past its handshake, not yet accepted: nothing to recycle */
 		STAT_INC(syn_backlog_full);
 		return;
@@ -340,7 +342,7 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 
 	/* first: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless
 	 * the RST bit is set, if so drop the segment and return)". */
-	if (ack && (seq_leq(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_nxt))) {
+	if (ack && (seq_leq(seg->ack, tcb_iss(tcb)) || seq_gt(seg->ack, tcb->snd_nxt))) {
 		STAT_INC(drop_ack);
 		if (!(seg->flags & FW_TCP_RST))
 			seg_send_ctl(&tcb->t, seg->ack, 0, FW_TCP_RST, 0);
@@ -357,7 +359,6 @@ static void seg_input_syn_sent(struct fw_tcp_conn *tcb, const struct fw_tcp_seg 
 	/* fourth: SYN. */
 	if (!(seg->flags & FW_TCP_SYN))
 		return;
-	tcb->irs = seg->seq;
 	tcb->rcv_nxt = seg->seq + 1u;
 	rx_synchronize(tcb, rx_syn_window());   /* what our SYN offered */
 	/* RFC 9293 3.7.1 MUST-15: no MSS option means 536 (SEG_MSS_DEFAULT). */
@@ -447,13 +448,13 @@ static void seg_rst(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg, uint3
 
 /* RFC 6298 (2.1) before the first sample, else (2.2, 2.3) with the
  * (2.4) floor (FW_RTO_MIN_MS) and (2.5) ceiling. */
-static uint32_t tcb_rto_base(const struct fw_tcp_conn *tcb)
+static uint16_t tcb_rto_base(const struct fw_tcp_conn *tcb)
 {
 	uint32_t rto;
 	if (!(tcb->flags & TCB_F_HAVE_RTT))
 		return FW_RTO_INITIAL_MS;
 	rto = tcb->srtt + 4u * tcb->rttvar;
-	return rto < FW_RTO_MIN_MS ? FW_RTO_MIN_MS : rto > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : rto;
+	return (uint16_t)(rto < FW_RTO_MIN_MS ? FW_RTO_MIN_MS : rto > FW_RTO_MAX_MS ? FW_RTO_MAX_MS : rto);
 }
 
 /* RFC 6298 (2.2, 2.3) RTT sample R, in ms. */
@@ -507,6 +508,33 @@ static void tcb_ack_rtt(struct fw_tcp_conn *tcb, uint32_t ack, bool established,
 	}
 }
 
+/* The first `n` bytes of the send queue are acknowledged (n at most its
+ * length): free the pbufs they fill, trim the next, which now carries the
+ * queue's length in its tot_len (tcb.h). */
+static void tcb_sndq_free_front(struct fw_tcp_conn *tcb, uint32_t n)
+{
+	struct pbuf *q = tcb->sndq;
+	u16_t rest = (u16_t)(q->tot_len - n);
+
+	while (q && n && n >= q->len) {
+		struct pbuf *next = q->next;
+
+		n -= q->len;
+		q->next = NULL;
+		pbuf_free(q);
+		tcb->sndq_n--;
+		q = next;
+	}
+	tcb->sndq = q;
+	if (!q) {
+		tcb->sndq_tail = NULL;
+		return;
+	}
+	q->tot_len = (u16_t)(rest + n);
+	if (n)
+		pbuf_remove_header(q, (size_t)n);
+}
+
 /* SND.UNA < SEG.ACK =< SND.NXT: drop acknowledged bytes (and SYN/FIN). */
 static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_post *post, uint32_t now)
 {
@@ -523,9 +551,10 @@ static void tcb_ack_advance(struct fw_tcp_conn *tcb, uint32_t ack, struct seg_po
 		tcb->flags |= TCB_F_FIN_ACKED;
 	}
 	if (n)
-		tcb->sndq = pbuf_free_header(tcb->sndq, (u16_t)n);
+		tcb_sndq_free_front(tcb, n);
 	post->acked += n;
 	tcb_ack_rtt(tcb, ack, post->established, now);
+	sack_una_advanced(tcb, ack - tcb->snd_una);
 	tcb->snd_una = ack;
 	tcb->retries = 0;
 	tcb->dupacks = 0;
@@ -819,7 +848,7 @@ static bool seg_syn_synchronized(struct fw_tcp_conn *tcb, const struct fw_tcp_se
 static bool seg_syn_again(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
 {
 	if (tcb->state != FW_TCP_SYN_RCVD || (seg->flags & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_RST)) != FW_TCP_SYN ||
-	    seg->seq != tcb->irs)
+	    seg->seq != tcb_irs(tcb))
 		return false;
 	tcb_send_syn(tcb);
 	return true;
@@ -837,10 +866,10 @@ static bool seg_syn_again(struct fw_tcp_conn *tcb, const struct fw_tcp_seg *seg)
 static void seg_simultaneous_syn_ack(const struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg)
 {
 	if (tcb->state != FW_TCP_SYN_RCVD || (tcb->flags & TCB_F_PASSIVE) ||
-	    (seg->flags & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_RST)) != (FW_TCP_SYN | FW_TCP_ACK) || seg->seq != tcb->irs)
+	    (seg->flags & (FW_TCP_SYN | FW_TCP_ACK | FW_TCP_RST)) != (FW_TCP_SYN | FW_TCP_ACK) || seg->seq != tcb_irs(tcb))
 		return;
 	seg->flags &= (uint8_t)~FW_TCP_SYN;
-	seg->seq = tcb->irs + 1u;
+	seg->seq = tcb->rcv_nxt;             /* IRS + 1 */
 }
 
 static void seg_input_sync(struct fw_tcp_conn *tcb, struct fw_tcp_seg *seg, struct seg_post *post, uint32_t now)
@@ -952,7 +981,8 @@ void fw_tcp_input(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw
 {
 	struct fw_tcp_seg seg;
 	struct fw_tcp_tuple t;
-	struct fw_tcp_conn *tcb, *l;
+	struct fw_tcp_conn *tcb;
+	const struct fw_tcp_listener *l;
 	uint32_t floor;
 
 	if (!seg_parse(p, src, dst, &seg, &t)) {
@@ -969,7 +999,7 @@ void fw_tcp_input(struct pbuf *p, const struct fw_tcp_addr *src, const struct fw
 	} else {
 		/* TIME_WAIT can let a SYN open a new incarnation only when a
 		 * listener is there to take it. */
-		l = tcb_find_listener(t.lport);
+		l = lsn_find(t.lport);
 		switch (tw_input(&t, &seg, now, l != NULL, &floor)) {
 		case TW_CONSUMED:
 			break;

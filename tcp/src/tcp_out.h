@@ -6,7 +6,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lwip/arch.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/tcp.h"
 #include "tcp_types.h"
 
 /**
@@ -34,6 +36,11 @@ void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, u
  * free total alone does not say so (fragmentation). Counts nothing.
  */
 bool seg_heap_has_segment(void);
+/** The heap block pbuf_alloc(PBUF_IP, TCP_HLEN + FW_TCP_MSS, PBUF_RAM)
+ *  takes (lwIP 2.1's pbuf.c: the pbuf, the header room, the data, each
+ *  aligned), which seg_heap_has_segment() asks mem_malloc() for. */
+#define SEG_HEAP_SEGMENT_BYTES (LWIP_MEM_ALIGN_SIZE(sizeof(struct pbuf)) + \
+	LWIP_MEM_ALIGN_SIZE((unsigned)PBUF_IP) + LWIP_MEM_ALIGN_SIZE(TCP_HLEN + FW_TCP_MSS))
 
 /**
  * RFC 5961 section 7, the TCBs' global ceiling: this second's allowance

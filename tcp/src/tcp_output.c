@@ -4,16 +4,20 @@
  * IPv6 is built), checksummed over the tuple's family's pseudo-header
  * (inet_chksum_pseudo(), RFC 9293 3.1; ip6_chksum_pseudo(), RFC 8200 8.1),
  * sent with ip4_output() (routing picks the netif) or ip6_output_if() on
- * the interface that holds our address. A failed allocation is counted
+ * the interface that holds our address. A data segment that is one whole
+ * send-queue pbuf goes from that pbuf's header room instead
+ * (seg_in_place_begin; PBUF_TRANSPORT's room holds an IPv6 header too).
+ * A failed allocation is counted
  * and left to the retransmission timer.
  */
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "lwip/def.h"
 #include "lwip/inet_chksum.h"
 #include "lwip/ip.h"
 #include "lwip/ip4.h"
 #include "lwip/ip6.h"
+#include "lwip/mem.h"
 #include "lwip/netif.h"
 #include "lwip/prot/ip.h"
 #include "lwip/stats.h"
@@ -58,21 +62,27 @@ static struct pbuf *seg_alloc(uint16_t optlen, uint16_t datalen)
 
 /*
  * lwIP's heap (mem.c) is first fit over one region: send-queue copies
- * freed in the middle leave holes, and a hole one queued pbuf left (its
- * PBUF_RAW payload) is a few dozen bytes short of the PBUF_IP segment
- * that resends it. So the free total says nothing of whether a full
- * segment still fits; only an allocation of one does. Not a failure
- * anyone needs to see: lwIP's heap error count is left as it was.
+ * freed in the middle leave holes, and a hole a queued pbuf shorter than
+ * an MSS left is short of the PBUF_IP segment that resends a full MSS
+ * across two of them (a full-MSS queued pbuf, with its PBUF_TRANSPORT
+ * header room, leaves a hole that fits one exactly). So the free total
+ * says nothing of whether a full segment still fits; only an allocation
+ * of one does. Not a failure anyone needs to see: lwIP's heap error count
+ * is left as it was. The block is asked of mem_malloc() directly, of the
+ * size pbuf_alloc(PBUF_IP, SEG_HLEN + FW_TCP_MSS, PBUF_RAM) asks for (its
+ * pbuf header and header room, each aligned, then the segment;
+ * SEG_HEAP_SEGMENT_BYTES): the same answer without initialising a pbuf
+ * and freeing it again, on every write.
  */
 bool seg_heap_has_segment(void)
 {
 	STAT_COUNTER err = lwip_stats.mem.err;
-	struct pbuf *p = pbuf_alloc(PBUF_IP, (u16_t)(SEG_HLEN + FW_TCP_MSS), PBUF_RAM);
+	void *block = mem_malloc((mem_size_t)SEG_HEAP_SEGMENT_BYTES);
 
 	lwip_stats.mem.err = err;
-	if (!p)
+	if (!block)
 		return false;
-	pbuf_free(p);
+	mem_free(block);
 	return true;
 }
 
@@ -144,7 +154,7 @@ static err_t seg_output(struct pbuf *p, const struct fw_tcp_tuple *t)
 	return ip4_output(p, &src, &dst, SEG_TTL, 0, IP_PROTO_TCP);
 }
 
-/* Fill the header, checksum, send, free. Returns 0 or -1. */
+/* Fill the header, checksum, send, free (unless sent in place). Returns 0 or -1. */
 static int seg_send(struct pbuf *p, const struct fw_tcp_tuple *t, uint32_t seq, uint32_t ack,
                     uint8_t flags, uint16_t wnd, uint16_t optlen)
 {
@@ -165,7 +175,8 @@ static int seg_send(struct pbuf *p, const struct fw_tcp_tuple *t, uint32_t seq, 
 		memcpy(h + 16, &sum, sizeof sum);
 	}
 	err = seg_output(p, t);
-	pbuf_free(p);
+	if (!PBUF_NEEDS_COPY(p))
+		pbuf_free(p);   /* a send-queue pbuf sent in place stays the queue's */
 	if (err != ERR_OK) {
 		STAT_INC(output_fail);
 		return -1;
@@ -372,9 +383,9 @@ void seg_send_synack(const struct fw_tcp_tuple *t, uint32_t iss, uint32_t ack, u
 void tcb_send_syn(struct fw_tcp_conn *tcb)
 {
 	if (tcb->state == FW_TCP_SYN_RCVD)
-		seg_send_synack(&tcb->t, tcb->iss, tcb->rcv_nxt, tcb_wnd_field(tcb), sack_agreed(tcb));
+		seg_send_synack(&tcb->t, tcb_iss(tcb), tcb->rcv_nxt, tcb_wnd_field(tcb), sack_agreed(tcb));
 	else
-		seg_send_syn(&tcb->t, tcb->iss, 0, FW_TCP_SYN, tcb_wnd_field(tcb), FW_TCP_SACK != 0);
+		seg_send_syn(&tcb->t, tcb_iss(tcb), 0, FW_TCP_SYN, tcb_wnd_field(tcb), FW_TCP_SACK != 0);
 }
 
 /* RFC 2018 4: the SACK option, in `o`, for a segment `tcb` sends now
@@ -420,28 +431,97 @@ static uint32_t tcb_mss_now(const struct fw_tcp_conn *tcb)
 	return tcb->mss - tcb_sack_option(tcb, opt, tcb->mss);
 }
 
+/*
+ * A data segment that is exactly one queued pbuf is sent from it, not
+ * from a copy: fw_tcp_write() leaves PBUF_TRANSPORT header room in front
+ * of the data, the TCP header goes there, lwIP's IP and link layers add
+ * theirs in front of it, and afterwards the headers come off again. For
+ * the call the pbuf stands alone (next cut, tot_len its own length) and
+ * is marked volatile (PBUF_NEEDS_COPY): whatever keeps a packet past the
+ * call on lwIP's side (etharp_query and nd6 hold one per neighbour being
+ * resolved, ARP_QUEUEING 0) keeps a copy, never this pbuf, whose fields
+ * change as soon as the call returns. A MAC driver may keep a reference
+ * until its DMA is done (eth_mac.h): it reads the pbuf's fields inside
+ * tx() only, and the bytes stay as they were sent, since a pbuf still
+ * referenced (ref > 1) is resent by copy, never rewritten in place.
+ */
+struct seg_in_place {
+	struct pbuf *q;        /* NULL: the segment is a copy */
+	struct pbuf *next;     /* the queue after q */
+	void *data;            /* q's payload when queued */
+	u16_t tot_len;
+};
+
+/* The pbuf holding exactly sndq bytes [off, off + n), when nobody else
+ * holds it; else NULL. */
+static struct pbuf *tcb_sndq_whole(const struct fw_tcp_conn *tcb, uint32_t off, uint16_t n)
+{
+	struct pbuf *q = tcb->sndq;
+
+	while (q && off >= q->len) {
+		off -= q->len;
+		q = q->next;
+	}
+	return q && off == 0 && q->len == n && q->ref == 1 ? q : NULL;
+}
+
+/* q, alone and with room for the TCP header in front, or NULL to copy. */
+static struct pbuf *seg_in_place_begin(struct seg_in_place *s, struct pbuf *q)
+{
+	void *data = q ? q->payload : NULL;
+
+	if (!q || pbuf_add_header(q, SEG_HLEN))
+		return NULL;
+	s->q = q;
+	s->next = q->next;
+	s->data = data;
+	s->tot_len = (u16_t)(q->tot_len - SEG_HLEN);
+	q->next = NULL;
+	q->tot_len = q->len;
+	q->type_internal = (u8_t)(q->type_internal | PBUF_TYPE_FLAG_DATA_VOLATILE);
+	return q;
+}
+
+/* Back into the queue as it was: payload at the data, chain restored. */
+static void seg_in_place_end(const struct seg_in_place *s)
+{
+	struct pbuf *q = s->q;
+
+	if (!q)
+		return;
+	q->type_internal = (u8_t)(q->type_internal & ~PBUF_TYPE_FLAG_DATA_VOLATILE);
+	pbuf_remove_header(q, (size_t)((uint8_t *)s->data - (uint8_t *)q->payload));
+	q->next = s->next;
+	q->tot_len = s->tot_len;
+}
+
 /* `n` bytes from sndq offset `off`, with FIN when `fin`, and the SACK
  * blocks the out-of-order queue holds. 0 or -1. */
 static int tcb_send_data(struct fw_tcp_conn *tcb, uint32_t seq, uint16_t off, uint16_t n, bool fin)
 {
 	uint8_t opt[SEG_SACK_OPT_MAX];
 	uint16_t optlen = tcb_sack_option(tcb, opt, n < tcb->mss ? (uint32_t)tcb->mss - n : 0u);
-	struct pbuf *p = seg_alloc(optlen, n);
+	struct seg_in_place in_place = { 0 };
+	struct pbuf *p = n && !optlen ? seg_in_place_begin(&in_place, tcb_sndq_whole(tcb, off, n)) : NULL;
 	uint8_t flags = FW_TCP_ACK;
 	int rc;
 
-	if (!p)
-		return -1;
-	memcpy((uint8_t *)p->payload + SEG_HLEN, opt, optlen);
-	if (n) {
-		pbuf_copy_partial(tcb->sndq, (uint8_t *)p->payload + SEG_HLEN + optlen, n, off);
-		flags |= FW_TCP_PSH;
+	if (!p) {
+		p = seg_alloc(optlen, n);
+		if (!p)
+			return -1;
+		memcpy((uint8_t *)p->payload + SEG_HLEN, opt, optlen);
+		if (n)
+			pbuf_copy_partial(tcb->sndq, (uint8_t *)p->payload + SEG_HLEN + optlen, n, off);
 	}
+	if (n)
+		flags |= FW_TCP_PSH;
 	if (fin)
 		flags |= FW_TCP_FIN;
 	stats_tcp.bytes_out += n;
 	tcb->last_tx = tcb_now();
 	rc = seg_send(p, &tcb->t, seq, tcb->rcv_nxt, flags, tcb_wnd_field(tcb), optlen);
+	seg_in_place_end(&in_place);
 #if FW_TCP_SACK
 	if (rc == 0 && optlen)
 		stats_tcp.sack_blocks_sent += (optlen - SEG_SACK_HDR_LEN) / SEG_SACK_BLOCK_LEN;
@@ -552,11 +632,11 @@ bool tcb_output(struct fw_tcp_conn *tcb, uint32_t now)
 {
 	bool sent = false;
 
-	if ((tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD) && tcb->snd_nxt == tcb->iss) {
+	if ((tcb->state == FW_TCP_SYN_SENT || tcb->state == FW_TCP_SYN_RCVD) && tcb->snd_nxt == tcb_iss(tcb)) {
 		tcb_send_syn(tcb);
-		tcb->snd_nxt = tcb->iss + 1u;
+		tcb->snd_nxt = tcb_iss(tcb) + 1u;
 		tcb->flags |= TCB_F_RTT_TIMING;
-		tcb->rtt_seq = tcb->iss;
+		tcb->rtt_seq = tcb_iss(tcb);
 		tcb->rtt_start = now;
 		tcb_arm_rtx(tcb, now);
 		return true;
@@ -666,7 +746,7 @@ bool tcb_resend_hole(struct fw_tcp_conn *tcb)
 		tcb_resend_una(tcb);
 		return true;
 	}
-	seq = seq_gt(tcb->sack.high_rxt, tcb->snd_una) ? tcb->sack.high_rxt : tcb->snd_una;
+	seq = sack_high_rxt(tcb);
 	if (!sack_next_hole(tcb, &seq, &hole, &skipped))
 		return false;
 	stats_tcp.sack_rexmit_skipped += skipped;

@@ -24,6 +24,7 @@
 #include "lwip/prot/ip6.h"
 #endif
 #include "isn.h"
+#include "listen.h"
 #include "tcb.h"
 #include "stats.h"
 #include "timewait.h"
@@ -263,6 +264,7 @@ void fw_tcp_init(fw_tcp_clock_fn clock, const uint8_t key[16])
 	isn_init(key);
 	tw_init(isn_prf32(ISN_PRF_TW_HASH, 0));
 	tcb_pool_reset();
+	lsn_reset();
 	tcb_tunables_reset();
 	tcb_ports_reset();
 	seg_output_reset();

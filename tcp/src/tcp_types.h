@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "fw_tcp.h"
 
 /* TCP header flags (RFC 9293 section 3.1). */

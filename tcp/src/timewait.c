@@ -99,7 +99,7 @@
  */
 #include <stddef.h>
 #include <string.h>
-#include "config.h"
+#include "fw_tcp_config.h"
 #include "stats.h"
 #include "tcp_out.h"
 #include "timewait.h"
@@ -667,14 +667,43 @@ static void tw_release(uint16_t i)
 		tw_st.in_use6--;
 }
 
+/*
+ * How young recycled entries are: a running median of their time in
+ * TIME_WAIT (since entering it, or since a retransmitted FIN restarted
+ * 2MSL; counted back from the deadline with the MSL in force now). A
+ * frugal streaming median (Ma, Muthukrishnan, Sandler 2013): the first
+ * age sets it, each later one moves it 1/32 of itself (at least 1 ms)
+ * toward that age, so it needs four bytes and no samples, and settles
+ * within a few percent of the median after some dozens of recycles. A
+ * table that recycles entries much younger than 2MSL is too small for
+ * the rate at which its peers close. Entries of both families count.
+ */
+static void tw_recycle_age(uint16_t i, uint32_t now)
+{
+	uint32_t deadline = tw_deadline(i);
+	uint32_t left = time_reached(now, deadline) ? 0u : deadline - now;
+	uint32_t age = left > 2u * tw_msl_ms ? 0u : 2u * tw_msl_ms - left;
+	uint32_t m = tw_st.recycled_age_ms, step = m / 32u ? m / 32u : 1u;
+
+	if (tw_st.recycled == 0)
+		m = age;
+	else if (age > m)
+		m = age - m < step ? age : m + step;
+	else if (age < m)
+		m = m - age < step ? age : m - step;
+	tw_st.recycled_age_ms = m;
+}
+
 /* A free slot of family f, or when its table is full one recycled fairly
  * for an entry of class k. */
-static uint16_t tw_alloc(struct tw_family *f, uint16_t k)
+static uint16_t tw_alloc(struct tw_family *f, uint16_t k, uint32_t now)
 {
 	uint16_t i;
 
 	if (f->free == TW_NIL) {
-		tw_release(tw_victim(f, k));
+		uint16_t v = tw_victim(f, k);
+		tw_recycle_age(v, now);
+		tw_release(v);
 		tw_st.recycled++;
 	}
 	i = f->free;
@@ -779,7 +808,7 @@ void tw_enter(const struct fw_tcp_tuple *t, uint32_t snd_nxt, uint32_t rcv_nxt, 
 	if (i != TW_NIL)
 		tw_release(i);  /* one entry per 4-tuple: the newer incarnation wins */
 	k = tw_class_for(t);
-	i = tw_alloc(f, k);
+	i = tw_alloc(f, k, now);
 	tw_store(i, t, snd_nxt, rcv_nxt);
 	tw_set_deadline(i, now + 2u * tw_msl_ms);
 	tw_hash_link(i);

@@ -26,6 +26,7 @@
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "rx.h"
+#include "listen.h"
 #include "tcb.h"
 #include "fw_tcp.h"
 #include "stats.h"
@@ -60,7 +61,7 @@ static struct fz_slot fz_slots[FZ_SLOTS];
 static uint32_t fz_edge[FW_TCB_COUNT];
 static uint8_t fz_edge_gen[FW_TCB_COUNT];
 static bool fz_edge_set[FW_TCB_COUNT];
-static struct fw_tcp_conn *fz_listener;
+static struct fw_tcp_listener *fz_listener;
 static uint32_t fz_now;
 static uint32_t fz_latest;   /* the furthest fz_now has been (a 2MSL jump may wrap it back) */
 static struct netif fz_netif;
@@ -642,9 +643,6 @@ static void fz_check_tcb(const struct fw_tcp_conn *tcb, unsigned id)
 	/* What a peer can make one connection hold: its receive buffers. */
 	if (tcb->rx_bufs > FW_TCP_RCVQ_PBUFS)
 		fz_fail("one connection holds more than FW_TCP_RCVQ_PBUFS receive buffers", id);
-	/* Half-open connections a listener holds (RFC 4987: the backlog). */
-	if (tcb->state == FW_TCP_LISTEN && tcb_backlog(tcb) > FW_LISTEN_BACKLOG)
-		fz_fail("listener holds more half-open connections than FW_LISTEN_BACKLOG", id);
 	if ((tcb->flags & TCB_F_ACCEPTED) && !(tcb->flags & TCB_F_ORPHAN) && !fz_held(tcb))
 		fz_fail("application TCB the application does not hold", id);
 }
@@ -669,6 +667,11 @@ static void fz_check(void)
 		fz_fail("TCP holds more than FW_TCP_RX_POOL_BUFS receive buffers", fz_stats().rx_bufs);
 	if (fz_stats().orphans > fw_tcp_get_orphan_max())
 		fz_fail("more orphans than orphan-max", fz_stats().orphans);
+	/* Half-open connections a listener holds (RFC 4987: the backlog). */
+	for (unsigned i = 0; i < FW_TCP_LISTENERS; i++) {
+		if (lsn_by_id(i) && tcb_backlog(i) > FW_LISTEN_BACKLOG)
+			fz_fail("listener holds more half-open connections than FW_LISTEN_BACKLOG", i);
+	}
 	for (unsigned i = 0; i < FZ_SLOTS; i++) {
 		const struct fw_tcp_conn *tcb = fz_slots[i].tcb;
 		if (tcb && (!tcb->in_use || tcb->arg != &fz_slots[i]))
@@ -844,8 +847,8 @@ static void fz_teardown(void)
 			fw_tcp_abort(tcb);
 		}
 	}
-	if (fz_listener && fw_tcp_get_state(fz_listener) == FW_TCP_LISTEN)
-		fw_tcp_abort(fz_listener);
+	if (fz_listener)
+		fw_tcp_listen_close(fz_listener);
 	fz_listener = NULL;
 	if (fz_stats().tcb_in_use != 0)
 		fz_fail("TCB leaked: in use after every handle was aborted", fz_stats().tcb_in_use);

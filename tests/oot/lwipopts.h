@@ -5,7 +5,7 @@
 #ifndef OOT_LWIPOPTS_H
 #define OOT_LWIPOPTS_H
 
-#include "config.h"   /* finwait's knobs: TCP_MSS below must be FW_TCP_MSS */
+#include "fw_tcp_config.h"   /* finwait's knobs: TCP_MSS below must be FW_TCP_MSS */
 
 /* ---- required by finwait ---- */
 #define NO_SYS                      1   /* one main loop, no RTOS */
@@ -21,7 +21,7 @@
 #define TCP_WND                     FW_TCP_WND
 #define TCP_SND_BUF                 (4 * TCP_MSS)
 #define TCP_SND_QUEUELEN            FW_TCP_SNDQ_PBUFS
-#define MEMP_NUM_ALTCP_PCB          FW_TCB_COUNT   /* one per altcp (or raw) connection or listener */
+#define MEMP_NUM_ALTCP_PCB          (FW_TCB_COUNT + 1) /* one per altcp (or raw) connection, and the echo listener's */
 #define LWIP_RAW                    1   /* the engine's two raw PCBs: protocol 6 and 1 */
 #define MEMP_NUM_RAW_PCB            2   /* + your own raw PCBs */
 #define LWIP_SUPPORT_CUSTOM_PBUF    1   /* received data is lent as views into pool pbufs */

@@ -143,7 +143,7 @@ struct selftest_end {
 
 static struct {
 	bool running;
-	struct fw_tcp_conn *listener;
+	struct fw_tcp_listener *listener;
 	unsigned ncase;
 	unsigned op;              /* index into the case's ops */
 	bool op_begun;
@@ -329,7 +329,7 @@ static bool selftest_open(void)
 
 	if (!st.op_begun) {
 		if (st.listener == NULL)
-			return selftest_fail("no listener:", "no free TCB");
+			return selftest_fail("no listener:", "listener table full");
 		fw_tcp_addr_set_ip4(&lo, PP_HTONL(IPADDR_LOOPBACK));
 		st.connecting = true;
 		struct fw_tcp_conn *tcb = fw_tcp_connect(&lo, &lo, SELFTEST_PORT, selftest_connected_cb, c);
@@ -718,7 +718,7 @@ static void selftest_finish(void)
 	char detail[SELFTEST_DETAIL_MAX];
 
 	if (st.listener != NULL)
-		fw_tcp_close(st.listener);
+		fw_tcp_listen_close(st.listener);
 	fw_tcp_set_msl(st.saved_msl);
 	fw_tcp_set_log(st.saved_log);
 	fw_tcp_set_log_hook(st.saved_hook);

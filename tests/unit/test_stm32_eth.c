@@ -482,6 +482,34 @@ static void test_tx_completion_frees_pbufs(void **state)
 	assert_int_equal(ops->stats->tx_frames, 3);
 }
 
+/* The sender changes the pbuf's fields once tx() returns (TCP, sending
+ * from its send queue in place, takes the headers off and links the
+ * queue back behind it), never its bytes: the frame on the wire and its
+ * count are what tx() was given. */
+static void test_tx_fields_read_in_tx_only(void **state)
+{
+	uint8_t b[60], rest[100];
+	(void)state;
+	fill_pattern(b, sizeof b, 4);
+	fill_pattern(rest, sizeof rest, 5);
+	struct pbuf *p = pbuf_with(b, sizeof b);
+	model.tx_paused = true;
+	assert_int_equal(ops->tx(p), 0);
+	assert_int_equal(pbuf_remove_header(p, 14), 0);
+	pbuf_cat(p, pbuf_with(rest, sizeof rest));
+	model.tx_paused = false;
+	model_tx_run();
+	assert_int_equal(model.wire_n, 1);
+	assert_int_equal(model.wire_len[0], sizeof b);
+	assert_memory_equal(model.wire[0], b, sizeof b);
+	ops->poll();                               /* the driver's reference dropped */
+	assert_int_equal(ops->stats->tx_frames, 1);
+	assert_int_equal(ops->stats->tx_bytes, sizeof b);
+	assert_int_equal(p->ref, 1);
+	pbuf_free(p);
+	assert_int_equal(lwip_stats.mem.used, 0);
+}
+
 /* TX ring full: a frame that needs more descriptors than are free is
  * dropped and counted, and sending works again once the DMA catches up. */
 static void test_tx_ring_full(void **state)
@@ -983,6 +1011,7 @@ int main(void)
 		T(test_mac_from_uid),
 		T(test_tx_chain_scatter_gather),
 		T(test_tx_completion_frees_pbufs),
+		T(test_tx_fields_read_in_tx_only),
 		T(test_tx_ring_full),
 		T(test_tx_error_counted),
 		T(test_tx_too_long_dropped),

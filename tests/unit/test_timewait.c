@@ -393,6 +393,42 @@ static void test_full_table_every_lookup_hits(void **state)
 	assert_true(longest <= 8);
 }
 
+/*
+ * recycled_age_ms: a full table entered at a steady 3 ms per entry
+ * recycles entries FW_TW_ENTRIES * 3 ms old; the running median starts at
+ * the first age and stays on it. Then the rate doubles (1.5 ms, the ages
+ * halve): it walks there in steps of 1/32 of itself, a few dozen recycles,
+ * and settles within one step. A FIN that restarted 2MSL restarts the
+ * age.
+ */
+static void test_recycled_age_tracks_median(void **state)
+{
+	const uint32_t slow = 3u * FW_TW_ENTRIES;
+	uint32_t i, n = 0, now = 0;
+
+	(void)state;
+	for (i = 0; i < FW_TW_ENTRIES; i++, now += 3u) {
+		struct fw_tcp_tuple t = tup(n++);
+		tw_enter(&t, SND0, RCV0, now);
+	}
+	for (i = 0; i < 100; i++, now += 3u) {
+		struct fw_tcp_tuple t = tup(n++);
+		tw_enter(&t, SND0, RCV0, now);
+	}
+	assert_int_equal(tw_get_stats()->recycled, 100);
+	assert_int_equal(tw_get_stats()->recycled_age_ms, slow);
+	/* twice the rate: every 3 ms two entries (the ages halve once the
+	 * table turned over) */
+	for (i = 0; i < 4u * FW_TW_ENTRIES; i++) {
+		struct fw_tcp_tuple t = tup(n++);
+		tw_enter(&t, SND0, RCV0, now);
+		if (i & 1u)
+			now += 3u;
+	}
+	assert_true(tw_get_stats()->recycled_age_ms >= slow / 2u - slow / 64u);
+	assert_true(tw_get_stats()->recycled_age_ms <= slow / 2u + slow / 64u);
+}
+
 /* Full table, one address: its own oldest entry is recycled, counted. */
 static void test_full_table_recycles_oldest(void **state)
 {
@@ -1215,6 +1251,7 @@ int main(void)
 		cmocka_unit_test_setup(test_msl_changed_at_run_time, setup),
 		cmocka_unit_test_setup(test_full_table_every_lookup_hits, setup),
 		cmocka_unit_test_setup(test_full_table_recycles_oldest, setup),
+		cmocka_unit_test_setup(test_recycled_age_tracks_median, setup),
 		cmocka_unit_test_setup(test_full_table_prefers_expired, setup),
 		cmocka_unit_test_setup(test_full_table_flooder_recycles_its_own, setup),
 		cmocka_unit_test_setup(test_full_table_newcomer_takes_from_heaviest, setup),

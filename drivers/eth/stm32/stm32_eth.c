@@ -10,7 +10,9 @@
  * place, so the run stays contiguous and in the DMA's order.
  * TX: [tx_tail, tx_tail + tx_count) are in flight; the frame's pbuf chain
  * is referenced on its last descriptor and freed by poll() (or by a tx()
- * that needs the room) once the DMA has cleared OWN.
+ * that needs the room) once the DMA has cleared OWN. Its fields are read
+ * in tx() only: TCP sends from its send queue in place and takes the
+ * headers off again (and relinks the queue) as soon as tx() returns.
  *
  * Bring-up (eth_bring_up): the board's clocks and pins, the DMA soft
  * reset, the MAC's own interrupts masked, the PHY checked, reset and
@@ -79,6 +81,9 @@ static struct stm32_eth_desc eth_rx_ring[STM32_ETH_RX_DESC] __attribute__((align
 static struct stm32_eth_desc eth_tx_ring[STM32_ETH_TX_DESC] __attribute__((aligned(4)));
 static struct pbuf *eth_rx_pbuf[STM32_ETH_RX_DESC];
 static struct pbuf *eth_tx_pbuf[STM32_ETH_TX_DESC];    /* frame, on its LS descriptor */
+/* Its length as tx() saw it: the sender may change the pbuf's fields once
+ * tx() returns, never its bytes (eth_mac.h). */
+static uint16_t eth_tx_len[STM32_ETH_TX_DESC];
 static unsigned eth_rx_head, eth_rx_count;
 static unsigned eth_tx_tail, eth_tx_count;
 static bool eth_rx_starving;
@@ -562,7 +567,7 @@ static void eth_tx_reclaim(void)
 				eth_st.tx_errors++;
 			} else {
 				eth_st.tx_frames++;
-				eth_st.tx_bytes += f->tot_len;
+				eth_st.tx_bytes += eth_tx_len[eth_tx_tail];
 			}
 			eth_tx_pbuf[eth_tx_tail] = NULL;
 			pbuf_free(f);
@@ -612,6 +617,7 @@ static void eth_tx_queue(struct pbuf *f, unsigned n)
 		 * starts on a half-built frame. */
 		d->des0 = s | (i == 1 ? 0u : ETH_TDES0_OWN);
 		eth_tx_pbuf[at] = i == n ? f : NULL;
+		eth_tx_len[at] = i == n ? f->tot_len : 0u;
 		at = eth_tx_idx(at + 1u);
 	}
 	eth_tx_count += n;

@@ -215,7 +215,9 @@ static void tmpl_poll(void)
 }
 
 /* The whole chain goes into the device or nothing does; the caller keeps
- * its pbuf either way. */
+ * its pbuf either way. (A DMA driver that keeps the chain instead takes a
+ * pbuf_ref() and notes the length now: the fields may change once tx()
+ * returns, eth_mac.h.) */
 static int tmpl_tx(struct pbuf *p)
 {
 	uint32_t total = p->tot_len, sent = 0;

@@ -5,8 +5,10 @@
 #include "lwip/init.h"
 #include "lwip/ip4.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/etharp.h"
 #include "lwip/ip6.h"
 #include "lwip/ip6_addr.h"
+#include "netif/ethernet.h"
 #include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/prot/ip4.h"
@@ -31,6 +33,18 @@ static char h_log[H_LOG_LINES][H_LOG_LEN];
 static unsigned h_log_n;
 static int h_pool_mem;
 static int h_pool_memp[MEMP_MAX];
+/* The last packet sent, as bytes, and what a zero-copy DMA driver keeps:
+ * the pbuf (a reference) and where its frame lay when it was handed over. */
+static uint8_t h_tx_bytes[1600];
+static unsigned h_tx_bytes_len;
+static struct h_dma {
+	struct pbuf *p;
+	const uint8_t *frame;
+	uint16_t len;
+} h_dma[H_DMA_MAX];
+static unsigned h_dma_n;
+static bool h_dma_on;
+static unsigned h_arp_requests;
 static unsigned h_cb_depth;   /* callbacks running now (see H_CB_ENTER) */
 
 /* ------------------------------------------------------------ stubs lwIP needs */
@@ -248,6 +262,14 @@ static err_t h_netif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *i
 	tl = pbuf_copy_partial(p, buf, sizeof buf, 0);
 	if (tl < 20 || (buf[0] >> 4) != 4 || buf[9] != 6)
 		fail_msg("netif: not an IPv4 TCP packet");
+	memcpy(h_tx_bytes, buf, tl);
+	h_tx_bytes_len = tl;
+	if (h_dma_on) {
+		if (h_dma_n == H_DMA_MAX || p->next)
+			fail_msg("netif: the fake DMA takes %u single-pbuf frames", H_DMA_MAX);
+		pbuf_ref(p);
+		h_dma[h_dma_n++] = (struct h_dma){ p, p->payload, p->len };
+	}
 	hl = (buf[0] & 0xfu) * 4u;
 	if (g16(buf + 2) != tl || tl < hl + 20)
 		fail_msg("netif: bad IP length");
@@ -280,6 +302,31 @@ static err_t h_netif_output6(struct netif *n, struct pbuf *p, const ip6_addr_t *
 	memcpy(src.w, buf + 8, 16);
 	memcpy(dst.w, buf + 24, 16);
 	h_record(buf, 40, tl, &src, &dst, buf[7]);
+	return ERR_OK;
+}
+
+/* As an Ethernet MAC: ARP requests counted, IPv4 frames recorded as
+ * h_netif_output records packets (their Ethernet header checked). */
+static err_t h_link_output(struct netif *n, struct pbuf *p)
+{
+	static uint8_t f[1600];
+	uint16_t len = pbuf_copy_partial(p, f, sizeof f, 0);
+	struct pbuf *ip;
+
+	if (len < 14 || memcmp(f + 6, n->hwaddr, 6) != 0)
+		fail_msg("link: not a frame from us");
+	if (g16(f + 12) == 0x0806) {
+		h_arp_requests++;
+		return ERR_OK;
+	}
+	if (g16(f + 12) != 0x0800)
+		fail_msg("link: ethertype %04x", g16(f + 12));
+	ip = pbuf_alloc(PBUF_RAW, (u16_t)(len - 14u), PBUF_RAM);
+	if (!ip)
+		fail_msg("link: no pbuf for the record");
+	pbuf_take(ip, f + 14, (u16_t)(len - 14u));
+	h_netif_output(n, ip, NULL);
+	pbuf_free(ip);
 	return ERR_OK;
 }
 
@@ -386,6 +433,88 @@ unsigned h_pool_free(void)
 	return (unsigned)(m->avail - m->used);
 }
 
+void h_dma_hold(bool on)
+{
+	h_dma_on = on;
+}
+
+unsigned h_dma_held(void)
+{
+	return h_dma_n;
+}
+
+bool h_dma_frame_intact(unsigned i, const uint8_t *bytes, unsigned len)
+{
+	return i < h_dma_n && h_dma[i].len == len && memcmp(h_dma[i].frame, bytes, len) == 0;
+}
+
+void h_dma_release(void)
+{
+	for (unsigned i = 0; i < h_dma_n; i++)
+		pbuf_free(h_dma[i].p);
+	h_dma_n = 0;
+	h_dma_on = false;
+}
+
+const uint8_t *h_last_tx_bytes(unsigned *len)
+{
+	*len = h_tx_bytes_len;
+	return h_tx_bytes;
+}
+
+void h_ethernet(bool on)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 2 };
+
+	if (on) {
+		memcpy(h_netif.hwaddr, mac, sizeof mac);
+		h_netif.hwaddr_len = 6;
+		h_netif.output = etharp_output;
+		h_netif.linkoutput = h_link_output;
+		h_netif.flags |= NETIF_FLAG_ETHARP;
+	} else {
+		etharp_cleanup_netif(&h_netif);
+		h_netif.output = h_netif_output;
+		h_netif.linkoutput = NULL;
+		h_netif.flags &= (u8_t)~NETIF_FLAG_ETHARP;
+	}
+	h_arp_requests = 0;
+}
+
+unsigned h_arp_requests_sent(void)
+{
+	return h_arp_requests;
+}
+
+/* An ARP reply from `ip` (dotted) at `mac`, into lwIP's ARP input. */
+void h_inject_arp_reply(const char *ip, const uint8_t mac[6])
+{
+	uint8_t f[42];
+	ip4_addr_t a, me;
+	struct pbuf *p;
+
+	ip4addr_aton(ip, &a);
+	me = *netif_ip4_addr(&h_netif);
+	memcpy(f, h_netif.hwaddr, 6);
+	memcpy(f + 6, mac, 6);
+	p16(f + 12, 0x0806);
+	p16(f + 14, 1);            /* hardware: Ethernet */
+	p16(f + 16, 0x0800);       /* protocol: IPv4 */
+	f[18] = 6;
+	f[19] = 4;
+	p16(f + 20, 2);            /* reply */
+	memcpy(f + 22, mac, 6);
+	memcpy(f + 28, &a, 4);
+	memcpy(f + 32, h_netif.hwaddr, 6);
+	memcpy(f + 38, &me, 4);
+	p = pbuf_alloc(PBUF_RAW, sizeof f, PBUF_POOL);
+	if (!p)
+		fail_msg("no pbuf for the ARP reply");
+	pbuf_take(p, f, sizeof f);
+	if (ethernet_input(p, &h_netif) != ERR_OK)
+		pbuf_free(p);
+}
+
 void h_release_held(void)
 {
 	if (app.held)
@@ -398,15 +527,18 @@ int h_teardown(void **state)
 {
 	(void)state;
 	h_release_held();
+	h_dma_release();
 	if (app.nested)
 		h_fail(__FILE__, __LINE__, "%u callbacks ran inside another callback", app.nested);
-	for (unsigned i = 0; i < FW_TCB_COUNT; i++) {
-		struct fw_tcp_conn *l = tcb_by_id(i);
-		if (l && fw_tcp_get_state(l) == FW_TCP_LISTEN)
-			fw_tcp_close(l);
+	for (unsigned i = 0; i < FW_TCP_LISTENERS; i++) {
+		struct fw_tcp_listener *l = lsn_by_id(i);
+		if (l)
+			fw_tcp_listen_close(l);
 	}
 	if (h_tcbs_in_use() != 0)
 		h_fail(__FILE__, __LINE__, "%u TCBs still in use", h_tcbs_in_use());
+	if (tcb_check_free_slots() >= 0)
+		h_fail(__FILE__, __LINE__, "free TCB slot %d is not clear", tcb_check_free_slots());
 	if (h_stats().tcb_in_use != 0)
 		h_fail(__FILE__, __LINE__, "tcb_in_use counter %u", h_stats().tcb_in_use);
 	if ((int)lwip_stats.mem.used != h_pool_mem)
@@ -496,6 +628,8 @@ void h_inject(struct h_seg s)
 	struct fw_tcp_addr a, b;
 	struct pbuf *p = h_build(&s, &a, &b);
 	fw_tcp_input(p, &a, &b, h_now);
+	if (tcb_check_free_slots() >= 0)
+		h_fail(__FILE__, __LINE__, "free TCB slot %d is not clear", tcb_check_free_slots());
 }
 
 static void h_ip_header(uint8_t *ip, uint16_t tl, uint8_t proto, uint32_t src, uint32_t dst)
@@ -848,12 +982,12 @@ void fixture_listen(void)
 {
 	g.listener = fw_tcp_listen(H_LPORT, h_accept_cb, &app);
 	assert_non_null(g.listener);
-	expect_state(g.listener, FW_TCP_LISTEN);
+	assert_ptr_equal(lsn_find(H_LPORT), g.listener);
 }
 
-struct fw_tcp_conn *h_listen(uint16_t port)
+struct fw_tcp_listener *h_listen(uint16_t port)
 {
-	struct fw_tcp_conn *l = fw_tcp_listen(port, h_accept_cb, &app);
+	struct fw_tcp_listener *l = fw_tcp_listen(port, h_accept_cb, &app);
 	assert_non_null(l);
 	return l;
 }
@@ -880,20 +1014,25 @@ void fixture_established(void)
 	expect_state(g.tcb, FW_TCP_ESTABLISHED);
 }
 
-struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd)
+struct fw_tcp_conn *h_establish_on(uint16_t lport, uint16_t rport, uint32_t *snd)
 {
 	uint32_t iss;
 
-	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1460, .rport = rport);
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 1460, .rport = rport, .lport = lport);
 	assert_non_null(h_peek_tx());
 	iss = h_peek_tx()->seq;
 	expect_tx(F_S | F_A, iss, H_PEER_ISS + 1, 0);
-	inject(.flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1, .rport = rport);
+	inject(.flags = F_A, .seq = H_PEER_ISS + 1, .ack = iss + 1, .rport = rport, .lport = lport);
 	expect_no_tx();
 	assert_non_null(app.accepted);
 	assert_int_equal(app.accepted->t.rport, rport);
 	*snd = iss + 1;
 	return app.accepted;
+}
+
+struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd)
+{
+	return h_establish_on(0, rport, snd);   /* 0: H_LPORT */
 }
 
 /* > S iss (mss) from an ephemeral port; no answer yet. */
@@ -966,7 +1105,7 @@ void fixture_time_wait(void)
 	inject(.flags = F_F | F_A, .seq = g.rcv, .ack = g.snd);
 	g.rcv++;
 	expect_tx(F_A, g.snd, g.rcv, 0);
-	assert_int_equal(h_tcbs_in_use(), 1);    /* the listener only */
+	assert_int_equal(h_tcbs_in_use(), 0);    /* listeners take no TCB */
 	assert_int_equal(h_tw_in_use(), 1);
 	g.tcb = NULL;
 }
@@ -978,6 +1117,7 @@ int main(void)
 	int fails = 0;
 	fails += _cmocka_run_group_tests("tcp_teardown", tcp_teardown_tests, tcp_teardown_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_rst_syn", tcp_rst_tests, tcp_rst_count, NULL, NULL);
+	fails += _cmocka_run_group_tests("tcp_listen", tcp_listen_tests, tcp_listen_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_open_data", tcp_open_tests, tcp_open_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_hardening", tcp_hardening_tests, tcp_hardening_count, NULL, NULL);
 	fails += _cmocka_run_group_tests("tcp_coalesce", tcp_coalesce_tests, tcp_coalesce_count, NULL, NULL);

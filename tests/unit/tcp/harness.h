@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "listen.h"
 #include "tcb.h"
 #include "fw_tcp.h"
 #include "stats.h"
@@ -124,7 +125,8 @@ struct h_app {
 };
 
 struct h_state {
-	struct fw_tcp_conn *listener, *tcb;
+	struct fw_tcp_listener *listener;
+	struct fw_tcp_conn *tcb;
 	uint32_t iss;          /* the engine's ISS as seen in its SYN */
 	uint32_t snd, rcv;     /* engine's SND.NXT, peer's next sequence number */
 };
@@ -191,12 +193,28 @@ unsigned h_tcbs_in_use(void);
 unsigned h_pool_free(void);
 /* Free what hold_data kept (the application catches up). */
 void h_release_held(void);
+/* The IP packet sent last, as bytes. */
+const uint8_t *h_last_tx_bytes(unsigned *len);
+/* A zero-copy DMA MAC driver: while on, each packet sent is also kept by
+ * reference (pbuf_ref) with its frame's address and length as handed
+ * over, until h_dma_release() (teardown releases too). */
+#define H_DMA_MAX 4
+void h_dma_hold(bool on);
+unsigned h_dma_held(void);
+/* Frame i as the DMA reads it: still the `len` bytes it was sent as. */
+bool h_dma_frame_intact(unsigned i, const uint8_t *bytes, unsigned len);
+void h_dma_release(void);
+/* The netif as an Ethernet MAC behind lwIP's ARP (on), or back to the
+ * plain IP netif with the ARP table emptied (off, before teardown). */
+void h_ethernet(bool on);
+unsigned h_arp_requests_sent(void);
+void h_inject_arp_reply(const char *ip, const uint8_t mac[6]);
 unsigned h_tw_in_use(void);
 
 /* Fixtures: each leaves g.tcb in the named state and no packet pending. */
 void fixture_listen(void);
 /* Another listener, with the harness's callbacks (teardown closes it). */
-struct fw_tcp_conn *h_listen(uint16_t port);
+struct fw_tcp_listener *h_listen(uint16_t port);
 void fixture_established(void);
 void fixture_syn_sent(void);
 void fixture_fin_wait_1(void);
@@ -209,6 +227,8 @@ void fixture_time_wait(void);
 /* One more connection to the listener from port `rport`, ESTABLISHED;
  * its ISS+1 in *snd (the peer's next sequence number is H_PEER_ISS + 1). */
 struct fw_tcp_conn *h_establish_from(uint16_t rport, uint32_t *snd);
+/* The same to local port `lport` (0: H_LPORT), from `rport`. */
+struct fw_tcp_conn *h_establish_on(uint16_t lport, uint16_t rport, uint32_t *snd);
 
 /* Test lists, one per file. */
 extern const struct CMUnitTest tcp_ipv6_tests[];
@@ -217,6 +237,8 @@ extern const struct CMUnitTest tcp_teardown_tests[];
 extern const size_t tcp_teardown_count;
 extern const struct CMUnitTest tcp_rst_tests[];
 extern const size_t tcp_rst_count;
+extern const struct CMUnitTest tcp_listen_tests[];
+extern const size_t tcp_listen_count;
 extern const struct CMUnitTest tcp_open_tests[];
 extern const size_t tcp_open_count;
 extern const struct CMUnitTest tcp_hardening_tests[];

@@ -61,7 +61,7 @@ static void iw_bounds_first_flight_rfc5681_3_1(void **state)
 	c_established_write(8);
 	c_expect_segs(0, 3);
 	assert_int_equal(g.tcb->cwnd, 3u * C_SMSS);
-	assert_int_equal(g.tcb->ssthresh, UINT32_MAX);
+	assert_int_equal(g.tcb->ssthresh, TCB_CC_SSTHRESH_INIT);
 	c_finish();
 }
 

@@ -78,7 +78,7 @@ static void close_on_eof_fin_ack_combined_rfc9293_3_8_6_3(void **state)
 	g.snd++;
 	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
 	expect_no_tx();
-	assert_int_equal(h_tcbs_in_use(), 1);   /* the listener */
+	assert_int_equal(h_tcbs_in_use(), 0);   /* listeners take no TCB */
 	assert_int_equal(h_tw_in_use(), 0);
 }
 
@@ -145,7 +145,7 @@ static void abort_in_recv_leaves_no_owed_ack_rfc9293_3_10_5(void **state)
 	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 100);
 	expect_tx(F_R | F_A, g.snd, g.rcv + 100, 0);
 	expect_no_tx();
-	assert_int_equal(h_tcbs_in_use(), 1);   /* the listener */
+	assert_int_equal(h_tcbs_in_use(), 0);   /* listeners take no TCB */
 	/* a new connection gets the freed slot: only its SYN,ACK goes out */
 	inject(.flags = F_S, .seq = 7000, .rport = H_RPORT + 1);
 	assert_non_null(h_peek_tx());
@@ -154,7 +154,7 @@ static void abort_in_recv_leaves_no_owed_ack_rfc9293_3_10_5(void **state)
 	expect_no_tx();
 	h_advance(FW_RTO_INITIAL_MS * 100u);   /* SYN,ACK retries run out */
 	h_tx_drain();
-	assert_int_equal(h_tcbs_in_use(), 1);
+	assert_int_equal(h_tcbs_in_use(), 0);
 }
 
 /* Half-closed application (shutdown of the write side) in FIN_WAIT_2:

@@ -9,7 +9,9 @@
  */
 #include <string.h>
 #include "harness.h"
+#include "lwip/mem.h"
 #include "lwip/stats.h"
+#include "tcp_out.h"
 
 #define R_CONNS 3u
 #define R_RPORT0 41000u
@@ -24,9 +26,9 @@ static uint32_t heap_free(void)
 
 static const uint8_t r_buf[FW_TCP_MSS];
 
-/* Three connections write full segments in turn until fw_tcp_write() says
+/* Three connections write `piece` bytes in turn until fw_tcp_write() says
  * ERR_MEM; each connection's first unacknowledged sequence number in snd[]. */
-static unsigned fill_heap(struct fw_tcp_conn *c[R_CONNS], uint32_t snd[R_CONNS])
+static unsigned fill_heap(struct fw_tcp_conn *c[R_CONNS], uint32_t snd[R_CONNS], uint16_t piece)
 {
 	unsigned writes = 0;
 	err_t err = ERR_OK;
@@ -35,7 +37,7 @@ static unsigned fill_heap(struct fw_tcp_conn *c[R_CONNS], uint32_t snd[R_CONNS])
 	for (unsigned i = 0; i < R_CONNS; i++)
 		c[i] = h_establish_from((uint16_t)(R_RPORT0 + i), &snd[i]);
 	while (err == ERR_OK && writes < R_CONNS * FW_TCP_SNDQ_PBUFS) {
-		err = fw_tcp_write(c[writes % R_CONNS], r_buf, FW_TCP_MSS);
+		err = fw_tcp_write(c[writes % R_CONNS], r_buf, piece);
 		writes += err == ERR_OK;
 	}
 	assert_int_equal(err, ERR_MEM);
@@ -72,7 +74,7 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	struct pbuf *p[7];
 	(void)state;
 
-	unsigned writes = fill_heap(c, snd);
+	unsigned writes = fill_heap(c, snd, FW_TCP_MSS);
 	assert_true(writes >= 2u);
 	assert_true(heap_free() >= FW_TCP_HEAP_RESERVE);
 	assert_true(heap_free() < FW_TCP_HEAP_RESERVE + 2u * FW_TCP_MSS);   /* it was filled */
@@ -111,32 +113,55 @@ static void heap_reserve_keeps_acks_rtx_rst_alive(void **state)
 	h_tx_drain();
 }
 
+
+/* fw_tcp_write()'s heap check (seg_heap_has_segment) asks mem_malloc()
+ * for the block a full segment's pbuf takes, not for less: the same
+ * bytes of the heap as pbuf_alloc(PBUF_IP, header + MSS, PBUF_RAM). */
+static void heap_probe_is_a_full_segment_block(void **state)
+{
+	(void)state;
+	mem_size_t before = lwip_stats.mem.used;
+	struct pbuf *p = pbuf_alloc(PBUF_IP, TCP_HLEN + FW_TCP_MSS, PBUF_RAM);
+	assert_non_null(p);
+	mem_size_t by_pbuf = (mem_size_t)(lwip_stats.mem.used - before);
+	pbuf_free(p);
+	void *block = mem_malloc((mem_size_t)SEG_HEAP_SEGMENT_BYTES);
+	assert_non_null(block);
+	mem_size_t by_probe = (mem_size_t)(lwip_stats.mem.used - before);
+	mem_free(block);
+	assert_int_equal(by_probe, by_pbuf);
+	assert_int_equal(lwip_stats.mem.used, before);
+}
 /*
  * The reserve as one block, not a sum (two stalled echo connections
  * fragmented the heap: 3,000 B free, no 1,540 B buffer, no resend for
- * 100 s, then the abort). lwIP's heap is first fit; a send-queue copy
- * freed in the middle leaves a hole a few dozen bytes short of the
- * PBUF_IP segment that resends a full MSS:
- * fw_tcp_write() x N on three connections       -> ERR_MEM (the reserve)
- * < . ACK of conn 0's first two segments        -> two holes, each short of a segment
+ * 100 s, then the abort). lwIP's heap is first fit; a send-queue pbuf
+ * shorter than an MSS, freed in the middle, leaves a hole short of the
+ * PBUF_IP copy that resends a full MSS across two of them (a full-MSS
+ * pbuf resends in place and its hole fits such a copy):
+ * fw_tcp_write(1260) x N on three connections   -> ERR_MEM (the reserve); Nagle
+ *                                                  sends 1460-byte segments across them
+ * < . ACK of conn 0's first two writes          -> two holes, each short of a segment
  * fw_tcp_write(conn 0, tail - 1000)             -> ERR_MEM: it lands in the tail and
  *                                                  would leave no block for a segment,
  *                                                  though the free total is above the reserve
- * RTO                                           -> > P. 1460 retransmitted on each (RFC 6298 5.4)
+ * RTO                                           -> > P. 1460 retransmitted on each by copy
+ *                                                  (RFC 6298 5.4)
  */
 static void heap_keeps_a_block_for_full_rtx_rfc6298_5_4(void **state)
 {
 	struct fw_tcp_conn *c[R_CONNS];
 	uint32_t snd[R_CONNS], rcv = H_PEER_ISS + 1u;
 	static const uint8_t big[4u * FW_TCP_MSS];
+	const uint16_t piece = FW_TCP_MSS - 200u;
 	(void)state;
 
-	unsigned writes = fill_heap(c, snd);
+	unsigned writes = fill_heap(c, snd, piece);
 	assert_true(writes >= 2u * R_CONNS);
 	uint32_t tail = heap_free();
-	inject(.flags = F_A, .seq = rcv, .ack = snd[0] + 2u * FW_TCP_MSS, .rport = R_RPORT0);
+	inject(.flags = F_A, .seq = rcv, .ack = snd[0] + 2u * piece, .rport = R_RPORT0);
 	h_tx_drain();
-	snd[0] += 2u * FW_TCP_MSS;
+	snd[0] += 2u * piece;
 	assert_true(tail > 1000u + FW_TCP_MSS);
 	uint16_t len = (uint16_t)(tail - 1000u);
 	assert_true(len > FW_TCP_MSS && len <= sizeof big);
@@ -372,8 +397,213 @@ static void fin_only_retransmission_unaffected(void **state)
 	finish();
 }
 
+/* ---------------------------------------------------------------- sending in place */
+
+#define R_IP_HLEN 20u
+
+static uint8_t r_data[FW_TCP_MSS];
+
+/* ESTABLISHED, one full segment of r_data written and sent (kept by the
+ * fake DMA when `dma`); the packet it went out as in pkt (IP header first). */
+static unsigned r_send_one(uint8_t pkt[R_IP_HLEN + 20u + FW_TCP_MSS], bool dma)
+{
+	unsigned len;
+	const uint8_t *b;
+
+	for (unsigned i = 0; i < sizeof r_data; i++)
+		r_data[i] = (uint8_t)(i * 7u + 3u);
+	fixture_established();
+	h_dma_hold(dma);
+	assert_int_equal(fw_tcp_write(g.tcb, r_data, FW_TCP_MSS), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	h_dma_hold(false);
+	b = h_last_tx_bytes(&len);
+	assert_int_equal(len, R_IP_HLEN + 20u + FW_TCP_MSS);
+	assert_memory_equal(b + R_IP_HLEN + 20u, r_data, FW_TCP_MSS);
+	memcpy(pkt, b, len);
+	return len;
+}
+
+/* The queue's pbuf as fw_tcp_write() left it: payload at the data, alone. */
+static void r_sndq_at_data(void)
+{
+	assert_non_null(g.tcb->sndq);
+	assert_int_equal(g.tcb->sndq->len, FW_TCP_MSS);
+	assert_int_equal(g.tcb->sndq->tot_len, FW_TCP_MSS);
+	assert_null(g.tcb->sndq->next);
+	assert_memory_equal(g.tcb->sndq->payload, r_data, FW_TCP_MSS);
+}
+
+/* The TCP segment of the packet just sent equals `pkt`'s. */
+static void r_same_segment(const uint8_t *pkt, unsigned len)
+{
+	unsigned n;
+	const uint8_t *b = h_last_tx_bytes(&n);
+
+	assert_int_equal(n, len);
+	assert_memory_equal(b + R_IP_HLEN, pkt + R_IP_HLEN, len - R_IP_HLEN);
+}
+
+/*
+ * A full segment goes out of the send queue's own pbuf, and the pbuf is
+ * back as it was queued after each send: the retransmissions (RFC 6298
+ * 5.4) are the first transmission's TCP segment byte for byte.
+ * fw_tcp_write(1460)  -> > P. 1460 (in place)
+ * RTO                 -> > P. 1460, the same bytes
+ * RTO (backed off)    -> > P. 1460, the same bytes
+ * < . ACK of it       -> the queue empty, the heap back
+ */
+static void in_place_retransmissions_are_byte_identical_rfc6298_5_4(void **state)
+{
+	uint8_t pkt[R_IP_HLEN + 20u + FW_TCP_MSS];
+	(void)state;
+
+	unsigned len = r_send_one(pkt, false);
+	r_sndq_at_data();
+	assert_int_equal(g.tcb->sndq->ref, 1);
+	for (unsigned i = 0; i < 2; i++) {
+		h_advance(g.tcb->rto);
+		expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+		r_same_segment(pkt, len);
+		r_sndq_at_data();
+	}
+	assert_int_equal(h_stats().retransmits, 2);
+	assert_int_equal(h_stats().pbuf_fail, 0);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + FW_TCP_MSS);
+	assert_null(g.tcb->sndq);
+	g.snd += FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * A zero-copy DMA driver still holds the frame (a reference of its own,
+ * eth_mac.h) when the segment is retransmitted with a new ACK field:
+ * rewriting the header in place would change the frame under the DMA, so
+ * the retransmission goes as a copy. Once the driver lets go, in place
+ * again, byte for byte what the copy was.
+ * fw_tcp_write(1460)           -> > P. 1460, the driver keeps it
+ * < P. 10                      -> (the ACK we owe moves RCV.NXT)
+ * RTO                          -> > P. 1460 ack +10, by copy; the held frame intact
+ * driver done; RTO (backed off) -> > P. 1460 ack +10 in place, the same bytes
+ */
+static void segment_held_by_driver_is_resent_by_copy(void **state)
+{
+	uint8_t pkt[R_IP_HLEN + 20u + FW_TCP_MSS], rtx[sizeof pkt];
+	unsigned len, n;
+	(void)state;
+
+	len = r_send_one(pkt, true);
+	assert_int_equal(h_dma_held(), 1);
+	assert_int_equal(g.tcb->sndq->ref, 2);   /* the queue's and the driver's */
+	r_sndq_at_data();
+
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 10);
+	g.rcv += 10u;
+	h_advance(g.tcb->rto);
+	while (h_peek_tx() && h_peek_tx()->len == 0)
+		h_tx_head_skip();   /* the delayed ACK, when it fires first */
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	assert_true(h_dma_frame_intact(0, pkt, len));
+	const uint8_t *b = h_last_tx_bytes(&n);
+	assert_int_equal(n, len);
+	memcpy(rtx, b, n);
+	assert_memory_equal(rtx + R_IP_HLEN + 20u, r_data, FW_TCP_MSS);
+	r_sndq_at_data();
+
+	h_dma_release();
+	assert_int_equal(g.tcb->sndq->ref, 1);
+	h_advance(g.tcb->rto);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	r_same_segment(rtx, len);
+	r_sndq_at_data();
+	assert_int_equal(h_stats().pbuf_fail, 0);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + FW_TCP_MSS);
+	g.snd += FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * Behind lwIP's ARP: the next hop unresolved, etharp_query() keeps the
+ * segment until the reply comes (ARP_QUEUEING 0: one packet per entry).
+ * It must keep a copy, not the send queue's pbuf, whose header comes off
+ * again as soon as ip4_output() returns.
+ * fw_tcp_write(1460)       -> ARP request; the segment waits in ARP
+ * < ARP reply              -> > P. 1460, the data intact
+ */
+static void segment_waiting_for_arp_is_a_copy(void **state)
+{
+	static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+	unsigned len;
+	(void)state;
+
+	for (unsigned i = 0; i < sizeof r_data; i++)
+		r_data[i] = (uint8_t)(i * 5u + 1u);
+	fixture_established();
+	h_ethernet(true);
+	assert_int_equal(fw_tcp_write(g.tcb, r_data, FW_TCP_MSS), ERR_OK);
+	expect_no_tx();
+	assert_int_equal(h_arp_requests_sent(), 1);
+	assert_int_equal(g.tcb->sndq->ref, 1);   /* ARP's is a copy */
+	r_sndq_at_data();
+
+	h_inject_arp_reply(H_REMOTE_IP, peer_mac);
+	expect_tx(F_P | F_A, g.snd, g.rcv, FW_TCP_MSS);
+	const uint8_t *b = h_last_tx_bytes(&len);
+	assert_int_equal(len, R_IP_HLEN + 20u + FW_TCP_MSS);
+	assert_memory_equal(b + R_IP_HLEN + 20u, r_data, FW_TCP_MSS);
+	h_ethernet(false);
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd + FW_TCP_MSS);
+	g.snd += FW_TCP_MSS;
+	finish();
+}
+
+/*
+ * The send queue is cut at our MSS, never the peer's: a peer announcing
+ * a tiny MSS (64, the least the engine takes) cannot make one write into
+ * dozens of pbufs, each with its headers' room. Its segments go as
+ * copies, the bytes as written.
+ * < S mss 64   > S.   < .
+ * fw_tcp_write(3 * 1460)   -> 3 pbufs queued; > P. 64 ..., the data in order
+ */
+static void tiny_peer_mss_does_not_multiply_the_queue(void **state)
+{
+	static uint8_t big[3u * FW_TCP_MSS];
+	unsigned len, segs = 0;
+	(void)state;
+
+	for (unsigned i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(i * 3u + 7u);
+	fixture_listen();
+	inject(.flags = F_S, .seq = H_PEER_ISS, .mss = 64);
+	g.iss = h_peek_tx()->seq;
+	expect_tx(F_S | F_A, g.iss, H_PEER_ISS + 1, 0);
+	g.snd = g.iss + 1;
+	g.rcv = H_PEER_ISS + 1;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	g.tcb = app.accepted;
+	assert_non_null(g.tcb);
+	assert_int_equal(fw_tcp_mss(g.tcb), 64);
+
+	assert_int_equal(fw_tcp_write(g.tcb, big, sizeof big), ERR_OK);
+	assert_int_equal(pbuf_clen(g.tcb->sndq), 3);
+	while (h_peek_tx()) {
+		const struct h_pkt *k = h_peek_tx();
+		assert_int_equal(k->seq, g.snd + segs * 64u);
+		assert_int_equal(k->len, 64);
+		h_tx_head_skip();
+		segs++;
+	}
+	assert_true(segs >= 2u);
+	const uint8_t *b = h_last_tx_bytes(&len);
+	assert_int_equal(len, R_IP_HLEN + 20u + 64u);
+	assert_memory_equal(b + R_IP_HLEN + 20u, big + (segs - 1u) * 64u, 64);
+	assert_int_equal(h_stats().pbuf_fail, 0);
+	finish();
+}
+
 const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(heap_reserve_keeps_acks_rtx_rst_alive),
+	H_TEST(heap_probe_is_a_full_segment_block),
 	H_TEST(heap_keeps_a_block_for_full_rtx_rfc6298_5_4),
 	H_TEST(third_dupack_fast_retransmit_once_rfc5681_3_2),
 	H_TEST(two_dupacks_and_non_duplicates_do_not_retransmit_rfc5681_2),
@@ -381,5 +611,9 @@ const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(backoff_kept_until_karn_sample_rfc6298_5_5),
 	H_TEST(karn_no_sample_after_fast_retransmit_rfc6298_3),
 	H_TEST(fin_only_retransmission_unaffected),
+	H_TEST(in_place_retransmissions_are_byte_identical_rfc6298_5_4),
+	H_TEST(segment_held_by_driver_is_resent_by_copy),
+	H_TEST(segment_waiting_for_arp_is_a_copy),
+	H_TEST(tiny_peer_mss_does_not_multiply_the_queue),
 };
 const size_t tcp_recovery_count = sizeof tcp_recovery_tests / sizeof tcp_recovery_tests[0];

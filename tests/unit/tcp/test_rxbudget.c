@@ -14,7 +14,7 @@
 #include "lwip/stats.h"
 
 #define RX_FLOOD_SEGS 200u
-#define RX_CONNS (FW_TCB_COUNT - 1u)   /* every TCB but the listener */
+#define RX_CONNS FW_TCB_COUNT          /* every TCB (the listener takes none) */
 #define RX_SPARSE_LEN 23u              /* leaves a full segment no room behind it */
 #define RX_WALK_STEPS 400u
 #define RX_STREAM_MAX (4u * FW_TCP_WND)
@@ -102,11 +102,13 @@ static void rx_send(struct rx_peer *p, uint16_t n)
 }
 
 /*
- * Several connections together (RX_CONNS, every TCB but the listener's),
- * the application keeping everything:
+ * Several connections together (RX_CONNS, every TCB), the application
+ * keeping everything:
  *   each c:  < .P c.rcv len 1       > . win W(c)
- *   sum over c of (W(c) + 1) <= FW_TCP_RX_POOL_BUFS * MSS: the offers
- *   together fit in TCP's share of the pool;
+ *   sum over c of (W(c) + 1) <= FW_TCP_RX_POOL_BUFS * PBUF_POOL_BUFSIZE:
+ *   the offers together fit in TCP's share of the pool (a buffer holds
+ *   more than an MSS, so the byte behind which a full segment is packed
+ *   needs no buffer of its own);
  *   each c:  < .P  full segments up to W(c)   > . each taken
  * and TCP never holds more than FW_TCP_RX_POOL_BUFS buffers: the pool
  * keeps PBUF_POOL_SIZE - FW_TCP_RX_POOL_BUFS for everything else.
@@ -126,9 +128,9 @@ static void rx_connections_together_stay_within_budget(void **s)
 		offered += c[i].wnd + 1u;
 		rx_expect_pool_floor(floor, "segments", ++sent);
 	}
-	if (offered > (uint32_t)FW_TCP_RX_POOL_BUFS * FW_TCP_MSS)
+	if (offered > (uint32_t)FW_TCP_RX_POOL_BUFS * PBUF_POOL_BUFSIZE)
 		h_fail(__FILE__, __LINE__, "windows offered to %u connections hold %u bytes, the budget %u",
-		       (unsigned)RX_CONNS, (unsigned)offered, (unsigned)(FW_TCP_RX_POOL_BUFS * FW_TCP_MSS));
+		       (unsigned)RX_CONNS, (unsigned)offered, (unsigned)(FW_TCP_RX_POOL_BUFS * PBUF_POOL_BUFSIZE));
 	for (unsigned i = 0; i < RX_CONNS; i++) {
 		while (c[i].wnd > 0) {
 			rx_send(&c[i], (uint16_t)(c[i].wnd < FW_TCP_MSS ? c[i].wnd : FW_TCP_MSS));
@@ -282,6 +284,35 @@ static void rx_ram_segments_copied_into_pool_buffers(void **s)
 		g.rcv += 700;
 		expect_ack_by_delay(g.snd, g.rcv);
 	}
+	assert_int_equal(app.rx_bytes, 1400);
+	assert_memory_equal(rx_got, rx_stream, 1400);
+	assert_int_equal(h_stats().rx_bufs, 0);
+	fw_tcp_abort(g.tcb);
+	h_tx_drain();
+}
+
+/*
+ * Out-of-order data keeps its sequence number in its buffer, in front of
+ * the data: a segment copied into a fresh pool buffer (its data at the
+ * buffer's start) is moved to make room, and arrives intact once the hole
+ * fills.
+ * < .P +700 700 (PBUF_RAM)  > . ack +0   < .P +0 700 (PBUF_RAM)  > . ack +1400
+ */
+static void rx_ooo_segment_copied_keeps_its_data(void **s)
+{
+	(void)s;
+	fixture_established();
+	app.rx_copy = rx_got;
+	app.rx_copy_len = sizeof rx_got;
+	rx_expect_bytes(0, 700);
+	rx_expect_bytes(700, 700);
+	inject(.flags = F_P | F_A, .seq = g.rcv + 700, .ack = g.snd, .len = 700, .ram = true);
+	expect_tx(F_A, g.snd, g.rcv, 0);
+	assert_int_equal(h_stats().ooo_queued, 1);
+	assert_int_equal(app.rx_bytes, 0);
+	inject(.flags = F_P | F_A, .seq = g.rcv, .ack = g.snd, .len = 700, .ram = true);
+	g.rcv += 1400;
+	expect_tx(F_A, g.snd, g.rcv, 0);
 	assert_int_equal(app.rx_bytes, 1400);
 	assert_memory_equal(rx_got, rx_stream, 1400);
 	assert_int_equal(h_stats().rx_bufs, 0);
@@ -562,6 +593,7 @@ const struct CMUnitTest tcp_rxbudget_tests[] = {
 	H_TEST(rx_held_deliveries_wait_then_window_reopens),
 	H_TEST(rx_buffers_held_after_the_connection_stay_counted),
 	H_TEST(rx_ram_segments_copied_into_pool_buffers),
+	H_TEST(rx_ooo_segment_copied_keeps_its_data),
 	H_TEST(rx_walk_right_edge_never_moves_left_rfc1122_4_2_2_16),
 	H_TEST(rx_shut_rx_with_a_view_held_keeps_the_edge),
 	H_TEST(rx_small_segments_right_edge_never_decreases_rfc9293_3_8_6_2_2),

@@ -159,10 +159,10 @@ static void time_wait_old_duplicate_syn_returns_to_time_wait_rfc9293_3_6_1(void 
 	inject(.flags = F_S, .seq = seq);
 	assert_non_null(h_peek_tx());
 	expect_tx(F_S | F_A, h_peek_tx()->seq, seq + 1u, 0);
-	assert_int_equal(h_tcbs_in_use(), 2);
+	assert_int_equal(h_tcbs_in_use(), 1);
 	inject(.flags = F_R, .seq = seq + 1u);
 	expect_no_tx();
-	assert_int_equal(h_tcbs_in_use(), 1);
+	assert_int_equal(h_tcbs_in_use(), 0);
 	assert_int_equal(h_tw_in_use(), 1);
 	assert_int_equal(h_stats().tw_reopen_resumed, 1);
 	assert_int_equal(app.accepts, 1);
