@@ -498,11 +498,16 @@ static err_t afw_write(struct altcp_pcb *pcb, const void *dataptr, u16_t len, u8
 {
 	struct afw *a = afw_of(pcb);
 
-	(void)apiflags;      /* always copied; PSH on every segment */
 	if (!a || !a->conn || (a->flags & AFW_F_LISTEN))
 		return ERR_CONN;
 	if ((a->flags & AFW_F_CONNECTING) && len > 0)
 		afw_counters.early_writes++;
+	/* As lwIP's tcp_write(): without TCP_WRITE_FLAG_COPY the caller keeps
+	 * the bytes unchanged until acknowledged, so they are queued by
+	 * reference (httpd's files from flash). TCP_WRITE_FLAG_MORE: PSH on
+	 * every segment all the same. */
+	if (!(apiflags & TCP_WRITE_FLAG_COPY))
+		return fw_tcp_write_ref(a->conn, dataptr, len);
 	return fw_tcp_write(a->conn, dataptr, len);
 }
 

@@ -57,6 +57,11 @@
 /* httpd asks the application first for every file (app/http_status.c:
  * finwait's /status.txt), then its built-in pages (fsdata.c). */
 #define LWIP_HTTPD_CUSTOM_FILES     1
+/* httpd writes file data without TCP_WRITE_FLAG_COPY unless the file is
+ * read dynamically: right for fsdata.c's pages in flash, not for a custom
+ * file, whose buffer (the status page's, in the heap) fs_close() frees
+ * before the peer has acknowledged it: copy those. */
+#define HTTP_IS_DATA_VOLATILE(hs)   (((hs)->handle && (hs)->handle->is_custom_file) ? TCP_WRITE_FLAG_COPY : 0)
 /* finwait has keepalive (fw_tcp_keepalive()), so altcp_keepalive_* exist;
  * the baseline compiles lwIP's in too (off per pcb, as lwIP ships it). */
 #define LWIP_TCP_KEEPALIVE          1
@@ -149,7 +154,7 @@
 #ifndef MEM_SIZE
 #define MEM_SIZE                    (16 * 1024)   /* PBUF_RAM: outgoing segments */
 #endif
-#define MEMP_NUM_PBUF               32            /* PBUF_REF/ROM headers */
+#define MEMP_NUM_PBUF               32            /* PBUF_REF/ROM headers: writes by reference (fw_tcp_write_ref) take them, never the last FW_TCP_PBUF_RESERVE */
 #define MEMP_NUM_RAW_PCB            (2 + LWIP_IPV6)   /* the engine's: TCP (both families), ICMP, ICMPv6 */
 #ifndef PBUF_POOL_SIZE
 #define PBUF_POOL_SIZE              24            /* received frames */

@@ -259,6 +259,14 @@ void fw_tcp_err(struct fw_tcp_conn *conn, fw_tcp_err_cb cb);
  *  side is closed. Never ends the connection. */
 err_t fw_tcp_write(struct fw_tcp_conn *conn, const void *data, uint16_t len);
 
+/** fw_tcp_write() without the copy: the send queue refers to `data`,
+ *  which must stay unchanged until its bytes are acknowledged (lwIP's
+ *  tcp_write() without TCP_WRITE_FLAG_COPY; for data in flash, such as
+ *  httpd's files). Takes no PBUF_RAM heap: one of lwIP's PBUF_ROM headers
+ *  (MEMP_NUM_PBUF) per write, never the last FW_TCP_PBUF_RESERVE of them;
+ *  segments are built by copy from it. Same queue limits and errors. */
+err_t fw_tcp_write_ref(struct fw_tcp_conn *conn, const void *data, uint16_t len);
+
 /** The application consumed `len` bytes: reopen the window (and send a
  *  window update when it opens by an MSS or more). Data the application
  *  refused earlier, and the end of stream, are offered again at the end of
@@ -484,7 +492,9 @@ void fw_tcp_tw_foreach(fw_tcp_tw_visit_cb cb, void *arg);
 	X(listen_full,        "fw_tcp_listen refused: FW_TCP_LISTENERS listeners in use") \
 	X(segs_in6,           "segments received over IPv6 (part of segs_in)") \
 	X(segs_out6,          "segments sent over IPv6 (part of segs_out)") \
-	X(icmp6_pmtu,         "MSS lowered by ICMPv6 packet too big, never below 1220 (RFC 8201), the segment at SND.UNA resent")
+	X(icmp6_pmtu,         "MSS lowered by ICMPv6 packet too big, never below 1220 (RFC 8201), the segment at SND.UNA resent") \
+	X(sndq_ref,           "fw_tcp_write_ref writes queued by reference (no copy, no heap)") \
+	X(sndq_ref_reserve,   "fw_tcp_write_ref refused: lwIP's PBUF_ROM headers down to FW_TCP_PBUF_RESERVE")
 
 struct fw_tcp_stats {
 #define FW_TCP_STATS_FIELD(name, what) uint32_t name;

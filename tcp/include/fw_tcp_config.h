@@ -128,6 +128,12 @@
  * provided it is one block: fw_tcp_write() also refuses a copy after
  * which no full segment would fit in one (sndq_heap_frag), since the
  * holes freed send-queue copies leave are each a little short of one. */
+/* lwIP's PBUF_REF/ROM headers (MEMP_NUM_PBUF) that fw_tcp_write_ref()
+ * never takes: lwIP's own users of them (IP fragmentation, PBUF_REF
+ * packets of other protocols) keep some whatever TCP's queues hold. */
+#ifndef FW_TCP_PBUF_RESERVE
+#define FW_TCP_PBUF_RESERVE 4u
+#endif
 #ifndef FW_TCP_HEAP_RESERVE
 #define FW_TCP_HEAP_RESERVE (FW_TCP_MSS + 1100u)
 #endif

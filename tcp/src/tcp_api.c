@@ -4,10 +4,12 @@
  * application. No API call calls the application back: what one makes
  * deliverable is delivered at the end of the event (tcb_deliver_later).
  */
+#include <stdint.h>
 #include <string.h>
 #include "fw_tcp_config.h"
 #include "isn.h"
 #include "listen.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/stats.h"
 #include "rx.h"
@@ -310,11 +312,9 @@ static struct pbuf *tcb_sndq_copy(const uint8_t *data, uint16_t len, struct pbuf
  * application told "0 bytes" would wait forever; ERR_MEM says "try again
  * later".
  */
-err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
+/* What both writes check first: ERR_OK to go on (with len > 0). */
+static err_t tcb_write_allowed(const struct fw_tcp_conn *tcb, uint16_t len)
 {
-	struct pbuf *p, *last;
-	uint8_t n;
-
 	/* RFC 9293 3.10.2: in SYN-SENT and SYN-RECEIVED "queue the data for
 	 * transmission after entering ESTABLISHED state" (tcb_output sends
 	 * none before). */
@@ -335,12 +335,21 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 	}
 	if (tcb->flags & TCB_F_FIN_QUEUED)
 		return ERR_CONN;
-	if (len == 0)
-		return ERR_OK;
 	if (len > fw_tcp_sndbuf(tcb)) {
 		STAT_INC(sndq_full);
 		return ERR_MEM;
 	}
+	return ERR_OK;
+}
+
+err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
+{
+	struct pbuf *p, *last;
+	uint8_t n;
+	err_t err = tcb_write_allowed(tcb, len);
+
+	if (err != ERR_OK || len == 0)
+		return err;
 	p = tcb_sndq_copy(data, len, &last, &n);
 	if (!p) {
 		STAT_INC(sndq_heap_frag);   /* pbuf_fail is for segments going out */
@@ -358,6 +367,39 @@ err_t fw_tcp_write(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
 	}
 	tcb_sndq_append(tcb, p, last, n);
 	tcb_kick(tcb, tcb_now());   /* from a callback: at the end of the event, with its ACK */
+	return ERR_OK;
+}
+
+/*
+ * By reference: one PBUF_ROM header from lwIP's MEMP_PBUF pool points at
+ * the application's bytes. It has no header room, so its segments are
+ * built by copy (tcp_output.c), as lwIP builds its own from such a pbuf;
+ * what it saves is the heap a copy would hold until the peer's ACK, which
+ * for a server sending flash-resident pages to many clients at once is
+ * most of the heap. The pool is lwIP's, shared: the last
+ * FW_TCP_PBUF_RESERVE headers stay with lwIP.
+ */
+err_t fw_tcp_write_ref(struct fw_tcp_conn *tcb, const void *data, uint16_t len)
+{
+	const struct stats_mem *pool = lwip_stats.memp[MEMP_PBUF];
+	struct pbuf *p;
+	err_t err = tcb_write_allowed(tcb, len);
+
+	if (err != ERR_OK || len == 0)
+		return err;
+	if (pool->avail < pool->used + FW_TCP_PBUF_RESERVE + 1u) {
+		STAT_INC(sndq_ref_reserve);
+		return ERR_MEM;
+	}
+	p = pbuf_alloc(PBUF_RAW, len, PBUF_ROM);
+	if (!p) {
+		STAT_INC(sndq_ref_reserve);
+		return ERR_MEM;
+	}
+	p->payload = (void *)(uintptr_t)data;   /* read, never written: PBUF_ROM */
+	tcb_sndq_append(tcb, p, p, 1);
+	STAT_INC(sndq_ref);
+	tcb_kick(tcb, tcb_now());
 	return ERR_OK;
 }
 

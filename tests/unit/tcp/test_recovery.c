@@ -601,6 +601,73 @@ static void tiny_peer_mss_does_not_multiply_the_queue(void **state)
 	finish();
 }
 
+/* ---------------------------------------------------------------- writes by reference */
+
+/*
+ * lwIP's tcp_write() without TCP_WRITE_FLAG_COPY (fw_tcp_write_ref): the
+ * queue points at the caller's bytes with one PBUF_ROM header and takes
+ * no heap; the segment on the wire carries those bytes (built by copy:
+ * the header has no room in front); the ACK frees the header.
+ * write_ref(1000)   -> > P. 1000 (the caller's bytes), heap as before
+ * < . ack +1000     -> PBUF_ROM headers back to the baseline
+ */
+static void write_ref_takes_no_heap_and_acks_free_it(void **state)
+{
+	static uint8_t page[1000];
+	const struct stats_mem *rom = lwip_stats.memp[MEMP_PBUF];
+	unsigned len;
+	(void)state;
+
+	for (unsigned i = 0; i < sizeof page; i++)
+		page[i] = (uint8_t)(i * 5u + 1u);
+	fixture_established();
+	mem_size_t heap_before = lwip_stats.mem.used;
+	u16_t rom_before = rom->used;
+	assert_int_equal(fw_tcp_write_ref(g.tcb, page, sizeof page), ERR_OK);
+	assert_int_equal(rom->used, rom_before + 1u);
+	expect_tx(F_P | F_A, g.snd, g.rcv, sizeof page);
+	const uint8_t *b = h_last_tx_bytes(&len);
+	assert_int_equal(len, R_IP_HLEN + 20u + sizeof page);
+	assert_memory_equal(b + R_IP_HLEN + 20u, page, sizeof page);
+	assert_int_equal(lwip_stats.mem.used, heap_before);   /* the segment's copy is already freed */
+	assert_int_equal(h_stats().sndq_ref, 1);
+	g.snd += sizeof page;
+	inject(.flags = F_A, .seq = g.rcv, .ack = g.snd);
+	assert_null(g.tcb->sndq);
+	assert_int_equal(rom->used, rom_before);
+	finish();
+}
+
+/*
+ * The PBUF_ROM headers are lwIP's, shared with IP fragmentation and other
+ * protocols: writes by reference stop short of the last
+ * FW_TCP_PBUF_RESERVE, each refusal counted, the connection unharmed; a
+ * copying write still goes.
+ */
+static void write_ref_leaves_lwip_its_pbuf_reserve(void **state)
+{
+	static const uint8_t word[4] = { 'f', 'w', '\r', '\n' };
+	struct pbuf *held[MEMP_NUM_PBUF];
+	const struct stats_mem *rom = lwip_stats.memp[MEMP_PBUF];
+	unsigned n = 0;
+	(void)state;
+
+	fixture_established();
+	while ((unsigned)(rom->avail - rom->used) > FW_TCP_PBUF_RESERVE + 1u)
+		held[n++] = pbuf_alloc(PBUF_RAW, 1, PBUF_ROM);
+	assert_int_equal(fw_tcp_write_ref(g.tcb, word, sizeof word), ERR_OK);
+	expect_tx(F_P | F_A, g.snd, g.rcv, sizeof word);
+	g.snd += sizeof word;
+	assert_int_equal(fw_tcp_write_ref(g.tcb, word, sizeof word), ERR_MEM);
+	assert_int_equal(h_stats().sndq_ref_reserve, 1);
+	assert_int_equal(rom->avail - rom->used, FW_TCP_PBUF_RESERVE);
+	assert_int_equal(fw_tcp_write(g.tcb, word, sizeof word), ERR_OK);
+	assert_int_equal(fw_tcp_get_state(g.tcb), FW_TCP_ESTABLISHED);
+	while (n)
+		pbuf_free(held[--n]);
+	finish();
+}
+
 const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(heap_reserve_keeps_acks_rtx_rst_alive),
 	H_TEST(heap_probe_is_a_full_segment_block),
@@ -615,5 +682,7 @@ const struct CMUnitTest tcp_recovery_tests[] = {
 	H_TEST(segment_held_by_driver_is_resent_by_copy),
 	H_TEST(segment_waiting_for_arp_is_a_copy),
 	H_TEST(tiny_peer_mss_does_not_multiply_the_queue),
+	H_TEST(write_ref_takes_no_heap_and_acks_free_it),
+	H_TEST(write_ref_leaves_lwip_its_pbuf_reserve),
 };
 const size_t tcp_recovery_count = sizeof tcp_recovery_tests / sizeof tcp_recovery_tests[0];
