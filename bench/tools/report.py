@@ -71,6 +71,39 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+# The goals the benchmark work set itself, as finwait/lwIP ratios of the
+# same run: one is met when every row it names is within its bound (the
+# worst of them is what the table shows); a row not measured leaves it
+# n/a, never met.
+GOALS = [
+    ("lifecycle minus harness minus checksum, x86 and Cortex-M3, 1 KiB and 64 KiB",
+     ["ir_net_life-active", "ir_net_life-passive", "ir_net_life-active_65536",
+      "ir_net_life-passive_65536", "m3_net_life-active", "m3_net_life-passive",
+      "m3_net_life-active_65536", "m3_net_life-passive_65536"], "<=", 0.75),
+    ("TCP flash with equal features, both LWIP_NOASSERT", ["flash_tcp_equal"], "<=", 0.8),
+    ("timer instructions between two lifecycles", ["timer_gap_life-active", "timer_gap_life-passive"],
+     "<=", 0.05),
+    ("RAM per open connection of an lwIP application", ["ram_conn_app"], "<=", 1.0),
+    ("RAM per TIME_WAIT connection, IPv4 and IPv6", ["ram_tw", "ram_tw6"], "<=", 1.0),
+    ("TIME_WAIT connections in 16 KiB, IPv4 and IPv6", ["tw_16k", "tw6_16k"], ">=", 1.0),
+]
+
+
+def goals(rows: list[dict]) -> str:
+    by_key = {r["key"]: r for r in rows}
+    out = ["| Goal | rows | bound | worst ratio | met |", "|---|---:|---:|---:|---|"]
+    for label, keys, op, bound in GOALS:
+        rts = [ratio(by_key[k]) if k in by_key else None for k in keys]
+        if not rts or any(rt is None for rt in rts):
+            worst, met = None, "n/a"
+        else:
+            worst = max(rts) if op == "<=" else min(rts)
+            met = "met" if (worst <= bound if op == "<=" else worst >= bound) else "missed"
+        out.append(f"| {label} | {len(keys)} | {op} {bound:g} | "
+                   f"{'n/a' if worst is None else f'{worst:.3f}'} | {met} |")
+    return "\n".join(out)
+
+
 def plots(extra: dict, out: Path) -> list[str]:
     try:
         import matplotlib
@@ -173,7 +206,8 @@ def main() -> None:
     md = table(rows)
     notes = [r for r in rows if r.get("note")]
     when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    text = (f"finwait vs lwIP 2.1.3 TCP, `make bench`, {when}\n\n{md}\n\nNotes:\n" +
+    text = (f"finwait vs lwIP 2.1.3 TCP, `make bench`, {when}\n\n{md}\n\n"
+            f"Goals (finwait/lwIP, this run):\n\n{goals(rows)}\n\nNotes:\n" +
             "\n".join(f"- {r['label']}: {r['note']}" for r in notes) + "\n")
     (out / "results.md").write_text(text)
     with open(out / "results.csv", "w", newline="") as f:
