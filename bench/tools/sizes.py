@@ -177,7 +177,7 @@ def main() -> None:
             "same board, main loop and lwIP core; services and console included"),
         row("tcb_count", "Full control blocks, default build (TCBs / PCBs)", "count",
             fp["bench_fw_tcb_count"], n_pcb, "info",
-            "finwait's include its 5 listeners (echo, discard, daytime, http, iperf); lwIP's have their own pool"),
+            "connections only on both sides: finwait's listeners are entries in their own table (FW_TCP_LISTENERS), lwIP's in its tcp_pcb_listen pool"),
         row("tw_entries", "TIME_WAIT capacity, default build", "conns", tw_entries, n_pcb,
             "higher", "lwIP holds TIME_WAIT in the same PCB pool as open connections"),
         row("ram_fw", "RAM, whole firmware (data+bss)", "B",
