@@ -137,6 +137,18 @@ def test_ping6_global_100_and_link_local(fw, ip6):
                   f"PBUF_POOL and heap back to {base} (now {pools_used(fw)})")
 
 
+def _echoed(s: socket.socket, data: bytes) -> bytes:
+    """Send `data` to an echo connection, read as many bytes back, close."""
+    s.sendall(data)
+    got = b""
+    while len(got) < len(data):
+        d = s.recv(64)
+        assert d, "echo closed early"
+        got += d
+    s.close()
+    return got
+
+
 @pytest.mark.fw_timeout(60)
 def test_tcp_echo_over_ipv6_ipv4_still_served(fw, ip6):
     """TCP over IPv6: echo on [2001:db8::2]:7 answers (the listener takes
@@ -151,28 +163,14 @@ def test_tcp_echo_over_ipv6_ipv4_still_served(fw, ip6):
         s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     s.settimeout(10)
     s.connect((FW_IP6, eu.ECHO))
-    s.sendall(b"hello over IPv6")
-    got = b""
-    while len(got) < 15:
-        d = s.recv(64)
-        assert d, "echo closed early"
-        got += d
-    s.close()
-    assert got == b"hello over IPv6"
+    assert _echoed(s, b"hello over IPv6") == b"hello over IPv6"
     after = fw.stats()
     assert fh.record_int(after, "ip6", "proterr") == fh.record_int(before, "ip6", "proterr")
     tcp = eu.tcp_stats(fw)
     assert tcp["tcp.segs_in6"] >= 3 and tcp["tcp.segs_out6"] >= 3, tcp
     # IPv4 goes on: an echo over 192.0.2.2.
     c = eu.peer_connect(fw, eu.ECHO)
-    c.sendall(b"still here over IPv4")
-    got = b""
-    while len(got) < 20:
-        d = c.recv(64)
-        assert d, "echo closed early"
-        got += d
-    c.close()
-    assert got == b"still here over IPv4"
+    assert _echoed(c, b"still here over IPv4") == b"still here over IPv4"
     eu.wait_until(lambda: eu.tcp_stats(fw)["tcp.tcb_in_use"] == tcbs_before, 10,
                   "the echo connections' TCBs back")
 
